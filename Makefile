@@ -1,0 +1,37 @@
+# docgen: `make demo` runs the service once on the bundled example forms; `make test` runs the tests.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+
+.PHONY: setup system demo test lint bench clean
+
+$(BIN)/docgen: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $(BIN)/docgen
+
+setup: $(BIN)/docgen
+
+system:
+	bash scripts/system-packages.sh
+
+demo: setup
+	cp examples/*/*.docx examples/*/*.xlsx inbox/ 2>/dev/null || true
+	$(BIN)/docgen run --once --root .
+	@echo "Plans are under outbox/; rejected forms and their reports under inbox/rejected/."
+
+test: setup system
+	$(BIN)/ruff check docgen tests
+	$(BIN)/mypy
+	$(BIN)/pytest -q
+
+lint: setup
+	$(BIN)/ruff check docgen tests
+	$(BIN)/mypy
+
+bench: setup
+	$(BIN)/python bench/run.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

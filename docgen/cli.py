@@ -1,0 +1,54 @@
+"""The ``docgen`` command: a thin layer that parses arguments, calls the library and sets exit codes."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from docgen.errors import DocgenError
+
+__all__ = ["main"]
+
+EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
+
+
+class _Group(click.Group):
+    """Turns any ``DocgenError`` into one clear line on stderr and exit code 2 (1 for validation)."""
+
+    def invoke(self, ctx: click.Context) -> object:
+        try:
+            return super().invoke(ctx)
+        except DocgenError as exc:
+            click.echo(f"docgen: {exc}", err=True)
+            ctx.exit(EXIT_USAGE)
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="docgen")
+def main() -> None:
+    """docgen: Child in Need plans from completed meeting forms."""
+
+
+@main.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path, dir_okay=False))
+@click.option("--policy", help="Council profile to check against (default: the form's own, then docgen.toml, then standard).")
+@click.option("--json", "as_json", is_flag=True, help="Print the reports as JSON.")
+def validate(files: tuple[Path, ...], policy: str | None, as_json: bool) -> None:
+    """Parse and validate forms only: exit 0 if all are valid, 1 if any is not."""
+    from docgen.config import load_settings
+    from docgen.profiles import load_profile
+    from docgen.validate_file import validate_file
+
+    if policy:
+        load_profile(policy)  # an unknown --policy is a usage error, before any file is read
+    settings = load_settings(Path.cwd())
+    reports = [validate_file(path, policy=policy, default_policy=settings.policy) for path in files]
+    if as_json:
+        payload = [r.to_json() for r in reports]
+        click.echo(json.dumps(payload[0] if len(payload) == 1 else payload, indent=2, ensure_ascii=False))
+    else:
+        click.echo("\n".join(r.to_text() for r in reports), nl=False)
+    sys.exit(EXIT_OK if all(r.valid for r in reports) else EXIT_INVALID)

@@ -1,0 +1,75 @@
+"""Settings from ``docgen.toml`` at the root; command-line flags win over them."""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, fields, replace
+from pathlib import Path
+from typing import Any
+
+from docgen.errors import ConfigError
+
+__all__ = ["CONFIG_NAME", "Settings", "load_settings"]
+
+CONFIG_NAME = "docgen.toml"
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything an admin can set for one root (the folder holding ``inbox/`` and ``outbox/``)."""
+
+    policy: str = "standard"
+    pdf: bool = False
+    workers: int = 1
+    settle_seconds: float = 2.0
+    observer: str = "auto"  # "auto", "native" or "polling" (network shares)
+    poll_seconds: float = 1.0
+    rescan_seconds: float = 30.0
+    incomplete_after_seconds: float = 120.0  # a zip still cut short this long after settling is rejected
+    file_mode: int = 0o640
+    dir_mode: int = 0o750
+    pdf_timeout_seconds: float = 120.0
+    encrypt_email_pdfs: bool | None = None  # None: as the profile says
+
+    def with_overrides(self, **overrides: Any) -> Settings:
+        """A copy with the given (non-None) values replaced: command-line flags."""
+        return replace(self, **{k: v for k, v in overrides.items() if v is not None})
+
+
+_KINDS = {f.name: f.type for f in fields(Settings)}
+
+
+def _coerce(name: str, value: Any) -> Any:
+    kind = _KINDS[name]
+    if name.endswith("_mode") and isinstance(value, str):
+        return int(value, 8)
+    if kind == "bool" and not isinstance(value, bool):
+        raise ConfigError(f"In {CONFIG_NAME}, {name} must be true or false, not {value!r}.")
+    if kind == "int" and (isinstance(value, bool) or not isinstance(value, int)):
+        raise ConfigError(f"In {CONFIG_NAME}, {name} must be a whole number, not {value!r}.")
+    if kind == "float" and (isinstance(value, bool) or not isinstance(value, (int, float))):
+        raise ConfigError(f"In {CONFIG_NAME}, {name} must be a number, not {value!r}.")
+    if kind == "str" and not isinstance(value, str):
+        raise ConfigError(f"In {CONFIG_NAME}, {name} must be text, not {value!r}.")
+    return float(value) if kind == "float" else value
+
+
+def load_settings(root: Path) -> Settings:
+    """Reads ``root/docgen.toml`` (missing file: defaults); unknown keys and wrong types are reported."""
+    path = Path(root) / CONFIG_NAME
+    if not path.is_file():
+        return Settings()
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{path} cannot be read: {exc}. Correct it or remove it to use the defaults.") from exc
+    data = data.get("docgen", data)  # both a bare file and a [docgen] table are accepted
+    unknown = sorted(set(data) - set(_KINDS))
+    if unknown:
+        raise ConfigError(f"{path} has settings docgen does not know: {', '.join(unknown)}. Known: {', '.join(sorted(_KINDS))}.")
+    settings = Settings(**{k: _coerce(k, v) for k, v in data.items()})
+    if settings.workers < 1:
+        raise ConfigError(f"In {CONFIG_NAME}, workers must be at least 1.")
+    if settings.observer not in ("auto", "native", "polling"):
+        raise ConfigError(f"In {CONFIG_NAME}, observer must be auto, native or polling, not {settings.observer!r}.")
+    return settings

@@ -1,0 +1,85 @@
+"""docgen's exceptions: each one's ``str()`` is a sentence that admin staff can act on.
+
+Hierarchy::
+
+    DocgenError                 anything docgen reports to a person instead of a traceback
+    ├── ConfigError             docgen.toml, an unknown profile, a broken profile file
+    ├── FormError               a dropped file that cannot be read as a form
+    │   ├── NotAFormError       empty, not a zip, a legacy .doc/.xls, a renamed file
+    │   ├── EncryptedFormError  password-protected Word or Excel file
+    │   ├── UnsafeFormError     zip bombs, DTDs and entities, oversized parts
+    │   ├── IncompleteFormError a zip without its end record (still being copied, or truncated)
+    │   └── OutdatedFormError   filled in on a blank form that is no longer current
+    ├── TemplateError           a document template that does not parse or render
+    └── ServiceError            the inbox service: another instance holds the root, etc.
+
+Programmer mistakes are not ``DocgenError``: they surface as ordinary exceptions.
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "ConfigError",
+    "DocgenError",
+    "EncryptedFormError",
+    "FormError",
+    "IncompleteFormError",
+    "NotAFormError",
+    "OutdatedFormError",
+    "ServiceError",
+    "TemplateError",
+    "UnsafeFormError",
+]
+
+
+class DocgenError(Exception):
+    """Base class: the message says what happened and what to do about it."""
+
+
+class ConfigError(DocgenError):
+    """Settings or a council profile are wrong."""
+
+
+class FormError(DocgenError):
+    """A dropped file cannot be read as a meeting form."""
+
+    #: short machine-readable kind, used as the rule id of the rejection report
+    kind = "form-unreadable"
+
+
+class NotAFormError(FormError):
+    """The file is not a Word or Excel form (empty, renamed, legacy format...)."""
+
+    kind = "form-not-a-form"
+
+
+class EncryptedFormError(FormError):
+    """The file is password-protected."""
+
+    kind = "form-encrypted"
+
+
+class UnsafeFormError(FormError):
+    """The file is built to harm the reader (zip bomb, XML entities, oversized parts)."""
+
+    kind = "form-unsafe"
+
+
+class IncompleteFormError(FormError):
+    """The file is cut short: still being copied, or truncated."""
+
+    kind = "form-incomplete"
+
+
+class OutdatedFormError(FormError):
+    """The form was filled in on a blank that is no longer current."""
+
+    kind = "form-outdated"
+
+
+class TemplateError(DocgenError):
+    """A document template does not parse, render, or uses unknown fields."""
+
+
+class ServiceError(DocgenError):
+    """The inbox service cannot run (for example another instance holds the root)."""

@@ -1,0 +1,101 @@
+"""Plain helpers over the canonical record (a ``dict`` shaped as DESIGN.md's table)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from typing import Any
+
+__all__ = [
+    "Record",
+    "applies_to",
+    "as_date",
+    "child_name",
+    "clean",
+    "get",
+    "objective_child_ids",
+    "objectives_for",
+    "person_label",
+    "receives_copy",
+]
+
+Record = dict[str, Any]
+
+
+def clean(value: Any) -> Any:
+    """Trim text and drop empty values everywhere ("empty means absent"); empty list items go too."""
+    if isinstance(value, str):
+        return value.strip()
+    if isinstance(value, dict):
+        out = {}
+        for key, item in value.items():
+            item = clean(item)
+            if item is None or item == "" or item == {}:
+                continue
+            out[key] = item
+        return out
+    if isinstance(value, list):
+        return [c for c in (clean(i) for i in value) if c not in (None, "", {})]
+    return value
+
+
+def get(record: Record, path: str) -> Any:
+    """The value at a dotted path (``meeting.date``), or None."""
+    node: Any = record
+    for part in path.split("."):
+        if not isinstance(node, dict):
+            return None
+        node = node.get(part)
+    return node
+
+
+def as_date(value: Any) -> dt.date | None:
+    """An ISO date string as a ``date``; None for anything else (the schema reports bad dates)."""
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, str):
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            return None
+    return None
+
+
+def child_name(child: dict[str, Any]) -> str:
+    """``Amy Jones``, or the child's id where the name is missing."""
+    name = " ".join(p for p in (child.get("first_name"), child.get("last_name")) if isinstance(p, str) and p)
+    return name or f"child {child.get('id', '?')}"
+
+
+def person_label(person: dict[str, Any], role: str | None = None) -> str:
+    """``Daniel Jones (parent)``: how reports name a person; children are labelled ``(child)``."""
+    name = person.get("name") if "name" in person else child_name(person)
+    return f"{name or 'someone unnamed'} ({role or person.get('role') or 'child'})"
+
+
+def receives_copy(person: dict[str, Any]) -> bool:
+    """Whether this child or participant gets a copy (default yes)."""
+    return person.get("receives_copy", True) is not False
+
+
+def objective_child_ids(objective: dict[str, Any]) -> list[str] | None:
+    """The child ids an objective names; None when it is for every child (blank or ``all``)."""
+    raw = objective.get("child_ids")
+    if raw is None:
+        return None
+    parts = raw if isinstance(raw, list) else str(raw).replace(";", ",").split(",")
+    ids = [str(p).strip() for p in parts if str(p).strip()]
+    if not ids or any(i.lower() == "all" for i in ids):
+        return None
+    return ids
+
+
+def applies_to(objective: dict[str, Any], child_id: str) -> bool:
+    """Whether an objective is for this child (its own, or one for every child)."""
+    ids = objective_child_ids(objective)
+    return ids is None or child_id in ids
+
+
+def objectives_for(record: Record, child_id: str) -> Iterator[dict[str, Any]]:
+    """The objectives in this child's plan: their own and those for all children."""
+    return (o for o in record.get("objectives", []) if isinstance(o, dict) and applies_to(o, child_id))

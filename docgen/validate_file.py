@@ -1,0 +1,37 @@
+"""Reads one dropped file (any form format) and validates it: the whole of ``docgen validate`` for one file."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+from docgen.errors import FormError
+from docgen.forms import read_form
+from docgen.validation import Problem, Report, validate_record
+
+__all__ = ["file_sha256", "validate_file"]
+
+
+def file_sha256(path: Path) -> str:
+    """The file's sha256 in hex, read in blocks."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def validate_file(path: Path, policy: str | None = None, default_policy: str | None = None) -> Report:
+    """A report for ``path``: a file that cannot be read as a form is one error saying what it is and what to do."""
+    source = {"name": path.name, "sha256": file_sha256(path) if path.is_file() else None}
+    if not path.is_file():
+        return Report(
+            source,
+            policy or default_policy or "standard",
+            [Problem("file-missing", "error", "", f"There is no file at {path}", "", "Check the file name and folder.")],
+        )
+    try:
+        form = read_form(path)
+    except FormError as exc:
+        return Report(source, policy or default_policy or "standard", [Problem(exc.kind, "error", "", str(exc), "", "")])
+    return validate_record(form.record, policy, default_policy=default_policy, source=source, locations=form.locations, extra=form.problems)

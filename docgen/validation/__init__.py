@@ -1,0 +1,79 @@
+"""Validation: the schema first, then the profile's cross-field rules; every problem at once."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from docgen.errors import ConfigError
+from docgen.profiles import DEFAULT_PROFILE, Profile, available_profiles, load_profile
+from docgen.record import Record, clean
+from docgen.validation.report import Problem, Report
+from docgen.validation.rules import rule_problems
+from docgen.validation.schema_check import schema_problems
+
+__all__ = ["Problem", "Report", "choose_profile", "validate_record"]
+
+
+def choose_profile(record: Record, policy: str | None = None, default: str | None = None) -> str:
+    """The profile id to use: ``--policy``, else the record's ``policy``, else the configured default, else ``standard``."""
+    chosen = policy or (record.get("policy") if isinstance(record.get("policy"), str) else None) or default or DEFAULT_PROFILE
+    return chosen.strip() or DEFAULT_PROFILE
+
+
+def validate_record(
+    record: Record,
+    policy: str | None = None,
+    *,
+    default_policy: str | None = None,
+    source: Mapping[str, Any] | None = None,
+    locations: Mapping[str, str] | None = None,
+    extra: list[Problem] | None = None,
+) -> Report:
+    """Checks ``record`` and reports every error and warning, each with its form location where known.
+
+    ``policy`` (``--policy``) wins over the record's own ``policy``; an explicit ``policy`` that is unknown
+    raises ``ConfigError`` (a usage mistake), while an unknown one named by the form is reported as an error.
+    ``extra`` carries problems found while reading the form (an invalid date as typed, say).
+    """
+    record = clean(record)
+    profile_id = choose_profile(record, policy, default_policy)
+    report = Report(source=dict(source or {}), policy=profile_id, problems=list(extra or []))
+    try:
+        profile: Profile = load_profile(profile_id)
+    except ConfigError:
+        if policy or profile_id == default_policy:
+            raise
+        known = ", ".join(available_profiles())
+        report.problems.append(
+            Problem(
+                "policy-unknown",
+                "error",
+                "policy",
+                f"The form names the council procedure {profile_id!r}, which docgen does not know",
+                "",
+                f"Leave it blank for the default, or use one of: {known}.",
+            )
+        )
+        report.policy = default_policy or DEFAULT_PROFILE
+        profile = load_profile(report.policy)
+    already = {(p.field, p.rule) for p in report.problems}
+    for problem in (*schema_problems(record, profile), *rule_problems(record, profile)):
+        if (problem.field, problem.rule) not in already:
+            report.problems.append(problem)
+    if locations:
+        report.problems = [_locate(p, locations) for p in report.problems]
+    return report
+
+
+def _locate(problem: Problem, locations: Mapping[str, str]) -> Problem:
+    """Attaches where to look: the field's own location, else the row or object holding it."""
+    if problem.location:
+        return problem
+    path = problem.field
+    while path:
+        if path in locations:
+            return Problem(**{**problem.__dict__, "location": locations[path]})
+        cut = max(path.rfind("."), path.rfind("["))
+        path = path[:cut] if cut > 0 else ""
+    return problem

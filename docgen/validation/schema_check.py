@@ -1,0 +1,132 @@
+"""JSON Schema validation of the canonical record, every error translated into words admin staff can act on."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from functools import lru_cache
+from typing import Any
+
+from jsonschema import Draft202012Validator, ValidationError
+
+from docgen.profiles import Profile
+from docgen.record import Record
+from docgen.schema import base_schema, field, title_of
+from docgen.validation.report import Problem
+from docgen.validation.wording import describe_item, path_of
+
+__all__ = ["schema_problems"]
+
+_SECTION = "record contract"
+
+
+@lru_cache(maxsize=16)
+def _validators(profile: Profile) -> tuple[Draft202012Validator, ...]:
+    schemas = (base_schema(), *profile.schema_overlays)
+    return tuple(Draft202012Validator(s, format_checker=Draft202012Validator.FORMAT_CHECKER) for s in schemas)
+
+
+def schema_problems(record: Record, profile: Profile) -> Iterator[Problem]:
+    """Every way ``record`` breaks the base schema or the profile's overlay."""
+    seen: set[tuple[str, str]] = set()
+    for validator in _validators(profile):
+        for error in sorted(validator.iter_errors(record), key=lambda e: list(map(str, e.absolute_path))):
+            for problem in _translate(error, record, profile):
+                key = (problem.field, problem.rule)
+                if key not in seen:
+                    seen.add(key)
+                    yield problem
+
+
+def _owner(record: Record, parts: list[str | int]) -> str:
+    """ "for Daniel Jones (parent)" when the path is inside a group item, else ""."""
+    if len(parts) >= 2 and isinstance(parts[0], str) and isinstance(parts[1], int):
+        return f" for {describe_item(record, parts[0], parts[1])}"
+    return ""
+
+
+def _translate(error: ValidationError, record: Record, profile: Profile) -> Iterator[Problem]:
+    parts: list[str | int] = list(error.absolute_path)
+    kind = str(error.validator)
+    if kind in ("allOf", "if", "then"):
+        return
+    if kind == "required":
+        instance = error.instance if isinstance(error.instance, dict) else {}
+        for name in error.validator_value:
+            if name not in instance and f"{name!r} is a required property" == error.message:
+                yield _missing(record, profile, [*parts, name])
+        return
+    if kind == "minLength" and error.validator_value == 1:
+        yield _missing(record, profile, parts)
+        return
+
+    path = path_of(*parts)
+    title = title_of(path)
+    owner = _owner(record, parts)
+    value = error.instance
+    spec = field(path)
+    if kind == "minItems":
+        noun = title.lower()
+        yield Problem(
+            "schema-min-items",
+            "error",
+            path,
+            f"{title}: at least {error.validator_value} row is needed, and none is filled in",
+            _SECTION,
+            f"Add at least one row to {noun}.",
+        )
+    elif kind == "type":
+        expected = {
+            "integer": "a whole number",
+            "boolean": "Yes or No",
+            "string": "text",
+            "array": "a table of rows",
+            "object": "a set of fields",
+        }
+        want = expected.get(str(error.validator_value), str(error.validator_value))
+        yield Problem("schema-type", "error", path, f"{title}{owner} must be {want}, not {value!r}", _SECTION, f"Enter {want} for {title}.")
+    elif kind == "format":
+        yield Problem(
+            "schema-date",
+            "error",
+            path,
+            f"{title}{owner} is not a real date: {value!r}",
+            _SECTION,
+            f"Enter {title} as a date, for example 02/11/2026.",
+        )
+    elif kind == "enum":
+        choices = ", ".join(spec.enum_titles) if spec else ", ".join(map(str, error.validator_value))
+        yield Problem(
+            "schema-choice",
+            "error",
+            path,
+            f"{title}{owner} is {value!r}, which is not one of the choices",
+            _SECTION,
+            f"Choose one of: {choices}.",
+        )
+    elif kind == "pattern":
+        hint = spec.description if spec else "use letters, digits, - and _ only"
+        yield Problem("schema-pattern", "error", path, f"{title}{owner} {value!r} is not in the right form", _SECTION, hint)
+    elif kind in ("minimum", "maximum"):
+        low = spec.minimum if spec else None
+        high = spec.maximum if spec else None
+        span = (
+            f"between {low} and {high}"
+            if low is not None and high is not None
+            else f"at least {low}"
+            if low is not None
+            else f"at most {high}"
+        )
+        yield Problem("schema-range", "error", path, f"{title}{owner} is {value!r}; it must be {span}", _SECTION, f"Enter a number {span}.")
+    else:
+        yield Problem(f"schema-{kind}", "error", path, f"{title}{owner}: {error.message}", _SECTION, "Correct this field.")
+
+
+def _missing(record: Record, profile: Profile, parts: list[str | int]) -> Problem:
+    path = path_of(*parts)
+    plain = ".".join(p for p in parts if isinstance(p, str))
+    custom: dict[str, Any] | None = profile.schema_rules.get(plain)
+    title = title_of(path)
+    if custom:
+        return Problem(custom["id"], "error", path, custom["message"], custom.get("cite", custom.get("section", "")), custom["fix"])
+    owner = _owner(record, parts)
+    return Problem("schema-required", "error", path, f"{title}{owner} is missing", _SECTION, f"Fill in {title}{owner}.")
