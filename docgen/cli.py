@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import json
 import sys
 from pathlib import Path
@@ -15,8 +16,30 @@ __all__ = ["main"]
 EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
 
 
+#: commands that live beside the stage they drive, imported only when used (start-up stays fast)
+LAZY_COMMANDS = {
+    "forms": "docgen.forms.cli:forms",
+    "check-templates": "docgen.render.cli:check_templates",
+    "run": "docgen.service.cli:run",
+    "watch": "docgen.service.cli:watch",
+    "due": "docgen.ledger.cli:due",
+    "report": "docgen.ledger.cli:report",
+}
+
+
 class _Group(click.Group):
-    """Turns any ``DocgenError`` into one clear line on stderr and exit code 2 (1 for validation)."""
+    """Loads stage commands lazily and turns any ``DocgenError`` into one clear line on stderr and exit code 2."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*super().list_commands(ctx), *LAZY_COMMANDS})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name in LAZY_COMMANDS:
+            module, attr = LAZY_COMMANDS[cmd_name].split(":")
+            command = getattr(importlib.import_module(module), attr)
+            assert isinstance(command, click.Command)
+            return command
+        return super().get_command(ctx, cmd_name)
 
     def invoke(self, ctx: click.Context) -> object:
         try:
