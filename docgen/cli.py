@@ -56,7 +56,7 @@ def main() -> None:
 
 
 @main.command()
-@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path, dir_okay=False))
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path, dir_okay=False, exists=True))
 @click.option("--policy", help="Council profile to check against (default: the form's own, then docgen.toml, then standard).")
 @click.option("--json", "as_json", is_flag=True, help="Print the reports as JSON.")
 def validate(files: tuple[Path, ...], policy: str | None, as_json: bool) -> None:
@@ -75,3 +75,11 @@ def validate(files: tuple[Path, ...], policy: str | None, as_json: bool) -> None
     else:
         click.echo("\n".join(r.to_text() for r in reports), nl=False)
     sys.exit(EXIT_OK if all(r.valid for r in reports) else EXIT_INVALID)
+
+
+@main.command()
+def rules() -> None:
+    """Print the rules catalogue (every rule of every council profile) as Markdown."""
+    from docgen.validation.catalogue import rules_markdown
+
+    click.echo(rules_markdown(), nl=False)

@@ -16,7 +16,7 @@ from docgen.validation.wording import describe_item, path_of
 
 __all__ = ["schema_problems"]
 
-_SECTION = "record contract"
+_SECTION = ""  # the base schema is the form itself, not a procedure section
 
 
 @lru_cache(maxsize=16)

@@ -1,0 +1,67 @@
+"""Shared fixtures: complete valid records for each meeting type, built from the two-child initial meeting."""
+
+from __future__ import annotations
+
+import copy
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+RECORDS = Path(__file__).parent / "records"
+
+
+def load_record(name: str = "initial-two-children.json") -> dict[str, Any]:
+    """A fresh copy of a sample record from tests/records/."""
+    return json.loads((RECORDS / name).read_text(encoding="utf-8"))
+
+
+def clean_initial() -> dict[str, Any]:
+    """The two-child initial meeting with nothing to warn about (Leo receives his copy too)."""
+    record = load_record()
+    del record["children"][1]["receives_copy"]
+    return record
+
+
+def clean_review() -> dict[str, Any]:
+    """A review of the same family 8 weeks on: valid under both profiles, nothing to warn about."""
+    record = clean_initial()
+    record["case"].update(plan_start_date="2026-12-17")
+    record["meeting"].update(type="review", date="2027-02-11", next_review_date="2027-04-08")
+    for objective, target in zip(record["objectives"], ("2027-04-08", "2027-03-31", "2027-03-31"), strict=True):
+        objective["target_date"] = target
+    for action in record["actions"]:
+        action["due_date"] = "2027-03-31"
+    return record
+
+
+def clean_closure() -> dict[str, Any]:
+    """A closure meeting stepping down to universal services."""
+    record = clean_review()
+    record["meeting"].update(type="closure", date="2027-04-08")
+    del record["meeting"]["next_review_date"]
+    for objective in record["objectives"]:
+        objective["target_date"] = "2027-06-30"
+    for action in record["actions"]:
+        action["due_date"] = "2027-05-31"
+    record["decision"] = {"outcome": "step_down_universal", "rationale": "Objectives met; school and health visiting continue."}
+    return record
+
+
+@pytest.fixture
+def initial() -> dict[str, Any]:
+    """A clean two-child initial meeting."""
+    return clean_initial()
+
+
+@pytest.fixture
+def records() -> dict[str, Callable[[], dict[str, Any]]]:
+    """Builders of clean records by meeting type."""
+    return {"initial": clean_initial, "review": clean_review, "closure": clean_closure}
+
+
+def deep(record: dict[str, Any]) -> dict[str, Any]:
+    """A deep copy, so a test's mutation never leaks."""
+    return copy.deepcopy(record)
