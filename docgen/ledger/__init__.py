@@ -1,0 +1,11 @@
+"""The deadline ledger: what was published, what is due, what was sent and which visits happened.
+
+``Ledger`` is the SQLite store the inbox service writes to; ``docgen due`` and ``docgen report`` read it.
+Edited distribution lists and visit logs come back through ``docgen.ledger.workbooks``.
+"""
+
+from __future__ import annotations
+
+from docgen.ledger.store import LEDGER_PATH, DueItem, Ledger, LedgerError, MeetingRow, SeenFile, Visit
+
+__all__ = ["LEDGER_PATH", "DueItem", "Ledger", "LedgerError", "MeetingRow", "SeenFile", "Visit"]

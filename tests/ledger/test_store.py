@@ -1,0 +1,119 @@
+"""The ledger API the inbox service calls: files seen, publishing, amendments, retries and two processes at once."""
+
+from __future__ import annotations
+
+import datetime as dt
+import multiprocessing
+import sqlite3
+from pathlib import Path
+
+from docgen.ledger import Ledger, Visit
+from tests.ledger.builders import base_record, manifest, meeting
+
+CASE = "CIN-2026-0412"
+
+
+def _open_kinds(ledger: Ledger, as_of: str = "2027-01-20") -> list[tuple[str, str, str | None]]:
+    return [(i.kind, i.date.isoformat(), i.recipient) for i in ledger.due(dt.date.fromisoformat(as_of))]
+
+
+def test_ledger_is_sqlite_in_wal_mode_with_a_schema_version(tmp_path: Path) -> None:
+    with Ledger.open(tmp_path) as ledger:
+        assert ledger.schema_version() == 1
+    db = sqlite3.connect(tmp_path / ".docgen" / "ledger.sqlite3")
+    assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    assert {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")} >= {
+        "files",
+        "meetings",
+        "deadlines",
+        "copies",
+        "visits",
+    }
+
+
+def test_file_seen_remembers_outcome_and_a_duplicate_keeps_the_original_entry(tmp_path: Path) -> None:
+    with Ledger.open(tmp_path) as ledger:
+        assert ledger.file_seen("abc") is None
+        ledger.record_file(sha256="abc", name="jones.docx", outcome="published", where="outbox/CIN-1/2026-12-17-initial")
+        ledger.record_file(sha256="abc", name="jones copy.docx", outcome="duplicate", where=None)
+        seen = ledger.file_seen("abc")
+    assert seen is not None
+    assert (seen.name, seen.outcome, seen.where) == ("jones.docx", "published", "outbox/CIN-1/2026-12-17-initial")
+
+
+def test_publishing_meets_the_record_and_opens_one_copies_due_per_recipient(tmp_path: Path) -> None:
+    record = base_record()
+    with Ledger.open(tmp_path) as ledger:
+        ledger.publish_meeting(manifest(record, generated_at="2026-12-18T10:00:00+00:00"))
+        rows = {(d["kind"], d["recipient"]): d for d in ledger.deadlines()}
+        due = _open_kinds(ledger)
+        stored = ledger.meeting_for(CASE, "2026-12-17", "initial")
+    assert rows[("record_due", None)]["status"] == "met"
+    assert rows[("record_due", None)]["late"] == 0
+    assert stored is not None and stored.folder == "2026-12-17-initial" and stored.key_worker == "Tom Okafor"
+    recipients = sorted(r for k, _, r in due if k == "copies_due")
+    assert recipients == ["Amy Jones", "Daniel Jones", "Leo Jones", "Mrs Helen Carter", "Nadia Ali", "Sarah Jones"]
+    assert ("record_due", "2026-12-24", None) not in due
+
+
+def test_a_record_published_after_its_date_is_met_late(tmp_path: Path) -> None:
+    with Ledger.open(tmp_path) as ledger:
+        ledger.publish_meeting(manifest(base_record(), generated_at="2027-01-04T09:00:00+00:00"))
+        record_due = next(d for d in ledger.deadlines() if d["kind"] == "record_due")
+    assert (record_due["status"], record_due["late"], record_due["met_at"]) == ("met", 1, "2027-01-04")
+
+
+def test_publishing_the_same_manifest_twice_changes_nothing(tmp_path: Path) -> None:
+    m = manifest(base_record())
+    with Ledger.open(tmp_path) as ledger:
+        ledger.publish_meeting(m)
+        before = ledger.deadlines()
+        ledger.publish_meeting(m)
+        assert ledger.deadlines() == before
+        assert len(ledger.meetings()) == 1
+
+
+def test_an_amendment_retires_the_earlier_deadlines_and_its_own_take_over(tmp_path: Path) -> None:
+    first = base_record()
+    amended = meeting(first, "initial", "2026-12-17", next_review="2027-02-04")
+    with Ledger.open(tmp_path) as ledger:
+        ledger.publish_meeting(manifest(first))
+        ledger.publish_meeting(manifest(amended, generated_at="2026-12-21T09:00:00+00:00"))
+        reviews = [(i.date.isoformat(), i.meeting) for i in ledger.due(dt.date(2027, 1, 1), kind="next_review")]
+        old = [d for d in ledger.deadlines(include_superseded=True) if d["kind"] == "next_review" and d["due_date"] == "2027-02-11"]
+        record_due = next(d for d in ledger.deadlines() if d["kind"] == "record_due")
+    assert reviews == [("2027-02-04", "2026-12-17-initial")]
+    assert old[0]["status"] == "retired"
+    # the record was complete when the first version was published
+    assert record_due["met_at"] == "2026-12-17"
+
+
+def test_visits_meet_the_visit_deadline_whose_window_they_fall_in(tmp_path: Path) -> None:
+    with Ledger.open(tmp_path) as ledger:
+        ledger.publish_meeting(manifest(base_record()))
+        ledger.record_visits([Visit(CASE, "C1", dt.date(2026, 12, 29)), Visit(CASE, "C1", dt.date(2027, 1, 20))])
+        visits = [(i.date.isoformat(), i.status) for i in ledger.due(dt.date(2027, 1, 21), kind="visit")]
+    # 31 Dec met by 29 Dec; 14 Jan missed (20 Jan falls in the next window and meets 28 Jan)
+    assert visits == [("2027-01-14", "overdue"), ("2027-02-11", "upcoming")]
+
+
+def _publish_in_process(root: str, index: int) -> None:
+    record = meeting(base_record(), "initial", "2026-12-17")
+    record["case"]["reference"] = f"CIN-P{index}"
+    with Ledger.open(Path(root)) as ledger:
+        ledger.publish_meeting(manifest(record))
+        ledger.record_file(sha256=f"sha-{index}", name=f"form-{index}.json", outcome="published", where=f"outbox/CIN-P{index}")
+
+
+def test_two_processes_write_at_once_without_losing_either(tmp_path: Path) -> None:
+    Ledger.open(tmp_path).close()
+    context = multiprocessing.get_context("spawn")
+    workers = [context.Process(target=_publish_in_process, args=(str(tmp_path), i)) for i in range(2)]
+    for w in workers:
+        w.start()
+    for w in workers:
+        w.join(60)
+    assert [w.exitcode for w in workers] == [0, 0]
+    with Ledger.open(tmp_path) as ledger:
+        assert sorted(m.case_reference for m in ledger.meetings()) == ["CIN-P0", "CIN-P1"]
+        assert ledger.file_seen("sha-0") is not None and ledger.file_seen("sha-1") is not None
