@@ -1,0 +1,88 @@
+"""Matching the words printed on a form (titles, headers, field paths) to the schema's fields."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable
+from functools import cache
+
+from docgen.schema import Field, Group, fields, groups
+
+__all__ = ["best_group", "group_field", "group_named", "label_key", "single_field"]
+
+# Required fields are often marked "Meeting date *" or "Meeting date:"; both punctuation and case are noise.
+_NOT_WORD = re.compile(r"[^0-9a-z]+")
+
+
+def label_key(text: str) -> str:
+    """``text`` reduced to lower-case letters and digits, so "Chair's name:" and "chair_name" compare alike."""
+    folded = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    return _NOT_WORD.sub("", folded.lower())
+
+
+@cache
+def _single_index() -> dict[str, Field]:
+    index: dict[str, Field] = {}
+    for candidate in fields():
+        # The full path, the title and (where unambiguous) "section + name" all name the field.
+        for key in (candidate.path, candidate.title):
+            index.setdefault(label_key(key), candidate)
+    return index
+
+
+@cache
+def _group_index(name: str) -> dict[str, Field]:
+    group = group_named(name)
+    index: dict[str, Field] = {}
+    if group is None:
+        return index
+    for candidate in group.fields:
+        for key in (candidate.path, candidate.name, candidate.title):
+            index.setdefault(label_key(key), candidate)
+    return index
+
+
+def single_field(label: str) -> Field | None:
+    """The single (non-repeating) field a label or field path names, or None."""
+    key = label_key(label)
+    return _single_index().get(key) if key else None
+
+
+def group_named(label: str) -> Group | None:
+    """The repeating group a sheet name or heading names (its name or title), or None."""
+    key = label_key(label)
+    for group in groups():
+        if key in (label_key(group.name), label_key(group.title)):
+            return group
+    return None
+
+
+def group_field(group: str, label: str) -> Field | None:
+    """The field of ``group`` a column header names (its name, path or title), or None."""
+    key = label_key(label)
+    return _group_index(group).get(key) if key else None
+
+
+def best_group(headers: Iterable[str], hint: str = "") -> tuple[Group, dict[int, Field]] | None:
+    """The repeating group whose fields a header row names best, with column index → field.
+
+    ``hint`` is the nearest heading or sheet name; it settles ties such as a table whose only
+    headers are "Agency" and "Contact", which several groups share.
+    """
+    cells = list(headers)
+    hinted = group_named(hint) if hint else None
+    best: tuple[int, int, Group, dict[int, Field]] | None = None
+    for group in groups():
+        columns = {i: f for i, text in enumerate(cells) if (f := group_field(group.name, text)) is not None}
+        if not columns:
+            continue
+        score = (len(set(columns.values())), int(hinted is group))
+        if best is None or score > best[:2]:
+            best = (*score, group, columns)
+    if best is None:
+        return None
+    # One matching header in a wide table is a coincidence, not a group table.
+    if best[0] < 2 and not (hinted is best[2] and len(cells) <= 2):
+        return None
+    return best[2], best[3]
