@@ -256,9 +256,10 @@ class _Builder:
         section.left_margin = section.right_margin = LANDSCAPE_MARGIN if landscape else MARGIN
         self.landscape = landscape
 
-    def _usable_width(self) -> Any:
-        section = self.document.sections[-1]
-        return section.page_width - section.left_margin - section.right_margin
+    def _usable_width(self) -> int:
+        if self.landscape:
+            return int(PAGE_HEIGHT - 2 * LANDSCAPE_MARGIN)
+        return int(PAGE_WIDTH - 2 * MARGIN)
 
 
 def _column_widths(columns: tuple[Field, ...], total: int) -> list[Any]:

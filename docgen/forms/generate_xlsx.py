@@ -1,0 +1,263 @@
+"""The blank Excel meeting form, generated from the schema: defined names for single fields, one sheet per group.
+
+The "Meeting" sheet holds one single field per row (column A its path, B the answer, C its
+title, D guidance) and each answer cell carries a workbook defined name equal to the path.
+Each repeating group gets a sheet named after it with one header row of field names.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from openpyxl import Workbook
+from openpyxl.comments import Comment
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter, quote_sheetname
+from openpyxl.workbook.defined_name import DefinedName
+from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.worksheet import Worksheet
+
+from docgen.forms.form_layout import Section, answer_kind, hint, layout, required_paths
+from docgen.profiles import available_profiles, load_profile
+from docgen.schema import Field, Group, schema_version
+
+__all__ = ["GROUP_ROWS", "INSTRUCTIONS_SHEET", "MEETING_SHEET", "build_xlsx_form", "write_xlsx_form"]
+
+MEETING_SHEET = "Meeting"
+INSTRUCTIONS_SHEET = "Instructions"
+#: rows of each group sheet that carry the dropdowns and date formats
+GROUP_ROWS = 100
+PRINTED_ROWS = 12
+GUIDANCE_CHARS_PER_LINE = 80
+DATE_FORMAT = "dd/mm/yyyy"
+YES_NO = ("Yes", "No")
+
+ANSWER_FILL = PatternFill("solid", fgColor="FFF8DC")
+HEADER_FILL = PatternFill("solid", fgColor="D9E2F3")
+GREY = Font(color="595959", size=9)
+BOLD = Font(bold=True)
+WRAP = Alignment(wrap_text=True, vertical="top")
+
+INSTRUCTIONS = (
+    "Child in Need meeting form (Excel)",
+    "",
+    "1. On the Meeting sheet, fill in column B (yellow) beside each question. Questions marked * are required.",
+    "   Dates as dd/mm/yyyy (for example 17/12/2026). Where a cell offers a list, choose from it.",
+    "2. On the children, participants, objectives, actions and services sheets, add one row per child, person,",
+    "   objective, action or service, starting on row 2. Leave blank rows empty. Hover over a column heading",
+    "   to see what it asks for; the list below says the same.",
+    "3. Give each child a short ID (C1, C2...) and each objective an ID (O1, O2...). In objectives, child_ids",
+    "   names the children an objective is for (C1, C2), or leave it blank for every child; in actions,",
+    "   objective_id names the objective the action serves.",
+    "4. Save as an Excel workbook (.xlsx) and put it in the inbox folder.",
+    "   Do not rename the sheets or change the form version below: docgen uses them to read the form.",
+)
+
+
+def write_xlsx_form(path: Path, policy: str | None = None) -> Path:
+    """Writes the blank Excel form to ``path`` (marking ``policy``'s extra required fields) and returns the path."""
+    build_xlsx_form(policy).save(path)
+    return path
+
+
+def build_xlsx_form(policy: str | None = None) -> Workbook:
+    """The blank Excel form as an openpyxl workbook; with ``policy`` that council is preselected."""
+    if policy:
+        load_profile(policy)  # an unknown council is a clear error before anything is built
+    required = required_paths(policy)
+    workbook = Workbook()
+    instructions = workbook.active
+    instructions.title = INSTRUCTIONS_SHEET
+    meeting = workbook.create_sheet(MEETING_SHEET)
+    _meeting_sheet_header(meeting)
+    parts = layout()
+    for part in parts:
+        if isinstance(part, Group):
+            _group_sheet(workbook.create_sheet(part.name), part, required)
+        else:
+            _meeting_rows(workbook, meeting, part, required, policy)
+    _instructions(workbook, instructions, [p for p in parts if isinstance(p, Group)], required)
+    for sheet in workbook.worksheets:
+        _fit_to_page_width(sheet)
+    return workbook
+
+
+def _fit_to_page_width(sheet: Worksheet) -> None:
+    """Printed, every sheet is landscape A4 one page wide; group sheets print their spare rows, not all of them."""
+    sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToHeight = 0
+    if sheet.title not in (MEETING_SHEET, INSTRUCTIONS_SHEET):
+        sheet.print_area = f"A1:{get_column_letter(sheet.max_column)}{PRINTED_ROWS + 1}"
+
+
+# ---------------------------------------------------------------- Meeting sheet
+
+
+def _meeting_sheet_header(sheet: Worksheet) -> None:
+    sheet.append(["Field", "Answer", "Question", "Guidance"])
+    for cell in sheet[1]:
+        cell.font = BOLD
+        cell.fill = HEADER_FILL
+    for column, width in zip("ABCD", (26, 50, 32, 70), strict=True):
+        sheet.column_dimensions[column].width = width
+    sheet.freeze_panes = "A2"
+
+
+def _meeting_rows(workbook: Workbook, sheet: Worksheet, section: Section, required: frozenset[str], policy: str | None) -> None:
+    sheet.append([])
+    sheet.append([None, None, section.title])
+    sheet.cell(sheet.max_row, 3).font = Font(bold=True, size=12, color="1F4E79")
+    for field in section.fields:
+        if field.path == "form_version":
+            continue  # kept on the Instructions sheet, out of the way of anyone filling the form in
+        is_required = field.path in required
+        sheet.append(
+            [
+                field.path,
+                None,
+                field.title + (" *" if is_required else ""),
+                " ".join(p for p in (field.description, hint(field, is_required)) if p),
+            ]
+        )
+        row = sheet.max_row
+        sheet.cell(row, 1).font = GREY
+        answer = sheet.cell(row, 2)
+        answer.fill = ANSWER_FILL
+        answer.alignment = WRAP
+        sheet.cell(row, 3).font = BOLD
+        sheet.cell(row, 4).font = GREY
+        sheet.cell(row, 4).alignment = WRAP
+        # spreadsheets do not grow a row for wrapped text on their own: give long guidance room
+        sheet.row_dimensions[row].height = 13 * max(1, -(-len(str(sheet.cell(row, 4).value)) // GUIDANCE_CHARS_PER_LINE))
+        if field.path == "policy":
+            _list_validation(sheet, answer.coordinate, tuple(available_profiles()), field.title)
+            answer.value = policy
+        else:
+            _validate(sheet, answer.coordinate, field, is_required)
+        _name(workbook, field.path, sheet.title, answer.coordinate)
+
+
+# ---------------------------------------------------------------- group sheets
+
+
+def _group_sheet(sheet: Worksheet, group: Group, required: frozenset[str]) -> None:
+    sheet.append([f.name for f in group.fields])
+    for index, field in enumerate(group.fields, start=1):
+        is_required = field.path in required
+        header = sheet.cell(1, index)
+        header.font = BOLD
+        header.fill = HEADER_FILL
+        header.comment = Comment(
+            f"{field.title}{' (required)' if is_required else ''}\n{field.description}\n{hint(field, is_required)}".strip(), "docgen"
+        )
+        header.comment.width, header.comment.height = 300, 120
+        letter = get_column_letter(index)
+        cells = f"{letter}2:{letter}{GROUP_ROWS + 1}"
+        _validate(sheet, cells, field, is_required)
+        kind = answer_kind(field, is_required)
+        sheet.column_dimensions[letter].width = {"date": 13, "choice": 20, "yes_no": 10, "checkbox": 10, "number": 10}.get(
+            kind, _text_width(field)
+        )
+        for row in range(2, GROUP_ROWS + 2):
+            cell = sheet.cell(row, index)
+            cell.alignment = WRAP
+            if kind == "date":
+                cell.number_format = DATE_FORMAT
+            elif kind == "text":
+                cell.number_format = "@"  # text as typed: IDs such as 01 keep their zero
+    sheet.freeze_panes = "A2"
+
+
+def _text_width(field: Field) -> int:
+    if field.name == "id" or field.name.endswith(("_id", "_ids")):
+        return 12
+    return (
+        30
+        if field.name in ("views", "non_attendance_reason", "considerations", "outcome", "measure", "action", "purpose", "address")
+        else 22
+    )
+
+
+# ---------------------------------------------------------------- Instructions sheet
+
+
+def _instructions(workbook: Workbook, sheet: Worksheet, parts: list[Group], required: frozenset[str]) -> None:
+    for line in INSTRUCTIONS:
+        sheet.append([line])
+    sheet["A1"].font = Font(bold=True, size=14, color="1F4E79")
+    sheet.append([])
+    sheet.append(["Form version", schema_version()])
+    row = sheet.max_row
+    sheet.cell(row, 1).font = BOLD
+    _name(workbook, "form_version", sheet.title, f"B{row}")
+    sheet.append([])
+    sheet.append(["Sheet", "Column", "Heading", "What to enter"])
+    for cell in sheet[sheet.max_row]:
+        cell.font = BOLD
+        cell.fill = HEADER_FILL
+    for group in parts:
+        for field in group.fields:
+            is_required = field.path in required
+            sheet.append(
+                [
+                    group.name,
+                    field.name,
+                    field.title + (" *" if is_required else ""),
+                    " ".join(p for p in (field.description, hint(field, is_required)) if p),
+                ]
+            )
+            sheet.cell(sheet.max_row, 4).alignment = WRAP
+    for column, width in zip("ABCD", (16, 24, 28, 90), strict=True):
+        sheet.column_dimensions[column].width = width
+
+
+# ---------------------------------------------------------------- validation and names
+
+
+def _validate(sheet: Worksheet, cells: str, field: Field, required: bool) -> None:
+    kind = answer_kind(field, required)
+    if kind == "choice":
+        _list_validation(sheet, cells, field.enum_titles, field.title)
+    elif kind in ("yes_no", "checkbox"):
+        _list_validation(sheet, cells, YES_NO, field.title)
+    elif kind == "date":
+        rule = DataValidation(type="date", operator="between", formula1="DATE(1900,1,1)", formula2="DATE(2199,12,31)", allow_blank=True)
+        _explain(rule, field.title, "Enter a date as dd/mm/yyyy, for example 17/12/2026.")
+        _add(sheet, rule, cells)
+    elif kind == "number":
+        low = field.minimum if field.minimum is not None else 0
+        high = field.maximum if field.maximum is not None else 9999
+        rule = DataValidation(type="whole", operator="between", formula1=str(low), formula2=str(high), allow_blank=True)
+        _explain(rule, field.title, f"Enter a whole number from {low} to {high}.")
+        _add(sheet, rule, cells)
+
+
+def _list_validation(sheet: Worksheet, cells: str, choices: tuple[str, ...], title: str) -> None:
+    # an inline list is limited to 255 characters and cannot hold commas: every list in the schema fits
+    listed = ",".join(choices)
+    if any("," in c for c in choices) or len(listed) > 250:
+        return
+    rule = DataValidation(type="list", formula1=f'"{listed}"', allow_blank=True)
+    _explain(rule, title, "Choose from the list: " + ", ".join(choices) + ".")
+    _add(sheet, rule, cells)
+
+
+def _explain(rule: DataValidation, title: str, message: str) -> None:
+    rule.error, rule.errorTitle = message, title[:32]
+    rule.prompt, rule.promptTitle = message, title[:32]
+    rule.showErrorMessage = True
+    rule.showInputMessage = True
+
+
+def _add(sheet: Worksheet, rule: DataValidation, cells: str) -> None:
+    sheet.add_data_validation(rule)
+    rule.add(cells)
+
+
+def _name(workbook: Workbook, path: str, sheet: str, coordinate: str) -> None:
+    column = "".join(c for c in coordinate if c.isalpha())
+    row = "".join(c for c in coordinate if c.isdigit())
+    workbook.defined_names[path] = DefinedName(path, attr_text=f"{quote_sheetname(sheet)}!${column}${row}")
