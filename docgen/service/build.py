@@ -1,0 +1,133 @@
+"""Building one claimed form: read, validate, render into a temporary folder. Runs in a worker process; touches no shared state."""
+
+from __future__ import annotations
+
+import importlib
+import logging
+import os
+import shutil
+import signal
+import time
+import traceback
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from docgen.config import Settings
+from docgen.errors import FormError
+from docgen.validation import Problem, Report
+
+__all__ = [
+    "BuildJob",
+    "BuildResult",
+    "Builder",
+    "build_form",
+    "default_builder",
+    "ignore_stop_signals",
+    "internal_error_report",
+    "timed_build",
+]
+
+log = logging.getLogger("docgen.service")
+
+#: ``build_pack``'s shape: (record, report, profile, out_dir, *, source, pdf, settings) -> manifest
+Builder = Callable[..., dict[str, Any]]
+
+
+@dataclass(frozen=True)
+class BuildJob:
+    """Everything a worker needs to build one form; plain data so it crosses to another process."""
+
+    path: Path  # the claimed original, .docgen/work/<id>/NAME
+    out_dir: Path  # .docgen/tmp/<id>/, empty
+    name: str
+    sha256: str
+    policy: str | None  # --policy, wins over the form's own
+    settings: Settings
+
+
+@dataclass
+class BuildResult:
+    """A built plan pack (``manifest``) or a rejection (``report`` with errors)."""
+
+    report: Report
+    manifest: dict[str, Any] | None = None
+    incomplete: bool = False  # the reader found a zip cut short
+    ms: float = 0.0
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def accepted(self) -> bool:
+        """True when a plan pack was built."""
+        return self.manifest is not None
+
+
+def default_builder() -> Builder:
+    """The real plan-pack renderer, ``docgen.render.build_pack``."""
+    builder: Builder = importlib.import_module("docgen.render").build_pack
+    return builder
+
+
+def internal_error_report(source: dict[str, Any], policy: str, what: str) -> Report:
+    """The report for a form docgen failed on through a fault of its own: the form is kept, staff are told who to call."""
+    return Report(
+        source,
+        policy,
+        [
+            Problem(
+                "docgen-internal-error",
+                "error",
+                "",
+                f"docgen could not produce the plan because of a fault in docgen itself ({what}). The form itself may be fine.",
+                "",
+                "Keep this file and tell whoever looks after docgen; once it is fixed, drop the form into the inbox again.",
+            )
+        ],
+    )
+
+
+def build_form(job: BuildJob, builder: Builder | None = None) -> BuildResult:
+    """Reads, validates and (when valid) renders one form into ``job.out_dir``; never raises for a bad form or a docgen fault."""
+    from docgen.forms import read_form
+    from docgen.profiles import load_profile
+    from docgen.record import clean
+    from docgen.validation import validate_record
+
+    source = {"name": job.name, "sha256": job.sha256}
+    default_policy = job.settings.policy
+    policy_shown = job.policy or default_policy
+    try:
+        try:
+            form = read_form(job.path)
+        except FormError as exc:
+            report = Report(source, policy_shown, [Problem(exc.kind, "error", "", str(exc), "", "")])
+            return BuildResult(report, incomplete=exc.kind == "form-incomplete")
+        report = validate_record(
+            form.record, job.policy, default_policy=default_policy, source=source, locations=form.locations, extra=form.problems
+        )
+        if not report.valid:
+            return BuildResult(report)
+        profile = load_profile(report.policy)
+        build = builder or default_builder()
+        manifest = build(clean(form.record), report, profile, job.out_dir, source=source, pdf=job.settings.pdf, settings=job.settings)
+        return BuildResult(report, manifest=manifest)
+    except Exception as exc:  # a bug in docgen must not take the service down, nor lose the form
+        log.error("building %s failed:\n%s", job.name, traceback.format_exc())
+        shutil.rmtree(job.out_dir, ignore_errors=True)
+        return BuildResult(internal_error_report(source, policy_shown, f"{type(exc).__name__}: {exc}"))
+
+
+def timed_build(job: BuildJob, builder: Builder | None = None) -> BuildResult:
+    """``build_form`` with its wall time recorded (for the log line)."""
+    started = time.perf_counter()
+    result = build_form(job, builder)
+    result.ms = (time.perf_counter() - started) * 1000
+    return result
+
+
+def ignore_stop_signals() -> None:
+    """Worker start-up: leave SIGINT/SIGTERM to the parent, which finishes the forms in hand and then stops the workers."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    os.environ.pop("DOCGEN_FAULT", None)  # faults are injected in the parent, which does every move

@@ -1,0 +1,109 @@
+"""``docgen run --once`` and ``docgen watch``: parse the options, start the service, map failures to exit codes."""
+
+from __future__ import annotations
+
+import logging
+import signal
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import click
+
+from docgen.config import Settings, load_settings
+from docgen.errors import ServiceError, TemplateError
+
+__all__ = ["EXIT_BUSY", "EXIT_TEMPLATES", "run", "watch"]
+
+EXIT_OK, EXIT_FAILED, EXIT_SETTINGS, EXIT_BUSY, EXIT_TEMPLATES = 0, 1, 2, 3, 4
+
+
+def _service_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    options = [
+        click.option(
+            "--root",
+            type=click.Path(file_okay=False, path_type=Path),
+            default=Path("."),
+            show_default=True,
+            help="Folder holding inbox/, outbox/ and docgen.toml.",
+        ),
+        click.option("--policy", help="Council profile for every form (default: the form's own, then docgen.toml)."),
+        click.option("--workers", type=click.IntRange(min=1), help="Worker processes for batches (default: docgen.toml, else 1)."),
+        click.option("--pdf/--no-pdf", default=None, help="Also produce PDFs (needs LibreOffice)."),
+        click.option("--json-log", is_flag=True, help="One JSON object per line on stdout, for log shippers."),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
+def _settings(root: Path, workers: int | None, pdf: bool | None, policy: str | None) -> Settings:
+    from docgen.profiles import load_profile
+
+    if policy:
+        load_profile(policy)  # an unknown --policy is a usage error (exit 2), before anything moves
+    return load_settings(root).with_overrides(workers=workers, pdf=pdf)
+
+
+def _template_check() -> Callable[[], None] | None:
+    """The plan pack's own template check, where the renderer provides one."""
+    try:
+        from docgen.render.cli import template_problems  # type: ignore[attr-defined]
+    except ImportError:
+        return None
+
+    def check() -> None:
+        problems = template_problems()
+        if problems:
+            raise TemplateError(
+                "A document template is broken, so no plan can be produced: "
+                + "; ".join(map(str, problems))
+                + ". Run `docgen check-templates` for details."
+            )
+
+    return check
+
+
+def _serve(root: Path, policy: str | None, workers: int | None, pdf: bool | None, json_log: bool, body: Callable[[Any], None]) -> None:
+    from docgen.service.progress import FormLog
+    from docgen.service.service import Service
+
+    logging.basicConfig(level=logging.WARNING, stream=sys.stderr, format="docgen: %(message)s")
+    settings = _settings(root, workers, pdf, policy)
+    form_log = FormLog(json_log=json_log)
+    service = Service(root, settings, policy=policy, form_log=form_log, check_templates=_template_check())
+    try:
+        with service:
+            previous = {sig: signal.signal(sig, lambda *_: service.stop()) for sig in (signal.SIGINT, signal.SIGTERM)}
+            try:
+                body(service)
+            finally:
+                for sig, handler in previous.items():
+                    signal.signal(sig, handler)
+    except ServiceError as exc:
+        click.echo(f"docgen: {exc}", err=True)
+        sys.exit(EXIT_BUSY)
+    except TemplateError as exc:
+        click.echo(f"docgen: {exc}", err=True)
+        sys.exit(EXIT_TEMPLATES)
+    form_log.event(form_log.summary(), counts=dict(form_log.counts))
+
+
+@click.command()
+@click.option("--once", is_flag=True, help="Process everything in the inbox, then stop (the only mode of run; `docgen watch` keeps going).")
+@_service_options
+def run(once: bool, root: Path, policy: str | None, workers: int | None, pdf: bool | None, json_log: bool) -> None:
+    """Process every form in ROOT/inbox once, then stop. Exit 0 when it ran (rejections are normal)."""
+    if not once:
+        raise click.UsageError("Say `docgen run --once` to process the inbox once, or use `docgen watch` to keep watching it.")
+    _serve(root, policy, workers, pdf, json_log, lambda service: service.run_once())
+
+
+@click.command()
+@_service_options
+def watch(root: Path, policy: str | None, workers: int | None, pdf: bool | None, json_log: bool) -> None:
+    """Process ROOT/inbox now and every new drop, until stopped (SIGINT/SIGTERM finish the form in hand, then exit 0)."""
+    from docgen.service.watch import watch as watch_inbox
+
+    _serve(root, policy, workers, pdf, json_log, watch_inbox)

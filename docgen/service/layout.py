@@ -1,0 +1,79 @@
+"""Where everything lives under a root: the drop zone, the outbox and docgen's own working state."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+__all__ = ["Layout"]
+
+
+@dataclass(frozen=True)
+class Layout:
+    """The folders of one root (DESIGN.md's outputs): ``inbox/``, ``inbox/rejected/``, ``outbox/`` and ``.docgen/``."""
+
+    root: Path
+
+    @property
+    def inbox(self) -> Path:
+        """The drop zone."""
+        return self.root / "inbox"
+
+    @property
+    def rejected(self) -> Path:
+        """Rejected originals and their reports."""
+        return self.inbox / "rejected"
+
+    @property
+    def outbox(self) -> Path:
+        """Published meeting folders, ``outbox/<case>/<date>-<type>/``."""
+        return self.root / "outbox"
+
+    @property
+    def state(self) -> Path:
+        """docgen's own working state: ledger, lock, claimed files, builds."""
+        return self.root / ".docgen"
+
+    @property
+    def work(self) -> Path:
+        """Claimed files, one folder per claim with its journal."""
+        return self.state / "work"
+
+    @property
+    def tmp(self) -> Path:
+        """Builds in progress; on the same filesystem as ``outbox/`` so publishing is one rename."""
+        return self.state / "tmp"
+
+    @property
+    def lock(self) -> Path:
+        """The file held locked while a service runs on this root."""
+        return self.state / "lock"
+
+    def meeting_folder(self, case_reference: str, meeting_date: str, meeting_type: str) -> Path:
+        """``outbox/<case>/<date>-<type>/``."""
+        return self.outbox / case_reference / f"{meeting_date}-{meeting_type}"
+
+    def relative(self, path: Path) -> str:
+        """``path`` relative to the root, with forward slashes (as the ledger and reports show it)."""
+        return Path(os.path.relpath(path, self.root)).as_posix()
+
+    def create(self, dir_mode: int = 0o750) -> None:
+        """Creates any missing folder with ``dir_mode``; existing folders are left as the admin set them."""
+        for folder in (self.inbox, self.rejected, self.outbox, self.state, self.work, self.tmp):
+            make_dir(folder, dir_mode)
+
+
+def make_dir(path: Path, dir_mode: int) -> None:
+    """Creates ``path`` and missing parents with ``dir_mode`` exactly (not masked by the umask)."""
+    missing = []
+    for folder in (path, *path.parents):
+        if folder.exists():
+            break
+        missing.append(folder)
+    for folder in reversed(missing):
+        try:
+            folder.mkdir()
+        except FileExistsError:
+            continue
+        os.chmod(folder, dir_mode)

@@ -1,0 +1,206 @@
+"""The moves that finish a claimed form: publish its plan pack (superseding an earlier one) or reject it with reports.
+
+Every step is a rename on one filesystem, journalled first, so a crash between any two leaves a state
+that ``recovery`` can finish or undo. Order matters: reports before the rejected original, the original
+into the build before publishing, ``manifest.json`` last, the ledger after the manifest.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, Protocol
+
+from docgen.config import Settings
+from docgen.service.faults import crash_point
+from docgen.service.journal import Journal, write_atomically
+from docgen.service.layout import Layout, make_dir
+from docgen.validation import Problem, Report
+
+__all__ = [
+    "LedgerLike",
+    "apply_modes",
+    "duplicate_report",
+    "publish",
+    "read_manifest",
+    "reject",
+    "unique_name",
+    "write_manifest",
+]
+
+
+class LedgerLike(Protocol):
+    """The part of ``docgen.ledger.Ledger`` the service uses."""
+
+    def file_seen(self, sha256: str) -> Any: ...
+
+    def record_file(self, *, sha256: str, name: str, outcome: str, where: str, detail: str | None = None) -> None: ...
+
+    def publish_meeting(self, manifest: dict[str, Any]) -> None: ...
+
+
+def write_manifest(out_dir: Path, manifest: dict[str, Any]) -> None:
+    """``docgen.render.manifest.write_manifest`` (atomic: temp file + rename)."""
+    try:
+        from docgen.render.manifest import write_manifest as render_write_manifest
+    except ImportError:  # the renderer is optional for the service's own unit tests
+        write_atomically(out_dir / "manifest.json", (json.dumps(manifest, ensure_ascii=False, indent=2) + "\n").encode("utf-8"))
+        return
+    render_write_manifest(out_dir, manifest)
+
+
+def read_manifest(folder: Path) -> dict[str, Any] | None:
+    """A published folder's manifest, or None when it has none (or it cannot be read)."""
+    try:
+        data = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return data if isinstance(data, dict) else None
+
+
+def apply_modes(folder: Path, settings: Settings) -> None:
+    """Gives every generated file ``file_mode`` and every folder ``dir_mode`` (plans hold sensitive data)."""
+    os.chmod(folder, settings.dir_mode)
+    for base, dirs, files in os.walk(folder):
+        for name in dirs:
+            os.chmod(os.path.join(base, name), settings.dir_mode)
+        for name in files:
+            os.chmod(os.path.join(base, name), settings.file_mode)
+
+
+def unique_name(folder: Path, name: str, taken: Callable[[str], bool] | None = None) -> str:
+    """``name``, or ``stem (2).ext``, ``stem (3).ext``... — the first that is free in ``folder``."""
+    is_taken = taken or (lambda candidate: (folder / candidate).exists())
+    if not is_taken(name):
+        return name
+    stem, dot, ext = name.rpartition(".")
+    if not stem:  # no extension (or a name starting with the only dot)
+        stem, dot, ext = name, "", ""
+    n = 2
+    while True:
+        candidate = f"{stem} ({n}){dot}{ext}"
+        if not is_taken(candidate):
+            return candidate
+        n += 1
+
+
+def _utc_stamp() -> str:
+    return dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S.%fZ")
+
+
+def duplicate_report(source: dict[str, Any], policy: str, seen_name: str, seen_at: str, where: str) -> Report:
+    """The note for a form whose exact content was published before: what it duplicates and where that went."""
+    when = f" on {seen_at[:16].replace('T', ' at ')}" if seen_at else ""
+    return Report(
+        source,
+        policy,
+        [
+            Problem(
+                "form-duplicate",
+                "error",
+                "",
+                f"This file is identical to {seen_name}, which was already published{when} to {where}: it has not been processed again.",
+                "",
+                "Nothing to do if the plans are already out. To change them, correct the form and drop the changed version in: it will replace the earlier plans (which are kept).",
+            )
+        ],
+    )
+
+
+def reject(
+    layout: Layout, claim_dir: Path, journal: Journal, report: Report, settings: Settings, ledger: LedgerLike, outcome: str = "rejected"
+) -> str:
+    """Puts the original back beside the inbox as ``inbox/rejected/NAME`` with its two reports; returns where it went (relative)."""
+    original = claim_dir / journal.name
+    if journal.rejected_name is None:  # a redo after a crash keeps the name it chose the first time
+        name = unique_name(
+            layout.rejected,
+            journal.name,
+            lambda n: any((layout.rejected / f).exists() for f in (n, f"{n}.errors.txt", f"{n}.errors.json")),
+        )
+        journal.advance(claim_dir, "rejecting", settings.file_mode, rejected_name=name, outcome=outcome)
+    else:
+        journal.advance(claim_dir, "rejecting", settings.file_mode, outcome=outcome)
+    assert journal.rejected_name is not None
+    name = journal.rejected_name
+    make_dir(layout.rejected, settings.dir_mode)
+    # the reports go first: a crash must never leave an unexplained file in rejected/
+    write_atomically(
+        layout.rejected / f"{name}.errors.json",
+        (json.dumps(report.to_json(), ensure_ascii=False, indent=2) + "\n").encode("utf-8"),
+        settings.file_mode,
+    )
+    write_atomically(layout.rejected / f"{name}.errors.txt", report.to_text().encode("utf-8"), settings.file_mode)
+    crash_point("after-reports")
+    os.chmod(original, settings.file_mode)  # the form holds the same sensitive data as the plans
+    os.replace(original, layout.rejected / name)
+    crash_point("after-reject")
+    finish_rejection(layout, claim_dir, journal, ledger)
+    return layout.relative(layout.rejected / name)
+
+
+def finish_rejection(layout: Layout, claim_dir: Path, journal: Journal, ledger: LedgerLike) -> None:
+    """Records a rejection in the ledger and drops the claim (also the last step of recovering one)."""
+    where = layout.relative(layout.rejected / (journal.rejected_name or journal.name))
+    if journal.sha256:
+        ledger.record_file(
+            sha256=journal.sha256, name=journal.name, outcome=journal.outcome or "rejected", where=where, detail=journal.detail
+        )
+    shutil.rmtree(claim_dir, ignore_errors=True)
+
+
+def publish(layout: Layout, claim_dir: Path, journal: Journal, manifest: dict[str, Any], settings: Settings, ledger: LedgerLike) -> str:
+    """Publishes the build in ``.docgen/tmp/<id>/`` as ``outbox/<case>/<date>-<type>/``; returns that folder (relative)."""
+    build = layout.tmp / journal.claim_id
+    target = layout.meeting_folder(manifest["case_reference"], manifest["meeting"]["date"], manifest["meeting"]["type"])
+    manifest = dict(manifest)
+    manifest["documents"] = [*manifest.get("documents", []), {"path": f"source/{journal.name}", "kind": "source", "child": None}]
+    journal.advance(claim_dir, "built", settings.file_mode, target=layout.relative(target), manifest=manifest, outcome="published")
+    crash_point("after-build")
+
+    make_dir(build / "source", settings.dir_mode)
+    os.replace(claim_dir / journal.name, build / "source" / journal.name)
+    apply_modes(build, settings)
+    journal.advance(claim_dir, "source_moved", settings.file_mode)
+    crash_point("after-move-source")
+
+    if target.exists():  # an amendment: the earlier folder goes, whole, into the new one
+        earlier = read_manifest(target) or {}
+        relpath = f"superseded/{_utc_stamp()}"
+        manifest["supersedes"] = {
+            "sha256": (earlier.get("source") or {}).get("sha256"),
+            "published_at": earlier.get("generated_at"),
+            "path": relpath + "/",
+        }
+        journal.advance(claim_dir, "superseding", settings.file_mode, superseded=relpath, manifest=manifest, outcome="amended")
+        make_dir(build / "superseded", settings.dir_mode)
+        os.replace(target, build / relpath)
+        crash_point("after-supersede")
+
+    make_dir(target.parent, settings.dir_mode)
+    os.replace(build, target)
+    crash_point("after-publish")
+    journal.advance(claim_dir, "published", settings.file_mode)
+    crash_point("before-manifest")
+    finish_publication(layout, claim_dir, journal, ledger, settings)
+    return layout.relative(target)
+
+
+def finish_publication(layout: Layout, claim_dir: Path, journal: Journal, ledger: LedgerLike, settings: Settings) -> None:
+    """Writes the manifest (last file of the folder), then tells the ledger, then drops the claim (also recovery's last step)."""
+    assert journal.target is not None and journal.manifest is not None and journal.sha256 is not None
+    target = layout.root / journal.target
+    if not (target / "manifest.json").exists():
+        write_manifest(target, journal.manifest)
+        os.chmod(target / "manifest.json", settings.file_mode)
+    crash_point("after-manifest")
+    journal.advance(claim_dir, "manifest_written", settings.file_mode)
+    crash_point("before-ledger")
+    ledger.publish_meeting(journal.manifest)
+    ledger.record_file(sha256=journal.sha256, name=journal.name, outcome="published", where=journal.target, detail=journal.detail)
+    crash_point("after-ledger")
+    shutil.rmtree(claim_dir, ignore_errors=True)

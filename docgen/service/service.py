@@ -1,0 +1,387 @@
+"""The inbox service: scan, settle, claim, build (in worker processes), publish or reject, and recover after a crash."""
+
+from __future__ import annotations
+
+import errno
+import logging
+import multiprocessing
+import os
+import shutil
+import threading
+import time
+from collections import deque
+from collections.abc import Callable, Iterable
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from contextlib import AbstractContextManager
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+
+from docgen.config import Settings
+from docgen.errors import DocgenError
+from docgen.service.build import Builder, BuildJob, BuildResult, ignore_stop_signals, internal_error_report, timed_build
+from docgen.service.faults import crash_point
+from docgen.service.filters import Disposition, InboxFilter
+from docgen.service.journal import Journal, new_claim_id
+from docgen.service.layout import Layout, make_dir
+from docgen.service.lock import RootLock
+from docgen.service.progress import FormLog
+from docgen.service.publish import duplicate_report, publish, read_manifest, reject, unique_name
+from docgen.service.recovery import recover
+from docgen.service.settle import SettleTracker, looks_cut_short
+from docgen.validate_file import file_sha256
+from docgen.validation import Problem, Report
+
+__all__ = ["MAX_ATTEMPTS", "Scan", "Service"]
+
+log = logging.getLogger("docgen.service")
+
+#: a form that has stopped docgen this many times is put aside instead of being tried again
+MAX_ATTEMPTS = 3
+
+LedgerOpener = Callable[[Path], Any]
+
+
+def _open_real_ledger(root: Path) -> Any:
+    from docgen.ledger import Ledger
+
+    return Ledger.open(root)
+
+
+@dataclass
+class Scan:
+    """What the inbox holds right now."""
+
+    ready: list[Path] = field(default_factory=list)  # settled: to be claimed
+    held: list[Path] = field(default_factory=list)  # settled but cut short: waiting for the rest of the copy
+    settle_in: float | None = None  # seconds until the next unsettled file may settle
+    held_until: float | None = None  # seconds until the first cut-short file is given up on
+
+
+@dataclass
+class _InHand:
+    claim_dir: Path
+    journal: Journal
+    started: float
+    future: Future[BuildResult] | None = None
+    result: BuildResult | None = None
+
+
+class Service:
+    """One root's inbox service; use as a context manager (takes the lock, creates folders, recovers)."""
+
+    def __init__(
+        self,
+        root: Path,
+        settings: Settings,
+        *,
+        policy: str | None = None,
+        builder: Builder | None = None,
+        open_ledger: LedgerOpener | None = None,
+        form_log: FormLog | None = None,
+        check_templates: Callable[[], None] | None = None,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        self.root = Path(root).resolve()
+        self.layout = Layout(self.root)
+        self.settings = settings
+        self.policy = policy
+        self.builder = builder
+        self.open_ledger = open_ledger or _open_real_ledger
+        self.log = form_log or FormLog()
+        self.check_templates = check_templates
+        self.clock = clock
+        self.filter = InboxFilter(self.layout.inbox)
+        self.tracker = SettleTracker(settings.settle_seconds, clock)
+        self.stopping = threading.Event()
+        self.wake = threading.Event()  # set by file events and by stop(): the watch loop looks again
+        self.ledger: Any = None
+        self._lock = RootLock(self.layout.lock)
+        self._pool: ProcessPoolExecutor | None = None
+        self._redo: deque[tuple[Path, Journal]] = deque()
+
+    # -- life cycle -------------------------------------------------------------------------------
+
+    def __enter__(self) -> Service:
+        make_dir(self.layout.state, self.settings.dir_mode)
+        self._lock.acquire()
+        try:
+            if self.check_templates is not None:
+                self.check_templates()
+            self.layout.create(self.settings.dir_mode)
+            self.ledger = self.open_ledger(self.root)
+            if isinstance(self.ledger, AbstractContextManager):
+                self.ledger = self.ledger.__enter__() or self.ledger
+            redo = recover(self.layout, self.settings, self.ledger)
+            if redo:
+                self.log.event(f"recovered {len(redo)} form(s) left in hand by an earlier run", count=len(redo))
+            self._redo.extend(redo)
+        except BaseException:
+            self._lock.release()
+            raise
+        return self
+
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Stops the workers, closes the ledger and lets another service take the root."""
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+            self._pool = None
+        if self.ledger is not None:
+            if isinstance(self.ledger, AbstractContextManager):
+                self.ledger.__exit__(None, None, None)
+            elif hasattr(self.ledger, "close"):
+                self.ledger.close()
+            self.ledger = None
+        self._lock.release()
+
+    def stop(self) -> None:
+        """Asks the service to stop once the forms in hand are finished (signal handlers call this)."""
+        self.stopping.set()
+        self.wake.set()
+
+    # -- finding work -----------------------------------------------------------------------------
+
+    def scan(self) -> Scan:
+        """Looks at the top level of the inbox: which files are settled and ready, which must wait, and for how long."""
+        scan = Scan()
+        try:
+            entries = [p for p in self.layout.inbox.iterdir() if self.filter(p) is not Disposition.IGNORE]
+        except FileNotFoundError:
+            make_dir(self.layout.inbox, self.settings.dir_mode)
+            return scan
+        files = [p for p in entries if p.is_file() and not p.is_symlink()]  # links could point anywhere: not ours
+        self.tracker.keep_only(files)
+        give_up_after = self.settings.settle_seconds + self.settings.incomplete_after_seconds
+        stamped: list[tuple[float, str, Path]] = []
+        for path in files:
+            snapshot = self.tracker.observe(path)
+            if snapshot is None:
+                continue
+            if not self.tracker.is_settled(path):
+                scan.settle_in = min(scan.settle_in or 1e9, self.tracker.wait_left(path))
+                continue
+            if looks_cut_short(path) and self.tracker.quiet_for(path) < give_up_after:
+                scan.held.append(path)
+                scan.held_until = min(scan.held_until or 1e9, give_up_after - self.tracker.quiet_for(path))
+                continue
+            stamped.append((snapshot.last_change, path.name, path))
+        scan.ready = [path for *_, path in sorted(stamped)]  # oldest drop first: amendments publish in drop order
+        return scan
+
+    # -- the two ways to run ----------------------------------------------------------------------
+
+    def run_once(self, max_wait_seconds: float = 300.0) -> None:
+        """Processes everything in the inbox (waiting for files still being copied to settle), then returns."""
+        give_up = self.clock() + max_wait_seconds
+        self.process_pending()
+        while not self.stopping.is_set():
+            scan = self.scan()
+            if scan.ready:
+                self.process(scan.ready)
+                continue
+            if scan.settle_in is None or self.clock() >= give_up:
+                break
+            self.stopping.wait(min(scan.settle_in, 0.5) + 0.01)
+        for path in self.scan().held:
+            self.log.event(f"{path.name} is not complete yet (still being copied?): left in the inbox for the next run", name=path.name)
+
+    def process_pending(self) -> None:
+        """Finishes the forms recovered at start-up (or handed back by a broken worker)."""
+        while self._redo and not self.stopping.is_set():
+            batch = list(self._redo)
+            self._redo.clear()
+            self._run_batch([(claim_dir, journal, self.clock()) for claim_dir, journal in batch])
+
+    def process(self, paths: Iterable[Path]) -> None:
+        """Claims and processes the given inbox files, ``workers`` at a time, publishing in the order given."""
+        paths = list(paths)
+        self.log.start_batch(len(paths))
+        try:
+            self._run_batch(paths)
+        finally:
+            self.log.end_batch()
+        self.process_pending()
+
+    # -- one batch ----------------------------------------------------------------------------------
+
+    def _run_batch(self, items: list[Any]) -> None:
+        window = max(1, self.settings.workers) * 2
+        queue = deque(items)
+        in_hand: deque[_InHand] = deque()
+        while (queue and not self.stopping.is_set()) or in_hand:
+            while queue and len(in_hand) < window and not self.stopping.is_set():
+                item = queue[0]
+                claimed = self._claim(item) if isinstance(item, Path) else (item[0], item[1], item[2])
+                if claimed is None:
+                    queue.popleft()
+                    continue
+                claim_dir, journal, started = claimed
+                if journal.sha256 in {h.journal.sha256 for h in in_hand}:
+                    # the same content is already in hand: settle that one first, so this one is seen as a duplicate
+                    queue[0] = (claim_dir, journal, started)
+                    break
+                queue.popleft()
+                hand = _InHand(claim_dir, journal, started)
+                if self._prepare(hand, use_pool=len(queue) + len(in_hand) > 0):
+                    in_hand.append(hand)
+            if not in_hand:
+                continue
+            hand = in_hand.popleft()
+            self._complete(hand)
+
+    def _claim(self, path: Path) -> tuple[Path, Journal, float] | None:
+        """Takes a file out of the inbox by one rename into ``.docgen/work/<id>/``; None if it has gone meanwhile."""
+        started = time.perf_counter()
+        claim_id = new_claim_id()
+        claim_dir = self.layout.work / claim_id
+        make_dir(claim_dir, self.settings.dir_mode)
+        journal = Journal(claim_id, path.name)
+        journal.save(claim_dir, self.settings.file_mode)
+        try:
+            _move(path, claim_dir / path.name)
+        except FileNotFoundError:
+            shutil.rmtree(claim_dir, ignore_errors=True)
+            self.tracker.forget(path)
+            return None
+        self.tracker.forget(path)
+        crash_point("after-claim")
+        journal.advance(claim_dir, "claimed", self.settings.file_mode, sha256=file_sha256(claim_dir / path.name))
+        return claim_dir, journal, started
+
+    def _prepare(self, hand: _InHand, use_pool: bool) -> bool:
+        """Deals in the parent with what needs no build (repeats, duplicates, ledger workbooks); else starts the build."""
+        journal, claim_dir = hand.journal, hand.claim_dir
+        original = claim_dir / journal.name
+        source = {"name": journal.name, "sha256": journal.sha256}
+        policy = self.policy or self.settings.policy
+        journal.attempts += 1
+        journal.save(claim_dir, self.settings.file_mode)
+        if journal.attempts > MAX_ATTEMPTS:
+            report = internal_error_report(source, policy, f"processing this file stopped docgen {MAX_ATTEMPTS} times")
+            self._reject(hand, report)
+            return False
+        assert journal.sha256 is not None
+        seen = self.ledger.file_seen(journal.sha256)
+        if seen is not None and seen.outcome == "published":
+            self._reject(hand, duplicate_report(source, policy, seen.name, str(seen.at or ""), seen.where), outcome="duplicate")
+            return False
+        if journal.name.lower().endswith((".xlsx", ".xlsm")) and self._ingest_workbook(hand):
+            return False
+        build = self.layout.tmp / journal.claim_id
+        shutil.rmtree(build, ignore_errors=True)
+        make_dir(build, self.settings.dir_mode)
+        job = BuildJob(original, build, journal.name, journal.sha256, self.policy, self.settings)
+        if use_pool and self.settings.workers > 1:
+            hand.future = self._workers().submit(timed_build, job, self.builder)
+        else:
+            hand.result = timed_build(job, self.builder)
+        return True
+
+    def _complete(self, hand: _InHand) -> None:
+        """Waits for a build and publishes or rejects its form."""
+        if hand.future is not None:
+            try:
+                hand.result = hand.future.result()
+            except BrokenProcessPool:
+                # a worker died (out of memory, killed): the form stays claimed and is tried again, up to MAX_ATTEMPTS
+                log.error("a worker process died while building %s; it will be tried again", hand.journal.name)
+                self._pool = None
+                self._redo.append((hand.claim_dir, hand.journal))
+                return
+        result = hand.result
+        assert result is not None
+        journal = hand.journal
+        if result.manifest is None:
+            shutil.rmtree(self.layout.tmp / journal.claim_id, ignore_errors=True)
+            self._reject(hand, result.report)
+            return
+        manifest = result.manifest
+        target = self.layout.meeting_folder(manifest["case_reference"], manifest["meeting"]["date"], manifest["meeting"]["type"])
+        earlier = read_manifest(target)
+        if earlier is not None and (earlier.get("source") or {}).get("sha256") == journal.sha256:
+            shutil.rmtree(self.layout.tmp / journal.claim_id, ignore_errors=True)
+            source = {"name": journal.name, "sha256": journal.sha256}
+            report = duplicate_report(
+                source,
+                result.report.policy,
+                earlier["source"].get("name", journal.name),
+                str(earlier.get("generated_at", "")),
+                self.layout.relative(target),
+            )
+            self._reject(hand, report, outcome="duplicate")
+            return
+        where = publish(self.layout, hand.claim_dir, journal, manifest, self.settings, self.ledger)
+        outcome = "amended" if journal.superseded else "published"
+        warnings = len(result.report.warnings)
+        self.log.form(journal.name, outcome, _ms(hand.started), where, f"{warnings} warning{'s' * (warnings != 1)}" if warnings else "")
+
+    def _reject(self, hand: _InHand, report: Report, outcome: str = "rejected") -> None:
+        where = reject(self.layout, hand.claim_dir, hand.journal, report, self.settings, self.ledger, outcome=outcome)
+        first = report.errors[0].rule if report.errors else ""
+        self.log.form(hand.journal.name, outcome, _ms(hand.started), where, first)
+
+    def _ingest_workbook(self, hand: _InHand) -> bool:
+        """An edited distribution list or visit log: its dates go into the ledger and the file is archived. False for a form."""
+        try:
+            from docgen.ledger.workbooks import classify_workbook, ingest_workbook
+        except ImportError:
+            return False
+        journal, claim_dir = hand.journal, hand.claim_dir
+        path = claim_dir / journal.name
+        try:
+            kind = classify_workbook(path)
+        except DocgenError:
+            return False  # not readable as a ledger workbook: read_form says what it is
+        if kind is None:
+            return False
+        source = {"name": journal.name, "sha256": journal.sha256}
+        try:
+            result = ingest_workbook(path, self.ledger)
+        except DocgenError as exc:
+            problem = Problem(
+                getattr(exc, "kind", "ledger-workbook"), "error", "", str(exc), "", "Correct the workbook and drop it into the inbox again."
+            )
+            self._reject(hand, Report(source, self.policy or self.settings.policy, [problem]))
+            return True
+        archive = self.root / result.archive_relpath
+        make_dir(archive.parent, self.settings.dir_mode)
+        archive = archive.with_name(unique_name(archive.parent, archive.name))
+        os.replace(path, archive)
+        assert journal.sha256 is not None
+        where = self.layout.relative(archive)
+        self.ledger.record_file(sha256=journal.sha256, name=journal.name, outcome="ledger_update", where=where, detail=result.summary)
+        shutil.rmtree(claim_dir, ignore_errors=True)
+        self.log.form(journal.name, "ledger_update", _ms(hand.started), where, result.summary)
+        return True
+
+    def _workers(self) -> ProcessPoolExecutor:
+        if self._pool is None:
+            # forkserver: workers never inherit the watcher's threads; the preload makes each one start warm
+            context = multiprocessing.get_context("forkserver")
+            context.set_forkserver_preload(["docgen.service.build", "docgen.forms", "docgen.validation"])
+            self._pool = ProcessPoolExecutor(max_workers=self.settings.workers, mp_context=context, initializer=ignore_stop_signals)
+        return self._pool
+
+
+def _ms(started: float) -> float:
+    return (time.perf_counter() - started) * 1000
+
+
+def _move(source: Path, destination: Path) -> None:
+    """A rename; across filesystems (an inbox mounted apart from the root) a copy, flushed, then renamed into place."""
+    try:
+        os.rename(source, destination)
+    except OSError as exc:
+        if exc.errno != errno.EXDEV:
+            raise
+        partial = destination.with_name(f".{destination.name}.partial")
+        shutil.copy2(source, partial)
+        with open(partial, "rb") as handle:
+            os.fsync(handle.fileno())
+        os.replace(partial, destination)
+        os.unlink(source)

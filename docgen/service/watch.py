@@ -1,0 +1,152 @@
+"""``docgen watch``: the service kept running, woken by file-system events, with a periodic rescan as a safety net."""
+
+from __future__ import annotations
+
+import logging
+import os
+import threading
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from docgen.service.service import Service
+
+__all__ = ["NETWORK_FS_TYPES", "filesystem_type", "is_network_share", "start_observer", "watch"]
+
+log = logging.getLogger("docgen.service")
+
+#: file systems whose change notifications do not reach this machine (changes made by other clients are missed)
+NETWORK_FS_TYPES = frozenset(
+    {
+        "nfs",
+        "nfs4",
+        "cifs",
+        "smb3",
+        "smbfs",
+        "9p",
+        "afs",
+        "ceph",
+        "glusterfs",
+        "lustre",
+        "davfs",
+        "fuse.sshfs",
+        "fuse.davfs2",
+        "fuse.rclone",
+        "vboxsf",
+        "virtiofs",
+        "prl_fs",
+    }
+)
+
+ObserverFactory = Callable[[str], Any]
+
+
+def filesystem_type(path: Path, mounts: Path = Path("/proc/mounts")) -> str | None:
+    """The file-system type of the mount holding ``path`` (Linux: from /proc/mounts); None where unknown."""
+    try:
+        lines = mounts.read_text(encoding="utf-8", errors="replace").splitlines()
+    except OSError:
+        return None
+    real = os.path.realpath(path)
+    best, best_type = "", None
+    for line in lines:
+        parts = line.split()
+        if len(parts) < 3:
+            continue
+        point = parts[1].replace("\\040", " ")
+        if (real == point or real.startswith(point.rstrip("/") + "/")) and len(point) >= len(best):
+            best, best_type = point, parts[2]
+    return best_type
+
+
+def is_network_share(path: Path, mounts: Path = Path("/proc/mounts")) -> bool:
+    """True when ``path`` is on a network file system, where native change events cannot be trusted."""
+    kind = filesystem_type(path, mounts)
+    return kind is not None and (kind in NETWORK_FS_TYPES or kind.startswith("nfs"))
+
+
+def _native(poll_seconds: float) -> Any:
+    from watchdog.observers import Observer
+
+    return Observer()
+
+
+def _polling(poll_seconds: float) -> Any:
+    from watchdog.observers.polling import PollingObserver
+
+    return PollingObserver(timeout=poll_seconds)
+
+
+class _Wake:
+    """A watchdog event handler that only wakes the service loop: the loop itself looks at the inbox."""
+
+    def __init__(self, event: threading.Event) -> None:
+        self.event = event
+
+    def dispatch(self, event: Any) -> None:
+        """Called by watchdog on any change in the inbox."""
+        self.event.set()
+
+
+def start_observer(
+    inbox: Path,
+    setting: str,
+    poll_seconds: float,
+    wake: threading.Event,
+    *,
+    native: Callable[[float], Any] = _native,
+    polling: Callable[[float], Any] = _polling,
+    network: Callable[[Path], bool] = is_network_share,
+) -> tuple[Any, str]:
+    """Starts watching ``inbox``: the native observer, or polling when set, on a network share, or where native fails."""
+    kind = setting
+    if kind == "auto":
+        kind = "polling" if network(inbox) else "native"
+    if kind == "native":
+        try:
+            observer = native(poll_seconds)
+            observer.schedule(_Wake(wake), str(inbox), recursive=False)
+            observer.start()
+            return observer, "native"
+        except OSError as exc:  # inotify watch limit reached, or no native API here
+            if setting == "native":
+                log.warning("native file events are unavailable (%s): polling the inbox instead", exc)
+            kind = "polling"
+    observer = polling(poll_seconds)
+    observer.schedule(_Wake(wake), str(inbox), recursive=False)
+    observer.start()
+    return observer, "polling"
+
+
+def watch(
+    service: Service,
+    *,
+    native: Callable[[float], Any] = _native,
+    polling: Callable[[float], Any] = _polling,
+    network: Callable[[Path], bool] = is_network_share,
+) -> None:
+    """Processes the inbox now and on every change until ``service.stop()``; the forms in hand are always finished first."""
+    settings = service.settings
+    wake = service.wake
+    observer, kind = start_observer(
+        service.layout.inbox, settings.observer, settings.poll_seconds, wake, native=native, polling=polling, network=network
+    )
+    service.log.event(f"watching {service.layout.inbox} ({kind} events, rescan every {settings.rescan_seconds:g}s)", observer=kind)
+    try:
+        service.process_pending()
+        held_logged: set[Path] = set()
+        while not service.stopping.is_set():
+            wake.clear()
+            scan = service.scan()
+            if scan.ready:
+                service.process(scan.ready)
+                continue
+            for path in set(scan.held) - held_logged:
+                service.log.event(f"{path.name} is not complete yet (still being copied?): waiting for the rest", name=path.name)
+            held_logged = set(scan.held)
+            waits = [settings.rescan_seconds] + [w for w in (scan.settle_in, scan.held_until) if w is not None]
+            wake.wait(max(0.01, min(waits) + 0.005))
+    finally:
+        observer.stop()
+        observer.join(timeout=5)
+        service.log.event("stopped")

@@ -1,0 +1,50 @@
+"""Fixtures for the inbox service: a root with its folders, and forms to drop into it."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from docgen.service import Layout
+from tests.conftest import clean_initial
+
+
+@pytest.fixture
+def layout(tmp_path: Path) -> Layout:
+    """An empty root with an inbox."""
+    (tmp_path / "inbox").mkdir()
+    return Layout(tmp_path)
+
+
+Drop = Callable[..., Path]
+
+
+@pytest.fixture
+def drop(layout: Layout) -> Drop:
+    """Drops a JSON record (a clean two-child initial meeting, changed as asked) into the inbox."""
+
+    def _drop(name: str = "form.json", record: dict[str, Any] | None = None, **changes: Any) -> Path:
+        data = record if record is not None else clean_initial()
+        for path, value in changes.items():
+            section, key = path.split("__")
+            data[section][key] = value
+        target = layout.inbox / name
+        target.write_text(json.dumps(data, indent=1), encoding="utf-8")
+        return target
+
+    return _drop
+
+
+def all_files(root: Path) -> list[str]:
+    """Every file under ``root`` (relative, sorted), ledger and lock excluded: what a person would find."""
+    skip = (".docgen/ledger", ".docgen/lock")
+    out = []
+    for path in sorted(root.rglob("*")):
+        rel = path.relative_to(root).as_posix()
+        if path.is_file() and not rel.startswith(skip):
+            out.append(rel)
+    return out
