@@ -1,0 +1,206 @@
+"""``run --once`` with a fast stand-in renderer: what lands in the outbox, in rejected/, and in the ledger."""
+
+from __future__ import annotations
+
+import io
+import json
+import stat
+from pathlib import Path
+
+import pytest
+
+from docgen.errors import ServiceError
+from docgen.ledger import Ledger
+from docgen.service import Layout, Service
+from docgen.service.progress import FormLog
+from tests.conftest import clean_initial
+from tests.service.conftest import Drop, all_files
+from tests.service.fakes import FAIL_ON_CASE, fake_build_pack, run_once, settings_for_tests
+
+FOLDER = "outbox/CIN-2026-0412/2026-12-17-initial"
+
+
+def _mode(path: Path) -> int:
+    return stat.S_IMODE(path.stat().st_mode)
+
+
+def test_a_valid_form_is_published_with_its_original_and_manifest_last(layout: Layout, drop: Drop) -> None:
+    drop("Amy and Leo initial.json")
+    out = io.StringIO()
+    run_once(layout.root, form_log=FormLog(out=out, progress=False))
+    assert all_files(layout.root) == [
+        f"{FOLDER}/manifest.json",
+        f"{FOLDER}/meeting-record.docx",
+        f"{FOLDER}/plan-C1.docx",
+        f"{FOLDER}/plan-C2.docx",
+        f"{FOLDER}/source/Amy and Leo initial.json",
+    ]
+    manifest = json.loads((layout.root / FOLDER / "manifest.json").read_text())
+    assert manifest["documents"][-1] == {"path": "source/Amy and Leo initial.json", "kind": "source", "child": None}
+    assert len(manifest["source"]["sha256"]) == 64
+    assert manifest["policy"] == "standard"
+    line = out.getvalue().strip()
+    assert line.startswith("Amy and Leo initial.json published ")
+    assert line.endswith(f"ms -> {FOLDER}")
+    with Ledger.open(layout.root) as ledger:
+        seen = ledger.file_seen(manifest["source"]["sha256"])
+        assert seen is not None and (seen.outcome, seen.where) == ("published", FOLDER)
+        assert ledger.meeting_for("CIN-2026-0412", "2026-12-17", "initial") is not None
+
+
+def test_generated_files_and_folders_are_private_to_the_service_group(layout: Layout, drop: Drop) -> None:
+    drop()
+    run_once(layout.root)
+    folder = layout.root / FOLDER
+    assert _mode(folder) == 0o750
+    assert _mode(folder / "source") == 0o750
+    assert _mode(folder / "plan-C1.docx") == 0o640
+    assert _mode(folder / "manifest.json") == 0o640
+    assert _mode(layout.root / ".docgen") == 0o750
+    drop(meeting__venue="Town Hall")
+    run_once(layout.root, settings_for_tests(file_mode=0o600, dir_mode=0o700))
+    assert _mode(folder / "plan-C1.docx") == 0o600
+    assert _mode(folder) == 0o700
+
+
+def test_an_invalid_form_goes_back_with_both_reports(layout: Layout, drop: Drop) -> None:
+    drop("bad.json", meeting__chair_role="community_support_worker")
+    run_once(layout.root)
+    assert all_files(layout.root) == ["inbox/rejected/bad.json", "inbox/rejected/bad.json.errors.json", "inbox/rejected/bad.json.errors.txt"]
+    report = json.loads((layout.rejected / "bad.json.errors.json").read_text())
+    assert report["source"]["name"] == "bad.json" and len(report["source"]["sha256"]) == 64
+    assert report["policy"] == "standard"
+    assert [e["field"] for e in report["errors"]] == ["meeting.chair_role"]
+    text = (layout.rejected / "bad.json.errors.txt").read_text()
+    assert text.startswith("bad.json: rejected under the standard profile — 1 error to correct")
+    assert f"sha256: {report['source']['sha256']}" in text
+
+
+def test_a_rejected_name_already_taken_gets_a_number(layout: Layout, drop: Drop) -> None:
+    drop("bad.json", meeting__chair_role="community_support_worker")
+    run_once(layout.root)
+    drop("bad.json", meeting__chair_role="community_support_worker", meeting__venue="elsewhere")
+    run_once(layout.root)
+    assert sorted(p.name for p in layout.rejected.iterdir()) == [
+        "bad (2).json",
+        "bad (2).json.errors.json",
+        "bad (2).json.errors.txt",
+        "bad.json",
+        "bad.json.errors.json",
+        "bad.json.errors.txt",
+    ]
+
+
+def test_files_that_are_not_forms_are_rejected_and_the_rest_still_processed(layout: Layout, drop: Drop) -> None:
+    (layout.inbox / "scan.pdf").write_bytes(b"%PDF-1.7 scanned letter")
+    (layout.inbox / "empty.docx").write_bytes(b"")
+    (layout.inbox / "garbage.xlsx").write_bytes(b"\x00\x01not a workbook" * 50)
+    drop("good.json")
+    log = run_once(layout.root)
+    assert log.counts == {"published": 1, "rejected": 3}
+    assert "is a PDF" in (layout.rejected / "scan.pdf.errors.txt").read_text()
+    assert "is empty (0 bytes)" in (layout.rejected / "empty.docx.errors.txt").read_text()
+    assert (layout.root / FOLDER / "source" / "good.json").is_file()
+
+
+def test_owner_hidden_temporary_and_sub_folder_files_are_left_alone(layout: Layout, drop: Drop) -> None:
+    for name in ("~$good.docx", ".hidden.json", "download.docx.crdownload", "copy.tmp", "form.docx.part"):
+        (layout.inbox / name).write_bytes(b"whatever")
+    (layout.inbox / "keep").mkdir()
+    drop("keep/nested.json")
+    before = all_files(layout.root)
+    log = run_once(layout.root)
+    assert log.counts == {}
+    assert all_files(layout.root) == before
+
+
+def test_the_same_content_again_is_not_processed_but_noted(layout: Layout, drop: Drop) -> None:
+    drop("first.json")
+    run_once(layout.root)
+    drop("again.json")  # identical bytes, another name
+    log = run_once(layout.root)
+    assert log.counts == {"duplicate": 1}
+    report = json.loads((layout.rejected / "again.json.errors.json").read_text())
+    assert report["errors"][0]["rule"] == "form-duplicate"
+    message = report["errors"][0]["message"]
+    assert message.startswith("This file is identical to first.json, which was already published on ")
+    assert message.endswith(f"to {FOLDER}: it has not been processed again.")
+    assert [p.name for p in (layout.root / FOLDER / "source").iterdir()] == ["first.json"]
+
+
+def test_two_copies_in_one_batch_publish_once(layout: Layout, drop: Drop) -> None:
+    drop("a.json")
+    drop("b.json")
+    log = run_once(layout.root)
+    assert log.counts == {"published": 1, "duplicate": 1}
+
+
+def test_an_amendment_supersedes_and_keeps_the_earlier_plans(layout: Layout, drop: Drop) -> None:
+    drop("initial.json")
+    run_once(layout.root)
+    first = json.loads((layout.root / FOLDER / "manifest.json").read_text())
+    drop("initial corrected.json", meeting__venue="Kingswood Civic Centre")
+    log = run_once(layout.root)
+    assert log.counts == {"amended": 1}
+    folder = layout.root / FOLDER
+    manifest = json.loads((folder / "manifest.json").read_text())
+    superseded = manifest["supersedes"]
+    assert superseded["sha256"] == first["source"]["sha256"]
+    assert superseded["published_at"] == first["generated_at"]
+    assert superseded["path"].startswith("superseded/") and superseded["path"].endswith("Z/")
+    kept = folder / superseded["path"]
+    assert json.loads((kept / "manifest.json").read_text()) == first
+    assert (kept / "source" / "initial.json").is_file()
+    assert (folder / "source" / "initial corrected.json").is_file()
+    with Ledger.open(layout.root) as ledger:
+        current = ledger.meeting_for("CIN-2026-0412", "2026-12-17", "initial")
+        assert current is not None and current.sha256 == manifest["source"]["sha256"]
+
+
+def test_a_fault_in_docgen_rejects_that_form_and_carries_on(layout: Layout, drop: Drop) -> None:
+    record = clean_initial()
+    record["case"]["reference"] = FAIL_ON_CASE
+    drop("faulty.json", record=record)
+    drop("fine.json", meeting__venue="Fine Hall")
+    log = run_once(layout.root)
+    assert log.counts == {"published": 1, "rejected": 1}
+    text = (layout.rejected / "faulty.json.errors.txt").read_text()
+    assert "docgen could not produce the plan because of a fault in docgen itself (RuntimeError: template exploded)" in text
+    assert not any(layout.tmp.iterdir()) and not any(layout.work.iterdir())
+
+
+def test_a_second_service_on_the_same_root_is_refused(layout: Layout) -> None:
+    with Service(layout.root, settings_for_tests(), builder=fake_build_pack), pytest.raises(ServiceError, match="Another docgen .* is already working on"):
+        Service(layout.root, settings_for_tests(), builder=fake_build_pack).__enter__()
+    with Service(layout.root, settings_for_tests(), builder=fake_build_pack):  # free again once the first has stopped
+        pass
+
+
+def test_a_half_copied_zip_waits_in_the_inbox_instead_of_being_rejected(layout: Layout) -> None:
+    (layout.inbox / "copying.docx").write_bytes(b"PK\x03\x04" + b"\x00" * 5000)  # no end record yet
+    log = run_once(layout.root, settings_for_tests(incomplete_after_seconds=3600))
+    assert log.counts == {}
+    assert (layout.inbox / "copying.docx").is_file()
+    assert not layout.rejected.exists() or not any(layout.rejected.iterdir())
+
+
+def test_a_zip_cut_short_long_after_settling_is_rejected_as_incomplete(layout: Layout) -> None:
+    (layout.inbox / "truncated.docx").write_bytes(b"PK\x03\x04" + b"\x00" * 5000)
+    log = run_once(layout.root, settings_for_tests(incomplete_after_seconds=0))
+    assert log.counts == {"rejected": 1}
+    report = json.loads((layout.rejected / "truncated.docx.errors.json").read_text())
+    assert report["errors"][0]["rule"] == "form-incomplete"
+    assert report["errors"][0]["message"].startswith("truncated.docx is cut short (the end of the file is missing)")
+
+
+@pytest.mark.slow
+def test_two_workers_publish_a_batch_in_drop_order(layout: Layout, drop: Drop) -> None:
+    for n in range(6):
+        record = clean_initial()
+        record["case"]["reference"] = f"CIN-{n}"
+        drop(f"form-{n}.json", record=record)
+    drop("form-0 amended.json", record={**clean_initial(), "case": {**clean_initial()["case"], "reference": "CIN-0"}, "meeting": {**clean_initial()["meeting"], "venue": "Changed"}})
+    log = run_once(layout.root, settings_for_tests(workers=2))
+    assert log.counts == {"published": 6, "amended": 1}
+    manifest = json.loads((layout.root / "outbox/CIN-0/2026-12-17-initial/manifest.json").read_text())
+    assert manifest["source"]["name"] == "form-0 amended.json"
