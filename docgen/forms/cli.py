@@ -8,6 +8,7 @@ import click
 
 from docgen.forms.generate_docx import write_docx_form
 from docgen.forms.generate_xlsx import write_xlsx_form
+from docgen.profiles import load_profile
 from docgen.schema import schema_version
 
 __all__ = ["DOCX_NAME", "XLSX_NAME", "forms", "write_forms"]
@@ -18,6 +19,8 @@ XLSX_NAME = "cin-meeting-form.xlsx"
 
 def write_forms(out: Path, policy: str | None = None) -> list[Path]:
     """Writes both blank forms into ``out`` (created if missing) and returns their paths."""
+    if policy:
+        load_profile(policy)  # an unknown council stops here, before any folder is made
     out.mkdir(parents=True, exist_ok=True)
     return [write_docx_form(out / DOCX_NAME, policy), write_xlsx_form(out / XLSX_NAME, policy)]
 

@@ -1,0 +1,83 @@
+"""The blank Excel form: defined names per field, one sheet per group, dropdowns and date formats."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+from openpyxl.workbook.workbook import Workbook
+
+from docgen.forms.generate_xlsx import write_xlsx_form
+from docgen.schema import fields, groups, schema_version
+
+
+def _named_cell(workbook: Workbook, name: str) -> tuple[str, str]:
+    ((sheet, coordinate),) = list(workbook.defined_names[name].destinations)
+    return sheet, coordinate.replace("$", "")
+
+
+def _validations(sheet: object) -> dict[str, str]:
+    """Each validated range → its list or type."""
+    out = {}
+    for rule in sheet.data_validations.dataValidation:  # type: ignore[attr-defined]
+        for cells in str(rule.sqref).split():
+            out[cells] = rule.formula1 if rule.type == "list" else rule.type
+    return out
+
+
+@pytest.fixture(scope="module")
+def workbook(tmp_path_factory: pytest.TempPathFactory) -> Workbook:
+    path = write_xlsx_form(tmp_path_factory.mktemp("forms") / "form.xlsx")
+    return load_workbook(path)
+
+
+def test_sheets_start_with_instructions_then_meeting_then_one_per_group(workbook: Workbook) -> None:
+    assert workbook.sheetnames == ["Instructions", "Meeting", *(g.name for g in groups())]
+
+
+def test_every_single_field_has_a_defined_name_on_its_meeting_row(workbook: Workbook) -> None:
+    meeting = workbook["Meeting"]
+    for spec in fields():
+        if spec.path == "form_version":
+            continue
+        sheet, coordinate = _named_cell(workbook, spec.path)
+        assert sheet == "Meeting"
+        assert coordinate.startswith("B")
+        row = int(coordinate[1:])
+        assert meeting.cell(row, 1).value == spec.path
+        assert meeting.cell(row, 3).value in (spec.title, spec.title + " *")
+
+
+def test_form_version_is_named_on_the_instructions_sheet(workbook: Workbook) -> None:
+    sheet, coordinate = _named_cell(workbook, "form_version")
+    assert sheet == "Instructions"
+    assert workbook[sheet][coordinate].value == schema_version()
+
+
+def test_choices_offer_their_titles_and_dates_are_uk(workbook: Workbook) -> None:
+    meeting = workbook["Meeting"]
+    rules = _validations(meeting)
+    assert rules[_named_cell(workbook, "meeting.type")[1]] == '"Initial,Review,Closure"'
+    assert rules[_named_cell(workbook, "meeting.date")[1]] == "date"
+    assert rules[_named_cell(workbook, "decision.locality_team_invited")[1]] == '"Yes,No"'
+    assert rules[_named_cell(workbook, "scaling.score")[1]] == "whole"
+
+
+def test_group_sheets_have_a_header_of_field_names_with_titles_in_comments(workbook: Workbook) -> None:
+    children = workbook["children"]
+    header = [c.value for c in children[1]]
+    assert header == [f.name for f in next(g for g in groups() if g.name == "children").fields]
+    assert children["B1"].comment.text.startswith("First name (required)\nThe child's first name.")
+    assert children["D2"].number_format == "dd/mm/yyyy"
+    assert children.freeze_panes == "A2"
+    rules = _validations(workbook["participants"])
+    assert rules["B2:B101"] == '"Parent,Carer,Family,Professional,Other"'
+    assert rules["E2:E101"] == '"Yes,No"'
+
+
+def test_a_council_form_preselects_it_and_marks_what_it_requires(tmp_path: Path) -> None:
+    workbook = load_workbook(write_xlsx_form(tmp_path / "sg.xlsx", "south-gloucestershire"))
+    assert workbook["Meeting"][_named_cell(workbook, "policy")[1]].value == "south-gloucestershire"
+    row = int(_named_cell(workbook, "closure_criteria")[1][1:])
+    assert workbook["Meeting"].cell(row, 3).value == "Closure criteria *"
