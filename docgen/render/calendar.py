@@ -1,0 +1,69 @@
+"""``deadlines.ics``: every deadline a meeting sets, as all-day calendar events that re-import cleanly."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from pathlib import Path
+
+from icalendar import Calendar, Event
+
+from docgen.deadlines import Deadline
+from docgen.record import Record, get
+
+__all__ = ["deadline_uid", "write_calendar"]
+
+_SUMMARIES = {
+    "record_due": "Record of Planning Meeting and plans due",
+    "copies_due": "Copies of the plan due to the family and participants",
+    "next_review": "Child in Need review meeting",
+    "visit": "Statutory visit due",
+    "principal_manager_review": "Principal Manager review due",
+    "safeguarding": "Safeguarding Procedures: start actions",
+}
+
+
+def deadline_uid(record: Record, deadline: Deadline, index: int) -> str:
+    """A UID fixed by case, meeting, deadline kind and date (and visit number): importing again updates, never duplicates."""
+    key = "|".join(
+        str(part)
+        for part in (
+            get(record, "case.reference"),
+            get(record, "meeting.date"),
+            get(record, "meeting.type"),
+            deadline.kind,
+            index if deadline.kind == "visit" else deadline.date.isoformat(),
+            deadline.child or "",
+            deadline.recipient or "",
+        )
+    )
+    return f"{hashlib.sha1(key.encode('utf-8')).hexdigest()}@docgen"
+
+
+def write_calendar(record: Record, deadlines: list[Deadline], out: Path, *, generated_at: dt.datetime) -> None:
+    """Writes the deadlines as all-day VEVENTs; SUMMARY names the case and what is due, DESCRIPTION cites the section."""
+    reference = str(get(record, "case.reference"))
+    calendar = Calendar()
+    calendar.add("prodid", "-//docgen//Child in Need deadlines//EN")
+    calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
+    calendar.add("x-wr-calname", f"Child in Need {reference}")
+    visits = 0
+    for deadline in deadlines:
+        if deadline.kind == "visit":
+            visits += 1
+        event = Event()
+        event.add("uid", deadline_uid(record, deadline, visits))
+        event.add("dtstamp", generated_at)
+        event.add("dtstart", deadline.date)
+        event.add("dtend", deadline.date + dt.timedelta(days=1))
+        event.add("summary", f"{reference}: {_SUMMARIES.get(deadline.kind, deadline.kind)}")
+        cited = f" ({deadline.section})" if deadline.section else ""
+        event.add(
+            "description",
+            f"{deadline.description}{cited}. Case {reference}, {get(record, 'meeting.type')} meeting of {get(record, 'meeting.date')}.",
+        )
+        event.add("categories", [deadline.kind])
+        event.add("transp", "TRANSPARENT")
+        calendar.add_component(event)
+    out.write_bytes(calendar.to_ical())

@@ -1,0 +1,301 @@
+"""What each template is given: the record made safe to print, and the few values worked out from it.
+
+Templates see the canonical record under its schema's names (``meeting.date``, ``o.need``) with every
+field the schema defines present (missing → ``None``), so a misspelt name fails loudly under
+``StrictUndefined`` while an optional blank field is simply empty. Dates are shown the British way
+(``17 December 2026``) and enum values as their titles (``Practice lead``).
+
+A child's plan is given only what that child may see: their own details, their objectives and those for
+every child, the actions for those objectives and the family's services. Siblings' details, everyone's
+views and the assessment are never put in its context, so no template can leak them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from functools import cache
+from html import escape
+from typing import Any
+
+from docgen.deadlines import Deadline
+from docgen.record import Record, applies_to, as_date, child_name, objective_child_ids
+from docgen.schema import base_schema
+
+__all__ = [
+    "DOCUMENT_SHAPES",
+    "SafeText",
+    "child_plan_context",
+    "meeting_record_context",
+    "safe_text",
+    "uk_date",
+]
+
+# XML 1.0 forbids most C0 controls; C1 controls and non-characters have no place in a letter either.
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff\ud800-\udfff]")
+
+
+class SafeText(str):
+    """Text from a form, printed literally: XML-escaped, and safe from docxtpl's own tag markers.
+
+    docxtpl turns ``{_{`` back into ``{{`` after rendering (its escape for literal braces in templates),
+    so underscores are written as the character reference ``&#95;``: Word reads the same ``_``.
+    """
+
+    __slots__ = ()
+
+    def __html__(self) -> str:
+        return escape(str(self), quote=False).replace("_", "&#95;")
+
+
+def safe_text(value: str) -> SafeText:
+    """Form text with control characters removed and line endings made ``\\n`` (docxtpl makes them line breaks)."""
+    text = value.replace("\r\n", "\n").replace("\r", "\n")
+    return SafeText(_CONTROL.sub("", text))
+
+
+def uk_date(value: Any) -> str:
+    """``17 December 2026`` from an ISO date (or a date); other values unchanged as text."""
+    day = as_date(value)
+    return f"{day.day} {day:%B %Y}" if day else str(value)
+
+
+# ---------------------------------------------------------------------------------------------- shapes
+# A shape is what a template may name: a dict of names (None = a value), a one-item list for a list of items.
+
+
+@cache
+def _record_shape() -> dict[str, Any]:
+    def walk(spec: dict[str, Any]) -> Any:
+        if spec.get("type") == "object":
+            return {name: walk(inner) for name, inner in spec.get("properties", {}).items()}
+        if spec.get("type") == "array":
+            return [walk(spec["items"])]
+        return None
+
+    shape = walk(base_schema())
+    assert isinstance(shape, dict)
+    return shape
+
+
+_PERSON = {
+    "name": None,
+    "role": None,
+    "relationship": None,
+    "agency": None,
+    "attended": None,
+    "non_attendance_reason": None,
+    "views": None,
+    "contribution": None,
+    "seen_alone": None,
+    "considerations": None,
+}
+_DEADLINE = {"kind": None, "what": None, "date": None, "section": None, "description": None}
+_SCALE_POINT = {"number": None, "colour": None, "chosen": None}
+
+
+def _with(base: dict[str, Any], **extra: Any) -> dict[str, Any]:
+    return {**base, **extra}
+
+
+def _document_shapes() -> dict[str, dict[str, Any]]:
+    record = _record_shape()
+    child = _with(record["children"][0], name=None, age=None)
+    objective = _with(record["objectives"][0], who=None, actions=[record["actions"][0]])
+    action = _with(record["actions"][0], objective_need=None)
+    common = {
+        "case": record["case"],
+        "meeting": _with(record["meeting"], review_arrangements=None),
+        "key_worker": record["key_worker"],
+        "services": record["services"],
+        "contingency_plan": None,
+        "closure_criteria": None,
+        "scaling": record["scaling"],
+        "scale": [_SCALE_POINT],
+        "decision": record["decision"],
+        "deadlines": [_DEADLINE],
+        "visits": [_DEADLINE],
+        "generated_on": None,
+        "procedure": None,
+    }
+    child_plan = _with(common, child=child, objectives=[objective], actions=[action])
+    meeting_record = _with(
+        common,
+        children=[child],
+        participants=[record["participants"][0]],
+        people=[_PERSON],
+        assessment=record["assessment"],
+        objectives=[objective],
+        actions=[action],
+        disagreements=None,
+        warnings=[{"rule": None, "field": None, "message": None, "section": None, "fix": None}],
+    )
+    return {"child_plan": child_plan, "meeting_record": meeting_record}
+
+
+#: what each kind of document's template may name (``check-templates`` holds templates to it)
+DOCUMENT_SHAPES: dict[str, dict[str, Any]] = _document_shapes()
+
+
+# ---------------------------------------------------------------------------------------------- values
+
+
+def _prepared(value: Any, spec: dict[str, Any]) -> Any:
+    """A record value shaped for printing: every schema key present, dates British, enums as words, text safe."""
+    kind = spec.get("type")
+    if kind == "object":
+        given = value if isinstance(value, dict) else {}
+        return {name: _prepared(given.get(name), inner) for name, inner in spec.get("properties", {}).items()}
+    if kind == "array":
+        return [_prepared(item, spec["items"]) for item in value] if isinstance(value, list) else []
+    if value is None:
+        return None
+    if spec.get("format") == "date":
+        return SafeText(uk_date(value))
+    if "enum" in spec and isinstance(value, str):
+        return safe_text(str(spec.get("x-enum-titles", {}).get(value, value)))
+    if isinstance(value, str):
+        return safe_text(value)
+    return value
+
+
+def _prepare_record(record: Record) -> dict[str, Any]:
+    prepared = _prepared(record, base_schema())
+    assert isinstance(prepared, dict)
+    return prepared
+
+
+def _age(child: dict[str, Any], on: dt.date) -> int | None:
+    born = as_date(child.get("date_of_birth"))
+    if born is None:
+        return None
+    return on.year - born.year - ((on.month, on.day) < (born.month, born.day))
+
+
+_DEADLINE_WORDS = {
+    "record_due": "Record of the meeting and plans completed",
+    "copies_due": "Copies of the plan sent out",
+    "next_review": "Next review meeting",
+    "visit": "Visit from the key worker",
+    "principal_manager_review": "Principal Manager review",
+    "safeguarding": "Safeguarding Procedures started",
+}
+
+
+def _deadline(deadline: Deadline) -> dict[str, Any]:
+    return {
+        "kind": deadline.kind,
+        "what": _DEADLINE_WORDS.get(deadline.kind, deadline.kind),
+        "date": SafeText(uk_date(deadline.date)),
+        "section": safe_text(deadline.section),
+        "description": safe_text(deadline.description),
+    }
+
+
+def _review_arrangements(record: Record) -> str:
+    meeting = record.get("meeting", {})
+    if meeting.get("type") == "closure":
+        return "This was the closing meeting: there is no further review."
+    parts = []
+    if meeting.get("next_review_date"):
+        parts.append(f"The next review meeting is on {uk_date(meeting['next_review_date'])}.")
+    if meeting.get("visit_frequency_days"):
+        parts.append(f"The key worker visits at least every {meeting['visit_frequency_days']} days, and sees the children.")
+    if meeting.get("management_agreement"):
+        parts.append(f"Review interval agreed by management: {meeting['management_agreement']}.")
+    return " ".join(parts)
+
+
+def _scale(score: Any) -> list[dict[str, Any]]:
+    """The 0–10 scale as eleven cells, the chosen one filled (colours are hex for docxtpl's ``cellbg``)."""
+    return [
+        {
+            "number": n,
+            "chosen": n == score,
+            "colour": "2E74B5" if n == score else ("DEEAF6" if isinstance(score, int) and n < score else "FFFFFF"),
+        }
+        for n in range(11)
+    ]
+
+
+def _common(record: Record, deadlines: list[Deadline], procedure: str, today: dt.date) -> dict[str, Any]:
+    prepared = _prepare_record(record)
+    prepared["meeting"]["review_arrangements"] = safe_text(_review_arrangements(record))
+    return {
+        "case": prepared["case"],
+        "meeting": prepared["meeting"],
+        "key_worker": prepared["key_worker"],
+        "services": prepared["services"],
+        "contingency_plan": prepared["contingency_plan"],
+        "closure_criteria": prepared["closure_criteria"],
+        "scaling": prepared["scaling"],
+        "scale": _scale(record.get("scaling", {}).get("score")),
+        "decision": prepared["decision"],
+        "deadlines": [_deadline(d) for d in deadlines],
+        "visits": [_deadline(d) for d in deadlines if d.kind == "visit"],
+        "generated_on": uk_date(today),
+        "procedure": safe_text(procedure),
+    }
+
+
+def _objectives(record: Record, prepared: dict[str, Any], keep: list[int]) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """The kept objectives (by index) with their actions, and those actions as one list."""
+    names = {c.get("id"): c.get("first_name") or child_name(c) for c in record.get("children", [])}
+    objectives, actions = [], []
+    raw_actions = record.get("actions", [])
+    for index in keep:
+        raw = record["objectives"][index]
+        item = dict(prepared["objectives"][index])
+        ids = objective_child_ids(raw)
+        item["who"] = safe_text("Every child" if ids is None else " and ".join(str(names.get(i, i)) for i in ids))
+        item["actions"] = []
+        for position, action in enumerate(raw_actions):
+            if action.get("objective_id") == raw.get("id"):
+                shown = dict(prepared["actions"][position], objective_need=item["need"])
+                item["actions"].append(shown)
+                actions.append(shown)
+        objectives.append(item)
+    return objectives, actions
+
+
+def child_plan_context(record: Record, child_id: str, deadlines: list[Deadline], *, procedure: str, today: dt.date) -> dict[str, Any]:
+    """Everything one child's plan (and words-and-pictures plan) shows — and nothing about a sibling."""
+    index = next(i for i, c in enumerate(record.get("children", [])) if c.get("id") == child_id)
+    raw_child = record["children"][index]
+    prepared = _prepare_record(record)
+    child = dict(prepared["children"][index], name=safe_text(child_name(raw_child)), age=_age(raw_child, today))
+    keep = [i for i, o in enumerate(record.get("objectives", [])) if applies_to(o, child_id)]
+    objectives, actions = _objectives(record, prepared, keep)
+    return {**_common(record, deadlines, procedure, today), "child": child, "objectives": objectives, "actions": actions}
+
+
+def _people(record: Record, prepared: dict[str, Any]) -> list[dict[str, Any]]:
+    people = []
+    for raw, shown in zip(record.get("children", []), prepared["children"], strict=True):
+        people.append({**{k: shown.get(k) for k in _PERSON}, "name": safe_text(child_name(raw)), "role": SafeText("Child")})
+    for shown in prepared["participants"]:
+        people.append({k: shown.get(k) for k in _PERSON})
+    return people
+
+
+def meeting_record_context(
+    record: Record, deadlines: list[Deadline], warnings: list[dict[str, Any]], *, procedure: str, today: dt.date
+) -> dict[str, Any]:
+    """Everything the Record of Planning Meeting shows: the whole meeting, everyone's views."""
+    prepared = _prepare_record(record)
+    children = [
+        dict(shown, name=safe_text(child_name(raw)), age=_age(raw, today))
+        for raw, shown in zip(record.get("children", []), prepared["children"], strict=True)
+    ]
+    objectives, actions = _objectives(record, prepared, list(range(len(record.get("objectives", [])))))
+    return {
+        **_common(record, deadlines, procedure, today),
+        "children": children,
+        "participants": prepared["participants"],
+        "people": _people(record, prepared),
+        "assessment": prepared["assessment"],
+        "objectives": objectives,
+        "actions": actions,
+        "disagreements": prepared["disagreements"],
+        "warnings": [{k: safe_text(str(w.get(k) or "")) for k in ("rule", "field", "message", "section", "fix")} for w in warnings],
+    }

@@ -1,0 +1,142 @@
+"""Who gets which document, how and by when — and ``distribution.xlsx``, the list admin staff tick off.
+
+Who gets what (procedure 3.3: "copies of the Plan should be provided to the child/ren, family and
+participants ... no later than 10 working days of the meeting"):
+
+* each child their own plan, and their words-and-pictures plan when they have one;
+* every participant (parent, carer, family member, professional or other), present or absent, every
+  child's plan — the words-and-pictures plans are the children's own and go only to them;
+* the Record of Planning Meeting to the key worker (for the case file) and to the chair, who checks it;
+* nobody whose ``receives_copy`` is false. Everything is due on ``copies_due``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+from openpyxl import Workbook
+from openpyxl.formatting.rule import FormulaRule
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.table import Table, TableStyleInfo
+
+from docgen.record import Record, as_date, child_name, receives_copy
+from docgen.render.context import safe_text
+
+__all__ = ["COLUMNS", "distribution_rows", "write_distribution"]
+
+#: the workbook's columns, in order, and the manifest key each one shows (None: filled in by staff)
+COLUMNS: tuple[tuple[str, str | None, float], ...] = (
+    ("Recipient", "recipient", 24),
+    ("Role", "role", 13),
+    ("Relationship", "relationship", 16),
+    ("Agency", "agency", 22),
+    ("Document", "document", 24),
+    ("Child", "child", 8),
+    ("Delivery", "delivery", 13),
+    ("Email", "email", 28),
+    ("Address", "address", 30),
+    ("Due date", "due", 12),
+    ("Sent date", None, 12),
+    ("Sent by", None, 16),
+)
+
+
+def _delivery(person: dict[str, Any]) -> str:
+    """The delivery asked for; where the form says none, email if there is an address for it, else post, else by hand."""
+    if person.get("delivery"):
+        return str(person["delivery"])
+    if person.get("email"):
+        return "email"
+    return "post" if person.get("address") else "hand"
+
+
+def _row(person: dict[str, Any], name: str, role: str, document: str, child: str | None, due: str) -> dict[str, Any]:
+    return {
+        "recipient": name,
+        "role": role,
+        "relationship": person.get("relationship"),
+        "agency": person.get("agency"),
+        "document": document,
+        "delivery": _delivery(person),
+        "email": person.get("email"),
+        "address": person.get("address"),
+        "due": due,
+        "child": child,
+    }
+
+
+def distribution_rows(record: Record, plans: dict[str, list[str]], meeting_record: str, copies_due: dt.date) -> list[dict[str, Any]]:
+    """One row per recipient per document. ``plans`` maps child id → [their plan, their words-and-pictures plan?]."""
+    due = copies_due.isoformat()
+    rows: list[dict[str, Any]] = []
+    children = record.get("children", [])
+    for child in children:
+        if receives_copy(child):
+            for document in plans[child["id"]]:
+                rows.append(_row(child, child_name(child), "child", document, child["id"], due))
+    for person in record.get("participants", []):
+        if receives_copy(person):
+            for child in children:
+                rows.append(_row(person, str(person.get("name", "")), str(person.get("role", "")), plans[child["id"]][0], child["id"], due))
+    key_worker = record.get("key_worker", {})
+    rows.append(_row({**key_worker, "delivery": None}, str(key_worker.get("name", "")), "key worker", meeting_record, None, due))
+    chair = record.get("meeting", {}).get("chair_name")
+    if chair and chair != key_worker.get("name"):
+        rows.append(_row({"delivery": "hand"}, str(chair), "chair", meeting_record, None, due))
+    return rows
+
+
+def _as_text(value: Any) -> Any:
+    """Form text, cleaned; never a formula (openpyxl would write ``=...`` as one)."""
+    return str(safe_text(value)) if isinstance(value, str) else value
+
+
+def write_distribution(rows: list[dict[str, Any]], out: Path, *, title: str) -> None:
+    """Writes ``distribution.xlsx``: a filterable Excel table with a frozen header, dates and an overdue highlight."""
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "Distribution"
+    sheet.append([heading for heading, _, _ in COLUMNS])
+    for row in rows:
+        values: list[Any] = []
+        for _, key, _ in COLUMNS:
+            value = row.get(key) if key else None
+            values.append(as_date(value) if key == "due" else _as_text(value))
+        sheet.append(values)
+    last_row = max(len(rows) + 1, 2)  # an Excel table needs a data row, even an empty one
+    for cells in sheet.iter_rows(min_row=2, max_row=last_row):
+        for cell, (heading, _, _) in zip(cells, COLUMNS, strict=True):
+            if isinstance(cell.value, str):
+                cell.data_type = "s"  # text that starts with = + - @ stays text, never a formula
+            if heading in ("Due date", "Sent date"):
+                cell.number_format = "dd/mm/yyyy"
+            cell.alignment = Alignment(vertical="top", wrap_text=heading in ("Address", "Agency"))
+    for index, (_, _, width) in enumerate(COLUMNS, start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = width
+    ref = f"A1:{get_column_letter(len(COLUMNS))}{last_row}"
+    table = Table(displayName="Distribution", ref=ref)
+    table.tableStyleInfo = TableStyleInfo(name="TableStyleMedium2", showRowStripes=True)
+    sheet.add_table(table)  # a table brings its own filter buttons
+    sheet.freeze_panes = "A2"
+    for cell in sheet[1]:
+        cell.font = Font(bold=True, color="FFFFFF")
+    due_col, sent_col = (get_column_letter(i) for i in (_column("Due date"), _column("Sent date")))
+    overdue = FormulaRule(
+        formula=[f'AND(${due_col}2<>"",${due_col}2<TODAY(),${sent_col}2="")'],
+        fill=PatternFill(start_color="F8CBAD", end_color="F8CBAD", fill_type="solid"),
+        font=Font(color="9C0006"),
+    )
+    sheet.conditional_formatting.add(f"A2:{get_column_letter(len(COLUMNS))}{last_row}", overdue)
+    sheet.print_title_rows = "1:1"
+    sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.fitToWidth = 1
+    book.properties.title = title
+    book.properties.creator = "docgen"
+    book.save(out)
+
+
+def _column(heading: str) -> int:
+    return next(i for i, (h, _, _) in enumerate(COLUMNS, start=1) if h == heading)

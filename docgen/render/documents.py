@@ -1,0 +1,41 @@
+"""Rendering a docxtpl template safely: a sandboxed, autoescaping, strict Jinja environment."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from docxtpl import DocxTemplate
+from jinja2.sandbox import SandboxedEnvironment
+
+from docgen.errors import TemplateError
+
+__all__ = ["TEMPLATES", "TEMPLATE_DIR", "jinja_environment", "render_template"]
+
+TEMPLATE_DIR = Path(__file__).resolve().parent.parent.parent / "templates"
+
+#: each template and the kind of document (``DOCUMENT_SHAPES`` key) it is rendered for
+TEMPLATES = {
+    "plan.docx": "child_plan",
+    "plan-child.docx": "child_plan",
+    "meeting-record.docx": "meeting_record",
+}
+
+
+def jinja_environment() -> SandboxedEnvironment:
+    """The only environment templates are rendered in: form text is data, never template code."""
+    return SandboxedEnvironment(autoescape=True, undefined=jinja2.StrictUndefined)
+
+
+def render_template(template: Path, context: dict[str, Any], out: Path, properties: dict[str, str] | None = None) -> None:
+    """Renders one template with the context and saves the document to ``out``, with its title/subject/author set."""
+    document = DocxTemplate(str(template))
+    try:
+        document.render(context, jinja_env=jinja_environment())
+    except jinja2.TemplateError as exc:
+        raise TemplateError(f"The template {template.name} cannot be rendered: {exc}. Run docgen check-templates and correct it.") from exc
+    core = document.docx.core_properties
+    for name, value in (properties or {}).items():
+        setattr(core, name, value[:255])  # plain text: python-docx escapes it
+    document.save(str(out))

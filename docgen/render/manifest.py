@@ -1,0 +1,82 @@
+"""``manifest.json``: the machine-readable summary of one published meeting, written last and atomically."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import tempfile
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+from docgen.deadlines import Deadline
+from docgen.record import Record, get
+from docgen.validation import Report
+
+__all__ = ["MANIFEST_NAME", "MANIFEST_VERSION", "build_manifest", "generator", "write_manifest"]
+
+MANIFEST_NAME = "manifest.json"
+MANIFEST_VERSION = 1
+
+
+def generator() -> str:
+    """``docgen <version>``."""
+    try:
+        return f"docgen {metadata.version('docgen')}"
+    except metadata.PackageNotFoundError:
+        return "docgen (not installed)"
+
+
+def meeting_folder(record: Record) -> str:
+    """``2026-12-17-initial``: the meeting's folder under ``outbox/<case reference>/``."""
+    return f"{get(record, 'meeting.date')}-{get(record, 'meeting.type')}"
+
+
+def build_manifest(
+    record: Record,
+    report: Report,
+    *,
+    source: dict[str, Any],
+    documents: list[dict[str, Any]],
+    deadlines: list[Deadline],
+    distribution: list[dict[str, Any]],
+    generated_at: dt.datetime,
+    extra: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    """Every key DESIGN.md lists (``source``, ``policy``, ``case_reference``, ``meeting``, ``warnings``, ``documents``,
+    ``deadlines``, ``distribution``) plus the generator, the time and the children's ids."""
+    return {
+        "manifest_version": MANIFEST_VERSION,
+        "generated_at": generated_at.isoformat(timespec="seconds"),
+        "generator": generator(),
+        "source": {"name": source.get("name"), "sha256": source.get("sha256")},
+        "policy": report.policy,
+        "case_reference": get(record, "case.reference"),
+        "meeting": {"type": get(record, "meeting.type"), "date": get(record, "meeting.date"), "folder": meeting_folder(record)},
+        "key_worker": {k: get(record, f"key_worker.{k}") for k in ("name", "role", "email")},
+        "children": [c.get("id") for c in record.get("children", [])],
+        "warnings": [{k: w.to_json()[k] for k in ("rule", "field", "message", "section", "fix")} for w in report.warnings],
+        "documents": documents,
+        "deadlines": [d.to_json() for d in deadlines],
+        "distribution": distribution,
+        **(extra or {}),
+    }
+
+
+def write_manifest(out_dir: Path, manifest: dict[str, Any], *, mode: int = 0o640) -> Path:
+    """Writes ``out_dir/manifest.json`` atomically: a temporary file in the same folder, flushed to disk, then renamed."""
+    target = Path(out_dir) / MANIFEST_NAME
+    handle, temp_name = tempfile.mkstemp(prefix=".manifest-", suffix=".tmp", dir=out_dir)
+    try:
+        os.fchmod(handle, mode)  # mkstemp makes 0600; the manifest is read like the documents beside it
+        with os.fdopen(handle, "w", encoding="utf-8") as stream:
+            json.dump(manifest, stream, indent=2, ensure_ascii=False)
+            stream.write("\n")
+            stream.flush()
+            os.fsync(stream.fileno())
+        os.replace(temp_name, target)
+    except BaseException:
+        Path(temp_name).unlink(missing_ok=True)
+        raise
+    return target

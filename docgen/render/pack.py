@@ -1,0 +1,111 @@
+"""``build_pack``: every document of one meeting's outbox folder, from a validated record."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+from docgen.config import Settings
+from docgen.deadlines import meeting_deadlines
+from docgen.profiles import Profile
+from docgen.record import Record, as_date, child_name, get
+from docgen.render.calendar import write_calendar
+from docgen.render.context import child_plan_context, meeting_record_context, safe_text, uk_date
+from docgen.render.distribution import distribution_rows, write_distribution
+from docgen.render.documents import TEMPLATE_DIR, render_template
+from docgen.render.manifest import build_manifest
+from docgen.render.pdf import Converter, make_pdfs
+from docgen.validation import Report
+
+__all__ = ["build_pack"]
+
+MEETING_RECORD = "meeting-record.docx"
+
+
+def _encrypt_email_pdfs(profile: Profile, settings: Settings) -> bool:
+    """``docgen.toml`` wins; otherwise the profile's ``pdf.encrypt_email_pdfs`` (data, not code)."""
+    if settings.encrypt_email_pdfs is not None:
+        return settings.encrypt_email_pdfs
+    return bool((profile.timescale("pdf") or {}).get("encrypt_email_pdfs", False))
+
+
+def build_pack(
+    record: Record,
+    report: Report,
+    profile: Profile,
+    out_dir: Path,
+    *,
+    source: dict[str, Any],
+    pdf: bool = False,
+    settings: Settings | None = None,
+    today: dt.date | None = None,
+    converter: Converter | None = None,
+) -> dict[str, Any]:
+    """Writes the plans, words-and-pictures plans, meeting record, distribution list, calendar (and PDFs) into
+    ``out_dir`` and returns the manifest; the caller adds ``source/`` and writes ``manifest.json`` last."""
+    settings = settings or Settings()
+    generated_at = dt.datetime.now(dt.UTC).astimezone()
+    today = today or generated_at.date()
+    out_dir = Path(out_dir)
+    deadlines = meeting_deadlines(record, profile)
+    reference = str(get(record, "case.reference"))
+    occasion = f"case {reference}, {get(record, 'meeting.type')} meeting on {uk_date(get(record, 'meeting.date'))}"
+    author = str(get(record, "key_worker.name") or "docgen")
+    documents: list[dict[str, Any]] = []
+    properties: dict[str, dict[str, str]] = {}
+    plans: dict[str, list[str]] = {}
+
+    def render(template: str, context: dict[str, Any], path: str, kind: str, child: str | None, title: str) -> None:
+        properties[path] = {
+            "title": str(safe_text(title)),
+            "subject": str(safe_text(f"Child in Need: {occasion}")),
+            "author": str(safe_text(author)),
+        }
+        render_template(TEMPLATE_DIR / template, context, out_dir / path, properties[path])
+        documents.append({"path": path, "kind": kind, "child": child})
+
+    for child in record.get("children", []):
+        child_id = str(child["id"])
+        context = child_plan_context(record, child_id, deadlines, procedure=profile.title, today=today)
+        name = child_name(child)
+        plans[child_id] = [f"plan-{child_id}.docx"]
+        render("plan.docx", context, plans[child_id][0], "plan", child_id, f"Child in Need Plan for {name}")
+        if child.get("plan_format") == "words_and_pictures":
+            plans[child_id].append(f"plan-{child_id}-child.docx")
+            render("plan-child.docx", context, plans[child_id][1], "child_plan", child_id, f"{child.get('first_name') or name}'s plan")
+    warnings = [w.to_json() for w in report.warnings]
+    context = meeting_record_context(record, deadlines, warnings, procedure=profile.title, today=today)
+    render("meeting-record.docx", context, MEETING_RECORD, "meeting_record", None, f"Record of Planning Meeting, case {reference}")
+
+    copies_due = next((d.date for d in deadlines if d.kind == "copies_due"), None) or as_date(get(record, "meeting.date"))
+    assert copies_due is not None  # meeting_deadlines has already required the meeting date
+    distribution = distribution_rows(record, plans, MEETING_RECORD, copies_due)
+    write_distribution(distribution, out_dir / "distribution.xlsx", title=f"Distribution of the plan: {occasion}")
+    documents.append({"path": "distribution.xlsx", "kind": "distribution", "child": None})
+    write_calendar(record, deadlines, out_dir / "deadlines.ics", generated_at=generated_at)
+    documents.append({"path": "deadlines.ics", "kind": "calendar", "child": None})
+
+    extra: dict[str, Any] = {}
+    if pdf:
+        made = make_pdfs(
+            out_dir,
+            [d for d in documents if d["path"].endswith(".docx")],
+            properties,
+            distribution,
+            encrypt_email=_encrypt_email_pdfs(profile, settings),
+            timeout=settings.pdf_timeout_seconds,
+            converter=converter,
+        )
+        documents.extend(made.documents)
+        extra["pdf"] = {"made": made.problem is None, "problem": made.problem, "passwords_file": made.passwords_file}
+    return build_manifest(
+        record,
+        report,
+        source=source,
+        documents=documents,
+        deadlines=deadlines,
+        distribution=distribution,
+        generated_at=generated_at,
+        extra=extra,
+    )
