@@ -5,8 +5,12 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from docgen.errors import NotAFormError
+from docgen.errors import NotAFormError, OutdatedFormError
+from docgen.forms.collect import Collector
 from docgen.forms.parsed import ParsedForm
+from docgen.forms.safety import open_package, sniff
+from docgen.schema import schema_version
+from docgen.validation.report import Problem
 
 __all__ = ["MAX_JSON_BYTES", "read_form"]
 
@@ -16,16 +20,67 @@ MAX_JSON_BYTES = 5 * 1024 * 1024
 def read_form(path: Path) -> ParsedForm:
     """Reads ``path`` as a JSON record, a Word form or an Excel form, whatever its extension says."""
     path = Path(path)
-    with open(path, "rb") as handle:
-        head = handle.read(8)
-    if not head:
-        raise NotAFormError(f"{path.name} is empty (0 bytes): save the completed form again and drop it in.")
-    if head.lstrip(b"\xef\xbb\xbf \t\r\n")[:1] in (b"{", b"["):
+    if sniff(path) == "json":
         return _read_json(path)
-    raise NotAFormError(
-        f"{path.name} is not a Word (.docx) or Excel (.xlsx) meeting form or a JSON record: "
-        "fill in the current form from `docgen forms` and drop that in."
+    collector = Collector()
+    with open_package(path) as package:
+        if package.kind == "docx":
+            from docgen.forms.docx_reader import read_docx
+
+            read_docx(package, collector)
+        else:
+            from docgen.forms.xlsx_reader import read_xlsx
+
+            read_xlsx(package, collector)
+        kind = package.kind
+    what = "Word document" if kind == "docx" else "Excel workbook"
+    version = _check_version(path.name, collector)
+    if not collector.fields_seen and version is None:
+        raise NotAFormError(
+            f"{path.name} is a {what}, but not a meeting form: none of the form's fields were found in it. "
+            "Fill in the current form from `docgen forms` and drop that in."
+        )
+    return ParsedForm(record=collector.record, kind=kind, locations=collector.locations, problems=collector.problems)
+
+
+def _major(version: str) -> str:
+    return version.strip().lstrip("vV").split(".")[0]
+
+
+def _check_version(name: str, collector: Collector) -> str | None:
+    """The single place that judges a form filled in on an older (or newer) blank: read it if possible, else refuse it.
+
+    Returns the form's version when it differs from the current schema's in its major part.
+    """
+    form_version = collector.record.get("form_version")
+    current = schema_version()
+    if not isinstance(form_version, str) or _major(form_version) == _major(current):
+        return None
+    errors = [p for p in collector.problems if p.severity == "error"]
+    if collector.unknown or errors or collector.fields_seen <= 1:
+        if collector.unknown:
+            why = f"it has fields this version no longer knows ({', '.join(sorted(set(collector.unknown))[:5])})"
+        elif errors:
+            why = f"some answers no longer fit ({errors[0].message})"
+        else:
+            why = "none of its fields match the current form"
+        raise OutdatedFormError(
+            f"{name} was filled in on version {form_version} of the meeting form, and this form is out of date — "
+            f"use the current one from `docgen forms` (version {current}): {why}. Copy the answers into the current form and drop it in again."
+        )
+    collector.problems.append(
+        Problem(
+            "form-outdated",
+            "warning",
+            "form_version",
+            f"This form is version {form_version} of the meeting form; the current one is version {current}. It was read, "
+            "but check nothing is missing.",
+            "",
+            "Use the current form from `docgen forms` next time.",
+            collector.locations.get("form_version"),
+        )
     )
+    return form_version
 
 
 def _read_json(path: Path) -> ParsedForm:

@@ -1,0 +1,347 @@
+"""Reading a Word meeting form: content controls tagged with field paths, and label tables where tags are missing."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from docgen.forms import labels
+from docgen.forms.collect import Cell, Collector
+from docgen.forms.safety import Package
+from docgen.forms.values import normalise
+from docgen.schema import Field, field
+
+__all__ = ["read_docx"]
+
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+W14 = "{http://schemas.microsoft.com/office/word/2010/wordml}"
+W15 = "{http://schemas.microsoft.com/office/word/2012/wordml}"
+MC_FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
+_TRUE_VALS = ("1", "true", "on")
+
+
+def read_docx(package: Package, collector: Collector) -> None:
+    """Reads every field of the Word form in ``package`` into ``collector``."""
+    root = package.xml(package.main_part)
+    body = root.find(f"{W}body")
+    if body is None:
+        return
+    _read_tagged(body, collector)
+    _read_tables_by_label(body, collector)
+    _read_untagged_in_paragraphs(body, collector)
+
+
+# ---------------------------------------------------------------- controls tagged with field paths
+
+
+def _tag(sdt: Any) -> str:
+    tag = sdt.find(f"{W}sdtPr/{W}tag")
+    return (tag.get(f"{W}val") or "").strip() if tag is not None else ""
+
+
+def _alias(sdt: Any) -> str:
+    alias = sdt.find(f"{W}sdtPr/{W}alias")
+    return (alias.get(f"{W}val") or "").strip() if alias is not None else ""
+
+
+def _is_container(sdt: Any) -> bool:
+    """A control that holds other controls (a repeating section or a grouped block) has no value of its own."""
+    content = sdt.find(f"{W}sdtContent")
+    return content is not None and content.find(f".//{W}sdt") is not None
+
+
+def _read_tagged(body: Any, collector: Collector) -> None:
+    rows: dict[int, tuple[str, Any, list[Cell]]] = {}  # id of the row element → (group, row element, cells)
+    loose: dict[str, list[Cell]] = {}  # group fields outside any table row: a new item each time a field repeats
+    order: list[int] = []
+    for sdt in body.iter(f"{W}sdt"):
+        tag = _tag(sdt)
+        if not tag or _is_container(sdt):
+            continue
+        spec = field(tag)
+        if spec is None:
+            if labels.group_named(tag) is None:
+                collector.unknown.append(tag)
+            continue
+        location = f"control {tag} ({_alias(sdt) or spec.title})"
+        raw = control_value(sdt, spec)
+        if spec.group is None:
+            collector.single(Cell(spec, raw, location))
+            continue
+        row = _row_of(sdt)
+        if row is None:
+            pending = loose.setdefault(spec.group, [])
+            if any(c.spec.name == spec.name for c in pending):
+                _flush(collector, spec.group, pending, None)
+                pending.clear()
+            pending.append(Cell(spec, raw, location))
+            continue
+        key = id(row)
+        if key not in rows:
+            rows[key] = (spec.group, row, [])
+            order.append(key)
+        rows[key][2].append(Cell(spec, raw, f"{location}, {_row_words(spec.group, row)}"))
+    for key in order:
+        group, row, cells = rows[key]
+        _flush(collector, group, cells, row)
+    for group, pending in loose.items():
+        if pending:
+            _flush(collector, group, pending, None)
+
+
+def _flush(collector: Collector, group_name: str, cells: list[Cell], row: Any) -> None:
+    group = labels.group_named(group_name)
+    if group is None:
+        return
+    where = _row_words(group_name, row) if row is not None else f"the {group.title} section"
+    collector.item(group, list(cells), where)
+
+
+def _row_of(sdt: Any) -> Any:
+    """The table row or repeating-section item a control sits in (None when it is in neither)."""
+    for ancestor in sdt.iterancestors():
+        if ancestor.tag == f"{W}tr":
+            return ancestor
+        if ancestor.tag == f"{W}sdt" and ancestor.find(f"{W}sdtPr/{W15}repeatingSectionItem") is not None:
+            return ancestor
+    return None
+
+
+def _row_words(group_name: str, row: Any) -> str:
+    group = labels.group_named(group_name)
+    title = group.title if group else group_name
+    if row.tag != f"{W}tr":
+        return f"an item of the {title} section"
+    table = row.getparent()
+    number = [r for r in table if r.tag == f"{W}tr"].index(row) + 1
+    return f"row {number} of the {title} table"
+
+
+# ---------------------------------------------------------------- what a control holds
+
+
+def control_value(sdt: Any, spec: Field | None) -> Any:
+    """What a content control holds: a bool for a checkbox, the picked item's value, the date, or its text."""
+    properties = sdt.find(f"{W}sdtPr")
+    content = sdt.find(f"{W}sdtContent")
+    if properties is None:
+        properties = sdt.makeelement(f"{W}sdtPr")
+    box = properties.find(f"{W14}checkbox")
+    if box is not None:
+        checked = box.find(f"{W14}checked")
+        return checked is not None and (checked.get(f"{W14}val") or "").lower() in _TRUE_VALS
+    if content is not None and (legacy := legacy_checkbox(content)) is not None:
+        return legacy
+    if properties.find(f"{W}showingPlcHdr") is not None or content is None:
+        return None
+    text = text_of(content)
+    date = properties.find(f"{W}date")
+    if date is not None:
+        full = date.get(f"{W}fullDate") or ""
+        # The picked date, unless someone has since typed over it (Word keeps the old fullDate then).
+        if len(full) >= 10 and (not text or _same_date(text, full[:10])):
+            return full[:10]
+        return text
+    choices = properties.find(f"{W}dropDownList")
+    if choices is None:
+        choices = properties.find(f"{W}comboBox")
+    if choices is not None and text:
+        return _picked(choices, text, spec)
+    return text
+
+
+def _same_date(text: str, iso: str) -> bool:
+    from docgen.forms.values import parse_uk_date
+
+    try:
+        typed = parse_uk_date(text)
+    except ValueError:
+        return False
+    return typed is None or typed.isoformat() == iso
+
+
+def _picked(choices: Any, shown: str, spec: Field | None) -> str:
+    """The value of the list item whose shown text is ``shown``; a typed combo-box answer is matched loosely."""
+    items = [(i.get(f"{W}displayText") or i.get(f"{W}value") or "", i.get(f"{W}value") or "") for i in choices.iter(f"{W}listItem")]
+    key = labels.label_key(shown)
+    for exact in (True, False):
+        for display, value in items:
+            if (display == shown) if exact else key in (labels.label_key(display), labels.label_key(value)):
+                picked = value or display
+                # A list whose values are codes the schema does not know ("1", "2") still shows words it does.
+                if spec is not None and spec.type == "enum" and normalise(spec, picked, spec.path, None).problem:
+                    return display
+                return picked
+    return shown
+
+
+def legacy_checkbox(element: Any) -> bool | None:
+    """The state of a legacy FORMCHECKBOX field inside ``element``, or None when there is none."""
+    box = element.find(f".//{W}ffData/{W}checkBox")
+    if box is None:
+        return None
+    checked = box.find(f"{W}checked")
+    if checked is not None:
+        return (checked.get(f"{W}val") or "1").lower() in _TRUE_VALS
+    default = box.find(f"{W}default")
+    return default is not None and (default.get(f"{W}val") or "0").lower() in _TRUE_VALS
+
+
+def text_of(element: Any) -> str:
+    """All text in ``element``: runs joined, tabs kept, paragraphs and breaks as newlines, placeholders and deletions left out."""
+    paragraphs = [p for p in element.iter(f"{W}p") if not _nested_paragraph(p, element)]
+    if not paragraphs:
+        return _runs_text(element).strip()
+    return "\n".join(_runs_text(p) for p in paragraphs).strip()
+
+
+def _nested_paragraph(paragraph: Any, top: Any) -> bool:
+    # A paragraph inside a text box or a fallback copy is read with (or instead of) its outer one.
+    for ancestor in paragraph.iterancestors():
+        if ancestor is top:
+            return False
+        if ancestor.tag in (f"{W}p", MC_FALLBACK):
+            return True
+    return False
+
+
+def _runs_text(element: Any) -> str:
+    parts: list[str] = []
+    for node in element.iter(f"{W}t", f"{W}tab", f"{W}br", f"{W}cr", f"{W}noBreakHyphen"):
+        if _skipped(node, element):
+            continue
+        if node.tag == f"{W}t":
+            parts.append(node.text or "")
+        elif node.tag == f"{W}tab":
+            parts.append("\t")
+        elif node.tag == f"{W}noBreakHyphen":
+            parts.append("-")
+        elif node.tag == f"{W}br" and node.get(f"{W}type") in ("page", "column"):
+            parts.append("\n")
+        else:
+            parts.append("\n")
+    return "".join(parts)
+
+
+def _skipped(node: Any, top: Any) -> bool:
+    run = node.getparent()
+    if run is not None and run.tag == f"{W}r":
+        style = run.find(f"{W}rPr/{W}rStyle")
+        # Word marks prompt text with the PlaceholderText style; LibreOffice keeps the style when it drops the flag.
+        if style is not None and (style.get(f"{W}val") or "").lower() == "placeholdertext":
+            return True
+    for ancestor in node.iterancestors():
+        if ancestor is top:
+            return False
+        if ancestor.tag == MC_FALLBACK:
+            return True
+    return False
+
+
+# ---------------------------------------------------------------- legacy forms and lost tags: read by label
+
+
+def _has_tagged(element: Any) -> bool:
+    return any(_tag(sdt) for sdt in element.iter(f"{W}sdt"))
+
+
+def _cells(row: Any) -> list[Any]:
+    """A row's cells, a cell-level control standing in for the cell it wraps."""
+    out = []
+    for child in row:
+        if child.tag == f"{W}tc":
+            out.append(child)
+        elif child.tag == f"{W}sdt":
+            out.extend(child.iter(f"{W}tc"))
+    return out
+
+
+def cell_value(cell: Any, spec: Field | None) -> Any:
+    """What a table cell holds: its control's value if it has one, a legacy tick box, or its text."""
+    for sdt in cell.iter(f"{W}sdt"):
+        if not _is_container(sdt):
+            return control_value(sdt, spec)
+    legacy = legacy_checkbox(cell)
+    if legacy is not None:
+        return legacy
+    return text_of(cell)
+
+
+def _label_texts(cell: Any) -> list[str]:
+    """The words a label cell shows: the whole cell, or its first paragraph (guidance often follows)."""
+    paragraphs = [p for p in cell.iter(f"{W}p")]
+    texts = [text_of(cell)]
+    if paragraphs:
+        texts.append(_runs_text(paragraphs[0]).strip())
+    return [t for t in texts if t]
+
+
+def _heading_before(table: Any) -> str:
+    """The nearest paragraph text above a table, which names the group when headers alone cannot."""
+    node = table.getprevious()
+    for _ in range(6):
+        if node is None:
+            return ""
+        if node.tag == f"{W}p":
+            text = text_of(node)
+            if text and labels.group_named(text) is not None:
+                return text
+        node = node.getprevious()
+    return ""
+
+
+def _read_tables_by_label(body: Any, collector: Collector) -> None:
+    for table in body.iter(f"{W}tbl"):
+        rows = [r for r in table if r.tag == f"{W}tr"]
+        if not rows:
+            continue
+        header = [text_of(c) for c in _cells(rows[0])]
+        found = labels.best_group(header, _heading_before(table))
+        if found is not None:
+            group, columns = found
+            if not any(_has_tagged(r) for r in rows[1:]):
+                _read_group_table(collector, group.name, columns, rows)
+            continue
+        _read_label_rows(collector, rows)
+
+
+def _read_group_table(collector: Collector, group_name: str, columns: dict[int, Field], rows: list[Any]) -> None:
+    group = labels.group_named(group_name)
+    if group is None:
+        return
+    for number, row in enumerate(rows[1:], start=2):
+        cells = _cells(row)
+        where = f"row {number} of the {group.title} table"
+        found = [Cell(spec, cell_value(cells[i], spec), f"column '{spec.title}', {where}") for i, spec in columns.items() if i < len(cells)]
+        collector.item(group, found, where)
+
+
+def _read_label_rows(collector: Collector, rows: list[Any]) -> None:
+    for row in rows:
+        cells = _cells(row)
+        i = 0
+        while i < len(cells) - 1:
+            spec = next((s for t in _label_texts(cells[i]) if (s := labels.single_field(t)) is not None), None)
+            if spec is None or _has_tagged(cells[i + 1]) or _has_tagged(cells[i]):
+                i += 1
+                continue
+            if not collector.has(spec.path):
+                label = _label_texts(cells[i])[-1]
+                collector.single(Cell(spec, cell_value(cells[i + 1], spec), f"the box beside '{label}'"))
+            i += 2
+
+
+def _read_untagged_in_paragraphs(body: Any, collector: Collector) -> None:
+    """Untagged run-level controls in running text ("Meeting date: [control]") read by the words before them."""
+    for paragraph in body.iter(f"{W}p"):
+        if any(a.tag == f"{W}tc" for a in paragraph.iterancestors()):
+            continue  # table cells were read by their labels
+        before: list[str] = []
+        for child in paragraph:
+            if child.tag == f"{W}sdt" and not _tag(child):
+                label = "".join(before).strip().rstrip(":").strip()
+                spec = labels.single_field(label) if label else None
+                if spec is not None and not collector.has(spec.path):
+                    collector.single(Cell(spec, control_value(child, spec), f"the box after '{label}'"))
+                before = []
+            elif child.tag == f"{W}r":
+                before.append(_runs_text(child))

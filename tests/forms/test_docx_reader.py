@@ -1,0 +1,202 @@
+"""Word forms: every kind of content control, repeating rows, and legacy label tables, read into the record."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from docgen.forms import read_form
+from tests.forms.builders import (
+    cell,
+    checkbox,
+    control,
+    date_control,
+    dropdown,
+    legacy_checkbox,
+    para,
+    row,
+    run,
+    table,
+    text_control,
+    write_docx,
+)
+
+ROLES = [("Social worker", "social_worker"), ("Practice lead", "practice_lead"), ("Principal manager", "principal_manager")]
+
+
+def test_every_kind_of_control(tmp_path: Path) -> None:
+    split_runs = control("case.reference", run("CIN-") + run("2026") + run("-0042"))
+    body = "".join(
+        [
+            para(run("Case reference: "), split_runs),
+            para(date_control("case.referral_date", "3 September 2026", "2026-09-03")),
+            # typed over the picker: the text wins over the stale fullDate
+            para(date_control("meeting.date", "02/11/2026", None)),
+            para(date_control("meeting.next_review_date", "01/02/2027", "2027-02-01")),
+            para(dropdown("meeting.type", "Initial", [("Initial", "initial"), ("Review", "review")])),
+            para(dropdown("meeting.chair_role", "Practice lead", ROLES)),
+            # a combo box where the typed words match an enum title, not a list item
+            para(dropdown("decision.outcome", "step down to map", [("Continue", "continue")], combo=True)),
+            para(text_control("meeting.visit_frequency_days", "14 days")),
+            para(text_control("meeting.chair_name", "  Priya Shah  ")),
+            para(text_control("meeting.venue", "Anything", placeholder=True)),
+            # block-level control holding two paragraphs and a line break
+            control(
+                "assessment.summary",
+                para(run("Mum is coping better.")) + para(run("Worries remain about school.\nAttendance is 80%.")),
+            ),
+            para(checkbox("decision.locality_team_invited", True)),
+            para(text_control("form_version", "1.0")),
+            table(
+                row(cell(run("First name")), cell(run("Date of birth")), cell(run("Attended")), cell(run("ID"))),
+                row(
+                    cell(text_control("children.first_name", "Amy")),
+                    cell(date_control("children.date_of_birth", "14/05/2015", "2015-05-14")),
+                    cell(dropdown("children.attended", "Yes", [("Yes", "Yes"), ("No", "No")])),
+                    cell(text_control("children.id", "C1")),
+                ),
+                row(
+                    cell(text_control("children.first_name", "", placeholder=True)),
+                    cell(date_control("children.date_of_birth", "", None)),
+                    cell(checkbox("children.seen_alone", False)),
+                    cell(text_control("children.id", "Enter", placeholder=True)),
+                ),
+                row(
+                    cell(text_control("children.first_name", "Leo")),
+                    cell(date_control("children.date_of_birth", "2nd March 2019", None)),
+                    cell(control("children.attended", legacy_checkbox(None, default=True))),
+                    cell(text_control("children.id", "C2")),
+                ),
+            ),
+        ]
+    )
+    form = read_form(write_docx(tmp_path / "form.bin", body))
+    assert form.kind == "docx"
+    assert form.problems == []
+    record = form.record
+    assert record["case"] == {"reference": "CIN-2026-0042", "referral_date": "2026-09-03"}
+    assert record["meeting"] == {
+        "date": "2026-11-02",
+        "next_review_date": "2027-02-01",
+        "type": "initial",
+        "chair_role": "practice_lead",
+        "visit_frequency_days": 14,
+        "chair_name": "Priya Shah",
+    }
+    assert record["decision"] == {"outcome": "step_down_map", "locality_team_invited": True}
+    assert record["assessment"]["summary"] == "Mum is coping better.\nWorries remain about school.\nAttendance is 80%."
+    assert record["form_version"] == "1.0"
+    assert record["children"] == [
+        {"first_name": "Amy", "date_of_birth": "2015-05-14", "attended": True, "id": "C1"},
+        {"first_name": "Leo", "date_of_birth": "2019-03-02", "attended": True, "id": "C2"},
+    ]
+    assert form.locations["meeting.date"] == "control meeting.date (Meeting date)"
+    assert form.locations["children[1]"] == "row 4 of the Children table"
+    assert form.locations["children[1].first_name"] == "control children.first_name (First name), row 4 of the Children table"
+
+
+def test_impossible_date_is_a_problem_quoting_what_was_typed(tmp_path: Path) -> None:
+    body = para(text_control("meeting.date", "31/02/2026", alias="Date of meeting"))
+    form = read_form(write_docx(tmp_path / "form.docx", body))
+    assert "date" not in form.record.get("meeting", {})
+    [problem] = form.problems
+    assert (problem.rule, problem.severity, problem.field) == ("form-date", "error", "meeting.date")
+    assert problem.message == "Meeting date: '31/02/2026' is not a real date (there is no such day in that month)."
+    assert problem.location == "control meeting.date (Date of meeting)"
+
+
+def test_bad_value_in_a_row_points_at_the_row(tmp_path: Path) -> None:
+    body = table(
+        row(cell(text_control("participants.name", "Sam Jones")), cell(text_control("participants.attended", "perhaps"))),
+    )
+    form = read_form(write_docx(tmp_path / "form.docx", body))
+    [problem] = form.problems
+    assert problem.field == "participants[0].attended"
+    assert problem.rule == "form-yes-no"
+    assert problem.location == "control participants.attended (Attended), row 1 of the Participants table"
+    assert form.record["participants"] == [{"name": "Sam Jones"}]
+
+
+def test_legacy_form_with_label_tables_and_header_table(tmp_path: Path) -> None:
+    body = "".join(
+        [
+            table(
+                row(cell(run("Case reference:")), cell(run("CIN-7"))),
+                row(cell(run("MEETING DATE")), cell(run("2 Nov 2026"))),
+                row(cell(run("Chair’s role")), cell(run("Team Manager"))),
+                row(cell(run("Locality Team invited?")), cell(legacy_checkbox(True))),
+                row(cell(run("Meeting type *")), cell(run("Review")), cell(run("Venue")), cell(run("Family home"))),
+            ),
+            para(run("Participants")),
+            table(
+                row(cell(run("Name")), cell(run("Role")), cell(run("Attended?")), cell(run("Agency"))),
+                row(cell(run("Sam Jones")), cell(run("Parent")), cell(run("Y")), cell(run(""))),
+                row(cell(run("")), cell(run("")), cell(run("")), cell(run(""))),
+                row(cell(run("Dr Patel")), cell(run("professional")), cell(run("✓")), cell(run("NHS"))),
+            ),
+        ]
+    )
+    form = read_form(write_docx(tmp_path / "legacy.docx", body))
+    assert form.problems == []
+    assert form.record["case"] == {"reference": "CIN-7"}
+    assert form.record["meeting"] == {"date": "2026-11-02", "chair_role": "team_manager", "type": "review", "venue": "Family home"}
+    assert form.record["decision"] == {"locality_team_invited": True}
+    assert form.record["participants"] == [
+        {"name": "Sam Jones", "role": "parent", "attended": True},
+        {"name": "Dr Patel", "role": "professional", "attended": True, "agency": "NHS"},
+    ]
+    assert form.locations["meeting.date"] == "the box beside 'MEETING DATE'"
+    assert form.locations["participants[1]"] == "row 4 of the Participants table"
+
+
+def test_control_that_lost_its_tag_is_read_by_its_label(tmp_path: Path) -> None:
+    body = "".join(
+        [
+            table(
+                row(
+                    cell(para(run("Meeting date *")), para(run("Required. A date, dd/mm/yyyy."))),
+                    cell(date_control(None, "05/11/2026", None)),
+                ),
+                row(cell(run("Chair's role")), cell(dropdown(None, "Principal manager", ROLES))),
+                row(cell(run("Venue")), cell(text_control(None, "The description shown as a prompt", placeholder=True))),
+            ),
+            para(run("Case reference: "), text_control(None, "AB-12")),
+        ]
+    )
+    form = read_form(write_docx(tmp_path / "untagged.docx", body))
+    assert form.record == {"meeting": {"date": "2026-11-05", "chair_role": "principal_manager"}, "case": {"reference": "AB-12"}}
+
+
+def test_tagged_control_wins_over_its_label(tmp_path: Path) -> None:
+    body = table(row(cell(run("Meeting date")), cell(date_control("meeting.date", "02/11/2026", "2026-11-02"))))
+    form = read_form(write_docx(tmp_path / "f.docx", body))
+    assert form.record == {"meeting": {"date": "2026-11-02"}}
+    assert form.locations["meeting.date"] == "control meeting.date (Meeting date)"
+
+
+def test_a_word_document_with_no_form_fields_is_not_a_form(tmp_path: Path) -> None:
+    from docgen.errors import NotAFormError
+
+    path = write_docx(tmp_path / "letter.docx", para(run("Dear Sir, please find attached...")))
+    with pytest.raises(NotAFormError, match=r"^letter.docx is a Word document, but not a meeting form"):
+        read_form(path)
+
+
+def test_macro_enabled_document_is_read_as_data(tmp_path: Path) -> None:
+    import zipfile
+
+    plain = write_docx(tmp_path / "plain.docx", para(text_control("case.reference", "M-1")))
+    docm = tmp_path / "form.docm"
+    with zipfile.ZipFile(plain) as src, zipfile.ZipFile(docm, "w", zipfile.ZIP_DEFLATED) as out:
+        for item in src.infolist():
+            data = src.read(item)
+            if item.filename == "[Content_Types].xml":
+                data = data.replace(
+                    b"application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml",
+                    b"application/vnd.ms-word.document.macroEnabled.main+xml",
+                ).replace(b"</Types>", b'<Default Extension="bin" ContentType="application/vnd.ms-office.vbaProject"/></Types>')
+            out.writestr(item, data)
+        out.writestr("word/vbaProject.bin", b'\xd0\xcf\x11\xe0 AutoOpen Shell("calc.exe")')
+    form = read_form(docm)
+    assert form.record == {"case": {"reference": "M-1"}}
