@@ -509,9 +509,12 @@ class Ledger:
         kind: str | None = None,
     ) -> list[DueItem]:
         """Every open deadline: overdue ones first (most late first), then upcoming by date."""
+        # The key worker is the case's current one (from its latest meeting): a transferred case's old
+        # deadlines are the new worker's to chase.
         sql = (
-            "SELECT d.*, m.folder, m.key_worker FROM deadlines d JOIN meetings m ON m.id = d.meeting_id "
-            "WHERE d.status = 'open' AND m.superseded_by IS NULL"
+            "SELECT d.*, m.folder, (SELECT k.key_worker FROM meetings k WHERE k.case_reference = d.case_reference "
+            "AND k.superseded_by IS NULL AND k.key_worker IS NOT NULL ORDER BY k.meeting_date DESC, k.id DESC LIMIT 1) AS current_key_worker "
+            "FROM deadlines d JOIN meetings m ON m.id = d.meeting_id WHERE d.status = 'open' AND m.superseded_by IS NULL"
         )
         args: list[Any] = []
         if overdue_only:
@@ -524,7 +527,7 @@ class Ledger:
             sql += " AND d.case_reference = ?"
             args.append(case)
         if key_worker:
-            sql += " AND lower(trim(m.key_worker)) = lower(trim(?))"
+            sql += " AND lower(trim(current_key_worker)) = lower(trim(?))"
             args.append(key_worker)
         if kind:
             sql += " AND d.kind = ?"
@@ -543,7 +546,7 @@ class Ledger:
                     meeting=row["folder"],
                     section=row["section"],
                     description=row["description"],
-                    key_worker=row["key_worker"],
+                    key_worker=row["current_key_worker"],
                     child=row["child"],
                     recipient=row["recipient"],
                     document=row["document"],

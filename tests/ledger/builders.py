@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import datetime as dt
 import hashlib
 import json
 from pathlib import Path
@@ -88,3 +89,45 @@ def manifest(record: dict[str, Any], *, generated_at: str | None = None, warning
         "deadlines": deadlines,
         "distribution": distribution(record, copies_due),
     }
+
+
+def write_distribution(
+    path: Path, manifest_: dict[str, Any], sent: dict[str, str] | None = None, *, names: dict[str, str] | None = None
+) -> Path:
+    """A distribution.xlsx as staff see it (header row 1, an Excel table), with ``sent`` dates by recipient filled in."""
+    import openpyxl
+    from openpyxl.workbook.defined_name import DefinedName
+    from openpyxl.worksheet.table import Table
+
+    from docgen.ledger.workbooks import DISTRIBUTION_HEADERS
+
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.title = "Distribution"
+    sheet.append(list(DISTRIBUTION_HEADERS))
+    for row in manifest_["distribution"]:
+        when = (sent or {}).get(row["recipient"])
+        sheet.append(
+            [
+                row["recipient"],
+                row["role"],
+                row["relationship"],
+                row["agency"],
+                row["document"],
+                row["child"],
+                row["delivery"],
+                row["email"],
+                row["address"],
+                dt.date.fromisoformat(row["due"]),
+                dt.date.fromisoformat(when) if when else None,
+                "Admin Team" if when else None,
+            ]
+        )
+    sheet.add_table(Table(displayName="Distribution", ref=f"A1:L{sheet.max_row}"))
+    for index, (name, value) in enumerate((names or {}).items()):
+        cell = f"Z{index + 1}"
+        sheet[cell] = value
+        workbook.defined_names[name] = DefinedName(name, attr_text=f"Distribution!${cell[0]}${cell[1:]}")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    workbook.save(path)
+    return path

@@ -1,0 +1,142 @@
+"""``docgen due`` and ``docgen report``: thin commands over the ledger."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+import click
+
+from docgen.ledger.dates import parse_day
+from docgen.ledger.store import LEDGER_PATH, DueItem, Ledger
+from docgen.ledger.workbooks import sync_sent_dates
+
+__all__ = ["due", "report"]
+
+_KIND_WORDS = {
+    "record_due": "Record",
+    "copies_due": "Copy sent",
+    "next_review": "Review",
+    "visit": "Visit",
+    "principal_manager_review": "PM review",
+    "divisional_manager_review": "DM review",
+    "safeguarding": "Safeguarding",
+}
+
+
+class DayParam(click.ParamType):
+    """A date given as 2027-01-05, 05/01/2027 or 5 Jan 2027."""
+
+    name = "date"
+
+    def convert(self, value: object, param: click.Parameter | None, ctx: click.Context | None) -> dt.date:
+        """The date, or a usage error saying which forms are accepted."""
+        day = parse_day(value)
+        if day is None:
+            self.fail(f"{value!r} is not a date: use 2027-01-05 or 05/01/2027", param, ctx)
+        return day
+
+
+DAY = DayParam()
+
+
+def _open_for_reading(root: Path) -> Ledger | None:
+    """The root's ledger with the outbox's sent dates read in; None where nothing was ever published."""
+    if not (root / LEDGER_PATH).is_file():
+        return None
+    ledger = Ledger.open(root)
+    for problem in sync_sent_dates(root, ledger).problems:
+        click.echo(f"Note: {problem}", err=True)
+    return ledger
+
+
+def _label(item: DueItem) -> str:
+    who = item.recipient or (f"child {item.child}" if item.child else "")
+    return f"{_KIND_WORDS.get(item.kind, item.kind)}" + (f": {who}" if who else "")
+
+
+def _table(items: list[DueItem], as_of: dt.date) -> str:
+    overdue = [i for i in items if i.status == "overdue"]
+    upcoming = [i for i in items if i.status == "upcoming"]
+    lines: list[str] = []
+    for title, group in ((f"Overdue on {as_of:%d %b %Y}", overdue), ("Upcoming", upcoming)):
+        if not group:
+            continue
+        if lines:
+            lines.append("")
+        lines.append(f"{title} ({len(group)})")
+        rows = [
+            (
+                f"{i.date:%d %b %Y}",
+                f"{i.days_late} days late" if i.status == "overdue" else f"in {(i.date - as_of).days} days",
+                i.case_reference,
+                _label(i),
+                i.key_worker or "",
+                i.section,
+            )
+            for i in group
+        ]
+        widths = [max(len(r[c]) for r in rows) for c in range(6)]
+        lines += ["  " + "  ".join(cell.ljust(widths[c]) for c, cell in enumerate(row)).rstrip() for row in rows]
+    return "\n".join(lines)
+
+
+@click.command()
+@click.option("--root", type=click.Path(file_okay=False, path_type=Path), default=Path("."), help="Folder holding inbox/ and outbox/.")
+@click.option("--as-of", "as_of", type=DAY, default=None, help="The day to judge overdue by (default today).")
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON list for other systems.")
+@click.option("--overdue", is_flag=True, help="Only what is overdue.")
+@click.option(
+    "--within", "within_days", type=click.IntRange(min=0), default=None, help="Only what falls due within DAYS days (and what is overdue)."
+)
+@click.option("--case", "case", default=None, help="Only this case reference.")
+@click.option("--key-worker", "key_worker", default=None, help="Only this key worker's cases.")
+@click.option("--kind", type=click.Choice(list(_KIND_WORDS)), default=None, help="Only this kind of deadline.")
+def due(
+    root: Path,
+    as_of: dt.date | None,
+    as_json: bool,
+    overdue: bool,
+    within_days: int | None,
+    case: str | None,
+    key_worker: str | None,
+    kind: str | None,
+) -> None:
+    """Every open deadline: overdue first (with days late), then upcoming."""
+    day = as_of or dt.date.today()
+    ledger = _open_for_reading(root)
+    items: list[DueItem] = []
+    if ledger is not None:
+        with ledger:
+            items = ledger.due(day, overdue_only=overdue, within_days=within_days, case=case, key_worker=key_worker, kind=kind)
+    if as_json:
+        click.echo(json.dumps([i.to_json() for i in items], indent=2))
+    elif not items:
+        click.echo("Nothing is due.")
+    else:
+        click.echo(_table(items, day))
+
+
+@click.command()
+@click.option("--root", type=click.Path(file_okay=False, path_type=Path), default=Path("."), help="Folder holding inbox/ and outbox/.")
+@click.option("--from", "start", type=DAY, required=True, help="First day of the period.")
+@click.option("--to", "end", type=DAY, required=True, help="Last day of the period.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True, help="The .xlsx file to write.")
+@click.option("--as-of", "as_of", type=DAY, default=None, help="Judge open deadlines as of this day (default today).")
+def report(root: Path, start: dt.date, end: dt.date, output: Path, as_of: dt.date | None) -> None:
+    """Performance against the procedure's timescales in a period, per key worker, as a workbook with charts."""
+    from docgen.ledger.report import build_report, write_report
+
+    if end < start:
+        raise click.BadParameter("--to must not be before --from", param_hint="--to")
+    ledger = _open_for_reading(root)
+    if ledger is None:
+        ledger = Ledger.open(root)
+    with ledger:
+        figures = build_report(ledger, start, end, as_of or dt.date.today())
+    write_report(figures, output)
+    for measure in figures.measures:
+        overall = measure.overall
+        click.echo(f"{measure.title}: {overall.on_time} of {overall.total} on time{f' ({overall.percent:.0f}%)' if overall.total else ''}")
+    click.echo(f"Report written to {output}")
