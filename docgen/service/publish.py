@@ -150,6 +150,7 @@ def finish_rejection(layout: Layout, claim_dir: Path, journal: Journal, ledger: 
         ledger.record_file(
             sha256=journal.sha256, name=journal.name, outcome=journal.outcome or "rejected", where=where, detail=journal.detail
         )
+    crash_point("after-ledger")
     shutil.rmtree(claim_dir, ignore_errors=True)
 
 

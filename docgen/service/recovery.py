@@ -11,6 +11,7 @@ from docgen.config import Settings
 from docgen.service.journal import JOURNAL_NAME, Journal
 from docgen.service.layout import Layout, make_dir
 from docgen.service.publish import LedgerLike, finish_publication, finish_rejection, unique_name
+from docgen.validate_file import file_sha256
 
 __all__ = ["recover"]
 
@@ -37,6 +38,9 @@ def recover(layout: Layout, settings: Settings, ledger: LedgerLike) -> list[tupl
                 _return_strays(layout, claim_dir, settings)
                 continue
             if _recover_claim(layout, claim_dir, journal, settings, ledger):
+                if journal.sha256 is None:  # killed between the claim and hashing it
+                    journal.sha256 = file_sha256(claim_dir / journal.name)
+                journal.advance(claim_dir, "claimed", settings.file_mode)
                 redo.append((claim_dir, journal))
     _clean_tmp(layout, settings, keep={journal.claim_id for _, journal in redo})
     return redo

@@ -195,7 +195,7 @@ class Service:
         while self._redo and not self.stopping.is_set():
             batch = list(self._redo)
             self._redo.clear()
-            self._run_batch([(claim_dir, journal, self.clock()) for claim_dir, journal in batch])
+            self._run_batch([(claim_dir, journal, time.perf_counter()) for claim_dir, journal in batch])
 
     def process(self, paths: Iterable[Path]) -> None:
         """Claims and processes the given inbox files, ``workers`` at a time, publishing in the order given."""

@@ -66,7 +66,11 @@ def test_generated_files_and_folders_are_private_to_the_service_group(layout: La
 def test_an_invalid_form_goes_back_with_both_reports(layout: Layout, drop: Drop) -> None:
     drop("bad.json", meeting__chair_role="community_support_worker")
     run_once(layout.root)
-    assert all_files(layout.root) == ["inbox/rejected/bad.json", "inbox/rejected/bad.json.errors.json", "inbox/rejected/bad.json.errors.txt"]
+    assert all_files(layout.root) == [
+        "inbox/rejected/bad.json",
+        "inbox/rejected/bad.json.errors.json",
+        "inbox/rejected/bad.json.errors.txt",
+    ]
     report = json.loads((layout.rejected / "bad.json.errors.json").read_text())
     assert report["source"]["name"] == "bad.json" and len(report["source"]["sha256"]) == 64
     assert report["policy"] == "standard"
@@ -170,7 +174,10 @@ def test_a_fault_in_docgen_rejects_that_form_and_carries_on(layout: Layout, drop
 
 
 def test_a_second_service_on_the_same_root_is_refused(layout: Layout) -> None:
-    with Service(layout.root, settings_for_tests(), builder=fake_build_pack), pytest.raises(ServiceError, match="Another docgen .* is already working on"):
+    with (
+        Service(layout.root, settings_for_tests(), builder=fake_build_pack),
+        pytest.raises(ServiceError, match="Another docgen .* is already working on"),
+    ):
         Service(layout.root, settings_for_tests(), builder=fake_build_pack).__enter__()
     with Service(layout.root, settings_for_tests(), builder=fake_build_pack):  # free again once the first has stopped
         pass
@@ -199,7 +206,14 @@ def test_two_workers_publish_a_batch_in_drop_order(layout: Layout, drop: Drop) -
         record = clean_initial()
         record["case"]["reference"] = f"CIN-{n}"
         drop(f"form-{n}.json", record=record)
-    drop("form-0 amended.json", record={**clean_initial(), "case": {**clean_initial()["case"], "reference": "CIN-0"}, "meeting": {**clean_initial()["meeting"], "venue": "Changed"}})
+    drop(
+        "form-0 amended.json",
+        record={
+            **clean_initial(),
+            "case": {**clean_initial()["case"], "reference": "CIN-0"},
+            "meeting": {**clean_initial()["meeting"], "venue": "Changed"},
+        },
+    )
     log = run_once(layout.root, settings_for_tests(workers=2))
     assert log.counts == {"published": 6, "amended": 1}
     manifest = json.loads((layout.root / "outbox/CIN-0/2026-12-17-initial/manifest.json").read_text())

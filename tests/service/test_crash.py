@@ -1,0 +1,122 @@
+"""Kill -9 at every stage, restart, and count every file: published exactly once or rejected with reports, nothing lost."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from docgen.ledger import Ledger
+from docgen.service import Layout
+from docgen.service.faults import FAULT_ENV
+from tests.service.conftest import Drop, all_files
+
+REPO = Path(__file__).resolve().parents[2]
+FOLDER = "outbox/CIN-2026-0412/2026-12-17-initial"
+PUBLISH_STAGES = [
+    "after-claim",
+    "after-build",
+    "after-move-source",
+    "after-publish",
+    "before-manifest",
+    "after-manifest",
+    "before-ledger",
+    "after-ledger",
+]
+REJECT_STAGES = ["after-claim", "after-reports", "after-reject", "after-ledger"]
+
+
+def _run(root: Path, fault: str | None = None) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if k != FAULT_ENV}
+    if fault:
+        env[FAULT_ENV] = fault
+    return subprocess.run(
+        [sys.executable, "-m", "tests.service.fakes", str(root)], cwd=REPO, env=env, capture_output=True, text=True, timeout=60
+    )
+
+
+def _crash_then_restart(root: Path, stage: str) -> dict[str, int]:
+    crashed = _run(root, stage)
+    assert crashed.returncode == -9, crashed.stderr  # it really died at that stage
+    restarted = _run(root)
+    assert restarted.returncode == 0, restarted.stderr
+    return dict(json.loads(restarted.stdout.strip().splitlines()[-1]))
+
+
+def _nothing_in_hand(layout: Layout) -> None:
+    assert list(layout.work.iterdir()) == [] and list(layout.tmp.iterdir()) == []
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("stage", PUBLISH_STAGES)
+def test_a_crash_while_publishing_loses_nothing(layout: Layout, drop: Drop, stage: str) -> None:
+    drop("form.json")
+    _crash_then_restart(layout.root, stage)
+    assert all_files(layout.root) == [
+        f"{FOLDER}/manifest.json",
+        f"{FOLDER}/meeting-record.docx",
+        f"{FOLDER}/plan-C1.docx",
+        f"{FOLDER}/plan-C2.docx",
+        f"{FOLDER}/source/form.json",
+    ]
+    manifest = json.loads((layout.root / FOLDER / "manifest.json").read_text())
+    assert [d["path"] for d in manifest["documents"]][-1] == "source/form.json"
+    with Ledger.open(layout.root) as ledger:
+        seen = ledger.file_seen(manifest["source"]["sha256"])
+        assert seen is not None and seen.outcome == "published"
+        assert ledger.meeting_for("CIN-2026-0412", "2026-12-17", "initial") is not None
+    _nothing_in_hand(layout)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("stage", REJECT_STAGES)
+def test_a_crash_while_rejecting_loses_nothing(layout: Layout, drop: Drop, stage: str) -> None:
+    drop("bad.json", meeting__chair_role="community_support_worker")
+    _crash_then_restart(layout.root, stage)
+    assert all_files(layout.root) == [
+        "inbox/rejected/bad.json",
+        "inbox/rejected/bad.json.errors.json",
+        "inbox/rejected/bad.json.errors.txt",
+    ]
+    report = json.loads((layout.rejected / "bad.json.errors.json").read_text())
+    assert report["errors"][0]["field"] == "meeting.chair_role"
+    _nothing_in_hand(layout)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("stage", ["after-move-source", "after-supersede", "after-publish", "after-manifest", "before-ledger"])
+def test_a_crash_during_an_amendment_keeps_both_versions(layout: Layout, drop: Drop, stage: str) -> None:
+    drop("first.json")
+    assert _run(layout.root).returncode == 0
+    first = json.loads((layout.root / FOLDER / "manifest.json").read_text())
+    drop("second.json", meeting__venue="Civic Centre")
+    _crash_then_restart(layout.root, stage)
+    folder = layout.root / FOLDER
+    manifest = json.loads((folder / "manifest.json").read_text())
+    assert manifest["source"]["name"] == "second.json"
+    assert manifest["supersedes"]["sha256"] == first["source"]["sha256"]
+    kept = folder / manifest["supersedes"]["path"]
+    assert json.loads((kept / "manifest.json").read_text()) == first
+    files = all_files(layout.root)
+    assert [f for f in files if f.endswith(("first.json", "second.json"))] == [
+        f"{FOLDER}/source/second.json",
+        f"{FOLDER}/{manifest['supersedes']['path']}source/first.json",
+    ]
+    assert len([f for f in files if f.endswith("manifest.json")]) == 2
+    _nothing_in_hand(layout)
+
+
+@pytest.mark.slow
+def test_a_form_that_keeps_killing_docgen_is_put_aside(layout: Layout, drop: Drop) -> None:
+    drop("form.json")
+    for _ in range(3):  # killed after each claim: attempts 1, 2, 3
+        assert _run(layout.root, "after-build").returncode == -9
+    counts = json.loads(_run(layout.root).stdout.strip().splitlines()[-1])
+    assert counts == {"rejected": 1}
+    text = (layout.rejected / "form.json.errors.txt").read_text()
+    assert "processing this file stopped docgen 3 times" in text
+    _nothing_in_hand(layout)
