@@ -24,7 +24,8 @@ _SUMMARIES = {
 
 
 def deadline_uid(record: Record, deadline: Deadline, index: int) -> str:
-    """A UID fixed by case, meeting, deadline kind and date (and visit number): importing again updates, never duplicates."""
+    """A UID fixed by case, meeting, deadline kind and its number among that kind (visit 1, 2...), not by its date:
+    importing again, or importing an amended form that moves the review, updates the event instead of adding one."""
     key = "|".join(
         str(part)
         for part in (
@@ -32,7 +33,7 @@ def deadline_uid(record: Record, deadline: Deadline, index: int) -> str:
             get(record, "meeting.date"),
             get(record, "meeting.type"),
             deadline.kind,
-            index if deadline.kind == "visit" else deadline.date.isoformat(),
+            index,
             deadline.child or "",
             deadline.recipient or "",
         )
@@ -48,12 +49,11 @@ def write_calendar(record: Record, deadlines: list[Deadline], out: Path, *, gene
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
     calendar.add("x-wr-calname", f"Child in Need {reference}")
-    visits = 0
+    counts: dict[str, int] = {}
     for deadline in deadlines:
-        if deadline.kind == "visit":
-            visits += 1
+        counts[deadline.kind] = counts.get(deadline.kind, 0) + 1
         event = Event()
-        event.add("uid", deadline_uid(record, deadline, visits))
+        event.add("uid", deadline_uid(record, deadline, counts[deadline.kind]))
         event.add("dtstamp", generated_at)
         event.add("dtstart", deadline.date)
         event.add("dtend", deadline.date + dt.timedelta(days=1))

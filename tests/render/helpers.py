@@ -1,0 +1,48 @@
+"""Helpers for the plan pack tests: building a pack, and reading back what a family would read."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+import docx
+from docx.oxml.ns import qn
+
+from docgen.profiles import load_profile
+from docgen.record import clean
+from docgen.render import build_pack
+from docgen.render.pdf import Converter
+from docgen.validation import validate_record
+
+SOURCE = {"name": "meeting.json", "sha256": "0" * 64}
+TODAY = dt.date(2026, 12, 18)
+
+
+def make_pack(record: dict[str, Any], out: Path, *, pdf: bool = False, converter: Converter | None = None, **kwargs: Any) -> dict[str, Any]:
+    """Validates the record (it must be valid) and builds its pack into ``out``; returns the manifest."""
+    cleaned = clean(record)
+    report = validate_record(cleaned, default_policy="standard", source=SOURCE)
+    assert report.valid, report.to_text()
+    out.mkdir(parents=True, exist_ok=True)
+    profile = load_profile(report.policy)
+    return build_pack(cleaned, report, profile, out, source=SOURCE, pdf=pdf, today=TODAY, converter=converter, **kwargs)
+
+
+def docx_text(path: Path) -> str:
+    """Every piece of text in a Word document, in order: body paragraphs and tables, headers and footers.
+
+    Line breaks (``w:br``) read as newlines, as Word shows them.
+    """
+    document = docx.Document(str(path))
+    parts = []
+    roots = [document.element.body]
+    for section in document.sections:
+        roots += [section.header._element, section.footer._element]
+    for root in roots:
+        for paragraph in root.iter(qn("w:p")):
+            text = []
+            for node in paragraph.iter(qn("w:t"), qn("w:br"), qn("w:tab")):
+                text.append(node.text or "" if node.tag == qn("w:t") else ("\n" if node.tag == qn("w:br") else "\t"))
+            parts.append("".join(text))
+    return "\n".join(parts)
