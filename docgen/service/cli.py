@@ -47,19 +47,19 @@ def _settings(root: Path, workers: int | None, pdf: bool | None, policy: str | N
 
 
 def _template_check() -> Callable[[], None] | None:
-    """The plan pack's own template check, where the renderer provides one."""
+    """The plan pack's own template check (``docgen check-templates``), where the renderer is installed."""
     try:
-        from docgen.render.cli import template_problems  # type: ignore[attr-defined]
+        from docgen.render import check_templates
     except ImportError:
         return None
 
     def check() -> None:
-        problems = template_problems()
+        problems = check_templates()
         if problems:
             raise TemplateError(
-                "A document template is broken, so no plan can be produced: "
-                + "; ".join(map(str, problems))
-                + ". Run `docgen check-templates` for details."
+                f"A document template is broken, so no plan can be produced: {problems[0]}"
+                + (f" (and {len(problems) - 1} more)" if len(problems) > 1 else "")
+                + ". Run `docgen check-templates` for the full list."
             )
 
     return check
