@@ -268,7 +268,9 @@ def _column_widths(columns: tuple[Field, ...], total: int) -> list[Any]:
     def weight(field: Field) -> float:
         if field.name == "id" or field.name.endswith(("_id", "_ids")):
             return 1.1
-        if field.type in ("date", "boolean", "enum", "integer"):
+        if field.type == "date":
+            return 1.9  # room for 30/08/2019 on one line
+        if field.type in ("boolean", "enum", "integer"):
             return 1.6
         if field.name in ("views", "non_attendance_reason", "considerations", "outcome", "measure", "action", "purpose", "address", "need"):
             return 2.4
