@@ -297,18 +297,19 @@ def open_package(path: Path) -> Iterator[Package]:
 
 
 def _check_sizes(package: Package) -> None:
+    """Refuses a zip whose central directory promises too many or too large parts, before anything is inflated."""
     infos = package.archive.infolist()
     name = package.name
     if len(infos) > MAX_ENTRIES:
         raise UnsafeFormError(
-            f"{name} was refused: it packs {len(infos):,} parts, far more than any Word or Excel form (limit {MAX_ENTRIES:,}). Check it is the right file."
+            f"{name} was refused: it packs {len(infos):,} parts, far more than any Word or Excel form (limit {MAX_ENTRIES:,}). "
+            "Check it is the right file."
         )
     seen: set[str] = set()
-    total = 0
     for info in infos:
         if info.filename in seen:
             raise UnsafeFormError(
-                f"{name} was refused: it holds two parts named {info.filename}, which Word and Excel never write. {_AGAIN.capitalize()}."
+                f"{name} was refused: it holds two parts named {info.filename}, which Word and Excel never write. To fix it, {_AGAIN}."
             )
         seen.add(info.filename)
         limit = MAX_XML_PART_BYTES if info.filename.lower().endswith(_XML_SUFFIXES) else MAX_PART_BYTES
@@ -317,18 +318,19 @@ def _check_sizes(package: Package) -> None:
                 f"{name} was refused: its part {info.filename} unpacks to {info.file_size / MB:,.0f} MB "
                 f"(limit {limit // MB} MB), far more than any meeting form. Check it is the right file."
             )
+    total = sum(info.file_size for info in infos)
+    if total > MAX_TOTAL_BYTES:
+        raise UnsafeFormError(
+            f"{name} was refused: it unpacks to {total / MB:,.0f} MB in all (limit {MAX_TOTAL_BYTES // MB} MB), "
+            "far more than any meeting form. Check it is the right file and remove any large pictures."
+        )
+    for info in infos:
         ratio = info.file_size / max(info.compress_size, 1)
         if info.file_size > _RATIO_FROM_BYTES and ratio > MAX_RATIO:
             raise UnsafeFormError(
                 f"{name} was refused: its part {info.filename} would unpack {ratio:,.0f} times larger than it is stored, "
                 "the mark of a zip bomb. Check it is the right file; save the form again from Word or Excel."
             )
-        total += info.file_size
-    if total > MAX_TOTAL_BYTES:
-        raise UnsafeFormError(
-            f"{name} was refused: it unpacks to {total / MB:,.0f} MB in all (limit {MAX_TOTAL_BYTES // MB} MB), "
-            "far more than any meeting form. Check it is the right file and remove any large pictures."
-        )
 
 
 def _recognise(package: Package) -> None:
