@@ -9,6 +9,7 @@ from pathlib import Path
 import click
 
 from docgen.ledger.dates import parse_day
+from docgen.ledger.details import fill_in_from_sources
 from docgen.ledger.store import LEDGER_PATH, DueItem, Ledger
 from docgen.ledger.workbooks import sync_sent_dates
 
@@ -46,6 +47,7 @@ def _open_for_reading(root: Path) -> Ledger | None:
     if not (root / LEDGER_PATH).is_file():
         return None
     ledger = Ledger.open(root)
+    fill_in_from_sources(root, ledger)
     for problem in sync_sent_dates(root, ledger).problems:
         click.echo(f"Note: {problem}", err=True)
     return ledger
@@ -54,6 +56,10 @@ def _open_for_reading(root: Path) -> Ledger | None:
 def _label(item: DueItem) -> str:
     who = item.recipient or (f"child {item.child}" if item.child else "")
     return f"{_KIND_WORDS.get(item.kind, item.kind)}" + (f": {who}" if who else "")
+
+
+def _days(count: int, words: str) -> str:
+    return "today" if count == 0 else f"{count} day{'s' if count != 1 else ''} {words}"
 
 
 def _table(items: list[DueItem], as_of: dt.date) -> str:
@@ -66,10 +72,10 @@ def _table(items: list[DueItem], as_of: dt.date) -> str:
         if lines:
             lines.append("")
         lines.append(f"{title} ({len(group)})")
-        rows = [
+        rows = [("Due", "", "Case", "What", "Key worker", "Procedure")] + [
             (
                 f"{i.date:%d %b %Y}",
-                f"{i.days_late} days late" if i.status == "overdue" else f"in {(i.date - as_of).days} days",
+                _days(i.days_late, "late") if i.status == "overdue" else _days((i.date - as_of).days, "to go"),
                 i.case_reference,
                 _label(i),
                 i.key_worker or "",

@@ -104,6 +104,8 @@ MIGRATIONS: tuple[str, ...] = (
         read_at TEXT NOT NULL
     );
     """,
+    # 2: whether a meeting's key worker, chair and referral date were looked up in its source form
+    "ALTER TABLE meetings ADD COLUMN details_checked INTEGER NOT NULL DEFAULT 0",
 )
 
 
@@ -344,7 +346,7 @@ class Ledger:
                 meeting_id = int(
                     db.execute(
                         "INSERT INTO meetings (case_reference, meeting_date, meeting_type, policy, sha256, folder, key_worker, chair_role, "
-                        "referral_date, published_at, manifest) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                        "referral_date, published_at, manifest, details_checked) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                         (
                             case,
                             date,
@@ -357,6 +359,7 @@ class Ledger:
                             referral,
                             at,
                             json.dumps(manifest, sort_keys=True),
+                            int(record is not None),
                         ),
                     ).lastrowid
                     or 0
@@ -419,6 +422,29 @@ class Ledger:
                         row.get("delivery"),
                     ),
                 )
+
+    def meetings_without_details(self) -> list[MeetingRow]:
+        """Current meetings whose key worker, chair and referral date were never looked up in the source form."""
+        rows = self._db.execute("SELECT * FROM meetings WHERE superseded_by IS NULL AND details_checked = 0 ORDER BY id")
+        return [_meeting(r) for r in rows]
+
+    def set_meeting_details(self, meeting_id: int, record: dict[str, Any] | None) -> None:
+        """Fills in a meeting's key worker, chair and referral date from its record (None: the source could not be read)."""
+        with self.transaction() as db:
+            row = db.execute("SELECT * FROM meetings WHERE id = ?", (meeting_id,)).fetchone()
+            if record:
+                db.execute(
+                    "UPDATE meetings SET key_worker = coalesce(key_worker, ?), chair_role = coalesce(chair_role, ?), "
+                    "referral_date = coalesce(referral_date, ?) WHERE id = ?",
+                    (
+                        _key_worker({}, record),
+                        (record.get("meeting") or {}).get("chair_role"),
+                        (record.get("case") or {}).get("referral_date"),
+                        meeting_id,
+                    ),
+                )
+            db.execute("UPDATE meetings SET details_checked = 1 WHERE id = ?", (meeting_id,))
+            _reconcile(db, row["case_reference"])
 
     # -- copies and visits -------------------------------------------------------------------------
 

@@ -119,7 +119,7 @@ def write_distribution(
                 row["email"],
                 row["address"],
                 dt.date.fromisoformat(row["due"]),
-                dt.date.fromisoformat(when) if when else None,
+                (dt.date.fromisoformat(when) if "-" in when else when) if when else None,
                 "Admin Team" if when else None,
             ]
         )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import multiprocessing
 import sqlite3
 from pathlib import Path
@@ -19,7 +20,7 @@ def _open_kinds(ledger: Ledger, as_of: str = "2027-01-20") -> list[tuple[str, st
 
 def test_ledger_is_sqlite_in_wal_mode_with_a_schema_version(tmp_path: Path) -> None:
     with Ledger.open(tmp_path) as ledger:
-        assert ledger.schema_version() == 1
+        assert ledger.schema_version() == 2
     db = sqlite3.connect(tmp_path / ".docgen" / "ledger.sqlite3")
     assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     assert {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")} >= {
@@ -117,3 +118,55 @@ def test_two_processes_write_at_once_without_losing_either(tmp_path: Path) -> No
     with Ledger.open(tmp_path) as ledger:
         assert sorted(m.case_reference for m in ledger.meetings()) == ["CIN-P0", "CIN-P1"]
         assert ledger.file_seen("sha-0") is not None and ledger.file_seen("sha-1") is not None
+
+
+def test_a_manifest_without_a_key_worker_gets_one_from_its_source_form(tmp_path: Path) -> None:
+    from docgen.ledger.details import fill_in_from_sources
+
+    record = base_record()
+    m = manifest(record)
+    del m["key_worker"]
+    m["documents"].append({"path": "source/jones.json", "kind": "source", "child": None})
+    source = tmp_path / "outbox" / CASE / "2026-12-17-initial" / "source" / "jones.json"
+    source.parent.mkdir(parents=True)
+    source.write_text(json.dumps(record), encoding="utf-8")
+    with Ledger.open(tmp_path) as ledger:
+        ledger.publish_meeting(m)
+        assert ledger.due(dt.date(2027, 1, 1))[0].key_worker is None
+        assert fill_in_from_sources(tmp_path, ledger) == 1
+        assert fill_in_from_sources(tmp_path, ledger) == 0  # read once
+        assert ledger.due(dt.date(2027, 1, 1))[0].key_worker == "Tom Okafor"
+        assert ledger.referral_date(CASE) == dt.date(2026, 11, 23)
+
+
+def test_facts_arriving_out_of_order_give_the_same_statuses(tmp_path: Path) -> None:
+    initial = base_record()
+    review = meeting(initial, "review", "2027-02-11", next_review="2027-05-06", visit_frequency_days=28)
+    visits = [Visit(CASE, "C1", dt.date(2026, 12, 30)), Visit(CASE, "C1", dt.date(2027, 3, 1))]
+    statuses = []
+    for order in ((initial, review), (review, initial)):
+        root = tmp_path / str(len(statuses))
+        with Ledger.open(root) as ledger:
+            if order[0] is review:
+                ledger.record_visits(visits)
+            for record in order:
+                ledger.publish_meeting(manifest(record))
+            if order[0] is initial:
+                ledger.record_visits(visits)
+            statuses.append([(d["kind"], d["due_date"], d["recipient"], d["status"], d["met_at"], d["late"]) for d in ledger.deadlines()])
+    assert statuses[0] == statuses[1]
+    assert ("next_review", "2027-02-11", None, "met", "2027-02-11", 0) in statuses[0]
+    assert ("visit", "2027-03-11", None, "met", "2027-03-01", 0) in statuses[0]
+
+
+def test_a_closure_ends_open_deadlines_but_not_its_own_copies(tmp_path: Path) -> None:
+    initial = base_record()
+    with Ledger.open(tmp_path) as ledger:
+        ledger.publish_meeting(manifest(initial))
+        ledger.publish_meeting(manifest(meeting(initial, "closure", "2027-01-21")))
+        left = {(i.kind, i.meeting) for i in ledger.due(dt.date(2027, 1, 22))}
+        rows = {(d["kind"], d["due_date"]): d["status"] for d in ledger.deadlines() if d["recipient"] is None}
+    assert left == {("copies_due", "2027-01-21-closure")}
+    assert rows[("next_review", "2027-02-11")] == "met"  # the closure meeting was the review
+    assert rows[("visit", "2027-01-14")] == "closed"
+    assert rows[("visit", "2027-01-28")] == "retired"

@@ -1,0 +1,117 @@
+"""``docgen due`` and ``docgen report`` as staff and other systems see them."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import openpyxl
+from click.testing import CliRunner, Result
+
+from docgen.cli import main
+from docgen.ledger import Ledger
+from tests.ledger.builders import base_record, manifest, meeting
+
+CASE = "CIN-2026-0412"
+
+
+def run(*args: str) -> Result:
+    return CliRunner().invoke(main, list(args))
+
+
+def _publish(root: Path, *records: dict) -> None:
+    with Ledger.open(root) as ledger:
+        for record in records:
+            ledger.publish_meeting(manifest(record))
+
+
+def test_an_empty_root_has_nothing_due(tmp_path: Path) -> None:
+    assert (run("due", "--root", str(tmp_path)).output, run("due", "--root", str(tmp_path), "--json").output) == (
+        "Nothing is due.\n",
+        "[]\n",
+    )
+    assert not (tmp_path / ".docgen").exists()  # asking never creates a ledger
+
+
+def test_the_table_shows_overdue_first_with_days_late(tmp_path: Path) -> None:
+    _publish(tmp_path, base_record())
+    result = run("due", "--root", str(tmp_path), "--as-of", "5 Jan 2027", "--kind", "visit")
+    assert result.exit_code == 0
+    assert result.output == (
+        "Overdue on 05 Jan 2027 (1)\n"
+        "  Due                       Case           What   Key worker  Procedure\n"
+        "  31 Dec 2026  5 days late  CIN-2026-0412  Visit  Tom Okafor  procedure 5.2\n"
+        "\n"
+        "Upcoming (3)\n"
+        "  Due                         Case           What   Key worker  Procedure\n"
+        "  14 Jan 2027  9 days to go   CIN-2026-0412  Visit  Tom Okafor  procedure 5.2\n"
+        "  28 Jan 2027  23 days to go  CIN-2026-0412  Visit  Tom Okafor  procedure 5.2\n"
+        "  11 Feb 2027  37 days to go  CIN-2026-0412  Visit  Tom Okafor  procedure 5.2\n"
+    )
+
+
+def test_json_has_the_contract_fields_and_status_turns_overdue_the_day_after(tmp_path: Path) -> None:
+    _publish(tmp_path, base_record())
+    on_the_day = json.loads(run("due", "--root", str(tmp_path), "--as-of", "2027-02-11", "--json", "--kind", "next_review").output)
+    day_after = json.loads(run("due", "--root", str(tmp_path), "--as-of", "12/02/2027", "--json", "--kind", "next_review").output)
+    assert on_the_day == [
+        {
+            "case_reference": CASE,
+            "kind": "next_review",
+            "date": "2027-02-11",
+            "status": "upcoming",
+            "days_late": 0,
+            "meeting": "2026-12-17-initial",
+            "section": "procedure 4.1",
+            "description": "Child in Need review meeting",
+            "key_worker": "Tom Okafor",
+        }
+    ]
+    assert (day_after[0]["status"], day_after[0]["days_late"]) == ("overdue", 1)
+    copy = json.loads(run("due", "--root", str(tmp_path), "--as-of", "2027-01-06", "--json", "--kind", "copies_due").output)[0]
+    assert (copy["recipient"], copy["status"], copy["date"]) == ("Amy Jones", "overdue", "2027-01-05")
+
+
+def test_filters_narrow_the_list(tmp_path: Path) -> None:
+    other = base_record()
+    other["case"]["reference"] = "CIN-2026-0500"
+    other["key_worker"]["name"] = "Jo Patel"
+    _publish(tmp_path, base_record(), meeting(other, "initial", "2026-12-18", next_review="2027-03-04"))
+
+    def kinds(*extra: str) -> list[tuple[str, str, str]]:
+        items = json.loads(run("due", "--root", str(tmp_path), "--as-of", "2027-01-06", "--json", *extra).output)
+        return [(i["case_reference"], i["kind"], i["date"]) for i in items]
+
+    # the second family's meeting was a day later: its copies are due on 6 Jan, not yet overdue
+    assert kinds("--overdue", "--case", "CIN-2026-0500") == [("CIN-2026-0500", "visit", "2027-01-01")]
+    assert kinds("--within", "9", "--key-worker", "jo patel", "--kind", "visit") == [
+        ("CIN-2026-0500", "visit", "2027-01-01"),
+        ("CIN-2026-0500", "visit", "2027-01-15"),
+    ]
+    assert len(kinds("--within", "0", "--case", "CIN-2026-0500")) == 1 + 6  # the overdue visit and the copies due today
+    assert kinds("--key-worker", "Nobody") == []
+
+
+def test_a_bad_date_is_a_usage_error(tmp_path: Path) -> None:
+    result = run("due", "--root", str(tmp_path), "--as-of", "soon")
+    assert result.exit_code == 2
+    assert "'soon' is not a date: use 2027-01-05 or 05/01/2027" in result.output
+
+
+def test_a_late_initial_meeting_counts_against_plans_on_time(tmp_path: Path) -> None:
+    late = base_record()
+    late["case"]["reference"] = "CIN-2026-0600"
+    warning = {
+        "rule": "standard-1.2-plan-within-4-weeks",
+        "field": "meeting.date",
+        "message": "The initial meeting on 17 Dec 2026 was held after 14 Dec 2026",
+    }
+    with Ledger.open(tmp_path) as ledger:
+        ledger.publish_meeting(manifest(base_record()))
+        ledger.publish_meeting(manifest(late, warnings=[warning]))
+    out = tmp_path / "r.xlsx"
+    result = run("report", "--root", str(tmp_path), "--from", "2026-12-01", "--to", "2026-12-31", "--as-of", "2027-01-10", "-o", str(out))
+    assert result.exit_code == 0, result.output
+    assert "Plans made within the procedure's timescale: 1 of 2 on time (50%)" in result.output
+    late_rows = [r for r in openpyxl.load_workbook(out)["Late items"].iter_rows(min_row=2, values_only=True) if r[0].startswith("Plans")]
+    assert [(r[1], r[4], r[8]) for r in late_rows] == [("CIN-2026-0600", warning["message"], "procedure 1.2")]
