@@ -54,7 +54,8 @@ def _delivery(person: dict[str, Any]) -> str:
 
 
 def _row(person: dict[str, Any], name: str, role: str, document: str, child: str | None, due: str) -> dict[str, Any]:
-    return {
+    """One distribution row; text as the workbook shows it (control characters removed), so the two always match."""
+    row = {
         "recipient": name,
         "role": role,
         "relationship": person.get("relationship"),
@@ -66,6 +67,7 @@ def _row(person: dict[str, Any], name: str, role: str, document: str, child: str
         "due": due,
         "child": child,
     }
+    return {key: str(safe_text(value)) if isinstance(value, str) else value for key, value in row.items()}
 
 
 def distribution_rows(record: Record, plans: dict[str, list[str]], meeting_record: str, copies_due: dt.date) -> list[dict[str, Any]]:

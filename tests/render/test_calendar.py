@@ -47,7 +47,9 @@ def events(path: Path) -> list[tuple[str, dt.date, str]]:
         ("2027-05-26", "2027-07-21", "2027-06-03", "2027-06-10"),
     ],
 )
-def test_due_dates_skip_weekends_and_bank_holidays(tmp_path: Path, meeting: str, next_review: str, record_due: str, copies_due: str) -> None:
+def test_due_dates_skip_weekends_and_bank_holidays(
+    tmp_path: Path, meeting: str, next_review: str, record_due: str, copies_due: str
+) -> None:
     manifest = make_pack(meeting_on(meeting, next_review), tmp_path)
     dates = {d["kind"]: d["date"] for d in manifest["deadlines"] if d["kind"] != "visit"}
     assert dates == {"record_due": record_due, "copies_due": copies_due, "next_review": next_review}

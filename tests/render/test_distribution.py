@@ -39,7 +39,9 @@ def test_who_gets_what(tmp_path: Path) -> None:
 def test_nobody_whose_receives_copy_is_false(tmp_path: Path) -> None:
     record = load_record()
     record["participants"][2]["receives_copy"] = False
-    record["participants"].append({"name": "Grace Jones", "role": "family", "relationship": "Grandmother", "attended": True, "address": "3 Hill St"})
+    record["participants"].append(
+        {"name": "Grace Jones", "role": "family", "relationship": "Grandmother", "attended": True, "address": "3 Hill St"}
+    )
     manifest = make_pack(record, tmp_path)
     recipients = [r["recipient"] for r in manifest["distribution"]]
     assert "Mrs Helen Carter" not in recipients

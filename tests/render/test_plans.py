@@ -18,7 +18,11 @@ from tests.render.helpers import SOURCE, docx_text, make_pack
 
 AMY_VIEWS = "I want Mum to be less tired and for Dad to come to my football."
 LEO_VIEWS = "Leo drew a picture of his family at the park and said he likes bath time with Mum."
-O1 = ("Family routines at home", "Mornings and bedtimes follow a routine the children know", "Routine chart kept 5 days out of 7, checked at visits")
+O1 = (
+    "Family routines at home",
+    "Mornings and bedtimes follow a routine the children know",
+    "Routine chart kept 5 days out of 7, checked at visits",
+)
 O2 = ("School attendance", "Amy attends school every day she is well", "Attendance above 95% on the school register")
 O3 = ("Speech and language", "Leo is assessed and supported with his speech", "Speech and language therapy assessment completed")
 AMY_ACTION = "Daily check-in with Amy at the start of the school day"
