@@ -287,6 +287,8 @@ class Service:
         if hand.future is not None:
             try:
                 hand.result = hand.future.result()
+                # the form's time is its build in the worker plus publishing here, not its wait in the queue
+                hand.started = time.perf_counter() - hand.result.ms / 1000
             except BrokenProcessPool:
                 # a worker died (out of memory, killed): the form stays claimed and is tried again, up to MAX_ATTEMPTS
                 log.error("a worker process died while building %s; it will be tried again", hand.journal.name)

@@ -176,7 +176,7 @@ def test_a_fault_in_docgen_rejects_that_form_and_carries_on(layout: Layout, drop
 def test_a_second_service_on_the_same_root_is_refused(layout: Layout) -> None:
     with (
         Service(layout.root, settings_for_tests(), builder=fake_build_pack),
-        pytest.raises(ServiceError, match="Another docgen .* is already working on"),
+        pytest.raises(ServiceError, match=r"Another docgen .* is already working on"),
     ):
         Service(layout.root, settings_for_tests(), builder=fake_build_pack).__enter__()
     with Service(layout.root, settings_for_tests(), builder=fake_build_pack):  # free again once the first has stopped
