@@ -151,6 +151,11 @@ def footer(doc: Document, text: str) -> None:
     field = OxmlElement("w:fldSimple")
     field.set(qn("w:instr"), "PAGE")
     inner = OxmlElement("w:r")
+    run_properties = OxmlElement("w:rPr")
+    size = OxmlElement("w:sz")
+    size.set(qn("w:val"), "16")
+    run_properties.append(size)
+    inner.append(run_properties)
     text_el = OxmlElement("w:t")
     text_el.text = "1"
     inner.append(text_el)
@@ -366,6 +371,8 @@ def picture_row(doc: Document, picture: str, heading: str, lines: list[str]) -> 
     table = doc.add_table(rows=1, cols=2)
     left, right = table.rows[0].cells
     left.width, right.width = Cm(4.2), Cm(12.8)
+    fix_widths(table, [4.2, 12.8])
+    table.rows[0]._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))  # a picture and its words stay on one page
     left.paragraphs[0].add_run().add_picture(str(PICTURES / picture), width=Cm(3.6))
     write(right, heading, style="Heading 2")
     for line in lines:
