@@ -404,7 +404,7 @@ class Ledger:
                     "kind": "copies_due",
                     "date": due,
                     "section": copies_due.get("section", ""),
-                    "description": f"Copy of the plan sent to {recipient}",
+                    "description": f"Copies sent to {recipient} ({documents})",
                     "recipient": recipient,
                     "document": documents,
                 },

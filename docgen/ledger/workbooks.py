@@ -237,7 +237,9 @@ def _meeting_of(
 
 
 def _apply_sent(ledger: Ledger, meeting: MeetingRow, rows: Iterable[tuple[str, str, dt.date | None, str | None, dt.date | None]]) -> int:
-    return ledger.mark_copies_sent(meeting.id, [(r, d, sent, by) for r, d, sent, by, _ in rows])
+    # A blank cell means "not recorded here", never "not sent": the outbox list and a copy dropped into the
+    # inbox may each hold only some of the dates, and neither may wipe out the other's.
+    return ledger.mark_copies_sent(meeting.id, [(r, d, sent, by) for r, d, sent, by, _ in rows if sent is not None])
 
 
 def _sent_summary(ledger: Ledger, meeting: MeetingRow) -> str:
@@ -319,9 +321,10 @@ def _child_ids(ledger: Ledger, case: str) -> dict[str, str]:
     """Child names (as the distribution list shows them) and ids → id, for a case's published meetings."""
     names: dict[str, str] = {}
     for meeting in ledger.meetings(case):
-        for document in ledger.meeting_manifest(meeting.id).get("documents") or []:
-            if document.get("child"):
-                names[_norm(document["child"])] = str(document["child"])
+        manifest = ledger.meeting_manifest(meeting.id)
+        for child in [*(manifest.get("children") or []), *(d.get("child") for d in manifest.get("documents") or [])]:
+            if child:
+                names[_norm(child)] = str(child)
         for copy in ledger.copies(meeting.id):
             if copy["role"] == "child" and copy["child"]:
                 names[_norm(copy["recipient"])] = str(copy["child"])

@@ -127,3 +127,12 @@ def test_a_list_whose_header_was_deleted_is_reported_not_guessed(tmp_path: Path,
     assert result.problems == [
         f"outbox/{CASE}/2026-12-17-initial/distribution.xlsx has no Recipient / Document / Sent date header row: restore it"
     ]
+
+
+def test_a_blank_outbox_list_never_wipes_dates_from_a_dropped_copy(tmp_path: Path, published: dict) -> None:
+    write_distribution(tmp_path / "outbox" / CASE / "2026-12-17-initial" / "distribution.xlsx", published, {})
+    dropped = write_distribution(tmp_path / "inbox" / "list.xlsx", published, {"Amy Jones": "2027-01-04"})
+    with Ledger.open(tmp_path) as ledger:
+        ingest_workbook(dropped, ledger)
+        sync_sent_dates(tmp_path, ledger)
+        assert _sent(ledger)[("Amy Jones", "plan-C1.docx")] == "2027-01-04"

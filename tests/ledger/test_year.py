@@ -74,18 +74,18 @@ def test_one_case_through_a_year(tmp_path: Path) -> None:
     # --- copies: admin fill in the outbox list; Daniel's copy (by post) is not sent yet -------------------
     on_time = {r: "2027-01-04" for r in RECIPIENTS if r != "Daniel Jones"}
     outbox_list(root, first, on_time)
-    # visits so far: the first within 5 days of the referral (both children seen alone), then 29 Dec
-    log = visit_log(root / "inbox" / "visits-december.xlsx", ["2026-11-26", "2026-12-29"])
+    # visits so far: the first within 5 days of the referral (both children seen alone), then 15 and 29 Dec
+    log = visit_log(root / "inbox" / "visits-december.xlsx", ["2026-11-26", "2026-12-15", "2026-12-29"])
     assert classify_workbook(log) == "visit_log"
     with Ledger.open(root) as ledger:
         result = ingest_workbook(log, ledger)
-    assert result.summary == "4 visits read for CIN-2026-0412 (4 new)"
+    assert result.summary == "6 visits read for CIN-2026-0412 (6 new)"
     assert result.archive_relpath.startswith(f"outbox/{CASE}/visits/") and result.archive_relpath.endswith("-visits-december.xlsx")
     assert overdue(root, "2027-01-06") == [("copies_due", "2027-01-05", "Daniel Jones", 1)]
 
     # Daniel's copy goes on 8 Jan: late, so no longer due; 14 Jan visit is missed, 20 Jan meets 28 Jan
     outbox_list(root, first, {**on_time, "Daniel Jones": "2027-01-08"})
-    visit_log(root / "inbox" / "visits-january.xlsx", ["2027-01-20", "2027-02-05"])
+    visit_log(root / "inbox" / "visits-january.xlsx", ["2027-01-20", "2027-02-03"])
     with Ledger.open(root) as ledger:
         ingest_workbook(root / "inbox" / "visits-january.xlsx", ledger)
     assert overdue(root, "2027-01-21") == [("visit", "2027-01-14", None, 7)]
@@ -110,7 +110,7 @@ def test_one_case_through_a_year(tmp_path: Path) -> None:
         result = ingest_workbook(dropped, ledger)
     assert result.summary == "CIN-2026-0412 2027-02-11-review: 10 of 10 copies recorded as sent"
     assert result.archive_relpath.startswith(f"outbox/{CASE}/2027-02-11-review/sent-updates/")
-    visit_log(root / "inbox" / "visits-spring.xlsx", ["2027-03-01", "2027-04-01", "2027-05-01"])
+    visit_log(root / "inbox" / "visits-spring.xlsx", ["2027-03-02", "2027-03-30", "2027-04-27", "2027-05-25", "2027-06-22"])
     with Ledger.open(root) as ledger:
         ingest_workbook(root / "inbox" / "visits-spring.xlsx", ledger)
 
@@ -121,7 +121,7 @@ def test_one_case_through_a_year(tmp_path: Path) -> None:
     pm = due(root, "2027-06-25", "--kind", "principal_manager_review")[0]
     assert pm["section"] == "procedure 4.1"
     outbox_list(root, r2, dict.fromkeys(RECIPIENTS, "2027-07-02"))
-    visit_log(root / "inbox" / "visits-summer.xlsx", ["2027-07-15", "2027-08-15", "2027-09-10"])
+    visit_log(root / "inbox" / "visits-summer.xlsx", ["2027-07-20", "2027-08-17", "2027-09-14"])
     with Ledger.open(root) as ledger:
         ingest_workbook(root / "inbox" / "visits-summer.xlsx", ledger)
 
@@ -133,7 +133,7 @@ def test_one_case_through_a_year(tmp_path: Path) -> None:
     assert [i["case_reference"] for i in due(root, "2027-09-21", "--key-worker", "jo patel", "--overdue")] == [CASE, CASE]
     assert due(root, "2027-09-21", "--key-worker", "Tom Okafor") == []
     outbox_list(root, r3, dict.fromkeys(RECIPIENTS, "2027-09-28"))
-    visit_log(root / "inbox" / "visits-autumn.xlsx", ["2027-10-15", "2027-11-10"])
+    visit_log(root / "inbox" / "visits-autumn.xlsx", ["2027-10-12", "2027-11-09"])
     with Ledger.open(root) as ledger:
         ingest_workbook(root / "inbox" / "visits-autumn.xlsx", ledger)
 
@@ -159,6 +159,7 @@ def test_one_case_through_a_year(tmp_path: Path) -> None:
         "Copies sent on time": (23, 1, 24, 0.9583),
         "Reviews held on time": (1, 2, 3, 0.3333),
         "Visits on time": (11, 1, 12, 0.9167),
+        "Gaps between visits within the plan": (26, 2, 28, 0.9286),
         "Plans made within the procedure's timescale": (1, 0, 1, 1.0),
         "First visits on time with the child seen alone": (2, 0, 2, 1.0),
     }
@@ -169,13 +170,23 @@ def test_one_case_through_a_year(tmp_path: Path) -> None:
         ("Tom Okafor", 9, 1, 10, 0.9),
         ("Overall", 11, 1, 12, 0.9167),
     ]
-    assert workbook.sheetnames == ["Summary", "Records", "Copies", "Reviews", "Visits", "Plans", "First visits", "Late items"]
+    assert workbook.sheetnames == ["Summary", "Records", "Copies", "Reviews", "Visits", "Visit gaps", "Plans", "First visits", "Late items"]
     assert all(len(workbook[name]._charts) == 1 for name in workbook.sheetnames[1:-1])
     late = [(r[0], r[4], r[7]) for r in workbook["Late items"].iter_rows(min_row=2, values_only=True)]
     assert late == [
         ("Records completed on time", "Record of Planning Meeting and plans completed (5 working days after the meeting)", 4),
-        ("Copies sent on time", "Copy of the plan sent to Daniel Jones", 3),
+        ("Copies sent on time", "Copies sent to Daniel Jones (plan-C1.docx, plan-C2.docx)", 3),
         ("Reviews held on time", "Child in Need review meeting", 49),
         ("Reviews held on time", "Child in Need review meeting", 4),
         ("Visits on time", "Statutory visit 2 (every 14 days)", 316),
+        (
+            "Gaps between visits within the plan",
+            "Child C1: 22 days between visits on 29 Dec 2026 and 20 Jan 2027 (every 14 days at most)",
+            8,
+        ),
+        (
+            "Gaps between visits within the plan",
+            "Child C2: 22 days between visits on 29 Dec 2026 and 20 Jan 2027 (every 14 days at most)",
+            8,
+        ),
     ]
