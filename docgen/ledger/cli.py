@@ -17,7 +17,7 @@ __all__ = ["due", "report"]
 
 _KIND_WORDS = {
     "record_due": "Record",
-    "copies_due": "Copy sent",
+    "copies_due": "Copy to",
     "next_review": "Review",
     "visit": "Visit",
     "principal_manager_review": "PM review",
