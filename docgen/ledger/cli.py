@@ -136,9 +136,7 @@ def report(root: Path, start: dt.date, end: dt.date, output: Path, as_of: dt.dat
 
     if end < start:
         raise click.BadParameter("--to must not be before --from", param_hint="--to")
-    ledger = _open_for_reading(root)
-    if ledger is None:
-        ledger = Ledger.open(root)
+    ledger = _open_for_reading(root) or Ledger.in_memory()  # nothing published yet: an empty report
     with ledger:
         figures = build_report(ledger, start, end, as_of or dt.date.today())
     write_report(figures, output)

@@ -234,6 +234,16 @@ class Ledger:
         ledger._migrate()
         return ledger
 
+    @classmethod
+    def in_memory(cls) -> Ledger:
+        """An empty ledger that is never saved (a report for a root where nothing was published)."""
+        db = sqlite3.connect(":memory:", isolation_level=None)
+        db.row_factory = sqlite3.Row
+        db.execute("PRAGMA foreign_keys = ON")
+        ledger = cls(db, Path(":memory:"))
+        ledger._migrate()
+        return ledger
+
     def close(self) -> None:
         """Closes the connection."""
         self._db.close()
@@ -661,6 +671,22 @@ def _day(value: str) -> dt.date:
     return dt.date.fromisoformat(value[:10])
 
 
+def _local_day(timestamp: str) -> dt.date:
+    """The day in England a publication time falls on (a form published at 00:30 BST is that day's, not the day before's)."""
+    try:
+        moment = dt.datetime.fromisoformat(timestamp)
+    except ValueError:
+        return _day(timestamp)
+    if moment.tzinfo is None:
+        return moment.date()
+    try:
+        from zoneinfo import ZoneInfo
+
+        return moment.astimezone(ZoneInfo("Europe/London")).date()
+    except (ImportError, KeyError, OSError):  # no time zone data (Windows without tzdata): the UTC day
+        return moment.date()
+
+
 def _reconcile(db: sqlite3.Connection, case: str) -> None:
     """Works out every deadline's status for one case from the meetings, copies sent and visits recorded."""
     meetings = [dict(r) for r in db.execute("SELECT * FROM meetings WHERE case_reference = ? ORDER BY meeting_date, id", (case,))]
@@ -735,7 +761,8 @@ def _met(
     kind = row["kind"]
     if kind == "record_due":
         published = first_published[(meeting["meeting_date"], meeting["meeting_type"])]
-        return _Status("met", published[:10], "form published", _day(published) > due)
+        day = _local_day(published)
+        return _Status("met", day.isoformat(), "form published", day > due)
     if kind == "copies_due" and copies:
         sent = [c["sent_date"] for c in copies]
         if all(sent):

@@ -115,3 +115,12 @@ def test_a_late_initial_meeting_counts_against_plans_on_time(tmp_path: Path) -> 
     assert "Plans made within the procedure's timescale: 1 of 2 on time (50%)" in result.output
     late_rows = [r for r in openpyxl.load_workbook(out)["Late items"].iter_rows(min_row=2, values_only=True) if r[0].startswith("Plans")]
     assert [(r[1], r[4], r[8]) for r in late_rows] == [("CIN-2026-0600", warning["message"], "procedure 1.2")]
+
+
+def test_a_report_on_an_empty_root_has_zero_figures_and_creates_no_ledger(tmp_path: Path) -> None:
+    out = tmp_path / "r.xlsx"
+    result = run("report", "--root", str(tmp_path), "--from", "2027-01-01", "--to", "2027-03-31", "-o", str(out))
+    assert result.exit_code == 0, result.output
+    assert "Records completed on time: 0 of 0 on time\n" in result.output
+    assert not (tmp_path / ".docgen").exists()
+    assert openpyxl.load_workbook(out)["Summary"]["D5"].value == 0

@@ -170,3 +170,13 @@ def test_a_closure_ends_open_deadlines_but_not_its_own_copies(tmp_path: Path) ->
     assert rows[("next_review", "2027-02-11")] == "met"  # the closure meeting was the review
     assert rows[("visit", "2027-01-14")] == "closed"
     assert rows[("visit", "2027-01-28")] == "retired"
+
+
+def test_the_publication_day_is_the_day_in_england(tmp_path: Path) -> None:
+    # 23:30 UTC on 24 Jun 2027 is 00:30 BST on 25 Jun: the record was completed on the 25th
+    with Ledger.open(tmp_path) as ledger:
+        ledger.publish_meeting(
+            manifest(meeting(base_record(), "initial", "2027-06-17", next_review="2027-09-09"), generated_at="2027-06-24T23:30:00+00:00")
+        )
+        record_due = next(d for d in ledger.deadlines() if d["kind"] == "record_due")
+    assert (record_due["due_date"], record_due["met_at"], record_due["late"]) == ("2027-06-24", "2027-06-25", 1)
