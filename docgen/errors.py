@@ -9,8 +9,10 @@ Hierarchy::
     │   ├── EncryptedFormError  password-protected Word or Excel file
     │   ├── UnsafeFormError     zip bombs, DTDs and entities, oversized parts
     │   ├── IncompleteFormError a zip without its end record (still being copied, or truncated)
-    │   └── OutdatedFormError   filled in on a blank form that is no longer current
+    │   ├── OutdatedFormError   filled in on a blank form that is no longer current
+    │   └── LedgerWorkbookError a distribution list or visit log that cannot be applied to the ledger
     ├── TemplateError           a document template that does not parse or render
+    ├── LedgerError             the deadline ledger cannot be opened, written or is too new
     └── ServiceError            the inbox service: another instance holds the root, etc.
 
 Programmer mistakes are not ``DocgenError``: they surface as ordinary exceptions.
@@ -24,6 +26,8 @@ __all__ = [
     "EncryptedFormError",
     "FormError",
     "IncompleteFormError",
+    "LedgerError",
+    "LedgerWorkbookError",
     "NotAFormError",
     "OutdatedFormError",
     "ServiceError",
@@ -75,6 +79,16 @@ class OutdatedFormError(FormError):
     """The form was filled in on a blank that is no longer current."""
 
     kind = "form-outdated"
+
+
+class LedgerWorkbookError(FormError):
+    """A dropped distribution list or visit log that matches nothing or holds nothing to record."""
+
+    kind = "ledger-workbook"
+
+
+class LedgerError(DocgenError):
+    """The deadline ledger cannot be opened or written, or was written by a newer docgen."""
 
 
 class TemplateError(DocgenError):

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from docgen.errors import ConfigError, DocgenError
+from docgen.errors import ConfigError, LedgerError
 from docgen.profiles import load_profile
 from docgen.record import as_date
 from docgen.workdays import add_months
@@ -107,10 +107,6 @@ MIGRATIONS: tuple[str, ...] = (
     # 2: whether a meeting's key worker, chair and referral date were looked up in its source form
     "ALTER TABLE meetings ADD COLUMN details_checked INTEGER NOT NULL DEFAULT 0",
 )
-
-
-class LedgerError(DocgenError):
-    """The ledger cannot be opened or is newer than this docgen."""
 
 
 @dataclass(frozen=True)
@@ -223,15 +219,18 @@ class Ledger:
             raise LedgerError(f"There is no ledger at {path}: run docgen on this root first.")
         try:
             db = sqlite3.connect(path, timeout=30.0, isolation_level=None)
-        except sqlite3.Error as exc:
-            raise LedgerError(f"The ledger {path} cannot be opened ({exc}): check the folder's permissions.") from exc
-        db.row_factory = sqlite3.Row
-        db.execute("PRAGMA busy_timeout = 30000")  # another worker may hold the write lock for a moment
-        db.execute("PRAGMA foreign_keys = ON")
-        db.execute("PRAGMA journal_mode = WAL")  # readers never block the service's writes
-        db.execute("PRAGMA synchronous = NORMAL")
-        ledger = cls(db, path)
-        ledger._migrate()
+            db.row_factory = sqlite3.Row
+            db.execute("PRAGMA busy_timeout = 30000")  # another worker may hold the write lock for a moment
+            db.execute("PRAGMA foreign_keys = ON")
+            db.execute("PRAGMA journal_mode = WAL")  # readers never block the service's writes
+            db.execute("PRAGMA synchronous = NORMAL")
+            ledger = cls(db, path)
+            ledger._migrate()
+        except sqlite3.DatabaseError as exc:
+            raise LedgerError(
+                f"The ledger {path} cannot be opened ({exc}): check that this account may write to {path.parent}, "
+                "or restore the file from the backup."
+            ) from exc
         return ledger
 
     @classmethod

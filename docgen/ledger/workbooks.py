@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
-from docgen.errors import FormError
+from docgen.errors import LedgerWorkbookError
 from docgen.ledger.dates import parse_day
 from docgen.ledger.store import Ledger, MeetingRow, Visit
 
@@ -55,12 +55,6 @@ _MAX_UNZIPPED = 50 * 1024 * 1024  # a visit log or distribution list is a few ki
 _MAX_PARTS = 500
 _YES = {"yes", "y", "true", "1", "✓", "✔", "x"}
 _NO = {"no", "n", "false", "0"}
-
-
-class LedgerWorkbookError(FormError):
-    """A distribution list or visit log that cannot be applied to the ledger."""
-
-    kind = "ledger-workbook"
 
 
 @dataclass(frozen=True)

@@ -124,3 +124,24 @@ def test_a_report_on_an_empty_root_has_zero_figures_and_creates_no_ledger(tmp_pa
     assert "Records completed on time: 0 of 0 on time\n" in result.output
     assert not (tmp_path / ".docgen").exists()
     assert openpyxl.load_workbook(out)["Summary"]["D5"].value == 0
+
+
+def test_a_damaged_ledger_is_one_line_and_exit_2(tmp_path: Path) -> None:
+    (tmp_path / ".docgen").mkdir()
+    (tmp_path / ".docgen" / "ledger.sqlite3").write_bytes(b"this is not a database" * 100)
+    result = run("due", "--root", str(tmp_path))
+    assert result.exit_code == 2
+    assert result.stderr.startswith("docgen: The ledger ") and "restore the file from the backup" in result.stderr
+    assert result.stderr.count("\n") == 1
+
+
+def test_a_ledger_from_a_newer_docgen_is_refused(tmp_path: Path) -> None:
+    import sqlite3
+
+    Ledger.open(tmp_path).close()
+    db = sqlite3.connect(tmp_path / ".docgen" / "ledger.sqlite3")
+    db.execute("PRAGMA user_version = 99")
+    db.close()
+    result = run("due", "--root", str(tmp_path))
+    assert result.exit_code == 2
+    assert "was written by a newer docgen (schema 99): upgrade docgen." in result.stderr
