@@ -90,6 +90,11 @@ class Measure:
     by_key_worker: dict[str, Tally] = field(default_factory=dict)
     late: list[LateItem] = field(default_factory=list)
 
+    def cite(self, section: str) -> None:
+        """Adds a procedure citation (cases under several profiles cite several)."""
+        if section and section not in self.section.split("; "):
+            self.section = f"{self.section}; {section}" if self.section else section
+
     def count(self, key_worker: str, on_time: bool) -> None:
         """Counts one item for a key worker and overall."""
         self.overall.add(on_time)
@@ -134,7 +139,7 @@ def build_report(ledger: Ledger, start: dt.date, end: dt.date, as_of: dt.date) -
         if row["status"] == "open" and due >= as_of:
             continue  # not due yet: it can still be met on time
         on_time = row["status"] == "met" and not row["late"]
-        measure.section = measure.section or row["section"]
+        measure.cite(row["section"])
         key_worker = row["key_worker"] or NO_KEY_WORKER
         measure.count(key_worker, on_time)
         if not on_time:
@@ -179,7 +184,8 @@ def _plans(ledger: Ledger, start: dt.date, end: dt.date) -> Measure:
         key_worker = meeting.key_worker or NO_KEY_WORKER
         measure.count(key_worker, not flagged)
         sections = [rules[w["rule"]].cite if w["rule"] in rules else str(w.get("section", "")) for w in flagged]
-        measure.section = measure.section or ", ".join(sorted({r.cite for r in rules.values()}))
+        for rule in rules.values():
+            measure.cite(rule.cite)
         if flagged:
             measure.late.append(
                 LateItem(
@@ -213,7 +219,7 @@ def _first_visits(ledger: Ledger, start: dt.date, end: dt.date, as_of: dt.date) 
         limit = add_days(referral, int(spec["days"]), spec.get("day_kind", "calendar"))
         if not start <= limit <= end or limit >= as_of:
             continue
-        measure.section = measure.section or str(spec.get("cite", ""))
+        measure.cite(str(spec.get("cite", "")))
         children = sorted({child for m in meetings for child in _children(ledger.meeting_manifest(m.id))})
         visits = ledger.visits(case)
         key_worker = meetings[-1].key_worker or NO_KEY_WORKER
@@ -246,7 +252,7 @@ def _visit_gaps(ledger: Ledger, start: dt.date, end: dt.date, as_of: dt.date) ->
         except ConfigError:
             spec = {}
         most = int(spec.get("days", 0)) or None
-        measure.section = measure.section or str(spec.get("cite", ""))
+        measure.cite(str(spec.get("cite", "")))
         # the plan in force from each meeting: the days from the meeting to its first visit deadline
         plans = []
         for m in meetings:

@@ -517,10 +517,10 @@ class Ledger:
 
     # -- workbooks read back from the outbox -------------------------------------------------------
 
-    def workbook_unchanged(self, path: str, sha256: str, mtime_ns: int) -> bool:
-        """Whether this outbox workbook was read before in exactly this state."""
+    def workbook_state(self, path: str) -> tuple[str, int] | None:
+        """The sha256 and mtime (ns) an outbox workbook had when last read, or None if never read."""
         row = self._db.execute("SELECT sha256, mtime_ns FROM workbooks WHERE path = ?", (path,)).fetchone()
-        return bool(row and row["sha256"] == sha256 and row["mtime_ns"] == mtime_ns)
+        return (str(row["sha256"]), int(row["mtime_ns"])) if row else None
 
     def remember_workbook(self, path: str, sha256: str, mtime_ns: int) -> None:
         """Notes the state of an outbox workbook just read."""

@@ -270,13 +270,17 @@ def sync_sent_dates(root: Path, ledger: Ledger) -> SyncResult:
         if meeting is None:
             continue  # not published through this ledger (or a superseded copy)
         try:
+            relative = path.relative_to(root).as_posix()
             stat = path.stat()
+            known = ledger.workbook_state(relative)
+            if known and known[1] == stat.st_mtime_ns:
+                continue  # not touched since last read: no need even to hash it
             sha = hashlib.sha256(path.read_bytes()).hexdigest()
         except OSError as exc:
             result.problems.append(f"{path.relative_to(root)} cannot be read: {exc.strerror}")
             continue
-        relative = path.relative_to(root).as_posix()
-        if ledger.workbook_unchanged(relative, sha, stat.st_mtime_ns):
+        if known and known[0] == sha:
+            ledger.remember_workbook(relative, sha, stat.st_mtime_ns)  # touched (copied, opened and saved) but not changed
             continue
         if not _safe_zip(path):
             result.problems.append(f"{relative} is not a workbook any more: save it as .xlsx")
