@@ -394,7 +394,12 @@ def words_and_pictures_plan() -> None:
         doc,
         "cloud.png",
         "What people are worried about",
-        ["{%p for o in objectives %}", "• {{ o.need }}", "{%p endfor %}"],
+        [
+            "{{ key_worker.name }} and the grown-ups at your meeting are worried about:",
+            "{%p for o in objectives %}",
+            "• {{ o.need }}",
+            "{%p endfor %}",
+        ],
     )
     picture_row(
         doc,

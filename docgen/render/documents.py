@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 from typing import Any
 
@@ -38,4 +39,7 @@ def render_template(template: Path, context: dict[str, Any], out: Path, properti
     core = document.docx.core_properties
     for name, value in (properties or {}).items():
         setattr(core, name, value[:255])  # plain text: python-docx escapes it
+    now = dt.datetime.now(dt.UTC).replace(microsecond=0, tzinfo=None)  # core properties are naive UTC
+    core.created = core.modified = now
+    core.last_modified_by, core.revision = "docgen", 1
     document.save(str(out))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from pathlib import Path
 from typing import Any
@@ -119,7 +120,7 @@ def test_words_and_pictures_plan_only_where_asked_for(pack: tuple[Path, dict[str
     text = docx_text(out / "plan-C1-child.docx")
     assert "Amy’s plan" in text
     assert "This is your plan, Amy" in text
-    assert "• School attendance" in text and "• Family routines at home" in text
+    assert "Tom Okafor and the grown-ups at your meeting are worried about:\n• Family routines at home\n• School attendance" in text
     assert "• Amy attends school every day she is well" in text
     assert "• Mrs Helen Carter: Daily check-in with Amy at the start of the school day" in text
     assert "We will meet again on 11 February 2027." in text
@@ -127,6 +128,10 @@ def test_words_and_pictures_plan_only_where_asked_for(pack: tuple[Path, dict[str
     assert O3[1] not in text and LEO_VIEWS not in text and "• Speech and language" not in text
     document = docx.Document(str(out / "plan-C1-child.docx"))
     assert len(document.inline_shapes) == 6  # the pictures
+    assert document.core_properties.title == "Amy's plan"
+    assert document.core_properties.author == "Tom Okafor"
+    made = document.core_properties.created.replace(tzinfo=None)
+    assert abs(made - dt.datetime.now(dt.UTC).replace(tzinfo=None)) < dt.timedelta(minutes=10)  # made now, not when the template was
     assert document.styles["Normal"].font.size.pt == 16
 
 
