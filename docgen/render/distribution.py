@@ -123,8 +123,9 @@ def write_distribution(rows: list[dict[str, Any]], out: Path, *, title: str) -> 
     table.tableStyleInfo = TableStyleInfo(name="TableStyleMedium2", showRowStripes=True)
     sheet.add_table(table)  # a table brings its own filter buttons
     sheet.freeze_panes = "A2"
-    for cell in sheet[1]:
+    for cell in sheet[1]:  # filled as well as styled: LibreOffice does not draw Excel table styles
         cell.font = Font(bold=True, color="FFFFFF")
+        cell.fill = PatternFill(start_color="1F4E79", end_color="1F4E79", fill_type="solid")
     due_col, sent_col = (get_column_letter(i) for i in (_column("Due date"), _column("Sent date")))
     overdue = FormulaRule(
         formula=[f'AND(${due_col}2<>"",${due_col}2<TODAY(),${sent_col}2="")'],
@@ -134,7 +135,8 @@ def write_distribution(rows: list[dict[str, Any]], out: Path, *, title: str) -> 
     sheet.conditional_formatting.add(f"A2:{get_column_letter(len(COLUMNS))}{last_row}", overdue)
     sheet.print_title_rows = "1:1"
     sheet.page_setup.orientation = "landscape"
-    sheet.page_setup.fitToWidth = 1
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True  # print every column on one page width
+    sheet.page_setup.fitToWidth, sheet.page_setup.fitToHeight = 1, 0
     book.properties.title = title
     book.properties.creator = "docgen"
     book.save(out)
