@@ -390,7 +390,7 @@ def write_report(figures: Figures, path: Path) -> Path:
     headers = ["Measure", "Case", "Key worker", "Meeting", "What", "Due date", "Done on", "Days late", "Procedure"]
     late.append(headers)
     items = [item for m in figures.measures for item in m.late]
-    for item in items:
+    for number, item in enumerate(items, start=2):
         late.append(
             [
                 item.measure,
@@ -405,9 +405,9 @@ def write_report(figures: Figures, path: Path) -> Path:
             ]
         )
         for date_column in (6, 7):
-            late.cell(late.max_row, date_column).number_format = "DD/MM/YYYY"
+            late.cell(number, date_column).number_format = "DD/MM/YYYY"  # max_row would rescan every cell
     if items:
-        table = Table(displayName="LateItems", ref=f"A1:I{late.max_row}")
+        table = Table(displayName="LateItems", ref=f"A1:I{len(items) + 1}")
         table.tableStyleInfo = TableStyleInfo(name="TableStyleMedium2", showRowStripes=True)
         late.add_table(table)
     for column, width in zip("ABCDEFGHI", (40, 16, 22, 20, 60, 12, 12, 10, 24), strict=True):

@@ -503,8 +503,10 @@ class Ledger:
 
     def visits(self, case_reference: str | None = None) -> list[Visit]:
         """Recorded visits, by case, date and child."""
-        sql = "SELECT * FROM visits WHERE ? IS NULL OR case_reference = ?"
-        rows = self._db.execute(sql + " ORDER BY case_reference, visit_date, child", (case_reference, case_reference))
+        if case_reference:
+            rows = self._db.execute("SELECT * FROM visits WHERE case_reference = ? ORDER BY visit_date, child", (case_reference,))
+        else:
+            rows = self._db.execute("SELECT * FROM visits ORDER BY case_reference, visit_date, child")
         return [
             Visit(
                 r["case_reference"],
