@@ -20,6 +20,7 @@ from openpyxl import Workbook
 from openpyxl.formatting.rule import FormulaRule
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
+from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.table import Table, TableStyleInfo
 
 from docgen.record import Record, as_date, child_name, receives_copy
@@ -96,8 +97,12 @@ def _as_text(value: Any) -> Any:
     return str(safe_text(value)) if isinstance(value, str) else value
 
 
-def write_distribution(rows: list[dict[str, Any]], out: Path, *, title: str) -> None:
-    """Writes ``distribution.xlsx``: a filterable Excel table with a frozen header, dates and an overdue highlight."""
+def write_distribution(rows: list[dict[str, Any]], out: Path, *, title: str, about: dict[str, str] | None = None) -> None:
+    """Writes ``distribution.xlsx``: a filterable Excel table with a frozen header, dates and an overdue highlight.
+
+    ``about`` (``case.reference``, ``meeting.date``, ``meeting.type``, ``meeting.folder`` → value) goes on an
+    "About" sheet under defined names of those paths, so a list edited and dropped back in finds its meeting.
+    """
     book = Workbook()
     sheet = book.active
     sheet.title = "Distribution"
@@ -137,9 +142,30 @@ def write_distribution(rows: list[dict[str, Any]], out: Path, *, title: str) -> 
     sheet.page_setup.orientation = "landscape"
     sheet.sheet_properties.pageSetUpPr.fitToPage = True  # print every column on one page width
     sheet.page_setup.fitToWidth, sheet.page_setup.fitToHeight = 1, 0
+    if about:
+        _about_sheet(book, about)
     book.properties.title = title
     book.properties.creator = "docgen"
     book.save(out)
+
+
+_ABOUT_LABELS = {
+    "case.reference": "Case reference",
+    "meeting.date": "Meeting date",
+    "meeting.type": "Meeting type",
+    "meeting.folder": "Outbox folder",
+}
+
+
+def _about_sheet(book: Workbook, about: dict[str, str]) -> None:
+    """Which meeting the list belongs to, as labelled cells with defined names (``case.reference``...)."""
+    sheet = book.create_sheet("About")
+    for row, (path, value) in enumerate(about.items(), start=1):
+        sheet.cell(row=row, column=1, value=_ABOUT_LABELS.get(path, path)).font = Font(bold=True)
+        cell = sheet.cell(row=row, column=2, value=str(safe_text(value)))
+        cell.data_type = "s"
+        book.defined_names[path] = DefinedName(path, attr_text=f"About!$B${row}")
+    sheet.column_dimensions["A"].width, sheet.column_dimensions["B"].width = 18, 30
 
 
 def _column(heading: str) -> int:

@@ -14,7 +14,7 @@ from docgen.deadlines import Deadline
 from docgen.record import Record, get
 from docgen.validation import Report
 
-__all__ = ["MANIFEST_NAME", "MANIFEST_VERSION", "build_manifest", "generator", "write_manifest"]
+__all__ = ["MANIFEST_NAME", "MANIFEST_VERSION", "build_manifest", "generator", "meeting_folder", "write_manifest"]
 
 MANIFEST_NAME = "manifest.json"
 MANIFEST_VERSION = 1

@@ -14,7 +14,7 @@ from docgen.render.calendar import write_calendar
 from docgen.render.context import child_plan_context, meeting_record_context, safe_text, uk_date
 from docgen.render.distribution import distribution_rows, write_distribution
 from docgen.render.documents import TEMPLATE_DIR, render_template
-from docgen.render.manifest import build_manifest
+from docgen.render.manifest import build_manifest, meeting_folder
 from docgen.render.pdf import Converter, make_pdfs
 from docgen.validation import Report
 
@@ -81,7 +81,9 @@ def build_pack(
     copies_due = next((d.date for d in deadlines if d.kind == "copies_due"), None) or as_date(get(record, "meeting.date"))
     assert copies_due is not None  # meeting_deadlines has already required the meeting date
     distribution = distribution_rows(record, plans, MEETING_RECORD, copies_due)
-    write_distribution(distribution, out_dir / "distribution.xlsx", title=f"Distribution of the plan: {occasion}")
+    about = {path: str(get(record, path)) for path in ("case.reference", "meeting.date", "meeting.type")}
+    about["meeting.folder"] = meeting_folder(record)
+    write_distribution(distribution, out_dir / "distribution.xlsx", title=f"Distribution of the plan: {occasion}", about=about)
     documents.append({"path": "distribution.xlsx", "kind": "distribution", "child": None})
     write_calendar(record, deadlines, out_dir / "deadlines.ics", generated_at=generated_at)
     documents.append({"path": "deadlines.ics", "kind": "calendar", "child": None})

@@ -78,6 +78,22 @@ def test_workbook_is_a_formatted_table_with_dates_and_an_overdue_highlight(tmp_p
     assert rules[0].formula == ['AND($J2<>"",$J2<TODAY(),$K2="")']
 
 
+def test_workbook_names_its_meeting_so_an_edited_copy_finds_it(tmp_path: Path) -> None:
+    make_pack(load_record(), tmp_path)
+    book = load_workbook(tmp_path / "distribution.xlsx")
+    named = {}
+    for name in ("case.reference", "meeting.date", "meeting.type", "meeting.folder"):
+        ((sheet, ref),) = book.defined_names[name].destinations
+        named[name] = book[sheet][ref.replace("$", "")].value
+    assert named == {
+        "case.reference": "CIN-2026-0412",
+        "meeting.date": "2026-12-17",
+        "meeting.type": "initial",
+        "meeting.folder": "2026-12-17-initial",
+    }
+    assert [c.value for c in book["About"]["A"]] == ["Case reference", "Meeting date", "Meeting type", "Outbox folder"]
+
+
 def test_text_from_a_form_never_becomes_a_formula(tmp_path: Path) -> None:
     record = load_record()
     hostile = ['=HYPERLINK("http://evil.example","click")', "+44 1454 000000", "-1+2", "@SUM(A1:A2)"]
