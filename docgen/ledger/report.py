@@ -384,7 +384,7 @@ def write_report(figures: Figures, path: Path) -> Path:
         chart.add_data(Reference(sheet, min_col=5, min_row=3, max_row=sheet.max_row), titles_from_data=True)
         chart.set_categories(Reference(sheet, min_col=1, min_row=4, max_row=sheet.max_row))
         chart.width, chart.height = 16, 7.5
-        sheet.add_chart(chart, "G3")
+        sheet.add_chart(chart, f"A{sheet.max_row + 3}")  # below the figures, so a printed page holds both
 
     late = workbook.create_sheet("Late items")
     headers = ["Measure", "Case", "Key worker", "Meeting", "What", "Due date", "Done on", "Days late", "Procedure"]
@@ -413,6 +413,11 @@ def write_report(figures: Figures, path: Path) -> Path:
     for column, width in zip("ABCDEFGHI", (40, 16, 22, 20, 60, 12, 12, 10, 24), strict=True):
         late.column_dimensions[column].width = width
     late.freeze_panes = "A2"
+    for sheet in workbook.worksheets:
+        sheet.page_setup.orientation = "landscape"
+        sheet.page_setup.fitToWidth = 1
+        sheet.page_setup.fitToHeight = 0
+        sheet.sheet_properties.pageSetUpPr.fitToPage = True
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     workbook.save(path)

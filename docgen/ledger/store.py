@@ -403,7 +403,10 @@ class Ledger:
         for row in distribution:
             by_recipient.setdefault(str(row["recipient"]).strip(), []).append(row)
         for recipient, rows in by_recipient.items():
-            due = min(str(r.get("due") or copies_due.get("date")) for r in rows)
+            dates = [str(d) for d in (r.get("due") or copies_due.get("date") for r in rows) if d]
+            if not dates:
+                continue  # a list without due dates sets no copies deadline
+            due = min(dates)
             documents = ", ".join(dict.fromkeys(str(r.get("document") or "") for r in rows))
             deadline_id = _insert_deadline(
                 db,
