@@ -50,9 +50,8 @@ def _is_container(sdt: Any) -> bool:
 
 
 def _read_tagged(body: Any, collector: Collector) -> None:
-    rows: dict[int, tuple[str, Any, list[Cell]]] = {}  # id of the row element → (group, row element, cells)
+    rows: dict[Any, tuple[str, list[Cell]]] = {}  # row element → (group, cells); lxml elements hash by identity
     loose: dict[str, list[Cell]] = {}  # group fields outside any table row: a new item each time a field repeats
-    order: list[int] = []
     for sdt in body.iter(f"{W}sdt"):
         tag = _tag(sdt)
         if not tag or _is_container(sdt):
@@ -75,13 +74,8 @@ def _read_tagged(body: Any, collector: Collector) -> None:
                 pending.clear()
             pending.append(Cell(spec, raw, location))
             continue
-        key = id(row)
-        if key not in rows:
-            rows[key] = (spec.group, row, [])
-            order.append(key)
-        rows[key][2].append(Cell(spec, raw, f"{location}, {_row_words(spec.group, row)}"))
-    for key in order:
-        group, row, cells = rows[key]
+        rows.setdefault(row, (spec.group, []))[1].append(Cell(spec, raw, f"{location}, {_row_words(spec.group, row)}"))
+    for row, (group, cells) in rows.items():  # dicts keep insertion order: rows come out in document order
         _flush(collector, group, cells, row)
     for group, pending in loose.items():
         if pending:
