@@ -123,13 +123,18 @@ def _meeting_rows(workbook: Workbook, sheet: Worksheet, section: Section, requir
             ]
         )
         row = sheet.max_row
+        for column in range(1, 5):
+            sheet.cell(row, column).alignment = WRAP
         sheet.cell(row, 1).font = GREY
         answer = sheet.cell(row, 2)
         answer.fill = ANSWER_FILL
-        answer.alignment = WRAP
+        answer.alignment = Alignment(wrap_text=True, vertical="top", horizontal="left")
+        if answer_kind(field, is_required) == "date":
+            answer.number_format = DATE_FORMAT
+        elif answer_kind(field, is_required) == "text":
+            answer.number_format = "@"  # a case reference such as 0412 keeps its zero
         sheet.cell(row, 3).font = BOLD
         sheet.cell(row, 4).font = GREY
-        sheet.cell(row, 4).alignment = WRAP
         # spreadsheets do not grow a row for wrapped text on their own: give long guidance room
         sheet.row_dimensions[row].height = 13 * max(1, -(-len(str(sheet.cell(row, 4).value)) // GUIDANCE_CHARS_PER_LINE))
         if field.path == "policy":

@@ -62,6 +62,7 @@ def test_choices_offer_their_titles_and_dates_are_uk(workbook: Workbook) -> None
     assert rules[_named_cell(workbook, "meeting.date")[1]] == "date"
     assert rules[_named_cell(workbook, "decision.locality_team_invited")[1]] == '"Yes,No"'
     assert rules[_named_cell(workbook, "scaling.score")[1]] == "whole"
+    assert meeting[_named_cell(workbook, "meeting.date")[1]].number_format == "dd/mm/yyyy"
 
 
 def test_group_sheets_have_a_header_of_field_names_with_titles_in_comments(workbook: Workbook) -> None:
