@@ -17,6 +17,9 @@ def parse_day(value: Any) -> dt.date | None:
         return value.date()
     if isinstance(value, dt.date):
         return value
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and 30000 <= value <= 80000:
+        # a date cell that lost its date format shows Excel's day number (46392 is 5 Jan 2027)
+        return dt.date(1899, 12, 30) + dt.timedelta(days=int(value))
     if not isinstance(value, str):
         return None
     text = re.sub(r"(\d)(st|nd|rd|th)\b", r"\1", value.strip()).replace(",", " ")
