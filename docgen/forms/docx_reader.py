@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from docgen.forms import labels
@@ -56,7 +57,7 @@ def _read_tagged(body: Any, collector: Collector) -> None:
         tag = _tag(sdt)
         if not tag or _is_container(sdt):
             continue
-        spec = field(tag)
+        spec = _field_for_tag(tag)
         if spec is None:
             if labels.group_named(tag) is None:
                 collector.unknown.append(tag)
@@ -67,6 +68,8 @@ def _read_tagged(body: Any, collector: Collector) -> None:
             collector.single(Cell(spec, raw, location))
             continue
         row = _row_of(sdt)
+        if row is None and (index := re.search(r"\[(\d+)\]", tag)):
+            row = f"{spec.group}[{index.group(1)}]"  # children[2].first_name outside a table: the index says which item
         if row is None:
             pending = loose.setdefault(spec.group, [])
             if any(c.spec.name == spec.name for c in pending):
@@ -75,38 +78,65 @@ def _read_tagged(body: Any, collector: Collector) -> None:
             pending.append(Cell(spec, raw, location))
             continue
         rows.setdefault(row, (spec.group, []))[1].append(Cell(spec, raw, f"{location}, {_row_words(spec.group, row)}"))
-    for row, (group, cells) in rows.items():  # dicts keep insertion order: rows come out in document order
+    # Rows come out in document order; items placed by the index in their tags, in index order.
+    for row, (group, cells) in sorted(rows.items(), key=lambda kv: _item_index(kv[0])):
         _flush(collector, group, cells, row)
     for group, pending in loose.items():
         if pending:
             _flush(collector, group, pending, None)
 
 
+def _item_index(row: Any) -> int:
+    return int(row.rsplit("[", 1)[1].rstrip("]")) if isinstance(row, str) else -1
+
+
+def _field_for_tag(tag: str) -> Field | None:
+    """The field a tag names: its exact path, else the same path or title written with other case or punctuation."""
+    exact = field(tag)
+    if exact is not None:
+        return exact
+    single = labels.single_field(tag)
+    if single is not None:
+        return single
+    group_name, _, name = tag.partition(".")
+    group = labels.group_named(re.sub(r"\[\d+\]$", "", group_name))
+    return labels.group_field(group.name, name) if group is not None and name else None
+
+
 def _flush(collector: Collector, group_name: str, cells: list[Cell], row: Any) -> None:
     group = labels.group_named(group_name)
     if group is None:
         return
-    where = _row_words(group_name, row) if row is not None else f"the {group.title} section"
-    collector.item(group, list(cells), where)
+    collector.item(group, list(cells), _row_words(group_name, row))
 
 
 def _row_of(sdt: Any) -> Any:
-    """The table row or repeating-section item a control sits in (None when it is in neither)."""
+    """The repeating-section item or table row a control sits in (None when it is in neither).
+
+    A repeating-section item may wrap several table rows, so it wins over the nearest row.
+    """
+    row = None
     for ancestor in sdt.iterancestors():
-        if ancestor.tag == f"{W}tr":
+        if ancestor.tag == f"{W}tr" and row is None:
+            row = ancestor
+        elif ancestor.tag == f"{W}sdt" and ancestor.find(f"{W}sdtPr/{W15}repeatingSectionItem") is not None:
             return ancestor
-        if ancestor.tag == f"{W}sdt" and ancestor.find(f"{W}sdtPr/{W15}repeatingSectionItem") is not None:
-            return ancestor
-    return None
+        elif ancestor.tag == f"{W}body":
+            break
+    return row
 
 
 def _row_words(group_name: str, row: Any) -> str:
     group = labels.group_named(group_name)
     title = group.title if group else group_name
+    if row is None:
+        return f"the {title} section"
+    if isinstance(row, str):
+        return f"item {row}"  # placed by the index in its tag
     if row.tag != f"{W}tr":
         return f"an item of the {title} section"
-    table = row.getparent()
-    number = [r for r in table if r.tag == f"{W}tr"].index(row) + 1
+    table = next((a for a in row.iterancestors() if a.tag == f"{W}tbl"), None)
+    number = _rows(table).index(row) + 1 if table is not None else 0
     return f"row {number} of the {title} table"
 
 
@@ -235,7 +265,19 @@ def _skipped(node: Any, top: Any) -> bool:
 
 
 def _has_tagged(element: Any) -> bool:
-    return any(_tag(sdt) for sdt in element.iter(f"{W}sdt"))
+    """Whether ``element`` holds a control tagged with a field (read already by its tag)."""
+    return any(_field_for_tag(tag) is not None for sdt in element.iter(f"{W}sdt") if (tag := _tag(sdt)))
+
+
+def _rows(table: Any) -> list[Any]:
+    """A table's own rows, including rows wrapped in row-level controls (repeating sections), not nested tables' rows."""
+    out = []
+    for child in table:
+        if child.tag == f"{W}tr":
+            out.append(child)
+        elif child.tag == f"{W}sdt":
+            out.extend(r for r in child.iter(f"{W}tr") if next(a for a in r.iterancestors() if a.tag == f"{W}tbl") is table)
+    return out
 
 
 def _cells(row: Any) -> list[Any]:
@@ -270,14 +312,14 @@ def _label_texts(cell: Any) -> list[str]:
 
 
 def _heading_before(table: Any) -> str:
-    """The nearest paragraph text above a table, which names the group when headers alone cannot."""
+    """The nearest paragraph text above a table: it names the group, or the section ("Key worker") of short labels ("Name")."""
     node = table.getprevious()
     for _ in range(6):
         if node is None:
             return ""
         if node.tag == f"{W}p":
             text = text_of(node)
-            if text and labels.group_named(text) is not None:
+            if text and (labels.group_named(text) is not None or len(text) <= 60):
                 return text
         node = node.getprevious()
     return ""
@@ -285,7 +327,7 @@ def _heading_before(table: Any) -> str:
 
 def _read_tables_by_label(body: Any, collector: Collector) -> None:
     for table in body.iter(f"{W}tbl"):
-        rows = [r for r in table if r.tag == f"{W}tr"]
+        rows = _rows(table)
         if not rows:
             continue
         header = [text_of(c) for c in _cells(rows[0])]
@@ -295,7 +337,7 @@ def _read_tables_by_label(body: Any, collector: Collector) -> None:
             if not any(_has_tagged(r) for r in rows[1:]):
                 _read_group_table(collector, group.name, columns, rows)
             continue
-        _read_label_rows(collector, rows)
+        _read_label_rows(collector, rows, _heading_before(table))
 
 
 def _read_group_table(collector: Collector, group_name: str, columns: dict[int, Field], rows: list[Any]) -> None:
@@ -309,12 +351,23 @@ def _read_group_table(collector: Collector, group_name: str, columns: dict[int, 
         collector.item(group, found, where)
 
 
-def _read_label_rows(collector: Collector, rows: list[Any]) -> None:
+def _label_field(texts: list[str], heading: str) -> Field | None:
+    """The single field a label names, alone or under its section heading ("Key worker" + "Name")."""
+    for text in texts:
+        spec = labels.single_field(text)
+        if spec is None and heading:
+            spec = labels.single_field(f"{heading} {text}")
+        if spec is not None:
+            return spec
+    return None
+
+
+def _read_label_rows(collector: Collector, rows: list[Any], heading: str) -> None:
     for row in rows:
         cells = _cells(row)
         i = 0
         while i < len(cells) - 1:
-            spec = next((s for t in _label_texts(cells[i]) if (s := labels.single_field(t)) is not None), None)
+            spec = _label_field(_label_texts(cells[i]), heading)
             if spec is None or _has_tagged(cells[i + 1]) or _has_tagged(cells[i]):
                 i += 1
                 continue
@@ -325,17 +378,33 @@ def _read_label_rows(collector: Collector, rows: list[Any]) -> None:
 
 
 def _read_untagged_in_paragraphs(body: Any, collector: Collector) -> None:
-    """Untagged run-level controls in running text ("Meeting date: [control]") read by the words before them."""
+    """Untagged controls and legacy tick boxes in running text, read by the words before them ("Meeting date: [box]").
+
+    A tick box may be labelled after it instead ("[x] Locality Team invited"), or by its form-field name.
+    """
     for paragraph in body.iter(f"{W}p"):
         if any(a.tag == f"{W}tc" for a in paragraph.iterancestors()):
             continue  # table cells were read by their labels
+        children = list(paragraph)
         before: list[str] = []
-        for child in paragraph:
+        for position, child in enumerate(children):
             if child.tag == f"{W}sdt" and not _tag(child):
-                label = "".join(before).strip().rstrip(":").strip()
+                label = _label_words(before)
                 spec = labels.single_field(label) if label else None
                 if spec is not None and not collector.has(spec.path):
                     collector.single(Cell(spec, control_value(child, spec), f"the box after '{label}'"))
                 before = []
+            elif child.tag == f"{W}r" and child.find(f"{W}fldChar/{W}ffData/{W}checkBox") is not None:
+                name = child.find(f"{W}fldChar/{W}ffData/{W}name")
+                after = _label_words([_runs_text(r) for r in children[position + 1 :] if r.tag == f"{W}r"])
+                candidates = [_label_words(before), name.get(f"{W}val", "") if name is not None else "", after]
+                found = next(((text, spec) for text in candidates if text and (spec := labels.single_field(text)) is not None), None)
+                if found is not None and not collector.has(found[1].path):
+                    collector.single(Cell(found[1], legacy_checkbox(child), f"the tick box '{found[0]}'"))
+                before = []
             elif child.tag == f"{W}r":
                 before.append(_runs_text(child))
+
+
+def _label_words(texts: list[str]) -> str:
+    return "".join(texts).strip().rstrip(":?").strip()

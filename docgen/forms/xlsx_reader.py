@@ -187,7 +187,10 @@ def _read_defined_names(collector: Collector, sheets: dict[str, _Sheet], names: 
             continue
         match = _REFERENCE.match(reference.split(",")[0].strip())
         if not match:
-            continue  # a constant or formula name, not a cell
+            constant = _constant(reference)
+            if constant is not None:  # form_version is often a name holding "1.0" rather than a cell
+                collector.single(Cell(spec, constant, f"defined name {name}"))
+            continue
         quoted, plain, letters, digits = match.groups()
         sheet_name = quoted.replace("''", "'") if quoted else (plain or scope or "")
         sheet = sheets.get(sheet_name)
@@ -198,6 +201,14 @@ def _read_defined_names(collector: Collector, sheets: dict[str, _Sheet], names: 
         location = f"{sheet_name}!{letters.upper()}{row}"
         collector.single(Cell(spec, _value(collector, sheet, row, column, spec, spec.path), location))
     return used
+
+
+def _constant(reference: str) -> str | None:
+    """The value of a defined name that holds a constant (``"1.0"`` or ``2``) rather than a cell, or None."""
+    text = reference.strip().lstrip("=")
+    if len(text) >= 2 and text.startswith('"') and text.endswith('"'):
+        return text[1:-1].replace('""', '"')
+    return text if re.fullmatch(r"-?\d+(?:\.\d+)?", text) else None
 
 
 def _read_field_sheet(collector: Collector, sheet: _Sheet) -> None:

@@ -200,3 +200,60 @@ def test_macro_enabled_document_is_read_as_data(tmp_path: Path) -> None:
         out.writestr("word/vbaProject.bin", b'\xd0\xcf\x11\xe0 AutoOpen Shell("calc.exe")')
     form = read_form(docm)
     assert form.record == {"case": {"reference": "M-1"}}
+
+
+def test_repeating_section_items_spanning_two_rows(tmp_path: Path) -> None:
+    def item(first: str, views: str) -> str:
+        return control(
+            None,
+            row(cell(text_control("children.first_name", first)), cell(text_control("children.id", first[:2].upper())))
+            + row(cell(text_control("children.views", views)), cell(run(""))),
+            extra="<w15:repeatingSectionItem/>",
+        )
+
+    section = control("children", item("Amy", "Likes football") + item("Leo", "Likes bath time"), extra="<w15:repeatingSection/>")
+    form = read_form(write_docx(tmp_path / "sections.docx", table(section)))
+    assert form.record["children"] == [
+        {"first_name": "Amy", "id": "AM", "views": "Likes football"},
+        {"first_name": "Leo", "id": "LE", "views": "Likes bath time"},
+    ]
+
+
+def test_tags_in_other_case_and_with_indices(tmp_path: Path) -> None:
+    body = "".join(
+        [
+            para(text_control("Meeting.Date", "2/11/2026")),
+            para(text_control("children[1].first_name", "Leo")),
+            para(text_control("children[0].first_name", "Amy")),
+            para(text_control("children[1].id", "C2")),
+        ]
+    )
+    form = read_form(write_docx(tmp_path / "f.docx", body))
+    assert form.record["meeting"] == {"date": "2026-11-02"}
+    # an index in the tag says which item a loose control belongs to
+    assert form.record["children"] == [{"first_name": "Amy"}, {"first_name": "Leo", "id": "C2"}]
+
+
+def test_short_labels_under_a_section_heading(tmp_path: Path) -> None:
+    body = para(run("Key worker")) + table(
+        row(cell(run("Name")), cell(run("Tom Okafor"))), row(cell(run("Email")), cell(run("tom@council.example")))
+    )
+    form = read_form(write_docx(tmp_path / "f.docx", body))
+    assert form.record == {"key_worker": {"name": "Tom Okafor", "email": "tom@council.example"}}
+
+
+def test_legacy_tick_boxes_in_running_text(tmp_path: Path) -> None:
+    body = para(legacy_checkbox(True), run(" Locality Team invited")) + para(run("Child attended? "), legacy_checkbox(False, default=True))
+    form = read_form(write_docx(tmp_path / "f.docx", body))
+    assert form.record == {"decision": {"locality_team_invited": True}}
+    assert form.locations["decision.locality_team_invited"] == "the tick box 'Locality Team invited'"
+
+
+def test_rows_wrapped_in_a_group_control_are_read_by_their_header(tmp_path: Path) -> None:
+    rows = row(cell(run("Sam Jones")), cell(run("Carer")), cell(run("No")), cell(run("On holiday")))
+    body = table(
+        row(cell(run("Name")), cell(run("Role")), cell(run("Attended")), cell(run("Reason for non-attendance"))),
+        control("participants", rows),
+    )
+    form = read_form(write_docx(tmp_path / "f.docx", body))
+    assert form.record["participants"] == [{"name": "Sam Jones", "role": "carer", "attended": False, "non_attendance_reason": "On holiday"}]

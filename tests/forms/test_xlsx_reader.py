@@ -126,3 +126,17 @@ def test_macro_enabled_workbook_with_any_name_is_read_as_data(tmp_path: Path) ->
             out.writestr(item, data)
         out.writestr("xl/vbaProject.bin", b'\xd0\xcf\x11\xe0 Workbook_Open Shell("calc.exe")')
     assert read_form(xlsm).record == {"case": {"reference": "X-1"}}
+
+
+def test_form_version_as_a_constant_name_outdated_form_warned(tmp_path: Path) -> None:
+    workbook = Workbook()
+    workbook.active.title = "Meeting"
+    workbook.active["B2"] = "CIN-1"
+    _name(workbook, "case.reference", "Meeting!$B$2")
+    _name(workbook, "form_version", '"0.5"')
+    path = tmp_path / "old.xlsx"
+    workbook.save(path)
+    form = read_form(path)
+    assert form.record == {"case": {"reference": "CIN-1"}, "form_version": "0.5"}
+    [warning] = form.problems
+    assert (warning.rule, warning.severity, warning.location) == ("form-outdated", "warning", "defined name form_version")
