@@ -75,6 +75,8 @@ def fill_docx(blank: Path, record: dict[str, Any], out: Path) -> Path:
         rows = [tr for tr in table.iter(qn("w:tr")) if any(_tag(s).startswith(group.name + ".") for s in tr.iter(qn("w:sdt")))]
         while len(rows) < len(items):
             extra = copy.deepcopy(rows[-1])
+            for number, sdt_id in enumerate(extra.iter(qn("w:id")), start=len(rows) * 1000 + 900_000):
+                sdt_id.set(qn("w:val"), str(number))  # Word gives pasted controls ids of their own
             rows[-1].addnext(extra)
             rows.append(extra)
         for row, item in zip(rows, items, strict=False):
