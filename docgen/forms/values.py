@@ -46,6 +46,8 @@ _DAY_MONTH_YEAR = re.compile(rf"^(?:{_WEEKDAY})?(\d{{1,2}})(?:st|nd|rd|th)?(?:\s
 _MONTH_DAY_YEAR = re.compile(rf"^(?:{_WEEKDAY})?([a-z]+)\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?,?\s+(\d{{4}})$")
 _INTEGER = re.compile(r"^([+-]?\d[\d,]*)(?:\.0*)?(?:\s*[a-z() ]*)?$")
 
+_NUMBER_IN_WORDS = re.compile(r"(?<![\w.])\d[\d,]*(?![\w.])")
+
 _TRUE = {"yes", "y", "true", "t", "1", "x", "✓", "✔", "☑", "☒", "✅", "ticked", "checked", "on"}
 _FALSE = {"no", "n", "false", "f", "0", "✗", "✘", "☐", "unticked", "unchecked", "off", "none"}
 
@@ -181,9 +183,14 @@ def _integer(spec: Field, raw: Any, path: str, location: str | None) -> Reading:
         return Reading(raw)
     if isinstance(raw, float) and raw == int(raw):
         return Reading(int(raw))
-    match = _INTEGER.match(str(raw).strip().lower())
+    text = str(raw).strip().lower()
+    match = _INTEGER.match(text)
     if match:
         return Reading(int(match.group(1).replace(",", "")))
+    # "every 10 days", "approx. 14": one whole number among words
+    numbers = _NUMBER_IN_WORDS.findall(text)
+    if len(numbers) == 1 and not re.search(r"\d[.,/]\d|\d\s*[/-]\s*\d", text):
+        return Reading(int(numbers[0].replace(",", "")))
     return _problem(
         "form-number",
         spec,

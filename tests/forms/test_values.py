@@ -83,16 +83,20 @@ def test_no_words(typed: object) -> None:
     assert _read("children.attended", typed) is False
 
 
-@pytest.mark.parametrize(("typed", "number"), [("14", 14), ("14 days", 14), (14.0, 14), (" 28 ", 28), ("1,000", 1000)])
+@pytest.mark.parametrize(
+    ("typed", "number"), [("14", 14), ("14 days", 14), ("every 10 days", 10), (14.0, 14), (" 28 ", 28), ("1,000", 1000)]
+)
 def test_whole_numbers(typed: object, number: int) -> None:
     assert _read("meeting.visit_frequency_days", typed) == number
 
 
-def test_a_fraction_is_not_a_whole_number() -> None:
+@pytest.mark.parametrize("typed", ["14.5", "7/10", "10 to 14 days", "fortnightly"])
+def test_not_one_whole_number(typed: str) -> None:
     spec = field("meeting.visit_frequency_days")
     assert spec is not None
-    reading = normalise(spec, "14.5", "meeting.visit_frequency_days", None)
-    assert reading.problem is not None and reading.problem.rule == "form-number"
+    reading = normalise(spec, typed, "meeting.visit_frequency_days", None)
+    assert reading.problem is not None
+    assert reading.problem.message == f"Visit frequency (days): '{typed}' is not a whole number."
 
 
 @pytest.mark.parametrize("typed", ["step_down_map", "Step down to MAP", "STEP DOWN TO MAP", "step-down-map"])
