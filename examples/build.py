@@ -9,8 +9,10 @@ or breaks a rule of its council.
 from __future__ import annotations
 
 import json
+import re
 import sys
 import tempfile
+import zipfile
 from pathlib import Path
 
 EXAMPLES = Path(__file__).resolve().parent
@@ -43,6 +45,7 @@ def build(name: str, kind: str, blanks: Path) -> Path:
     blank = blank_folder / f"cin-meeting-form.{kind}"
     out = EXAMPLES / f"{name}.{kind}"
     (fill_docx if kind == "docx" else fill_xlsx)(blank, record, out)
+    _steady(out)
 
     parsed = read_form(out)
     expected = as_form_answers(record, checkbox_paths(blank)) if kind == "docx" else record
@@ -53,6 +56,17 @@ def build(name: str, kind: str, blanks: Path) -> Path:
         raise SystemExit(f"{out.name} breaks the {council} rules:\n{report.to_text()}")
     print(f"{out.relative_to(EXAMPLES)}: {len(report.warnings)} warning(s) under {council}")
     return out
+
+
+def _steady(path: Path) -> None:
+    """Fixes the save time inside the file, so rebuilding unchanged examples leaves them byte for byte the same."""
+    with zipfile.ZipFile(path) as archive:
+        parts = [(info.filename, archive.read(info)) for info in archive.infolist()]
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in parts:
+            if name == "docProps/core.xml":
+                data = re.sub(rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*", rb"\g<1>2026-11-23T00:00:00Z", data)
+            archive.writestr(zipfile.ZipInfo(name, date_time=(2026, 11, 23, 0, 0, 0)), data, zipfile.ZIP_DEFLATED)
 
 
 def main() -> None:
