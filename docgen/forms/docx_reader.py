@@ -5,13 +5,17 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from docgen.errors import UnsafeFormError
 from docgen.forms import labels
 from docgen.forms.collect import Cell, Collector
 from docgen.forms.safety import Package
 from docgen.forms.values import normalise
 from docgen.schema import Field, field
 
-__all__ = ["read_docx"]
+__all__ = ["MAX_CONTROLS", "read_docx"]
+
+#: A blank form has a few hundred controls (spare rows included); thousands more only slow the reader down.
+MAX_CONTROLS = 5000
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 W14 = "{http://schemas.microsoft.com/office/word/2010/wordml}"
@@ -26,6 +30,12 @@ def read_docx(package: Package, collector: Collector) -> None:
     body = root.find(f"{W}body")
     if body is None:
         return
+    controls = sum(1 for _ in body.iter(f"{W}sdt"))
+    if controls > MAX_CONTROLS:
+        raise UnsafeFormError(
+            f"{package.name} was refused: it holds {controls:,} content controls, far more than any meeting form "
+            f"(limit {MAX_CONTROLS:,}). Check it is the right file."
+        )
     _read_tagged(body, collector)
     _read_tables_by_label(body, collector)
     _read_untagged_in_paragraphs(body, collector)
@@ -52,6 +62,8 @@ def _is_container(sdt: Any) -> bool:
 
 def _read_tagged(body: Any, collector: Collector) -> None:
     rows: dict[Any, tuple[str, list[Cell]]] = {}  # row element → (group, cells); lxml elements hash by identity
+    row_words: dict[Any, str] = {}  # counting a row's place in its table once, not once per control
+    numbering: dict[Any, dict[Any, int]] = {}  # table → its rows' numbers
     loose: dict[str, list[Cell]] = {}  # group fields outside any table row: a new item each time a field repeats
     for sdt in body.iter(f"{W}sdt"):
         tag = _tag(sdt)
@@ -73,17 +85,19 @@ def _read_tagged(body: Any, collector: Collector) -> None:
         if row is None:
             pending = loose.setdefault(spec.group, [])
             if any(c.spec.name == spec.name for c in pending):
-                _flush(collector, spec.group, pending, None)
+                _flush(collector, spec.group, pending, _row_words(spec.group, None))
                 pending.clear()
             pending.append(Cell(spec, raw, location))
             continue
-        rows.setdefault(row, (spec.group, []))[1].append(Cell(spec, raw, f"{location}, {_row_words(spec.group, row)}"))
+        if row not in row_words:
+            row_words[row] = _row_words(spec.group, row, numbering)
+        rows.setdefault(row, (spec.group, []))[1].append(Cell(spec, raw, f"{location}, {row_words[row]}"))
     # Rows come out in document order; items placed by the index in their tags, in index order.
     for row, (group, cells) in sorted(rows.items(), key=lambda kv: _item_index(kv[0])):
-        _flush(collector, group, cells, row)
+        _flush(collector, group, cells, row_words[row])
     for group, pending in loose.items():
         if pending:
-            _flush(collector, group, pending, None)
+            _flush(collector, group, pending, _row_words(group, None))
 
 
 def _item_index(row: Any) -> int:
@@ -103,11 +117,11 @@ def _field_for_tag(tag: str) -> Field | None:
     return labels.group_field(group.name, name) if group is not None and name else None
 
 
-def _flush(collector: Collector, group_name: str, cells: list[Cell], row: Any) -> None:
+def _flush(collector: Collector, group_name: str, cells: list[Cell], where: str) -> None:
     group = labels.group_named(group_name)
     if group is None:
         return
-    collector.item(group, list(cells), _row_words(group_name, row))
+    collector.item(group, list(cells), where)
 
 
 def _row_of(sdt: Any) -> Any:
@@ -126,7 +140,7 @@ def _row_of(sdt: Any) -> Any:
     return row
 
 
-def _row_words(group_name: str, row: Any) -> str:
+def _row_words(group_name: str, row: Any, numbering: dict[Any, dict[Any, int]] | None = None) -> str:
     group = labels.group_named(group_name)
     title = group.title if group else group_name
     if row is None:
@@ -136,7 +150,10 @@ def _row_words(group_name: str, row: Any) -> str:
     if row.tag != f"{W}tr":
         return f"an item of the {title} section"
     table = next((a for a in row.iterancestors() if a.tag == f"{W}tbl"), None)
-    number = _rows(table).index(row) + 1 if table is not None else 0
+    numbering = {} if numbering is None else numbering
+    if table is not None and table not in numbering:
+        numbering[table] = {r: n for n, r in enumerate(_rows(table), start=1)}
+    number = numbering[table].get(row, 0) if table is not None else 0
     return f"row {number} of the {title} table"
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable
-from functools import cache
+from functools import cache, lru_cache
 
 from docgen.schema import Field, Group, fields, groups
 
@@ -43,12 +43,14 @@ def _group_index(name: str) -> dict[str, Field]:
     return index
 
 
+@lru_cache(maxsize=4096)
 def single_field(label: str) -> Field | None:
     """The single (non-repeating) field a label or field path names, or None."""
     key = label_key(label)
     return _single_index().get(key) if key else None
 
 
+@lru_cache(maxsize=4096)
 def group_named(label: str) -> Group | None:
     """The repeating group a sheet name or heading names (its name or title), or None."""
     key = label_key(label)
@@ -58,6 +60,7 @@ def group_named(label: str) -> Group | None:
     return None
 
 
+@lru_cache(maxsize=4096)
 def group_field(group: str, label: str) -> Field | None:
     """The field of ``group`` a column header names (its name, path or title), or None."""
     key = label_key(label)

@@ -225,6 +225,11 @@ def _long_cell(path: Path) -> None:
     workbook.save(path)
 
 
+def _too_many_controls(path: Path) -> None:
+    rows = "".join(f"<w:tr><w:tc>{para(text_control('children.first_name', 'A'))}</w:tc></w:tr>" for _ in range(6000))
+    path.write_bytes(_docx_bytes(f"<w:tbl>{rows}</w:tbl>"))
+
+
 def _odt(path: Path) -> None:
     with zipfile.ZipFile(path, "w") as out:
         out.writestr("mimetype", "application/vnd.oasis.opendocument.text")
@@ -304,6 +309,7 @@ CORPUS: tuple[Hostile, ...] = (
         lambda p: p.write_bytes(_docx_bytes(para(run("Case reference")) + para(text_control("meeting.venue", "v" * 200_000)))),
     ),
     Hostile("long-cell.xlsx", UnsafeFormError, "The form's 'Scaling comment' field (Form!B3) holds 32,500 characters", _long_cell),
+    Hostile("many-controls.docx", UnsafeFormError, "holds 6,000 content controls", _too_many_controls),
     Hostile("minutes.zip.docx", NotAFormError, "is a zip archive, not a Word or Excel form", _plain_zip),
     Hostile("form.odt.docx", NotAFormError, "is an OpenDocument file (.odt)", _odt),
     Hostile("slides.docx", NotAFormError, "is a PowerPoint presentation", _pptx),
