@@ -54,6 +54,7 @@ class BuildResult:
     report: Report
     manifest: dict[str, Any] | None = None
     incomplete: bool = False  # the reader found a zip cut short
+    workbook: str | None = None  # "distribution" or "visit_log": not a form but a ledger workbook, for the parent to ingest
     ms: float = 0.0
     notes: list[str] = field(default_factory=list)
 
@@ -87,6 +88,18 @@ def internal_error_report(source: dict[str, Any], policy: str, what: str) -> Rep
     )
 
 
+def ledger_workbook_kind(path: Path) -> str | None:
+    """``distribution`` or ``visit_log`` for an edited ledger workbook dropped in (checked before reading a form), else None."""
+    if path.suffix.lower() not in (".xlsx", ".xlsm"):
+        return None
+    try:
+        from docgen.ledger.workbooks import classify_workbook
+    except ImportError:
+        return None
+    kind: str | None = classify_workbook(path)
+    return kind
+
+
 def build_form(job: BuildJob, builder: Builder | None = None) -> BuildResult:
     """Reads, validates and (when valid) renders one form into ``job.out_dir``; never raises for a bad form or a docgen fault."""
     from docgen.forms import read_form
@@ -98,6 +111,9 @@ def build_form(job: BuildJob, builder: Builder | None = None) -> BuildResult:
     default_policy = job.settings.policy
     policy_shown = job.policy or default_policy
     try:
+        workbook = ledger_workbook_kind(job.path)
+        if workbook is not None:
+            return BuildResult(Report(source, policy_shown), workbook=workbook)
         try:
             form = read_form(job.path)
         except FormError as exc:

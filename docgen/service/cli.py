@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
 import logging
 import signal
 import sys
@@ -46,14 +48,19 @@ def _settings(root: Path, workers: int | None, pdf: bool | None, policy: str | N
     return load_settings(root).with_overrides(workers=workers, pdf=pdf)
 
 
-def _template_check() -> Callable[[], None] | None:
-    """The plan pack's own template check (``docgen check-templates``), where the renderer is installed."""
+def _template_check(root: Path) -> Callable[[], None] | None:
+    """The plan pack's template check (``docgen check-templates``), skipped while nothing it checks has changed since it last passed."""
     try:
-        from docgen.render import check_templates
+        from docgen.render import TEMPLATE_DIR, check_templates
     except ImportError:
         return None
+    from docgen.schema import SCHEMA_DIR
 
     def check() -> None:
+        stamp = root / ".docgen" / "templates-checked"
+        fingerprint = _fingerprint([TEMPLATE_DIR, SCHEMA_DIR])
+        if stamp.is_file() and stamp.read_text(encoding="ascii", errors="replace").strip() == fingerprint:
+            return  # the same templates, schema and docgen passed before: a second of start-up saved
         problems = check_templates()
         if problems:
             raise TemplateError(
@@ -61,8 +68,22 @@ def _template_check() -> Callable[[], None] | None:
                 + (f" (and {len(problems) - 1} more)" if len(problems) > 1 else "")
                 + ". Run `docgen check-templates` for the full list."
             )
+        stamp.write_text(fingerprint + "\n", encoding="ascii")
 
     return check
+
+
+def _fingerprint(folders: list[Path]) -> str:
+    """A hash of docgen's version and every file in ``folders`` (names and contents)."""
+    from importlib import metadata
+
+    digest = hashlib.sha256()
+    with contextlib.suppress(metadata.PackageNotFoundError):
+        digest.update(metadata.version("docgen").encode())
+    for folder in folders:
+        for path in sorted(p for p in Path(folder).rglob("*") if p.is_file()):
+            digest.update(path.relative_to(folder).as_posix().encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
 
 
 def _serve(root: Path, policy: str | None, workers: int | None, pdf: bool | None, json_log: bool, body: Callable[[Any], None]) -> None:
@@ -72,7 +93,7 @@ def _serve(root: Path, policy: str | None, workers: int | None, pdf: bool | None
     logging.basicConfig(level=logging.WARNING, stream=sys.stderr, format="docgen: %(message)s")
     settings = _settings(root, workers, pdf, policy)
     form_log = FormLog(json_log=json_log)
-    service = Service(root, settings, policy=policy, form_log=form_log, check_templates=_template_check())
+    service = Service(root, settings, policy=policy, form_log=form_log, check_templates=_template_check(Path(root)))
     try:
         with service:
             previous = {sig: signal.signal(sig, lambda *_: service.stop()) for sig in (signal.SIGINT, signal.SIGTERM)}

@@ -5,6 +5,7 @@ from __future__ import annotations
 import errno
 import logging
 import multiprocessing
+import multiprocessing.context
 import os
 import shutil
 import threading
@@ -270,8 +271,6 @@ class Service:
         if seen is not None and seen.outcome == "published":
             self._reject(hand, duplicate_report(source, policy, seen.name, str(seen.at or ""), seen.where), outcome="duplicate")
             return False
-        if journal.name.lower().endswith((".xlsx", ".xlsm")) and self._ingest_workbook(hand):
-            return False
         build = self.layout.tmp / journal.claim_id
         shutil.rmtree(build, ignore_errors=True)
         make_dir(build, self.settings.dir_mode)
@@ -298,6 +297,10 @@ class Service:
         result = hand.result
         assert result is not None
         journal = hand.journal
+        if result.workbook is not None:
+            shutil.rmtree(self.layout.tmp / journal.claim_id, ignore_errors=True)
+            self._ingest_workbook(hand)
+            return
         if result.manifest is None:
             shutil.rmtree(self.layout.tmp / journal.claim_id, ignore_errors=True)
             self._reject(hand, result.report)
@@ -327,20 +330,12 @@ class Service:
         first = report.errors[0].rule if report.errors else ""
         self.log.form(hand.journal.name, outcome, _ms(hand.started), where, first)
 
-    def _ingest_workbook(self, hand: _InHand) -> bool:
-        """An edited distribution list or visit log: its dates go into the ledger and the file is archived. False for a form."""
-        try:
-            from docgen.ledger.workbooks import classify_workbook, ingest_workbook
-        except ImportError:
-            return False
+    def _ingest_workbook(self, hand: _InHand) -> None:
+        """An edited distribution list or visit log: its dates go into the ledger (here, the one writer) and the file is archived."""
+        from docgen.ledger.workbooks import ingest_workbook
+
         journal, claim_dir = hand.journal, hand.claim_dir
         path = claim_dir / journal.name
-        try:
-            kind = classify_workbook(path)
-        except DocgenError:
-            return False  # not readable as a ledger workbook: read_form says what it is
-        if kind is None:
-            return False
         source = {"name": journal.name, "sha256": journal.sha256}
         try:
             result = ingest_workbook(path, self.ledger)
@@ -349,7 +344,7 @@ class Service:
                 getattr(exc, "kind", "ledger-workbook"), "error", "", str(exc), "", "Correct the workbook and drop it into the inbox again."
             )
             self._reject(hand, Report(source, self.policy or self.settings.policy, [problem]))
-            return True
+            return
         archive = self.root / result.archive_relpath
         make_dir(archive.parent, self.settings.dir_mode)
         archive = archive.with_name(unique_name(archive.parent, archive.name))
@@ -359,13 +354,16 @@ class Service:
         self.ledger.record_file(sha256=journal.sha256, name=journal.name, outcome="ledger_update", where=where, detail=result.summary)
         shutil.rmtree(claim_dir, ignore_errors=True)
         self.log.form(journal.name, "ledger_update", _ms(hand.started), where, result.summary)
-        return True
 
     def _workers(self) -> ProcessPoolExecutor:
         if self._pool is None:
-            # forkserver: workers never inherit the watcher's threads; the preload makes each one start warm
-            context = multiprocessing.get_context("forkserver")
-            context.set_forkserver_preload(["docgen.service.build", "docgen.forms", "docgen.validation"])
+            # fork starts workers at once with the libraries already imported; but forking a process that runs
+            # threads (the watcher's observer) can copy a lock held mid-operation, so then a clean forkserver
+            if threading.active_count() == 1 and "fork" in multiprocessing.get_all_start_methods():
+                context: multiprocessing.context.BaseContext = multiprocessing.get_context("fork")
+            else:
+                context = multiprocessing.get_context("forkserver")
+                context.set_forkserver_preload(["docgen.service.build", "docgen.forms", "docgen.validation", "docgen.render"])
             self._pool = ProcessPoolExecutor(max_workers=self.settings.workers, mp_context=context, initializer=ignore_stop_signals)
         return self._pool
 
