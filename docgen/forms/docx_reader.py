@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import posixpath
 import re
 from typing import Any
 
@@ -21,6 +22,7 @@ W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 W14 = "{http://schemas.microsoft.com/office/word/2010/wordml}"
 W15 = "{http://schemas.microsoft.com/office/word/2012/wordml}"
 MC_FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
+PR = "{http://schemas.openxmlformats.org/package/2006/relationships}"
 _TRUE_VALS = ("1", "true", "on")
 
 
@@ -39,6 +41,25 @@ def read_docx(package: Package, collector: Collector) -> None:
     _read_tagged(body, collector)
     _read_tables_by_label(body, collector)
     _read_untagged_in_paragraphs(body, collector)
+    # A case reference or form version may sit in a page header or footer control.
+    for part in _header_and_footer_parts(package):
+        _read_tagged(package.xml(part), collector)
+
+
+def _header_and_footer_parts(package: Package) -> list[str]:
+    folder = posixpath.dirname(package.main_part)
+    rels = posixpath.join(folder, "_rels", posixpath.basename(package.main_part) + ".rels")
+    if not package.has(rels):
+        return []
+    parts = []
+    for rel in package.xml(rels).iter(f"{PR}Relationship"):
+        kind = rel.get("Type", "").rsplit("/", 1)[-1]
+        target = rel.get("Target", "")
+        if kind in ("header", "footer") and rel.get("TargetMode") != "External":
+            part = target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join(folder, target))
+            if package.has(part):
+                parts.append(part)
+    return parts
 
 
 # ---------------------------------------------------------------- controls tagged with field paths
@@ -54,6 +75,11 @@ def _alias(sdt: Any) -> str:
     return (alias.get(f"{W}val") or "").strip() if alias is not None else ""
 
 
+def _in_fallback(element: Any) -> bool:
+    """Whether ``element`` is in the fallback copy Word keeps of a text box (read once, from the main copy)."""
+    return any(a.tag == MC_FALLBACK for a in element.iterancestors())
+
+
 def _is_container(sdt: Any) -> bool:
     """A control that holds other controls (a repeating section or a grouped block) has no value of its own."""
     content = sdt.find(f"{W}sdtContent")
@@ -67,7 +93,7 @@ def _read_tagged(body: Any, collector: Collector) -> None:
     loose: dict[str, list[Cell]] = {}  # group fields outside any table row: a new item each time a field repeats
     for sdt in body.iter(f"{W}sdt"):
         tag = _tag(sdt)
-        if not tag or _is_container(sdt):
+        if not tag or _is_container(sdt) or _in_fallback(sdt):
             continue
         spec = _field_for_tag(tag)
         if spec is None:
@@ -172,6 +198,8 @@ def control_value(sdt: Any, spec: Field | None) -> Any:
         return checked is not None and (checked.get(f"{W14}val") or "").lower() in _TRUE_VALS
     if content is not None and (legacy := legacy_checkbox(content)) is not None:
         return legacy
+    if content is not None and (picked := legacy_dropdown(content)) is not None:
+        return picked
     if properties.find(f"{W}showingPlcHdr") is not None or content is None:
         return None
     text = text_of(content)
@@ -225,6 +253,20 @@ def legacy_checkbox(element: Any) -> bool | None:
         return (checked.get(f"{W}val") or "1").lower() in _TRUE_VALS
     default = box.find(f"{W}default")
     return default is not None and (default.get(f"{W}val") or "0").lower() in _TRUE_VALS
+
+
+def legacy_dropdown(element: Any) -> str | None:
+    """The chosen entry of a legacy FORMDROPDOWN field inside ``element``, or None when there is none."""
+    choices = element.find(f".//{W}ffData/{W}ddList")
+    if choices is None:
+        return None
+    entries = [e.get(f"{W}val") or "" for e in choices.findall(f"{W}listEntry")]
+    chosen = choices.find(f"{W}result")
+    if chosen is None:
+        chosen = choices.find(f"{W}default")
+    raw = chosen.get(f"{W}val") if chosen is not None else "0"
+    index = int(raw) if raw and raw.isdigit() else 0
+    return entries[index] if index < len(entries) else None
 
 
 def text_of(element: Any) -> str:
@@ -316,6 +358,9 @@ def cell_value(cell: Any, spec: Field | None) -> Any:
     legacy = legacy_checkbox(cell)
     if legacy is not None:
         return legacy
+    picked = legacy_dropdown(cell)
+    if picked is not None:
+        return picked
     return text_of(cell)
 
 

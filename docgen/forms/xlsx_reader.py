@@ -13,6 +13,7 @@ from typing import Any
 
 from lxml import etree
 
+from docgen.errors import DocgenError, NotAFormError
 from docgen.forms import labels
 from docgen.forms.collect import Cell, Collector
 from docgen.forms.safety import Package
@@ -48,8 +49,16 @@ def read_xlsx(package: Package, collector: Collector) -> None:
     sheets, names = _workbook_structure(package)
     with _open_workbook(package) as workbook:
         for sheet in sheets.values():
-            sheet.grid = _grid(workbook[sheet.name])
-            sheet.uncached = _uncached_formulas(package, sheet.part)
+            try:
+                sheet.grid = _grid(workbook[sheet.name]) if sheet.name in workbook.sheetnames else {}
+                sheet.uncached = _uncached_formulas(package, sheet.part)
+            except DocgenError:
+                raise
+            except Exception as exc:  # openpyxl and lxml fail in many ways on a damaged sheet
+                raise NotAFormError(
+                    f"{package.name} is damaged: its sheet '{sheet.name}' cannot be read ({type(exc).__name__}: {exc}). "
+                    "Open it in Excel, save it again as .xlsx and drop it in again."
+                ) from exc
     named_sheets = _read_defined_names(collector, sheets, names)
     for sheet in sheets.values():
         group = labels.group_named(sheet.name)
@@ -98,10 +107,8 @@ def _open_workbook(package: Package) -> Iterator[Any]:
         try:
             workbook = load_workbook(handle, read_only=True, data_only=True, keep_links=False)
         except Exception as exc:  # openpyxl raises many kinds on a damaged workbook
-            from docgen.errors import NotAFormError
-
             raise NotAFormError(
-                f"{package.name} is an Excel workbook docgen cannot open ({type(exc).__name__}: {exc}): "
+                f"{package.name} is damaged: docgen cannot open it as an Excel workbook ({type(exc).__name__}: {exc}). To fix it, "
                 "open it in Excel, save it again as .xlsx and drop it in again."
             ) from exc
         try:
@@ -112,6 +119,8 @@ def _open_workbook(package: Package) -> Iterator[Any]:
 
 def _grid(worksheet: Any) -> dict[tuple[int, int], Any]:
     """Non-empty cells of a sheet's top-left corner, by (row, column), both 1-based."""
+    if not hasattr(worksheet, "iter_rows"):
+        return {}  # a chart sheet has no cells
     worksheet.reset_dimensions()  # a wrong <dimension> would otherwise hide rows
     grid: dict[tuple[int, int], Any] = {}
     for r, row in enumerate(worksheet.iter_rows(min_row=1, max_row=MAX_ROWS, max_col=MAX_COLUMNS, values_only=True), start=1):

@@ -257,3 +257,52 @@ def test_rows_wrapped_in_a_group_control_are_read_by_their_header(tmp_path: Path
     )
     form = read_form(write_docx(tmp_path / "f.docx", body))
     assert form.record["participants"] == [{"name": "Sam Jones", "role": "carer", "attended": False, "non_attendance_reason": "On holiday"}]
+
+
+def test_cell_level_controls_and_legacy_dropdowns(tmp_path: Path) -> None:
+    def cell_control(tag: str, text: str) -> str:
+        return control(tag, cell(run(text)))
+
+    legacy_dropdown = (
+        '<w:r><w:fldChar w:fldCharType="begin"><w:ffData><w:name w:val="Dropdown1"/><w:ddList><w:result w:val="2"/>'
+        '<w:listEntry w:val="Initial"/><w:listEntry w:val="Review"/><w:listEntry w:val="Closure"/></w:ddList></w:ffData></w:fldChar></w:r>'
+        '<w:r><w:instrText xml:space="preserve"> FORMDROPDOWN </w:instrText></w:r><w:r><w:fldChar w:fldCharType="end"/></w:r>'
+    )
+    body = table(
+        row(
+            cell_control("services.agency", "Sirona Health"),
+            cell_control("services.service", "Speech therapy"),
+            cell_control("services.purpose", "Assess Leo"),
+        ),
+    ) + table(row(cell(run("Meeting type")), cell(legacy_dropdown)))
+    form = read_form(write_docx(tmp_path / "f.docx", body))
+    assert form.record == {
+        "services": [{"agency": "Sirona Health", "service": "Speech therapy", "purpose": "Assess Leo"}],
+        "meeting": {"type": "closure"},
+    }
+
+
+def test_text_box_controls_are_read_once_not_from_their_fallback_copy(tmp_path: Path) -> None:
+    inside = table(row(cell(text_control("children.first_name", "Amy"))))
+    text_box = (
+        '<w:p><w:r><mc:AlternateContent><mc:Choice Requires="wps"><w:drawing><w:txbxContent>'
+        f"{inside}</w:txbxContent></w:drawing></mc:Choice><mc:Fallback><w:pict><w:txbxContent>{inside}"
+        "</w:txbxContent></w:pict></mc:Fallback></mc:AlternateContent></w:r></w:p>"
+    )
+    form = read_form(write_docx(tmp_path / "f.docx", text_box))
+    assert form.record == {"children": [{"first_name": "Amy"}]}
+
+
+def test_controls_in_the_page_header(tmp_path: Path) -> None:
+    import docx
+
+    path = write_docx(tmp_path / "f.docx", para(text_control("meeting.chair_name", "Priya Shah")))
+    document = docx.Document(str(path))
+    header = document.sections[0].header
+    from docx.oxml import parse_xml
+
+    from tests.forms.builders import NAMESPACES
+
+    header._element.append(parse_xml(f"<w:p {NAMESPACES}>{text_control('case.reference', 'CIN-9')}</w:p>"))
+    document.save(str(path))
+    assert read_form(path).record == {"meeting": {"chair_name": "Priya Shah"}, "case": {"reference": "CIN-9"}}

@@ -140,3 +140,19 @@ def test_form_version_as_a_constant_name_outdated_form_warned(tmp_path: Path) ->
     assert form.record == {"case": {"reference": "CIN-1"}, "form_version": "0.5"}
     [warning] = form.problems
     assert (warning.rule, warning.severity, warning.location) == ("form-outdated", "warning", "defined name form_version")
+
+
+def test_chart_sheets_are_passed_over(tmp_path: Path) -> None:
+    from openpyxl.chart import BarChart, Reference
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "Form"
+    sheet.append(("case.reference", "C-5"))
+    sheet.append(("Scaling score", 6))
+    chart = BarChart()
+    chart.add_data(Reference(sheet, min_col=2, min_row=2, max_row=2))
+    workbook.create_chartsheet("Chart").add_chart(chart)
+    path = tmp_path / "chart.xlsx"
+    workbook.save(path)
+    assert read_form(path).record == {"case": {"reference": "C-5"}, "scaling": {"score": 6}}

@@ -309,6 +309,17 @@ CORPUS: tuple[Hostile, ...] = (
         lambda p: p.write_bytes(_docx_bytes(para(run("Case reference")) + para(text_control("meeting.venue", "v" * 200_000)))),
     ),
     Hostile("long-cell.xlsx", UnsafeFormError, "The form's 'Scaling comment' field (Form!B3) holds 32,500 characters", _long_cell),
+    Hostile(
+        "broken-sheet.xlsx",
+        NotAFormError,
+        "is damaged: docgen cannot open it as an Excel workbook",
+        lambda p: _replace_part(
+            p,
+            "xl/worksheets/sheet1.xml",
+            b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>x',
+            base=_xlsx_bytes(),
+        ),
+    ),
     Hostile("many-controls.docx", UnsafeFormError, "holds 6,000 content controls", _too_many_controls),
     Hostile("minutes.zip.docx", NotAFormError, "is a zip archive, not a Word or Excel form", _plain_zip),
     Hostile("form.odt.docx", NotAFormError, "is an OpenDocument file (.odt)", _odt),
