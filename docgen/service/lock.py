@@ -1,15 +1,45 @@
-"""One service per root: an exclusive, non-blocking lock on ``.docgen/lock``."""
+"""One service per root: an exclusive, non-blocking lock on ``.docgen/lock`` (``flock``; ``msvcrt.locking`` on Windows)."""
 
 from __future__ import annotations
 
-import fcntl
 import os
+import sys
 from pathlib import Path
 from types import TracebackType
 
 from docgen.errors import ServiceError
 
 __all__ = ["RootLock"]
+
+
+def _try_lock(fd: int) -> bool:
+    if sys.platform == "win32":
+        import msvcrt
+
+        try:
+            msvcrt.locking(fd, msvcrt.LK_NBLCK, 1)
+        except OSError:
+            return False
+        return True
+    import fcntl
+
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        return False
+    return True
+
+
+def _unlock(fd: int) -> None:
+    if sys.platform == "win32":
+        import msvcrt
+
+        os.lseek(fd, 0, os.SEEK_SET)
+        msvcrt.locking(fd, msvcrt.LK_UNLCK, 1)
+    else:
+        import fcntl
+
+        fcntl.flock(fd, fcntl.LOCK_UN)
 
 
 class RootLock:
@@ -22,16 +52,17 @@ class RootLock:
     def acquire(self) -> None:
         """Takes the lock, or raises ``ServiceError`` naming the process that holds it."""
         fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o640)
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except OSError:
-            holder = os.read(fd, 64).decode("ascii", "replace").strip()
+        if not _try_lock(fd):
+            try:
+                holder = os.read(fd, 64).decode("ascii", "replace").strip()
+            except OSError:  # Windows: the locked byte cannot be read either
+                holder = ""
             os.close(fd)
             who = f" (process {holder})" if holder else ""
             raise ServiceError(
                 f"Another docgen{who} is already working on {self.path.parent.parent}: only one may run per folder. "
                 "Stop the other one first, or leave it running: it will pick up new forms."
-            ) from None
+            )
         os.ftruncate(fd, 0)
         os.write(fd, f"{os.getpid()}\n".encode())
         self._fd = fd
@@ -39,7 +70,7 @@ class RootLock:
     def release(self) -> None:
         """Lets another service take the root."""
         if self._fd is not None:
-            fcntl.flock(self._fd, fcntl.LOCK_UN)
+            _unlock(self._fd)
             os.close(self._fd)
             self._fd = None
 
