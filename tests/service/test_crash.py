@@ -120,3 +120,21 @@ def test_a_form_that_keeps_killing_docgen_is_put_aside(layout: Layout, drop: Dro
     text = (layout.rejected / "form.json.errors.txt").read_text()
     assert "processing this file stopped docgen 3 times" in text
     _nothing_in_hand(layout)
+
+
+def test_leftovers_without_a_journal_go_back_to_the_inbox_and_are_processed(layout: Layout) -> None:
+    from tests.conftest import clean_initial
+    from tests.service.fakes import run_once
+
+    stray_build = layout.tmp / "0000-orphan" / "source"
+    stray_build.mkdir(parents=True)
+    (stray_build / "orphan.json").write_text(json.dumps(clean_initial()))
+    (layout.tmp / "0000-orphan" / "plan-C1.docx").write_text("half-built")
+    stray_claim = layout.work / "0001-no-journal"
+    stray_claim.mkdir(parents=True)
+    (stray_claim / "bad.json").write_text("{not json")
+    log = run_once(layout.root)
+    assert log.counts == {"published": 1, "rejected": 1}
+    assert (layout.root / FOLDER / "source" / "orphan.json").is_file()
+    assert (layout.rejected / "bad.json.errors.txt").is_file()
+    _nothing_in_hand(layout)
