@@ -107,3 +107,19 @@ def row(*cells: str) -> str:
 def table(*rows: str) -> str:
     """A table."""
     return "<w:tbl><w:tblPr/>" + "".join(rows) + "</w:tbl>"
+
+
+def macro_enabled_copy(source: Path, target: Path, main_type: str, macro_type: str, vba_part: str) -> Path:
+    """A copy of a Word or Excel file declared macro-enabled, with a VBA project whose macro would start a program."""
+    import zipfile
+
+    with zipfile.ZipFile(source) as src, zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as out:
+        for item in src.infolist():
+            data = src.read(item)
+            if item.filename == "[Content_Types].xml":
+                data = data.replace(main_type.encode(), macro_type.encode()).replace(
+                    b"</Types>", b'<Default Extension="bin" ContentType="application/vnd.ms-office.vbaProject"/></Types>'
+                )
+            out.writestr(item, data)
+        out.writestr(vba_part, b'\xd0\xcf\x11\xe0 Sub AutoOpen() Shell("calc.exe")')
+    return target

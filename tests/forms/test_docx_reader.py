@@ -14,6 +14,7 @@ from tests.forms.builders import (
     date_control,
     dropdown,
     legacy_checkbox,
+    macro_enabled_copy,
     para,
     row,
     run,
@@ -184,20 +185,14 @@ def test_a_word_document_with_no_form_fields_is_not_a_form(tmp_path: Path) -> No
 
 
 def test_macro_enabled_document_is_read_as_data(tmp_path: Path) -> None:
-    import zipfile
-
     plain = write_docx(tmp_path / "plain.docx", para(text_control("case.reference", "M-1")))
-    docm = tmp_path / "form.docm"
-    with zipfile.ZipFile(plain) as src, zipfile.ZipFile(docm, "w", zipfile.ZIP_DEFLATED) as out:
-        for item in src.infolist():
-            data = src.read(item)
-            if item.filename == "[Content_Types].xml":
-                data = data.replace(
-                    b"application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml",
-                    b"application/vnd.ms-word.document.macroEnabled.main+xml",
-                ).replace(b"</Types>", b'<Default Extension="bin" ContentType="application/vnd.ms-office.vbaProject"/></Types>')
-            out.writestr(item, data)
-        out.writestr("word/vbaProject.bin", b'\xd0\xcf\x11\xe0 AutoOpen Shell("calc.exe")')
+    docm = macro_enabled_copy(
+        plain,
+        tmp_path / "form.docm",
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml",
+        "application/vnd.ms-word.document.macroEnabled.main+xml",
+        "word/vbaProject.bin",
+    )
     form = read_form(docm)
     assert form.record == {"case": {"reference": "M-1"}}
 

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-import zipfile
 from pathlib import Path
 
 from openpyxl import Workbook
 from openpyxl.workbook.defined_name import DefinedName
 
 from docgen.forms import read_form
+from tests.forms.builders import macro_enabled_copy
 
 
 def _name(target: object, name: str, reference: str) -> None:
@@ -114,17 +114,13 @@ def test_macro_enabled_workbook_with_any_name_is_read_as_data(tmp_path: Path) ->
     workbook.active.append(("case.reference", "X-1"))
     path = tmp_path / "form.xlsx"
     workbook.save(path)
-    xlsm = tmp_path / "scan-0001.dat"
-    with zipfile.ZipFile(path) as src, zipfile.ZipFile(xlsm, "w", zipfile.ZIP_DEFLATED) as out:
-        for item in src.infolist():
-            data = src.read(item)
-            if item.filename == "[Content_Types].xml":
-                data = data.replace(
-                    b"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml",
-                    b"application/vnd.ms-excel.sheet.macroEnabled.main+xml",
-                )
-            out.writestr(item, data)
-        out.writestr("xl/vbaProject.bin", b'\xd0\xcf\x11\xe0 Workbook_Open Shell("calc.exe")')
+    xlsm = macro_enabled_copy(
+        path,
+        tmp_path / "scan-0001.dat",
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml",
+        "application/vnd.ms-excel.sheet.macroEnabled.main+xml",
+        "xl/vbaProject.bin",
+    )
     assert read_form(xlsm).record == {"case": {"reference": "X-1"}}
 
 
