@@ -307,6 +307,11 @@ def _check_sizes(package: Package) -> None:
         )
     seen: set[str] = set()
     for info in infos:
+        if info.flag_bits & 0x1:
+            raise EncryptedFormError(
+                f"{name} is locked with a zip password, which Word and Excel never use for their own files: "
+                "unlock it (or save the form again from Word or Excel) and drop it in again."
+            )
         if info.filename in seen:
             raise UnsafeFormError(
                 f"{name} was refused: it holds two parts named {info.filename}, which Word and Excel never write. To fix it, {_AGAIN}."

@@ -169,6 +169,18 @@ def _lying_small(path: Path) -> None:
     path.write_bytes(bytes(data))
 
 
+def _zip_password(path: Path) -> None:
+    # Mark every part as encrypted, as a zip tool's password does.
+    data = bytearray(_docx_bytes())
+    for signature, offset in ((b"PK\x03\x04", 6), (b"PK\x01\x02", 8)):
+        position = 0
+        while (position := data.find(signature, position)) >= 0:
+            flags = struct.unpack_from("<H", data, position + offset)[0]
+            struct.pack_into("<H", data, position + offset, flags | 0x1)
+            position += 4
+    path.write_bytes(bytes(data))
+
+
 def _many_parts(path: Path) -> None:
     _replace_part(path, "", None, extra={f"customXml/extra{i}.xml": b"<a/>" for i in range(1500)})
 
@@ -272,6 +284,7 @@ CORPUS: tuple[Hostile, ...] = (
         "is a password-protected Word or Excel file",
         _write(ole_file(["EncryptionInfo", "EncryptedPackage"], storages=("\x06DataSpaces",))),
     ),
+    Hostile("zip-password.docx", EncryptedFormError, "is locked with a zip password", _zip_password),
     Hostile("bomb.docx", UnsafeFormError, "its part word/document.xml unpacks to 200 MB", _size_bomb),
     Hostile("ratio-bomb.xlsx", UnsafeFormError, "times larger than it is stored, the mark of a zip bomb", _ratio_bomb),
     Hostile("claims-120mb.docx", UnsafeFormError, "unpacks to 121 MB in all", _lying_total),
