@@ -10,9 +10,10 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-__all__ = ["JOURNAL_NAME", "Journal", "new_claim_id", "write_atomically"]
+__all__ = ["JOURNAL_NAME", "TEMP_PREFIX", "Journal", "new_claim_id", "write_atomically"]
 
-JOURNAL_NAME = "journal.json"
+TEMP_PREFIX = ".docgen-"
+JOURNAL_NAME = ".journal.json"  # hidden: an inbox file of that name is never picked up, so never collides
 
 
 def new_claim_id() -> str:
@@ -22,7 +23,7 @@ def new_claim_id() -> str:
 
 def write_atomically(path: Path, data: bytes, mode: int = 0o640) -> None:
     """Writes ``data`` to ``path`` so that a reader (or a restart) sees the old file or the new one, never half."""
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    tmp = path.with_name(f"{TEMP_PREFIX}{os.getpid()}-{secrets.token_hex(4)}.tmp")  # short: ``path`` may be near the name limit
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, mode)
     try:
         os.write(fd, data)

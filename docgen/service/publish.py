@@ -88,6 +88,18 @@ def unique_name(folder: Path, name: str, taken: Callable[[str], bool] | None = N
         n += 1
 
 
+def _fits_with_reports(name: str, limit: int = 255) -> str:
+    """``name``, shortened (extension kept) where ``NAME (99).errors.json`` would pass the file-name limit."""
+    room = limit - len(".errors.json") - len(" (99)")
+    if len(name.encode("utf-8")) <= room:
+        return name
+    stem, dot, ext = name.rpartition(".")
+    if not stem or len(ext) > 16:
+        stem, dot, ext = name, "", ""
+    keep = room - len(f"{dot}{ext}".encode())
+    return stem.encode("utf-8")[:keep].decode("utf-8", "ignore").rstrip() + f"{dot}{ext}"
+
+
 def _utc_stamp() -> str:
     return dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S.%fZ")
 
@@ -119,7 +131,7 @@ def reject(
     if journal.rejected_name is None:  # a redo after a crash keeps the name it chose the first time
         name = unique_name(
             layout.rejected,
-            journal.name,
+            _fits_with_reports(journal.name),
             lambda n: any((layout.rejected / f).exists() for f in (n, f"{n}.errors.txt", f"{n}.errors.json")),
         )
         journal.advance(claim_dir, "rejecting", settings.file_mode, rejected_name=name, outcome=outcome)
@@ -158,6 +170,8 @@ def publish(layout: Layout, claim_dir: Path, journal: Journal, manifest: dict[st
     """Publishes the build in ``.docgen/tmp/<id>/`` as ``outbox/<case>/<date>-<type>/``; returns that folder (relative)."""
     build = layout.tmp / journal.claim_id
     target = layout.meeting_folder(manifest["case_reference"], manifest["meeting"]["date"], manifest["meeting"]["type"])
+    if not target.resolve().is_relative_to(layout.outbox.resolve()) or target.parent.parent != layout.outbox:
+        raise ValueError(f"refusing to publish outside the outbox: {target}")  # the schema's patterns make this a bug
     manifest = dict(manifest)
     manifest["documents"] = [*manifest.get("documents", []), {"path": f"source/{journal.name}", "kind": "source", "child": None}]
     journal.advance(claim_dir, "built", settings.file_mode, target=layout.relative(target), manifest=manifest, outcome="published")

@@ -8,7 +8,7 @@ import shutil
 from pathlib import Path
 
 from docgen.config import Settings
-from docgen.service.journal import JOURNAL_NAME, Journal
+from docgen.service.journal import JOURNAL_NAME, TEMP_PREFIX, Journal
 from docgen.service.layout import Layout, make_dir
 from docgen.service.publish import LedgerLike, finish_publication, finish_rejection, unique_name
 from docgen.validate_file import file_sha256
@@ -94,7 +94,7 @@ def _return_strays(layout: Layout, folder: Path, settings: Settings) -> None:
     """A folder without a journal (or a build without a claim): any file in it goes back to the inbox, then it goes."""
     for base, _dirs, files in os.walk(folder):
         for name in files:
-            if name == JOURNAL_NAME or name.startswith(".journal.json"):
+            if name == JOURNAL_NAME or name.startswith(TEMP_PREFIX):  # the journal, or a temp file of a write cut short
                 continue
             make_dir(layout.inbox, settings.dir_mode)
             back = layout.inbox / unique_name(layout.inbox, name)

@@ -218,3 +218,18 @@ def test_two_workers_publish_a_batch_in_drop_order(layout: Layout, drop: Drop) -
     assert log.counts == {"published": 6, "amended": 1}
     manifest = json.loads((layout.root / "outbox/CIN-0/2026-12-17-initial/manifest.json").read_text())
     assert manifest["source"]["name"] == "form-0 amended.json"
+
+
+def test_a_very_long_name_is_shortened_so_its_reports_fit(layout: Layout) -> None:
+    name = "minutes " + "x" * 230 + ".pdf"
+    (layout.inbox / name).write_bytes(b"%PDF-1.4")
+    run_once(layout.root)
+    rejected = sorted(p.name for p in layout.rejected.iterdir())
+    assert len(rejected) == 3 and all(len(n.encode()) <= 255 for n in rejected)
+    assert rejected[0].startswith("minutes xxx") and rejected[0].endswith(".pdf")
+    assert rejected[1] == rejected[0] + ".errors.json"
+
+
+def test_a_file_named_like_the_journal_is_processed_as_any_other(layout: Layout, drop: Drop) -> None:
+    drop("journal.json")
+    assert run_once(layout.root).counts == {"published": 1}
