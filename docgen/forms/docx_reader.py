@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import posixpath
 import re
 from typing import Any
@@ -205,11 +206,10 @@ def control_value(sdt: Any, spec: Field | None) -> Any:
     text = text_of(content)
     date = properties.find(f"{W}date")
     if date is not None:
-        full = date.get(f"{W}fullDate") or ""
-        # The picked date, unless someone has since typed over it (Word keeps the old fullDate then).
-        if len(full) >= 10 and (not text or _same_date(text, full[:10])):
-            return full[:10]
-        return text
+        full = (date.get(f"{W}fullDate") or "")[:10]
+        # The picked date as Word stores it, whatever display format (even month-first) the control shows;
+        # the shown text only when there is none (LibreOffice drops it).
+        return full if _is_iso_date(full) else text
     choices = properties.find(f"{W}dropDownList")
     if choices is None:
         choices = properties.find(f"{W}comboBox")
@@ -218,14 +218,12 @@ def control_value(sdt: Any, spec: Field | None) -> Any:
     return text
 
 
-def _same_date(text: str, iso: str) -> bool:
-    from docgen.forms.values import parse_uk_date
-
+def _is_iso_date(text: str) -> bool:
     try:
-        typed = parse_uk_date(text)
+        dt.date.fromisoformat(text)
     except ValueError:
         return False
-    return typed is None or typed.isoformat() == iso
+    return True
 
 
 def _picked(choices: Any, shown: str, spec: Field | None) -> str:

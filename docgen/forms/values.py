@@ -179,6 +179,12 @@ def _boolean(spec: Field, raw: Any, path: str, location: str | None) -> Reading:
 def _integer(spec: Field, raw: Any, path: str, location: str | None) -> Reading:
     if isinstance(raw, bool):
         raw = str(raw)
+    if isinstance(raw, dt.datetime):
+        raw = raw.date()
+    if isinstance(raw, dt.date) and raw.year <= 1900:
+        # A number in a cell formatted as a date: 14 shows as 14/01/1900. Excel counts a 29/02/1900
+        # that never was, so its days before March 1900 start one day later.
+        raw = (raw - (dt.date(1899, 12, 31) if raw < dt.date(1900, 3, 1) else _EXCEL_EPOCH)).days
     if isinstance(raw, int):
         return Reading(raw)
     if isinstance(raw, float) and raw == int(raw):

@@ -32,8 +32,10 @@ def test_every_kind_of_control(tmp_path: Path) -> None:
         [
             para(run("Case reference: "), split_runs),
             para(date_control("case.referral_date", "3 September 2026", "2026-09-03")),
-            # typed over the picker: the text wins over the stale fullDate
+            # no fullDate (LibreOffice drops it): the shown text is read
             para(date_control("meeting.date", "02/11/2026", None)),
+            # a month-first display format: the stored fullDate says which day it is
+            para(date_control("case.assessment_start_date", "9/14/2026", "2026-09-14")),
             para(date_control("meeting.next_review_date", "01/02/2027", "2027-02-01")),
             para(dropdown("meeting.type", "Initial", [("Initial", "initial"), ("Review", "review")])),
             para(dropdown("meeting.chair_role", "Practice lead", ROLES)),
@@ -76,7 +78,7 @@ def test_every_kind_of_control(tmp_path: Path) -> None:
     assert form.kind == "docx"
     assert form.problems == []
     record = form.record
-    assert record["case"] == {"reference": "CIN-2026-0042", "referral_date": "2026-09-03"}
+    assert record["case"] == {"reference": "CIN-2026-0042", "referral_date": "2026-09-03", "assessment_start_date": "2026-09-14"}
     assert record["meeting"] == {
         "date": "2026-11-02",
         "next_review_date": "2027-02-01",

@@ -84,7 +84,8 @@ def test_no_words(typed: object) -> None:
 
 
 @pytest.mark.parametrize(
-    ("typed", "number"), [("14", 14), ("14 days", 14), ("every 10 days", 10), (14.0, 14), (" 28 ", 28), ("1,000", 1000)]
+    ("typed", "number"),
+    [("14", 14), ("14 days", 14), ("every 10 days", 10), (14.0, 14), (" 28 ", 28), ("1,000", 1000), (dt.datetime(1900, 1, 14), 14)],
 )
 def test_whole_numbers(typed: object, number: int) -> None:
     assert _read("meeting.visit_frequency_days", typed) == number
