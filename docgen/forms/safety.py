@@ -320,7 +320,7 @@ def _check_sizes(package: Package) -> None:
         limit = MAX_XML_PART_BYTES if info.filename.lower().endswith(_XML_SUFFIXES) else MAX_PART_BYTES
         if info.file_size > limit:
             raise UnsafeFormError(
-                f"{name} was refused: its part {info.filename} unpacks to {info.file_size / MB:,.0f} MB "
+                f"{name} was refused: its part {info.filename} unpacks to {info.file_size / MB:,.1f} MB "
                 f"(limit {limit // MB} MB), far more than any meeting form. Check it is the right file."
             )
     total = sum(info.file_size for info in infos)

@@ -285,7 +285,7 @@ CORPUS: tuple[Hostile, ...] = (
         _write(ole_file(["EncryptionInfo", "EncryptedPackage"], storages=("\x06DataSpaces",))),
     ),
     Hostile("zip-password.docx", EncryptedFormError, "is locked with a zip password", _zip_password),
-    Hostile("bomb.docx", UnsafeFormError, "its part word/document.xml unpacks to 200 MB", _size_bomb),
+    Hostile("bomb.docx", UnsafeFormError, "its part word/document.xml unpacks to 200.0 MB", _size_bomb),
     Hostile("ratio-bomb.xlsx", UnsafeFormError, "times larger than it is stored, the mark of a zip bomb", _ratio_bomb),
     Hostile("claims-120mb.docx", UnsafeFormError, "unpacks to 121 MB in all", _lying_total),
     Hostile("lies-about-size.docx", NotAFormError, "is damaged", _lying_small),
