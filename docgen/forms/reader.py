@@ -7,8 +7,10 @@ from pathlib import Path
 
 from docgen.errors import NotAFormError, OutdatedFormError
 from docgen.forms.collect import Collector
+from docgen.forms.docx_reader import read_docx
 from docgen.forms.parsed import ParsedForm
 from docgen.forms.safety import open_package, sniff
+from docgen.forms.xlsx_reader import read_xlsx
 from docgen.schema import schema_version
 from docgen.validation.report import Problem
 
@@ -24,14 +26,7 @@ def read_form(path: Path) -> ParsedForm:
         return _read_json(path)
     collector = Collector()
     with open_package(path) as package:
-        if package.kind == "docx":
-            from docgen.forms.docx_reader import read_docx
-
-            read_docx(package, collector)
-        else:
-            from docgen.forms.xlsx_reader import read_xlsx
-
-            read_xlsx(package, collector)
+        (read_docx if package.kind == "docx" else read_xlsx)(package, collector)
         kind = package.kind
     what = "Word document" if kind == "docx" else "Excel workbook"
     version = _check_version(path.name, collector)
