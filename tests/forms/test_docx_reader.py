@@ -303,3 +303,18 @@ def test_controls_in_the_page_header(tmp_path: Path) -> None:
     header._element.append(parse_xml(f"<w:p {NAMESPACES}>{text_control('case.reference', 'CIN-9')}</w:p>"))
     document.save(str(path))
     assert read_form(path).record == {"meeting": {"chair_name": "Priya Shah"}, "case": {"reference": "CIN-9"}}
+
+
+def test_tracked_changes_hyperlinks_and_tabs_inside_a_control(tmp_path: Path) -> None:
+    views = (
+        '<w:r><w:t xml:space="preserve">Wants </w:t></w:r>'
+        '<w:ins w:id="1" w:author="A"><w:r><w:t>more</w:t></w:r></w:ins>'
+        '<w:del w:id="2" w:author="A"><w:r><w:delText>less</w:delText></w:r></w:del>'
+        "<w:r><w:tab/><w:t>time</w:t></w:r>"
+    )
+    email = '<w:hyperlink w:history="1"><w:r><w:t>tom.okafor@council.example</w:t></w:r></w:hyperlink>'
+    body = para(control("key_worker.email", email)) + table(
+        row(cell(control("children.views", views)), cell(text_control("children.id", "C1")))
+    )
+    form = read_form(write_docx(tmp_path / "f.docx", body))
+    assert form.record == {"key_worker": {"email": "tom.okafor@council.example"}, "children": [{"views": "Wants more\ttime", "id": "C1"}]}
