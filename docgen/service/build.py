@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import logging
 import os
 import shutil
 import signal
+import threading
 import time
 import traceback
 from collections.abc import Callable
@@ -142,8 +144,23 @@ def timed_build(job: BuildJob, builder: Builder | None = None) -> BuildResult:
     return result
 
 
-def ignore_stop_signals() -> None:
-    """Worker start-up: leave SIGINT/SIGTERM to the parent, which finishes the forms in hand and then stops the workers."""
+def ignore_stop_signals(inherited_lock: int | None = None) -> None:
+    """Worker start-up: leave SIGINT/SIGTERM to the parent, which finishes the forms in hand and then stops the workers.
+
+    A forked worker also lets go of its copy of the root's lock, so that a parent killed outright
+    never leaves the root locked by workers winding down.
+    """
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    if inherited_lock is not None:
+        with contextlib.suppress(OSError):
+            os.close(inherited_lock)
+    threading.Thread(target=_exit_with_parent, args=(os.getppid(),), name="docgen-orphan-check", daemon=True).start()
+
+
+def _exit_with_parent(parent: int) -> None:
+    """Ends a worker whose parent was killed: its queue never closes (the workers hold its other end), so it would wait for ever."""
+    while os.getppid() == parent:
+        time.sleep(0.5)
+    os._exit(1)
     os.environ.pop("DOCGEN_FAULT", None)  # faults are injected in the parent, which does every move

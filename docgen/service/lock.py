@@ -67,6 +67,11 @@ class RootLock:
         os.write(fd, f"{os.getpid()}\n".encode())
         self._fd = fd
 
+    @property
+    def fileno(self) -> int | None:
+        """The locked file's descriptor while held."""
+        return self._fd
+
     def release(self) -> None:
         """Lets another service take the root."""
         if self._fd is not None:

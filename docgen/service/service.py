@@ -359,12 +359,16 @@ class Service:
         if self._pool is None:
             # fork starts workers at once with the libraries already imported; but forking a process that runs
             # threads (the watcher's observer) can copy a lock held mid-operation, so then a clean forkserver
+            inherited: int | None = None
             if threading.active_count() == 1 and "fork" in multiprocessing.get_all_start_methods():
                 context: multiprocessing.context.BaseContext = multiprocessing.get_context("fork")
+                inherited = self._lock.fileno
             else:
                 context = multiprocessing.get_context("forkserver")
                 context.set_forkserver_preload(["docgen.service.build", "docgen.forms", "docgen.validation", "docgen.render"])
-            self._pool = ProcessPoolExecutor(max_workers=self.settings.workers, mp_context=context, initializer=ignore_stop_signals)
+            self._pool = ProcessPoolExecutor(
+                max_workers=self.settings.workers, mp_context=context, initializer=ignore_stop_signals, initargs=(inherited,)
+            )
         return self._pool
 
 

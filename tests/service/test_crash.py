@@ -30,12 +30,12 @@ PUBLISH_STAGES = [
 REJECT_STAGES = ["after-claim", "after-reports", "after-reject", "after-ledger"]
 
 
-def _run(root: Path, fault: str | None = None) -> subprocess.CompletedProcess[str]:
+def _run(root: Path, fault: str | None = None, workers: int = 1) -> subprocess.CompletedProcess[str]:
     env = {k: v for k, v in os.environ.items() if k != FAULT_ENV}
     if fault:
         env[FAULT_ENV] = fault
     return subprocess.run(
-        [sys.executable, "-m", "tests.service.fakes", str(root)], cwd=REPO, env=env, capture_output=True, text=True, timeout=60
+        [sys.executable, "-m", "tests.service.fakes", str(root), str(workers)], cwd=REPO, env=env, capture_output=True, text=True, timeout=60
     )
 
 
@@ -137,4 +137,21 @@ def test_leftovers_without_a_journal_go_back_to_the_inbox_and_are_processed(layo
     assert log.counts == {"published": 1, "rejected": 1}
     assert (layout.root / FOLDER / "source" / "orphan.json").is_file()
     assert (layout.rejected / "bad.json.errors.txt").is_file()
+    _nothing_in_hand(layout)
+
+
+@pytest.mark.slow
+def test_a_crash_with_workers_busy_loses_nothing_and_leaves_the_root_free(layout: Layout, drop: Drop) -> None:
+    from tests.conftest import clean_initial
+
+    for n in range(5):
+        record = clean_initial()
+        record["case"]["reference"] = f"CIN-{n}"
+        drop(f"form-{n}.json", record=record)
+    assert _run(layout.root, "after-move-source", workers=2).returncode == -9
+    restarted = _run(layout.root, workers=2)  # at once: workers of the killed run must not hold the lock
+    assert restarted.returncode == 0, restarted.stderr
+    files = all_files(layout.root)
+    assert sorted(f for f in files if "/source/" in f) == [f"outbox/CIN-{n}/2026-12-17-initial/source/form-{n}.json" for n in range(5)]
+    assert len([f for f in files if f.endswith("manifest.json")]) == 5
     _nothing_in_hand(layout)
