@@ -35,7 +35,7 @@ from docgen.service.settle import SettleTracker, looks_cut_short
 from docgen.validate_file import file_sha256
 from docgen.validation import Problem, Report
 
-__all__ = ["MAX_ATTEMPTS", "Scan", "Service"]
+__all__ = ["MAX_ATTEMPTS", "Scan", "Service", "move_file"]
 
 log = logging.getLogger("docgen.service")
 
@@ -244,10 +244,13 @@ class Service:
         journal = Journal(claim_id, path.name)
         journal.save(claim_dir, self.settings.file_mode)
         try:
-            _move(path, claim_dir / path.name)
-        except FileNotFoundError:
+            move_file(path, claim_dir / path.name)
+        except FileNotFoundError:  # moved away or renamed by its writer meanwhile
             shutil.rmtree(claim_dir, ignore_errors=True)
             self.tracker.forget(path)
+            return None
+        except PermissionError:  # Windows: still open in Word or in the copy; the next look will try again
+            shutil.rmtree(claim_dir, ignore_errors=True)
             return None
         self.tracker.forget(path)
         crash_point("after-claim")
@@ -376,7 +379,7 @@ def _ms(started: float) -> float:
     return (time.perf_counter() - started) * 1000
 
 
-def _move(source: Path, destination: Path) -> None:
+def move_file(source: Path, destination: Path) -> None:
     """A rename; across filesystems (an inbox mounted apart from the root) a copy, flushed, then renamed into place."""
     try:
         os.rename(source, destination)

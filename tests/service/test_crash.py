@@ -35,7 +35,12 @@ def _run(root: Path, fault: str | None = None, workers: int = 1) -> subprocess.C
     if fault:
         env[FAULT_ENV] = fault
     return subprocess.run(
-        [sys.executable, "-m", "tests.service.fakes", str(root), str(workers)], cwd=REPO, env=env, capture_output=True, text=True, timeout=60
+        [sys.executable, "-m", "tests.service.fakes", str(root), str(workers)],
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
 
 

@@ -233,3 +233,23 @@ def test_a_very_long_name_is_shortened_so_its_reports_fit(layout: Layout) -> Non
 def test_a_file_named_like_the_journal_is_processed_as_any_other(layout: Layout, drop: Drop) -> None:
     drop("journal.json")
     assert run_once(layout.root).counts == {"published": 1}
+
+
+def test_an_inbox_on_another_file_system_is_copied_then_removed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import errno
+    import os
+
+    from docgen.service.service import move_file
+
+    source, destination = tmp_path / "form.json", tmp_path / "work" / "form.json"
+    source.write_text('{"case": {}}')
+    destination.parent.mkdir()
+
+    def cross_device(src: object, dst: object) -> None:
+        raise OSError(errno.EXDEV, "Invalid cross-device link")
+
+    monkeypatch.setattr(os, "rename", cross_device)
+    move_file(source, destination)
+    assert not source.exists()
+    assert destination.read_text() == '{"case": {}}'
+    assert [p.name for p in destination.parent.iterdir()] == ["form.json"]  # no partial copy left behind
