@@ -87,6 +87,33 @@ def _fingerprint(folders: list[Path]) -> str:
 
 
 def _serve(root: Path, policy: str | None, workers: int | None, pdf: bool | None, json_log: bool, body: Callable[[Any], None]) -> None:
+    # a stop signal must never kill docgen mid-form, even one that arrives while it is still starting up
+    services: list[Any] = []
+    asked_to_stop: list[int] = []
+
+    def stop(signum: int, _frame: Any) -> None:
+        asked_to_stop.append(signum)
+        for service in services:
+            service.stop()
+
+    previous = {sig: signal.signal(sig, stop) for sig in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        _start_service(root, policy, workers, pdf, json_log, body, services, asked_to_stop)
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+
+
+def _start_service(
+    root: Path,
+    policy: str | None,
+    workers: int | None,
+    pdf: bool | None,
+    json_log: bool,
+    body: Callable[[Any], None],
+    services: list[Any],
+    asked_to_stop: list[int],
+) -> None:
     from docgen.service.progress import FormLog
     from docgen.service.service import Service
 
@@ -94,14 +121,12 @@ def _serve(root: Path, policy: str | None, workers: int | None, pdf: bool | None
     settings = _settings(root, workers, pdf, policy)
     form_log = FormLog(json_log=json_log)
     service = Service(root, settings, policy=policy, form_log=form_log, check_templates=_template_check(Path(root)))
+    services.append(service)
+    if asked_to_stop:
+        service.stop()
     try:
         with service:
-            previous = {sig: signal.signal(sig, lambda *_: service.stop()) for sig in (signal.SIGINT, signal.SIGTERM)}
-            try:
-                body(service)
-            finally:
-                for sig, handler in previous.items():
-                    signal.signal(sig, handler)
+            body(service)
     except ServiceError as exc:
         click.echo(f"docgen: {exc}", err=True)
         sys.exit(EXIT_BUSY)

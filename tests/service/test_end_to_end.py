@@ -159,3 +159,17 @@ def test_watch_slow_copy_duplicate_corrupt_file_and_sigterm(tmp_path: Path) -> N
     assert "jones.docx published" in out
     assert (root / "inbox" / "~$jones.docx").is_file()  # the owner file was left alone
     assert [p.name for p in (folder / "source").iterdir()] == ["jones.docx"]
+
+
+def test_sigterm_while_starting_up_still_exits_0_and_loses_nothing(tmp_path: Path) -> None:
+    root = _root(tmp_path, "settle_seconds = 0\n")
+    example = REPO / "examples/standard/initial-jones.docx"
+    shutil.copy(example, root / "inbox" / example.name)
+    service = subprocess.Popen([*DOCGEN, "watch", "--root", str(root)], cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    assert _wait_for(lambda: (root / ".docgen").exists(), 30)  # past the imports, starting up
+    service.send_signal(signal.SIGTERM)
+    _out, err = service.communicate(timeout=60)
+    assert service.returncode == 0, err
+    found = [f for f in all_files(root) if f.endswith(example.name)]
+    assert found in (["inbox/initial-jones.docx"], ["outbox/CIN-2026-0412/2026-12-17-initial/source/initial-jones.docx"])
+    assert [f for f in all_files(root) if f.startswith((".docgen/work", ".docgen/tmp"))] == []
