@@ -173,3 +173,32 @@ def test_sigterm_while_starting_up_still_exits_0_and_loses_nothing(tmp_path: Pat
     found = [f for f in all_files(root) if f.endswith(example.name)]
     assert found in (["inbox/initial-jones.docx"], ["outbox/CIN-2026-0412/2026-12-17-initial/source/initial-jones.docx"])
     assert [f for f in all_files(root) if f.startswith((".docgen/work", ".docgen/tmp"))] == []
+
+
+def test_an_edited_distribution_list_dropped_in_updates_the_ledger_and_is_archived(tmp_path: Path) -> None:
+    import datetime as dt
+
+    import openpyxl
+
+    from docgen.ledger import Ledger
+
+    root = _root(tmp_path, "settle_seconds = 0\n")
+    shutil.copy(REPO / "examples/standard/initial-jones.docx", root / "inbox" / "jones.docx")
+    assert _docgen("run", "--once", "--root", str(root)).returncode == 0
+    folder = root / "outbox/CIN-2026-0412/2026-12-17-initial"
+    workbook = openpyxl.load_workbook(folder / "distribution.xlsx")
+    sheet = workbook["Distribution"]
+    sent_column = [c.value for c in sheet[1]].index("Sent date") + 1
+    for row in range(2, sheet.max_row + 1):
+        sheet.cell(row=row, column=sent_column, value=dt.datetime(2027, 1, 4))
+    workbook.save(root / "inbox" / "sent copies.xlsx")
+    done = _docgen("run", "--once", "--root", str(root))
+    assert done.returncode == 0, done.stderr
+    assert "sent copies.xlsx ledger_update " in done.stdout
+    assert "copies recorded as sent" in done.stdout
+    archived = list(folder.glob("sent-updates/*-sent copies.xlsx"))
+    assert len(archived) == 1
+    assert not (root / "inbox" / "sent copies.xlsx").exists()
+    assert list((root / "inbox/rejected").iterdir()) == []
+    with Ledger.open(root) as ledger:
+        assert not [item for item in ledger.due(dt.date(2027, 1, 10)) if item.kind == "copies_due"]
