@@ -6,7 +6,7 @@ import json
 import os
 import secrets
 import time
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
@@ -67,7 +67,8 @@ class Journal:
 
     def save(self, folder: Path, mode: int = 0o640) -> None:
         """Writes the journal atomically into ``folder``."""
-        write_atomically(folder / JOURNAL_NAME, json.dumps(asdict(self), ensure_ascii=False, indent=1).encode("utf-8"), mode)
+        data = {f.name: getattr(self, f.name) for f in fields(self)}  # not asdict(): it deep-copies the manifest on every step
+        write_atomically(folder / JOURNAL_NAME, json.dumps(data, ensure_ascii=False).encode("utf-8"), mode)
 
     def advance(self, folder: Path, stage: str, mode: int = 0o640, **changes: Any) -> None:
         """Moves to ``stage`` (with any other field changes) and saves."""

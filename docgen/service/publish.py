@@ -199,7 +199,7 @@ def publish(layout: Layout, claim_dir: Path, journal: Journal, manifest: dict[st
     make_dir(target.parent, settings.dir_mode)
     os.replace(build, target)
     crash_point("after-publish")
-    journal.advance(claim_dir, "published", settings.file_mode)
+    journal.stage = "published"  # not saved: recovery finds the original in the published folder itself
     crash_point("before-manifest")
     finish_publication(layout, claim_dir, journal, ledger, settings)
     return layout.relative(target)
@@ -213,7 +213,7 @@ def finish_publication(layout: Layout, claim_dir: Path, journal: Journal, ledger
         write_manifest(target, journal.manifest)
         os.chmod(target / "manifest.json", settings.file_mode)
     crash_point("after-manifest")
-    journal.advance(claim_dir, "manifest_written", settings.file_mode)
+    journal.stage = "manifest_written"  # not saved: recovery sees the manifest itself
     crash_point("before-ledger")
     ledger.publish_meeting(journal.manifest)
     ledger.record_file(sha256=journal.sha256, name=journal.name, outcome="published", where=journal.target, detail=journal.detail)
