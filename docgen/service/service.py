@@ -61,6 +61,9 @@ class Scan:
     held_until: float | None = None  # seconds until the first cut-short file is given up on
 
 
+_Claimed = tuple[Path, Journal, float]  # claim folder, journal, when the form was taken (perf_counter)
+
+
 @dataclass
 class _InHand:
     claim_dir: Path
@@ -210,14 +213,15 @@ class Service:
 
     # -- one batch ----------------------------------------------------------------------------------
 
-    def _run_batch(self, items: list[Any]) -> None:
+    def _run_batch(self, items: list[Path] | list[_Claimed]) -> None:
+        """Keeps up to two forms per worker in hand (claimed, building); the rest wait in the inbox, so a stop leaves them there."""
         window = max(1, self.settings.workers) * 2
-        queue = deque(items)
+        queue: deque[Path | _Claimed] = deque(items)
         in_hand: deque[_InHand] = deque()
         while (queue and not self.stopping.is_set()) or in_hand:
             while queue and len(in_hand) < window and not self.stopping.is_set():
                 item = queue[0]
-                claimed = self._claim(item) if isinstance(item, Path) else (item[0], item[1], item[2])
+                claimed = self._claim(item) if isinstance(item, Path) else item
                 if claimed is None:
                     queue.popleft()
                     continue
@@ -235,7 +239,7 @@ class Service:
             hand = in_hand.popleft()
             self._complete(hand)
 
-    def _claim(self, path: Path) -> tuple[Path, Journal, float] | None:
+    def _claim(self, path: Path) -> _Claimed | None:
         """Takes a file out of the inbox by one rename into ``.docgen/work/<id>/``; None if it has gone meanwhile."""
         started = time.perf_counter()
         claim_id = new_claim_id()
