@@ -109,8 +109,7 @@ def start_observer(
             observer.start()
             return observer, "native"
         except OSError as exc:  # inotify watch limit reached, or no native API here
-            if setting == "native":
-                log.warning("native file events are unavailable (%s): polling the inbox instead", exc)
+            log.warning("native file events are unavailable (%s): polling the inbox instead", exc)
             kind = "polling"
     observer = polling(poll_seconds)
     observer.schedule(_Wake(wake), str(inbox), recursive=False)
