@@ -209,6 +209,7 @@ def main() -> None:
         floor(Path(args.floor_only[0]), Path(args.floor_only[1]))
         return
 
+    load_before = os.getloadavg()[0]  # other work on the machine slows every row alike, the parallel one most
     with tempfile.TemporaryDirectory(prefix="docgen-bench-") as tmp:
         base = Path(tmp)
         forms = make_forms(base / "forms", args.forms)
@@ -228,7 +229,8 @@ def main() -> None:
     parallel_s = rows[f"workers={args.workers}"][0]
     n = args.forms
     lines = [
-        f"Benchmark ({dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC, {os.cpu_count()} CPUs, Python {platform.python_version()}, {n} forms: "
+        f"Benchmark ({dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC, {os.cpu_count()} CPUs, load average {load_before:.1f} at the start, "
+        f"Python {platform.python_version()}, {n} forms: "
         f"the four examples in turn, Word and Excel, PDF off)",
         "",
         "| run | wall time | forms/s | × floor | peak RSS |",
