@@ -66,15 +66,26 @@ def running(layout: Layout) -> Iterator[Callable[..., tuple[Service, FakeObserve
 
     def _serve(service: Service) -> None:
         with service:  # the ledger connection belongs to the thread that opens it
-            watch(service, native=FakeObserver, network=lambda _p: False)
+            watch(service, native=FakeObserver, polling=polling, network=lambda _p: False)
 
-    def _start(**settings: Any) -> tuple[Service, FakeObserver]:
+    polling: Any = FakeObserver
+
+    def _start(real_polling: bool = False, **settings: Any) -> tuple[Service, FakeObserver]:
+        nonlocal polling
+        if real_polling:
+            from watchdog.observers.polling import PollingObserver
+
+            polling = lambda seconds: PollingObserver(timeout=seconds)  # noqa: E731
         FakeObserver.instances.clear()
         service = Service(layout.root, settings_for_tests(**settings), builder=fake_build_pack, form_log=FormLog(progress=False))
         thread = threading.Thread(target=_serve, args=(service,))
         thread.start()
-        assert _wait_for(lambda: bool(FakeObserver.instances) and FakeObserver.instances[0].running)
         threads.append((service, thread))
+        if real_polling:
+            assert _wait_for(lambda: (layout.root / ".docgen" / "lock").exists())
+            time.sleep(0.3)
+            return service, FakeObserver()
+        assert _wait_for(lambda: bool(FakeObserver.instances) and FakeObserver.instances[0].running)
         return service, FakeObserver.instances[0]
 
     yield _start
@@ -114,6 +125,12 @@ def test_stopping_finishes_and_returns(layout: Layout, drop: Drop, running: Any)
     service, observer = running(rescan_seconds=3600)
     service.stop()
     assert _wait_for(lambda: not observer.running)
+
+
+def test_the_real_polling_observer_wakes_the_service(layout: Layout, drop: Drop, running: Any) -> None:
+    running(real_polling=True, observer="polling", poll_seconds=0.1, rescan_seconds=3600)
+    drop()
+    assert _wait_for(lambda: (layout.root / FOLDER / "manifest.json").is_file(), 10)
 
 
 def test_native_events_are_used_where_they_work() -> None:
