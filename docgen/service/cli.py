@@ -133,6 +133,9 @@ def _start_service(
     except TemplateError as exc:
         click.echo(f"docgen: {exc}", err=True)
         sys.exit(EXIT_TEMPLATES)
+    except PermissionError as exc:
+        click.echo(f"docgen: cannot work in {root}: {exc.strerror} ({exc.filename}). Run docgen as a user who can write there.", err=True)
+        sys.exit(EXIT_FAILED)
     form_log.event(form_log.summary(), counts=dict(form_log.counts))
 
 
