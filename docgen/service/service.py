@@ -362,6 +362,11 @@ class Service:
         shutil.rmtree(claim_dir, ignore_errors=True)
         self.log.form(journal.name, "ledger_update", _ms(hand.started), where, result.summary)
 
+    def start_workers(self) -> None:
+        """Starts the worker processes now (``watch`` does, before its observer thread: forked workers start warm and safe)."""
+        if self.settings.workers > 1:
+            self._workers().submit(os.getpid).result()
+
     def _workers(self) -> ProcessPoolExecutor:
         if self._pool is None:
             # fork starts workers at once with the libraries already imported; but forking a process that runs

@@ -127,6 +127,7 @@ def watch(
     """Processes the inbox now and on every change until ``service.stop()``; the forms in hand are always finished first."""
     settings = service.settings
     wake = service.wake
+    service.start_workers()
     observer, kind = start_observer(
         service.layout.inbox, settings.observer, settings.poll_seconds, wake, native=native, polling=polling, network=network
     )

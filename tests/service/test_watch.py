@@ -190,3 +190,16 @@ def test_the_file_system_type_comes_from_the_longest_mount_point(tmp_path: Path)
     assert is_network_share(Path("/srv/docgen/inbox"), mounts)
     assert not is_network_share(Path("/home/admin/inbox"), mounts)
     assert filesystem_type(Path("/srv"), tmp_path / "no-such-file") is None
+
+
+def test_watch_with_workers_builds_a_batch_in_them(layout: Layout, drop: Drop, running: Any) -> None:
+    from tests.conftest import clean_initial
+
+    service, observer = running(workers=2, rescan_seconds=3600)
+    assert _wait_for(lambda: service._pool is not None)  # started before the first drop
+    for n in range(4):
+        record = clean_initial()
+        record["case"]["reference"] = f"CIN-{n}"
+        drop(f"form-{n}.json", record=record)
+    observer.emit()
+    assert _wait_for(lambda: len(list(layout.outbox.glob("*/*/manifest.json"))) == 4, 30)
