@@ -105,6 +105,7 @@ class Service:
         self._lock = RootLock(self.layout.lock)
         self._pool: ProcessPoolExecutor | None = None
         self._redo: deque[tuple[Path, Journal]] = deque()
+        self._suspects = False  # the forms to redo were in hand when a worker died
 
     # -- life cycle -------------------------------------------------------------------------------
 
@@ -197,9 +198,16 @@ class Service:
     def process_pending(self) -> None:
         """Finishes the forms recovered at start-up (or handed back by a broken worker)."""
         while self._redo and not self.stopping.is_set():
-            batch = list(self._redo)
+            batch = [(claim_dir, journal, time.perf_counter()) for claim_dir, journal in self._redo]
             self._redo.clear()
-            self._run_batch([(claim_dir, journal, time.perf_counter()) for claim_dir, journal in batch])
+            if self._suspects:
+                # a worker died with these in hand: one at a time now, so only the form that kills a worker
+                # uses up its attempts, and never the forms that happened to be beside it
+                self._suspects = False
+                for claimed in batch:
+                    self._run_batch([claimed], isolate=True)
+            else:
+                self._run_batch(batch)
 
     def process(self, paths: Iterable[Path]) -> None:
         """Claims and processes the given inbox files, ``workers`` at a time, publishing in the order given."""
@@ -213,9 +221,12 @@ class Service:
 
     # -- one batch ----------------------------------------------------------------------------------
 
-    def _run_batch(self, items: list[Path] | list[_Claimed]) -> None:
-        """Keeps up to two forms per worker in hand (claimed, building); the rest wait in the inbox, so a stop leaves them there."""
-        window = max(1, self.settings.workers) * 2
+    def _run_batch(self, items: list[Path] | list[_Claimed], isolate: bool = False) -> None:
+        """Keeps up to two forms per worker in hand (claimed, building); the rest wait in the inbox, so a stop leaves them there.
+
+        ``isolate``: one form alone, still in a worker process, so that if it kills the worker it alone is blamed.
+        """
+        window = 1 if isolate else max(1, self.settings.workers) * 2
         queue: deque[Path | _Claimed] = deque(items)
         in_hand: deque[_InHand] = deque()
         while (queue and not self.stopping.is_set()) or in_hand:
@@ -232,7 +243,7 @@ class Service:
                     break
                 queue.popleft()
                 hand = _InHand(claim_dir, journal, started)
-                if self._prepare(hand, use_pool=len(queue) + len(in_hand) > 0):
+                if self._prepare(hand, use_pool=isolate or len(queue) + len(in_hand) > 0):
                     in_hand.append(hand)
             if not in_hand:
                 continue
@@ -299,6 +310,7 @@ class Service:
                 # a worker died (out of memory, killed): the form stays claimed and is tried again, up to MAX_ATTEMPTS
                 log.error("a worker process died while building %s; it will be tried again", hand.journal.name)
                 self._pool = None
+                self._suspects = True
                 self._redo.append((hand.claim_dir, hand.journal))
                 return
         result = hand.result
@@ -333,6 +345,7 @@ class Service:
         self.log.form(journal.name, outcome, _ms(hand.started), where, f"{warnings} warning{'s' * (warnings != 1)}" if warnings else "")
 
     def _reject(self, hand: _InHand, report: Report, outcome: str = "rejected") -> None:
+        shutil.rmtree(self.layout.tmp / hand.journal.claim_id, ignore_errors=True)  # whatever a failed build left
         where = reject(self.layout, hand.claim_dir, hand.journal, report, self.settings, self.ledger, outcome=outcome)
         first = report.errors[0].rule if report.errors else ""
         self.log.form(hand.journal.name, outcome, _ms(hand.started), where, first)

@@ -17,6 +17,7 @@ from docgen.service.progress import FormLog
 from docgen.validation import Report
 
 FAIL_ON_CASE = "CIN-FAULTY"  # a case reference that makes the fake builder fail as a docgen bug would
+KILL_ON_CASE = "CIN-KILLER"  # ... and one that kills the process building it, as running out of memory would
 
 
 def fake_build_pack(
@@ -32,6 +33,8 @@ def fake_build_pack(
     """Writes one small file per child plan and the meeting record, and returns a manifest shaped as the real one."""
     if record["case"]["reference"] == FAIL_ON_CASE:
         raise RuntimeError("template exploded")
+    if record["case"]["reference"] == KILL_ON_CASE:
+        os._exit(137)
     documents = []
     for child in record["children"]:
         (out_dir / f"plan-{child['id']}.docx").write_text(f"plan for {child['first_name']}\n", encoding="utf-8")

@@ -253,3 +253,19 @@ def test_an_inbox_on_another_file_system_is_copied_then_removed(tmp_path: Path, 
     assert not source.exists()
     assert destination.read_text() == '{"case": {}}'
     assert [p.name for p in destination.parent.iterdir()] == ["form.json"]  # no partial copy left behind
+
+
+@pytest.mark.slow
+def test_a_form_that_kills_its_worker_is_put_aside_and_its_neighbours_published(layout: Layout, drop: Drop) -> None:
+    from tests.service.fakes import KILL_ON_CASE
+
+    for reference in ("CIN-1", KILL_ON_CASE, "CIN-2", "CIN-3"):
+        record = clean_initial()
+        record["case"]["reference"] = reference
+        drop(f"{reference}.json", record=record)
+    log = run_once(layout.root, settings_for_tests(workers=2))
+    assert log.counts == {"published": 3, "rejected": 1}
+    text = (layout.rejected / f"{KILL_ON_CASE}.json.errors.txt").read_text()
+    assert "processing this file stopped docgen 3 times" in text
+    assert sorted(p.name for p in layout.outbox.iterdir()) == ["CIN-1", "CIN-2", "CIN-3"]
+    assert not any(layout.work.iterdir()) and not any(layout.tmp.iterdir())
