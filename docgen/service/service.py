@@ -12,7 +12,7 @@ import threading
 import time
 from collections import deque
 from collections.abc import Callable, Iterable
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import CancelledError, Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
@@ -70,6 +70,7 @@ class _InHand:
     journal: Journal
     started: float
     future: Future[BuildResult] | None = None
+    pool: ProcessPoolExecutor | None = None  # the pool building it
     result: BuildResult | None = None
 
 
@@ -294,7 +295,14 @@ class Service:
         make_dir(build, self.settings.dir_mode)
         job = BuildJob(original, build, journal.name, journal.sha256, self.policy, self.settings)
         if use_pool and self.settings.workers > 1:
-            hand.future = self._workers().submit(timed_build, job, self.builder)
+            try:
+                hand.pool = self._workers()
+                hand.future = hand.pool.submit(timed_build, job, self.builder)
+            except BrokenProcessPool:  # a worker died building an earlier form: this one waits for the retry round
+                journal.attempts -= 1
+                journal.save(claim_dir, self.settings.file_mode)
+                self._worker_died(hand)
+                return False
         else:
             hand.result = timed_build(job, self.builder)
         return True
@@ -306,12 +314,9 @@ class Service:
                 hand.result = hand.future.result()
                 # the form's time is its build in the worker plus publishing here, not its wait in the queue
                 hand.started = time.perf_counter() - hand.result.ms / 1000
-            except BrokenProcessPool:
-                # a worker died (out of memory, killed): the form stays claimed and is tried again, up to MAX_ATTEMPTS
+            except (BrokenProcessPool, CancelledError):
                 log.error("a worker process died while building %s; it will be tried again", hand.journal.name)
-                self._pool = None
-                self._suspects = True
-                self._redo.append((hand.claim_dir, hand.journal))
+                self._worker_died(hand)
                 return
         result = hand.result
         assert result is not None
@@ -343,6 +348,14 @@ class Service:
         outcome = "amended" if journal.superseded else "published"
         warnings = len(result.report.warnings)
         self.log.form(journal.name, outcome, _ms(hand.started), where, f"{warnings} warning{'s' * (warnings != 1)}" if warnings else "")
+
+    def _worker_died(self, hand: _InHand) -> None:
+        """A worker died (out of memory, killed): the form stays claimed and is tried again, alone, up to MAX_ATTEMPTS."""
+        if self._pool is not None and (hand.pool is None or hand.pool is self._pool):  # not a newer pool started since
+            self._pool.shutdown(wait=False)
+            self._pool = None
+        self._suspects = True
+        self._redo.append((hand.claim_dir, hand.journal))
 
     def _reject(self, hand: _InHand, report: Report, outcome: str = "rejected") -> None:
         shutil.rmtree(self.layout.tmp / hand.journal.claim_id, ignore_errors=True)  # whatever a failed build left
