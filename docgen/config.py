@@ -25,7 +25,7 @@ class Settings:
     observer: str = "auto"  # "auto", "native" or "polling" (network shares)
     poll_seconds: float = 1.0
     rescan_seconds: float = 30.0
-    incomplete_after_seconds: float = 120.0  # a zip still cut short this long after settling is rejected
+    incomplete_after_seconds: float = 30.0  # watch: a zip still cut short this long after settling is rejected
     file_mode: int = 0o640
     dir_mode: int = 0o750
     pdf_timeout_seconds: float = 120.0

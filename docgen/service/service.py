@@ -152,8 +152,12 @@ class Service:
 
     # -- finding work -----------------------------------------------------------------------------
 
-    def scan(self) -> Scan:
-        """Looks at the top level of the inbox: which files are settled and ready, which must wait, and for how long."""
+    def scan(self, incomplete_after_seconds: float | None = None) -> Scan:
+        """Looks at the top level of the inbox: which files are settled and ready, which must wait, and for how long.
+
+        A settled zip still cut short is held for ``incomplete_after_seconds`` (the setting unless given) in case
+        its copy resumes, then handed on to be rejected as incomplete.
+        """
         scan = Scan()
         try:
             entries = [p for p in self.layout.inbox.iterdir() if self.filter(p) is not Disposition.IGNORE]
@@ -162,7 +166,9 @@ class Service:
             return scan
         files = [p for p in entries if p.is_file() and not p.is_symlink()]  # links could point anywhere: not ours
         self.tracker.keep_only(files)
-        give_up_after = self.settings.settle_seconds + self.settings.incomplete_after_seconds
+        if incomplete_after_seconds is None:
+            incomplete_after_seconds = self.settings.incomplete_after_seconds
+        give_up_after = self.settings.settle_seconds + incomplete_after_seconds
         stamped: list[tuple[float, str, Path]] = []
         for path in files:
             snapshot = self.tracker.observe(path)
@@ -182,19 +188,34 @@ class Service:
     # -- the two ways to run ----------------------------------------------------------------------
 
     def run_once(self, max_wait_seconds: float = 300.0) -> None:
-        """Processes everything in the inbox (waiting for files still being copied to settle), then returns."""
+        """Processes everything in the inbox (waiting for files still being copied to settle), then returns.
+
+        Every settled file ends up published or rejected: a zip that is still cut short once it has stopped
+        changing is rejected as incomplete at once (its report says to copy it again), because a one-off run
+        cannot come back for it later. Only a file still changing when ``max_wait_seconds`` run out stays.
+        """
         give_up = self.clock() + max_wait_seconds
         self.process_pending()
         while not self.stopping.is_set():
-            scan = self.scan()
+            scan = self.scan(incomplete_after_seconds=0.0)
             if scan.ready:
                 self.process(scan.ready)
                 continue
             if scan.settle_in is None or self.clock() >= give_up:
                 break
             self.stopping.wait(min(scan.settle_in, 0.5) + 0.01)
-        for path in self.scan().held:
-            self.log.event(f"{path.name} is not complete yet (still being copied?): left in the inbox for the next run", name=path.name)
+        for path in [] if self.stopping.is_set() else self._still_changing():
+            self.log.event(f"{path.name} was still changing (being copied?): left in the inbox for the next run", name=path.name)
+
+    def _still_changing(self) -> list[Path]:
+        """Inbox files that have not settled yet."""
+        if not self.layout.inbox.is_dir():
+            return []
+        return [
+            path
+            for path in sorted(self.layout.inbox.iterdir())
+            if self.filter(path) is not Disposition.IGNORE and path.is_file() and not self.tracker.is_settled(path)
+        ]
 
     def process_pending(self) -> None:
         """Finishes the forms recovered at start-up (or handed back by a broken worker)."""

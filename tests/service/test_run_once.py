@@ -183,21 +183,40 @@ def test_a_second_service_on_the_same_root_is_refused(layout: Layout) -> None:
         pass
 
 
-def test_a_half_copied_zip_waits_in_the_inbox_instead_of_being_rejected(layout: Layout) -> None:
-    (layout.inbox / "copying.docx").write_bytes(b"PK\x03\x04" + b"\x00" * 5000)  # no end record yet
-    log = run_once(layout.root, settings_for_tests(incomplete_after_seconds=3600))
-    assert log.counts == {}
-    assert (layout.inbox / "copying.docx").is_file()
-    assert not layout.rejected.exists() or not any(layout.rejected.iterdir())
+def test_a_zip_still_growing_waits_in_the_inbox_and_is_read_once_complete(layout: Layout, drop: Drop) -> None:
+    form = drop("clean.json")
+    data = form.read_bytes()
+    form.unlink()
+    copying = layout.inbox / "copying.docx"
+    copying.write_bytes(b"PK\x03\x04" + b"\x00" * 100)  # a copy under way: no end record yet, and still growing
+    settings = settings_for_tests(settle_seconds=0.6, incomplete_after_seconds=3600)
+    with Service(layout.root, settings, builder=fake_build_pack) as service:
+        service.run_once(max_wait_seconds=0.3)  # gives up while the file is still too new to be read
+        assert copying.is_file() and not list(layout.rejected.glob("*"))
+        service.log.counts.clear()
+        (layout.inbox / "clean.json").write_bytes(data)  # the copy finishes: the whole file, under its own name
+        copying.unlink()
+        service.run_once()
+        assert service.log.counts == {"published": 1}
 
 
-def test_a_zip_cut_short_long_after_settling_is_rejected_as_incomplete(layout: Layout) -> None:
+def test_a_zip_still_cut_short_once_settled_is_rejected_as_incomplete_by_run_once(layout: Layout) -> None:
     (layout.inbox / "truncated.docx").write_bytes(b"PK\x03\x04" + b"\x00" * 5000)
-    log = run_once(layout.root, settings_for_tests(incomplete_after_seconds=0))
+    log = run_once(layout.root, settings_for_tests(incomplete_after_seconds=3600))  # run --once never leaves it behind
     assert log.counts == {"rejected": 1}
     report = json.loads((layout.rejected / "truncated.docx.errors.json").read_text())
     assert report["errors"][0]["rule"] == "form-incomplete"
     assert report["errors"][0]["message"].startswith("truncated.docx is cut short (the end of the file is missing)")
+    assert list(layout.inbox.glob("*.docx")) == []
+
+
+def test_watch_holds_a_settled_zip_cut_short_until_the_incomplete_window_passes(layout: Layout) -> None:
+    cut = layout.inbox / "truncated.docx"
+    cut.write_bytes(b"PK\x03\x04" + b"\x00" * 5000)
+    with Service(layout.root, settings_for_tests(incomplete_after_seconds=3600), builder=fake_build_pack) as service:
+        scan = service.scan()
+        assert scan.held == [cut] and scan.ready == []
+        assert service.scan(incomplete_after_seconds=0.0).ready == [cut]
 
 
 @pytest.mark.slow
