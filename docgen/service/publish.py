@@ -62,10 +62,18 @@ def read_manifest(folder: Path) -> dict[str, Any] | None:
     return data if isinstance(data, dict) else None
 
 
+PRIVATE_DIR = "private"  # owner-only: the PDF pack passwords (docgen.render.pdf.PASSWORDS_FILE's folder)
+
+
 def apply_modes(folder: Path, settings: Settings) -> None:
-    """Gives every generated file ``file_mode`` and every folder ``dir_mode`` (plans hold sensitive data)."""
+    """Gives every generated file ``file_mode`` and every folder ``dir_mode`` (plans hold sensitive data).
+
+    ``private/`` (the PDF pack passwords) keeps its owner-only modes: it must stay tighter than the plans.
+    """
     os.chmod(folder, settings.dir_mode)
     for base, dirs, files in os.walk(folder):
+        if base == str(folder):
+            dirs[:] = [name for name in dirs if name != PRIVATE_DIR]
         for name in dirs:
             os.chmod(os.path.join(base, name), settings.dir_mode)
         for name in files:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import logging
 import multiprocessing
@@ -120,6 +121,7 @@ class Service:
             self.ledger = self.open_ledger(self.root)
             if isinstance(self.ledger, AbstractContextManager):
                 self.ledger = self.ledger.__enter__() or self.ledger
+            self._restrict_state_files()
             redo = recover(self.layout, self.settings, self.ledger)
             if redo:
                 self.log.event(f"recovered {len(redo)} form(s) left in hand by an earlier run", count=len(redo))
@@ -144,6 +146,13 @@ class Service:
                 self.ledger.close()
             self.ledger = None
         self._lock.release()
+
+    def _restrict_state_files(self) -> None:
+        """The ledger (names of children and families) gets ``file_mode`` like every other generated file."""
+        for path in self.layout.state.iterdir():
+            if path.is_file() and not path.is_symlink():
+                with contextlib.suppress(OSError):  # someone else's file (a run under another account): left as is
+                    os.chmod(path, self.settings.file_mode)
 
     def stop(self) -> None:
         """Asks the service to stop once the forms in hand are finished (signal handlers call this)."""

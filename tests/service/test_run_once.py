@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import stat
 from pathlib import Path
 
@@ -11,8 +12,10 @@ import pytest
 
 from docgen.errors import ServiceError
 from docgen.ledger import Ledger
+from docgen.render.pdf import PASSWORDS_FILE
 from docgen.service import Layout, Service
 from docgen.service.progress import FormLog
+from docgen.service.publish import apply_modes
 from tests.conftest import clean_initial
 from tests.service.conftest import Drop, all_files
 from tests.service.fakes import FAIL_ON_CASE, fake_build_pack, run_once, settings_for_tests
@@ -57,10 +60,22 @@ def test_generated_files_and_folders_are_private_to_the_service_group(layout: La
     assert _mode(folder / "plan-C1.docx") == 0o640
     assert _mode(folder / "manifest.json") == 0o640
     assert _mode(layout.root / ".docgen") == 0o750
+    assert _mode(layout.root / ".docgen" / "ledger.sqlite3") == 0o640
     drop(meeting__venue="Town Hall")
     run_once(layout.root, settings_for_tests(file_mode=0o600, dir_mode=0o700))
     assert _mode(folder / "plan-C1.docx") == 0o600
     assert _mode(folder) == 0o700
+
+
+def test_the_pack_passwords_stay_owner_only_when_modes_are_applied(tmp_path: Path) -> None:
+    build = tmp_path / "build"
+    (build / PASSWORDS_FILE.parent).mkdir(parents=True, mode=0o700)
+    (build / PASSWORDS_FILE).write_text("secret")
+    os.chmod(build / PASSWORDS_FILE, 0o600)
+    (build / "plan-C1.docx").write_text("plan")
+    apply_modes(build, settings_for_tests())
+    assert (_mode(build), _mode(build / "plan-C1.docx")) == (0o750, 0o640)
+    assert (_mode(build / PASSWORDS_FILE.parent), _mode(build / PASSWORDS_FILE)) == (0o700, 0o600)
 
 
 def test_an_invalid_form_goes_back_with_both_reports(layout: Layout, drop: Drop) -> None:
