@@ -68,9 +68,15 @@ def child_name(child: dict[str, Any]) -> str:
 
 
 def person_label(person: dict[str, Any], role: str | None = None) -> str:
-    """``Daniel Jones (parent)``: how reports name a person; children are labelled ``(child)``."""
-    name = person.get("name") if "name" in person else child_name(person)
-    return f"{name or 'someone unnamed'} ({role or person.get('role') or 'child'})"
+    """``Daniel Jones (parent)``: how reports name a person; children are labelled ``(child)``.
+
+    A participant whose role is not given is named alone (``Daniel Jones``), never mislabelled.
+    """
+    if "name" not in person:
+        return f"{child_name(person) or 'someone unnamed'} ({role or 'child'})"
+    name = person.get("name") or "someone unnamed"
+    role = role or person.get("role")
+    return f"{name} ({role})" if role else str(name)
 
 
 def receives_copy(person: dict[str, Any]) -> bool:

@@ -70,6 +70,13 @@ def test_schema_errors_name_the_field_by_its_title_and_the_person() -> None:
     }
 
 
+def test_a_participant_without_a_role_is_named_alone_not_called_a_child() -> None:
+    record = clean_initial()
+    record["participants"][1].pop("role")
+    problems = {p.field: (p.message, p.fix) for p in validate_record(record, "standard").errors}
+    assert problems == {"participants[1].role": ("Role for Daniel Jones is missing", "Fill in Role for Daniel Jones.")}
+
+
 def test_accepted_report_counts_warnings() -> None:
     record = clean_initial()
     record["children"][0]["seen_alone"] = False
