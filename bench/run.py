@@ -79,14 +79,19 @@ def record_for(form: Path) -> dict[str, Any]:
 def floor(forms_dir: Path, out_dir: Path) -> None:
     """Reads every form with python-docx/openpyxl, renders each plan and the meeting record with docxtpl, writes the distribution list with openpyxl."""
     import docx
+    import jinja2
     import openpyxl
     from docx.oxml.ns import qn
     from docxtpl import DocxTemplate
+    from jinja2.sandbox import SandboxedEnvironment
 
     from docgen.deadlines import meeting_deadlines
     from docgen.profiles import load_profile
     from docgen.render.context import child_plan_context, meeting_record_context
-    from docgen.render.documents import TEMPLATE_DIR, jinja_environment
+    from docgen.render.documents import TEMPLATE_DIR
+
+    def jinja_environment() -> SandboxedEnvironment:  # the bare library: a new sandbox for each document
+        return SandboxedEnvironment(autoescape=True, undefined=jinja2.StrictUndefined)
 
     today = dt.date.today()
     for form in sorted(forms_dir.iterdir()):

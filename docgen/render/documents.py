@@ -24,16 +24,51 @@ TEMPLATES = {
 }
 
 
+class _CompiledOnceEnvironment(SandboxedEnvironment):
+    """The sandbox, compiling each template part once per process.
+
+    docxtpl hands the environment the same XML source every time a template is rendered; compiling it is
+    most of the cost of a render, and a compiled template holds no state from the context it rendered.
+    """
+
+    _MAX_SOURCES = 64  # a handful of parts per template: room for every template many times over
+
+    def __init__(self) -> None:
+        super().__init__(autoescape=True, undefined=jinja2.StrictUndefined)
+        self._compiled: dict[str, jinja2.Template] = {}
+
+    def from_string(self, source: Any, globals: Any = None, template_class: Any = None) -> jinja2.Template:
+        if not isinstance(source, str) or globals is not None or template_class is not None:
+            return super().from_string(source, globals, template_class)
+        template = self._compiled.get(source)
+        if template is None:
+            if len(self._compiled) >= self._MAX_SOURCES:
+                self._compiled.clear()
+            template = self._compiled[source] = super().from_string(source)
+        return template
+
+
+_RENDERING: _CompiledOnceEnvironment | None = None
+
+
 def jinja_environment() -> SandboxedEnvironment:
     """The only environment templates are rendered in: form text is data, never template code."""
     return SandboxedEnvironment(autoescape=True, undefined=jinja2.StrictUndefined)
+
+
+def _rendering_environment() -> SandboxedEnvironment:
+    """The process's rendering environment: sandboxed, autoescaping, strict, like ``jinja_environment``, and caching."""
+    global _RENDERING
+    if _RENDERING is None:
+        _RENDERING = _CompiledOnceEnvironment()
+    return _RENDERING
 
 
 def render_template(template: Path, context: dict[str, Any], out: Path, properties: dict[str, str] | None = None) -> None:
     """Renders one template with the context and saves the document to ``out``, with its title/subject/author set."""
     document = DocxTemplate(str(template))
     try:
-        document.render(context, jinja_env=jinja_environment())
+        document.render(context, jinja_env=_rendering_environment())
     except jinja2.TemplateError as exc:
         raise TemplateError(f"The template {template.name} cannot be rendered: {exc}. Run docgen check-templates and correct it.") from exc
     core = document.docx.core_properties

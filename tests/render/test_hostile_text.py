@@ -62,3 +62,14 @@ def test_hostile_names_in_the_distribution_list_and_file_names_stay_plain(tmp_pa
 def test_safe_text_escapes_for_word_and_hides_docxtpl_markers() -> None:
     shown = safe_text("a_b <c> & {_{ d }_}\x00").__html__()
     assert shown == "a&#95;b &lt;c&gt; &amp; {&#95;{ d }&#95;}"
+
+
+def test_templates_compiled_once_still_render_each_record_its_own_text(tmp_path: Path) -> None:
+    first, second = load_record(), load_record()
+    first["children"][0]["views"] = "I like the park"
+    second["children"][0]["views"] = "I miss my nan"
+    make_pack(first, tmp_path / "first")
+    make_pack(second, tmp_path / "second")  # the same templates again, from the process's compiled copies
+    first_plan, second_plan = docx_text(tmp_path / "first" / "plan-C1.docx"), docx_text(tmp_path / "second" / "plan-C1.docx")
+    assert "I like the park" in first_plan and "I miss my nan" not in first_plan
+    assert "I miss my nan" in second_plan and "I like the park" not in second_plan
