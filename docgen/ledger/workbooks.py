@@ -98,6 +98,9 @@ def _load(path: Path) -> Any:
     return openpyxl.load_workbook(path, data_only=True)
 
 
+_HEADER_ROWS = 5  # a title line or two may sit above a visit log's header
+
+
 @dataclass
 class _Table:
     """A sheet's rows under a recognised header: column name → index, data rows with their sheet row numbers."""
@@ -118,7 +121,7 @@ class _Table:
 
 def _find_table(workbook: Any, kind: WorkbookKind) -> _Table | None:
     for sheet in workbook.worksheets:
-        for header_row in range(1, 6):  # a title line or two may sit above a visit log's header
+        for header_row in range(1, _HEADER_ROWS + 1):
             cells = [c.value for c in sheet[header_row]] if sheet.max_row >= header_row else []
             columns = {_norm(v): i for i, v in enumerate(cells) if _norm(v)}
             if _matches(columns, kind):
@@ -138,18 +141,29 @@ def _matches(columns: dict[str, int], kind: WorkbookKind) -> bool:
 
 
 def classify_workbook(path: Path) -> WorkbookKind | None:
-    """``distribution`` for an edited distribution list, ``visit_log`` for a visit log, None for anything else."""
+    """``distribution`` for an edited distribution list, ``visit_log`` for a visit log, None for anything else.
+
+    Reads only the first rows of each sheet (openpyxl's read-only mode), so a meeting form costs almost nothing here.
+    """
+    import openpyxl
+
     path = Path(path)
     if not _safe_zip(path):
         return None
     try:
-        workbook = _load(path)
+        workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except Exception:  # anything openpyxl cannot open is for the form reader to report on
         return None
     try:
+        headers = []
+        for sheet in workbook.worksheets:
+            for cells in sheet.iter_rows(min_row=1, max_row=_HEADER_ROWS, values_only=True):
+                headers.append({_norm(v): i for i, v in enumerate(cells) if _norm(v)})
         for kind in ("distribution", "visit_log"):
-            if _find_table(workbook, kind) is not None:
+            if any(_matches(columns, kind) for columns in headers):
                 return kind
+        return None
+    except Exception:  # a damaged sheet: the form reader reports on it
         return None
     finally:
         workbook.close()
