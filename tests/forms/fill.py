@@ -88,12 +88,57 @@ def fill_docx(blank: Path, record: dict[str, Any], out: Path) -> Path:
             for line in lines[1:]:
                 etree.SubElement(run, _w("br"))
                 etree.SubElement(run, _w("t")).text = line
-        with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
-            for item in source.infolist():
-                data = (
-                    etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
-                    if item.filename == "word/document.xml"
-                    else source.read(item)
-                )
-                target.writestr(item, data)
+        _save(source, root, out)
     return out
+
+
+def add_row_without_controls(form: Path, tag: str, typed: list[str], out: Path, *, below: int = -1, spans: list[int] | None = None) -> Path:
+    """A copy of ``form`` with a row typed into the table of ``tag`` controls, as Word adds one on Tab in the last cell.
+
+    Word copies the cell formatting of the row above (``below``, by default the last) but none of its
+    controls; ``typed`` goes into the new cells in turn. ``spans`` merges cells first, as Merge Cells
+    does: ``[3, 1, ...]`` makes the first cell cover three columns.
+    """
+    with zipfile.ZipFile(form) as source:
+        root = etree.fromstring(source.read("word/document.xml"))
+        table = next(t for t in root.iter(_w("tbl")) if t.find(f".//{_w('tag')}[@{_w('val')}='{tag}']") is not None)
+        above = table.findall(_w("tr"))[below]
+        added = etree.fromstring(etree.tostring(above))
+        cells = added.findall(_w("tc"))
+        for cell in cells:
+            for child in list(cell):
+                if child.tag != _w("tcPr"):
+                    cell.remove(child)
+        if spans:
+            kept = []
+            for span in spans:
+                first, rest = cells[0], cells[1:span]
+                cells = cells[span:]
+                for extra in rest:
+                    added.remove(extra)
+                if span > 1:
+                    merged = etree.Element(_w("gridSpan"), {_w("val"): str(span)})
+                    first.find(f"{_w('tcPr')}/{_w('tcW')}").addnext(merged)
+                kept.append(first)
+            cells = kept
+        for cell, text in zip(cells, typed, strict=False):
+            paragraph = etree.SubElement(cell, _w("p"))
+            if text:
+                etree.SubElement(etree.SubElement(paragraph, _w("r")), _w("t")).text = text
+        for cell in cells[len(typed) :]:
+            etree.SubElement(cell, _w("p"))
+        above.addnext(added)
+        _save(source, root, out)
+    return out
+
+
+def _save(source: zipfile.ZipFile, document: Any, out: Path) -> None:
+    """Writes ``source`` to ``out`` with ``document`` as its main part."""
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for item in source.infolist():
+            data = (
+                etree.tostring(document, xml_declaration=True, encoding="UTF-8", standalone=True)
+                if item.filename == "word/document.xml"
+                else source.read(item)
+            )
+            target.writestr(item, data)
