@@ -13,6 +13,7 @@ from docgen.forms.collect import Cell, Collector
 from docgen.forms.safety import Package
 from docgen.forms.values import normalise
 from docgen.schema import Field, field
+from docgen.validation.report import Problem
 
 __all__ = ["MAX_CONTROLS", "read_docx"]
 
@@ -39,8 +40,8 @@ def read_docx(package: Package, collector: Collector) -> None:
             f"{package.name} was refused: it holds {controls:,} content controls, far more than any meeting form "
             f"(limit {MAX_CONTROLS:,}). Check it is the right file."
         )
-    _read_tagged(body, collector)
-    _read_tables_by_label(body, collector)
+    read_by_column = _read_tagged(body, collector)
+    _read_tables_by_label(body, collector, read_by_column)
     _read_untagged_in_paragraphs(body, collector)
     # A case reference or form version may sit in a page header or footer control.
     for part in _header_and_footer_parts(package):
@@ -87,8 +88,10 @@ def _is_container(sdt: Any) -> bool:
     return content is not None and content.find(f".//{W}sdt") is not None
 
 
-def _read_tagged(body: Any, collector: Collector) -> None:
+def _read_tagged(body: Any, collector: Collector) -> set[Any]:
+    """Reads every tagged control, and the rows typed without controls into their tables; returns those rows."""
     rows: dict[Any, tuple[str, list[Cell]]] = {}  # row element → (group, cells); lxml elements hash by identity
+    item_of: dict[Any, Any] = {}  # table row holding tagged group controls → the item it belongs to (the row, or its repeating section)
     row_words: dict[Any, str] = {}  # counting a row's place in its table once, not once per control
     numbering: dict[Any, dict[Any, int]] = {}  # table → its rows' numbers
     loose: dict[str, list[Cell]] = {}  # group fields outside any table row: a new item each time a field repeats
@@ -119,12 +122,18 @@ def _read_tagged(body: Any, collector: Collector) -> None:
         if row not in row_words:
             row_words[row] = _row_words(spec.group, row, numbering)
         rows.setdefault(row, (spec.group, []))[1].append(Cell(spec, raw, f"{location}, {row_words[row]}"))
-    # Rows come out in document order; items placed by the index in their tags, in index order.
+        if not isinstance(row, str) and (table_row := next(sdt.iterancestors(f"{W}tr"), None)) is not None:
+            item_of.setdefault(table_row, row)
+    added, plain_rows = _rows_added_without_controls(item_of, {row: group for row, (group, _) in rows.items()}, collector)
+    # Rows come out in document order, each added row after the row above it; items placed by the index in their tags, in index order.
     for row, (group, cells) in sorted(rows.items(), key=lambda kv: _item_index(kv[0])):
         _flush(collector, group, cells, row_words[row])
+        for group_name, typed, where in added.get(row, ()):
+            _flush(collector, group_name, typed, where)
     for group, pending in loose.items():
         if pending:
             _flush(collector, group, pending, _row_words(group, None))
+    return plain_rows
 
 
 def _item_index(row: Any) -> int:
@@ -182,6 +191,134 @@ def _row_words(group_name: str, row: Any, numbering: dict[Any, dict[Any, int]] |
         numbering[table] = {r: n for n, r in enumerate(_rows(table), start=1)}
     number = numbering[table].get(row, 0) if table is not None else 0
     return f"row {number} of the {title} table"
+
+
+# ---------------------------------------------------------------- rows added without controls
+
+#: Word tables have at most 63 columns: a wider span or offset is a damaged (or hostile) table, not a wider form.
+_MAX_GRID_COLUMNS = 63
+
+_AddedRow = tuple[str, list[Cell], str]  # group, the row's cells read by column, where the row is
+
+
+def _rows_added_without_controls(
+    item_of: dict[Any, Any], group_of: dict[Any, str], collector: Collector
+) -> tuple[dict[Any, list[_AddedRow]], set[Any]]:
+    """Rows staff added to a table of tagged rows (Tab in the last cell, Insert row): Word gives them no controls.
+
+    Each is read by column: a cell answers the field whose controls fill its column in the other rows,
+    else the field its header names. It goes after the tagged row above it, keyed by that row's item;
+    rows above the first tagged row are the table's headings. Also returns every such row looked at.
+    """
+    after: dict[Any, list[_AddedRow]] = {}
+    plain: set[Any] = set()
+    tables = dict.fromkeys(table for row in item_of if (table := next(row.iterancestors(f"{W}tbl"), None)) is not None)
+    for table in tables:
+        rows = _rows(table)
+        above: Any = None  # the item of the nearest tagged row above
+        columns: dict[int, Field | None] | None = None
+        for number, table_row in enumerate(rows, start=1):
+            if table_row in item_of:
+                above = item_of[table_row]
+                continue
+            if above is None or _has_tagged(table_row) or _in_row_control(table_row, table):
+                continue
+            group = labels.group_named(group_of[above])
+            if group is None:
+                continue
+            plain.add(table_row)
+            if columns is None:
+                columns = _columns(rows, item_of, group.name)
+            read = _read_plain_row(table_row, columns, group.name, f"row {number} of the {group.title} table", collector)
+            if read is not None:
+                after.setdefault(above, []).append(read)
+    return after, plain
+
+
+def _in_row_control(table_row: Any, table: Any) -> bool:
+    """Whether ``table_row`` is inside a row-level control (a repeating section item): part of a tagged item, not added."""
+    for ancestor in table_row.iterancestors():
+        if ancestor is table:
+            return False
+        if ancestor.tag == f"{W}sdt":
+            return True
+    return False
+
+
+def _columns(rows: list[Any], item_of: dict[Any, Any], group_name: str) -> dict[int, Field | None]:
+    """Grid column → the field its tagged cells hold (None where rows disagree), else the field its header names."""
+    columns: dict[int, Field | None] = {}
+    for table_row in rows:
+        if table_row not in item_of:
+            continue
+        for start, span, cell in _grid(table_row):
+            held = {spec for sdt in cell.iter(f"{W}sdt") if (tag := _tag(sdt)) and (spec := _field_for_tag(tag)) is not None and spec.group}
+            if not held:
+                continue
+            only = held.pop() if len(held) == 1 else None
+            for column in range(start, start + span):
+                columns[column] = only if columns.get(column, only) == only else None
+    if rows and rows[0] not in item_of:
+        for start, span, cell in _grid(rows[0]):
+            named = next((spec for text in _label_texts(cell) if (spec := labels.group_field(group_name, text)) is not None), None)
+            for column in range(start, start + span) if named is not None else ():
+                columns.setdefault(column, named)
+    return columns
+
+
+def _grid(table_row: Any) -> list[tuple[int, int, Any]]:
+    """A row's cells, each with the first grid column it covers and how many (a merged cell covers several)."""
+    start = _grid_count(table_row.find(f"{W}trPr/{W}gridBefore"), 0)
+    out = []
+    for cell in _cells(table_row):
+        span = max(1, _grid_count(cell.find(f"{W}tcPr/{W}gridSpan"), 1))
+        out.append((start, span, cell))
+        start += span
+    return out
+
+
+def _grid_count(element: Any, default: int) -> int:
+    value = (element.get(f"{W}val") or "").strip() if element is not None else ""
+    return min(int(value), _MAX_GRID_COLUMNS) if value.isdigit() else default
+
+
+def _read_plain_row(
+    table_row: Any, columns: dict[int, Field | None], group_name: str, where: str, collector: Collector
+) -> _AddedRow | None:
+    """The cells of a row without controls, each under its column's field; None (and an error) if an answer fits no one column."""
+    cells: list[Cell] = []
+    stray: list[str] = []  # answers in cells merged across columns, split, or beyond the last column
+    for start, span, cell in _grid(table_row):
+        under = {columns.get(column) for column in range(start, start + span)}
+        spec = under.pop() if len(under) == 1 else None
+        if spec is not None and (spec.group != group_name or any(c.spec == spec for c in cells)):
+            spec = None  # another group's column, or a second answer for a field this row already gave
+        raw = cell_value(cell, spec)
+        if raw is None or raw is False or (isinstance(raw, str) and not raw.strip()):
+            continue
+        if spec is None:
+            stray.append(" ".join((text_of(cell) or "a ticked box").split()))
+        else:
+            cells.append(Cell(spec, raw, f"column '{spec.title}', {where}"))
+    if stray:
+        shown = ", ".join(f"'{text[:40]}…'" if len(text) > 40 else f"'{text}'" for text in stray[:3])
+        group = labels.group_named(group_name)
+        title = group.title if group is not None else group_name
+        collector.problems.append(
+            Problem(
+                "form-row",
+                "error",
+                group_name,
+                f"{where[0].upper()}{where[1:]} was not read: {shown} {'is' if len(stray) == 1 else 'are'} not under one column "
+                "of the table (cells merged or split?).",
+                "",
+                f"Type each answer of that row under its own column heading of the {title} table (undo the merge or split, "
+                "or add a fresh row with Tab in the table's last cell), then drop the form in again.",
+                where,
+            )
+        )
+        return None
+    return (group_name, cells, where) if cells else None
 
 
 # ---------------------------------------------------------------- what a control holds
@@ -385,9 +522,9 @@ def _heading_before(table: Any) -> str:
     return ""
 
 
-def _read_tables_by_label(body: Any, collector: Collector) -> None:
+def _read_tables_by_label(body: Any, collector: Collector, read_by_column: set[Any]) -> None:
     for table in body.iter(f"{W}tbl"):
-        rows = _rows(table)
+        rows = [r for r in _rows(table) if r not in read_by_column]
         if not rows:
             continue
         header = [text_of(c) for c in _cells(rows[0])]

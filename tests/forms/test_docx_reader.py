@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from docgen.forms import read_form
+from tests.conftest import load_record
 from tests.forms.builders import (
     cell,
     checkbox,
@@ -22,6 +23,7 @@ from tests.forms.builders import (
     text_control,
     write_docx,
 )
+from tests.forms.fill import add_row_without_controls, fill_docx
 
 ROLES = [("Social worker", "social_worker"), ("Practice lead", "practice_lead"), ("Principal manager", "principal_manager")]
 
@@ -318,3 +320,89 @@ def test_tracked_changes_hyperlinks_and_tabs_inside_a_control(tmp_path: Path) ->
     )
     form = read_form(write_docx(tmp_path / "f.docx", body))
     assert form.record == {"key_worker": {"email": "tom.okafor@council.example"}, "children": [{"views": "Wants more\ttime", "id": "C1"}]}
+
+
+@pytest.fixture
+def filled_form(tmp_path: Path) -> Path:
+    """The blank form from `docgen forms` filled in through its controls with the sample record."""
+    from docgen.forms.generate_docx import write_docx_form
+
+    return fill_docx(write_docx_form(tmp_path / "blank.docx"), load_record(), tmp_path / "filled.docx")
+
+
+GRANDMOTHER = ["Margaret Jones", "Family", "Grandmother", "", "No", "In hospital", "Will help after school", "written", "N"]
+
+
+def test_rows_added_with_tab_are_read_by_column(filled_form: Path, tmp_path: Path) -> None:
+    before = read_form(filled_form).record
+    tabbed = add_row_without_controls(filled_form, "participants.name", GRANDMOTHER, tmp_path / "1.docx")
+    tabbed = add_row_without_controls(
+        tabbed, "actions.action", ["O2", "Book a hearing test", "Dr Patel", "GP", "5th March 2027"], tmp_path / "2.docx"
+    )
+    tabbed = add_row_without_controls(tabbed, "services.service", [], tmp_path / "3.docx")  # added, then left blank
+    form = read_form(tabbed)
+    assert form.problems == []
+    assert form.record == {
+        **before,
+        "participants": [
+            *before["participants"],
+            {
+                "name": "Margaret Jones",
+                "role": "family",
+                "relationship": "Grandmother",
+                "attended": False,
+                "non_attendance_reason": "In hospital",
+                "views": "Will help after school",
+                "contribution": "written",
+                "receives_copy": False,
+            },
+        ],
+        "actions": [
+            *before["actions"],
+            {"objective_id": "O2", "action": "Book a hearing test", "responsible": "Dr Patel", "agency": "GP", "due_date": "2027-03-05"},
+        ],
+    }
+    # header, then 12 spare rows of controls, then the added one
+    assert form.locations["actions[4]"] == "row 14 of the Actions table"
+    assert form.locations["actions[4].due_date"] == "column 'Due date', row 14 of the Actions table"
+
+
+def test_a_row_inserted_between_filled_rows_keeps_its_place(filled_form: Path, tmp_path: Path) -> None:
+    before = read_form(filled_form).record
+    inserted = add_row_without_controls(
+        filled_form, "objectives.id", ["O3", "C1 and C2", "Sleep", "Settled nights", "Sleep diary", "1/3/27"], tmp_path / "f.docx", below=1
+    )
+    form = read_form(inserted)
+    assert form.problems == []
+    assert form.record["objectives"] == [
+        before["objectives"][0],
+        {
+            "id": "O3",
+            "child_ids": "C1, C2",
+            "need": "Sleep",
+            "outcome": "Settled nights",
+            "measure": "Sleep diary",
+            "target_date": "2027-03-01",
+        },
+        *before["objectives"][1:],
+    ]
+
+
+def test_a_merged_added_row_is_reported_not_dropped(filled_form: Path, tmp_path: Path) -> None:
+    before = read_form(filled_form).record
+    merged = add_row_without_controls(
+        filled_form,
+        "participants.name",
+        ["Margaret Jones, family, grandmother", "No"],
+        tmp_path / "f.docx",
+        spans=[3, 1, 1, 1, 1, 1, 1, 1, 1, 1],
+    )
+    form = read_form(merged)
+    assert form.record["participants"] == before["participants"]
+    assert [p.to_text() for p in form.problems] == [
+        "Row 12 of the Participants table was not read: 'Margaret Jones, family, grandmother' is not under one column of the table "
+        "(cells merged or split?). [form-row]\n"
+        "    where: participants — row 12 of the Participants table\n"
+        "    fix:   Type each answer of that row under its own column heading of the Participants table (undo the merge or split, "
+        "or add a fresh row with Tab in the table's last cell), then drop the form in again."
+    ]
