@@ -92,6 +92,25 @@ def _safe_zip(path: Path) -> bool:
         return False
 
 
+_MAIN_NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+
+
+def _is_generated_form(path: Path) -> bool:
+    """True when the workbook defines ``form_version``, as every form from ``docgen forms`` does: a form, not a ledger workbook.
+
+    (A distribution list names its case and meeting too, so only ``form_version`` tells them apart.)
+    """
+    from defusedxml import ElementTree
+
+    try:
+        with zipfile.ZipFile(path) as archive:
+            root = ElementTree.fromstring(archive.read("xl/workbook.xml"))
+    except Exception:  # unreadable here: classify_workbook's fuller look decides
+        return False
+    names = (element.get("name") or "" for element in root.iter(f"{_MAIN_NS}definedName"))
+    return "form_version" in names
+
+
 def _load(path: Path) -> Any:
     import openpyxl  # imported here: classifying a .docx never needs it
 
@@ -148,7 +167,7 @@ def classify_workbook(path: Path) -> WorkbookKind | None:
     import openpyxl
 
     path = Path(path)
-    if not _safe_zip(path):
+    if not _safe_zip(path) or _is_generated_form(path):
         return None
     try:
         workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)

@@ -38,6 +38,8 @@ def test_a_form_workbook_a_docx_and_junk_are_not_ledger_workbooks(tmp_path: Path
     with zipfile.ZipFile(tmp_path / "word.docx", "w") as archive:
         archive.writestr("word/document.xml", "<w:document/>")
     assert [classify_workbook(tmp_path / n) for n in ("form.xlsx", "junk.xlsx", "word.docx")] == [None, None, None]
+    example = Path(__file__).resolve().parents[2] / "examples" / "standard" / "review-patel.xlsx"  # names form_version
+    assert classify_workbook(example) is None
 
 
 def test_a_visit_log_with_a_title_above_its_header_and_child_names_is_recognised(tmp_path: Path, published: dict) -> None:
