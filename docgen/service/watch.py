@@ -41,6 +41,13 @@ NETWORK_FS_TYPES = frozenset(
 ObserverFactory = Callable[[str], Any]
 
 
+class _StopNoise(logging.Filter):
+    """Drops watchdog's complaint that its emitter was asked for events while stopping: a race of its own, harmless."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return "called when the thread is inactive" not in record.getMessage()
+
+
 def filesystem_type(path: Path, mounts: Path = Path("/proc/mounts")) -> str | None:
     """The file-system type of the mount holding ``path`` (Linux: from /proc/mounts); None where unknown."""
     try:
@@ -147,6 +154,11 @@ def watch(
             waits = [settings.rescan_seconds] + [w for w in (scan.settle_in, scan.held_until) if w is not None]
             wake.wait(max(0.01, min(waits) + 0.005))
     finally:
-        observer.stop()
-        observer.join(timeout=5)
+        quiet = _StopNoise()
+        logging.getLogger("watchdog.observers.inotify").addFilter(quiet)
+        try:
+            observer.stop()
+            observer.join(timeout=5)
+        finally:
+            logging.getLogger("watchdog.observers.inotify").removeFilter(quiet)
         service.log.event("stopped")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -203,3 +204,21 @@ def test_watch_with_workers_builds_a_batch_in_them(layout: Layout, drop: Drop, r
         drop(f"form-{n}.json", record=record)
     observer.emit()
     assert _wait_for(lambda: len(list(layout.outbox.glob("*/*/manifest.json"))) == 4, 30)
+
+
+class RacingObserver(FakeObserver):
+    """Stops the way watchdog's inotify emitter sometimes does: complaining that it was asked for events while stopping."""
+
+    def stop(self) -> None:
+        logging.getLogger("watchdog.observers.inotify").error("InotifyEmitter.queue_events() called when the thread is inactive")
+        logging.getLogger("watchdog.observers.inotify").error("a real failure")
+        super().stop()
+
+
+def test_watchdogs_stop_race_is_not_shown_to_staff(layout: Layout, caplog: pytest.LogCaptureFixture) -> None:
+    service = Service(layout.root, settings_for_tests(), builder=fake_build_pack, form_log=FormLog(progress=False))
+    with service:
+        service.stop()
+        watch(service, native=RacingObserver, polling=RacingObserver, network=lambda _p: False)
+    messages = [record.getMessage() for record in caplog.records if record.name.startswith("watchdog")]
+    assert messages == ["a real failure"]
