@@ -93,7 +93,9 @@ def _read_json(path: Path) -> ParsedForm:
     except RecursionError as exc:
         raise NotAFormError(f"{path.name} nests too deeply to be a meeting record.") from exc
     except ValueError as exc:  # a number of thousands of digits: Python refuses to convert it
-        raise NotAFormError(f"{path.name} holds a number thousands of digits long, which no meeting record has: check it is the right file.") from exc
+        raise NotAFormError(
+            f"{path.name} holds a number thousands of digits long, which no meeting record has: check it is the right file."
+        ) from exc
     if not isinstance(data, dict):
         raise NotAFormError(f"{path.name} holds JSON, but not a meeting record (an object with case, meeting, children...).")
     return ParsedForm(record=data, kind="json")

@@ -338,7 +338,12 @@ CORPUS: tuple[Hostile, ...] = (
     Hostile("form.odt.docx", NotAFormError, "is an OpenDocument file (.odt)", _odt),
     Hostile("slides.docx", NotAFormError, "is a PowerPoint presentation", _pptx),
     Hostile("huge.docx", UnsafeFormError, "larger than any meeting form docgen reads (limit 10 MB)", _oversized),
-    Hostile("huge-number.json", NotAFormError, "holds a number thousands of digits long", _write(b'{"scaling": {"score": 1' + b"0" * 100_000 + b"}}")),
+    Hostile(
+        "huge-number.json",
+        NotAFormError,
+        "holds a number thousands of digits long",
+        _write(b'{"scaling": {"score": 1' + b"0" * 100_000 + b"}}"),
+    ),
     Hostile(
         "word-97-2003.doc",
         NotAFormError,
