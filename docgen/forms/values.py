@@ -176,7 +176,16 @@ def _boolean(spec: Field, raw: Any, path: str, location: str | None) -> Reading:
     )
 
 
+_TIME_UNIT = re.compile(r"\b(day|week|fortnight|month|year|hour)s?\b")
+
+
 def _integer(spec: Field, raw: Any, path: str, location: str | None) -> Reading:
+    if isinstance(raw, str) and spec.name.endswith("_days"):
+        return _days(spec, raw, path, location)
+    return _whole_number(spec, raw, path, location)
+
+
+def _whole_number(spec: Field, raw: Any, path: str, location: str | None) -> Reading:
     if isinstance(raw, bool):
         raw = str(raw)
     if isinstance(raw, dt.datetime):
@@ -204,6 +213,25 @@ def _integer(spec: Field, raw: Any, path: str, location: str | None) -> Reading:
         location,
         f"{spec.title}: '{raw}' is not a whole number.",
         "Type a whole number in figures, for example 14.",
+    )
+
+
+def _days(spec: Field, raw: str, path: str, location: str | None) -> Reading:
+    """A number of days as typed: "14", "every 14 days", or "2 weeks" (14); never "2 weeks" read as 2 days."""
+    units = set(_TIME_UNIT.findall(raw.lower()))
+    if units <= {"day"}:
+        return _whole_number(spec, raw, path, location)
+    if units == {"week"}:
+        reading = _whole_number(spec, re.sub(r"\bweeks?\b", "", raw.lower()).strip(), path, location)
+        if reading.problem is None and reading.value is not None:
+            return Reading(reading.value * 7)
+    return _problem(
+        "form-number",
+        spec,
+        path,
+        location,
+        f"{spec.title}: '{raw}' is not a number of days.",
+        "Type the number of days in figures, for example 28 (a month is not a fixed number of days).",
     )
 
 

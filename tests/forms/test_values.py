@@ -100,6 +100,23 @@ def test_not_one_whole_number(typed: str) -> None:
     assert reading.problem.message == f"Visit frequency (days): '{typed}' is not a whole number."
 
 
+@pytest.mark.parametrize(("typed", "number"), [("2 weeks", 14), ("every 2 weeks", 14), ("1 week", 7), ("4 Weeks", 28)])
+def test_visit_frequency_in_weeks_is_counted_in_days(typed: str, number: int) -> None:
+    # "every 2 weeks" once read as 2 days: visits every other day, and the form passed validation.
+    assert _read("meeting.visit_frequency_days", typed) == number
+
+
+@pytest.mark.parametrize("typed", ["1 month", "every 2 months", "28 days (4 weeks)", "2.5 weeks"])
+def test_visit_frequency_in_other_units_is_refused_not_misread(typed: str) -> None:
+    spec = field("meeting.visit_frequency_days")
+    assert spec is not None
+    reading = normalise(spec, typed, "meeting.visit_frequency_days", None)
+    assert reading.value is None
+    assert reading.problem is not None
+    assert reading.problem.message == f"Visit frequency (days): '{typed}' is not a number of days."
+    assert "28" in reading.problem.fix
+
+
 @pytest.mark.parametrize("typed", ["step_down_map", "Step down to MAP", "STEP DOWN TO MAP", "step-down-map"])
 def test_choices_by_value_or_title(typed: str) -> None:
     assert _read("decision.outcome", typed) == "step_down_map"
