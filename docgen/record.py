@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from typing import Any
 
 __all__ = [
+    "PLAUSIBLE_YEARS",
     "Record",
     "applies_to",
     "as_date",
@@ -20,6 +21,10 @@ __all__ = [
 ]
 
 Record = dict[str, Any]
+
+#: years a date on a meeting form can be in; outside them it is a typo (9999), and deadlines worked out from it
+#: (months and working days later) would run past the calendar's end
+PLAUSIBLE_YEARS = range(1900, 2200)
 
 
 def clean(value: Any) -> Any:
@@ -50,14 +55,14 @@ def get(record: Record, path: str) -> Any:
 
 
 def as_date(value: Any) -> dt.date | None:
-    """An ISO date string as a ``date``; None for anything else (the schema reports bad dates)."""
-    if isinstance(value, dt.date):
-        return value
+    """An ISO date string as a ``date``; None for anything else, or a year no form can mean (the schema reports bad dates)."""
     if isinstance(value, str):
         try:
-            return dt.date.fromisoformat(value)
+            value = dt.date.fromisoformat(value)
         except ValueError:
             return None
+    if isinstance(value, dt.date) and value.year in PLAUSIBLE_YEARS:
+        return value
     return None
 
 

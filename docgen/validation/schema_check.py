@@ -6,10 +6,10 @@ from collections.abc import Iterator
 from functools import lru_cache
 from typing import Any
 
-from jsonschema import Draft202012Validator, ValidationError
+from jsonschema import Draft202012Validator, FormatChecker, ValidationError
 
 from docgen.profiles import Profile
-from docgen.record import Record
+from docgen.record import PLAUSIBLE_YEARS, Record, as_date
 from docgen.schema import base_schema, field, title_of
 from docgen.validation.report import Problem
 from docgen.validation.wording import describe_item, path_of
@@ -19,10 +19,22 @@ __all__ = ["schema_problems"]
 _SECTION = ""  # the base schema is the form itself, not a procedure section
 
 
+_FORMATS = FormatChecker()
+_FORMATS.checkers = dict(Draft202012Validator.FORMAT_CHECKER.checkers)
+
+
+@_FORMATS.checks("date")
+def _plausible_date(value: object) -> bool:
+    """A real ``YYYY-MM-DD`` date in a year a form can mean: 31/12/9999 is a typo, and no deadline can follow it."""
+    if not isinstance(value, str):
+        return True
+    return Draft202012Validator.FORMAT_CHECKER.conforms(value, "date") and as_date(value) is not None
+
+
 @lru_cache(maxsize=16)
 def _validators(profile: Profile) -> tuple[Draft202012Validator, ...]:
     schemas = (base_schema(), *profile.schema_overlays)
-    return tuple(Draft202012Validator(s, format_checker=Draft202012Validator.FORMAT_CHECKER) for s in schemas)
+    return tuple(Draft202012Validator(s, format_checker=_FORMATS) for s in schemas)
 
 
 def schema_problems(record: Record, profile: Profile) -> Iterator[Problem]:
@@ -85,11 +97,14 @@ def _translate(error: ValidationError, record: Record, profile: Profile) -> Iter
         want = expected.get(str(error.validator_value), str(error.validator_value))
         yield Problem("schema-type", "error", path, f"{title}{owner} must be {want}, not {value!r}", _SECTION, f"Enter {want} for {title}.")
     elif kind == "format":
+        real = Draft202012Validator.FORMAT_CHECKER.conforms(value, "date")
         yield Problem(
             "schema-date",
             "error",
             path,
-            f"{title}{owner} is not a real date: {value!r}",
+            f"{title}{owner} is {value!r}: the year must be between {PLAUSIBLE_YEARS[0]} and {PLAUSIBLE_YEARS[-1]}"
+            if real
+            else f"{title}{owner} is not a real date: {value!r}",
             _SECTION,
             f"Enter {title} as a date, for example 02/11/2026.",
         )
