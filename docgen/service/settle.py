@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import os
+import re
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -13,6 +15,9 @@ __all__ = ["SettleTracker", "Snapshot", "looks_cut_short"]
 _ZIP_LOCAL_HEADER = b"PK\x03\x04"
 _ZIP_END_RECORD = b"PK\x05\x06"
 _ZIP_END_SEARCH = 22 + 65535 + 20  # end record + longest comment (+ room for a zip64 locator)
+_JSON_LARGEST = 5 * 1024 * 1024  # the reader refuses larger JSON anyway
+#: what is left where the decoder stopped, when a copy ends part-way through a value (``tr``, ``-``, ``1e``) or after it
+_JSON_UNFINISHED_VALUE = re.compile(r"|t(r(u)?)?|f(a(l(s)?)?)?|n(u(l)?)?|-?[0-9]*\.?[0-9]*([eE][+-]?[0-9]*)?")
 
 
 @dataclass(frozen=True)
@@ -43,7 +48,10 @@ class Snapshot:
 
 
 def looks_cut_short(path: Path) -> bool:
-    """True for a zip (a .docx/.xlsx) whose end record is missing: it is still being written, or was truncated."""
+    """True for a zip (a .docx/.xlsx) whose end record is missing, or JSON that stops part-way through a correct
+    record: it is still being written, or was truncated."""
+    if path.suffix.lower() == ".json":
+        return _json_cut_short(path)
     try:
         with open(path, "rb") as handle:
             if handle.read(4) != _ZIP_LOCAL_HEADER:
@@ -53,6 +61,27 @@ def looks_cut_short(path: Path) -> bool:
             return _ZIP_END_RECORD not in handle.read()
     except OSError:
         return False
+
+
+def _json_cut_short(path: Path) -> bool:
+    """True for JSON that is a correct start of a record but stops before its end: not for JSON broken anywhere else."""
+    try:
+        with open(path, "rb") as handle:
+            data = handle.read(_JSON_LARGEST + 1)
+    except OSError:
+        return False
+    if not data.strip() or len(data) > _JSON_LARGEST:
+        return False
+    text = data.decode("utf-8-sig", errors="replace").rstrip()
+    try:
+        json.loads(text)
+    except json.JSONDecodeError as exc:
+        if exc.msg.startswith("Unterminated string"):
+            return True  # no closing quote before the end
+        return bool(_JSON_UNFINISHED_VALUE.fullmatch(text[exc.pos :]))
+    except (RecursionError, ValueError):
+        return False
+    return False
 
 
 @dataclass

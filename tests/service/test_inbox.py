@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import json
 import os
 import time
 import zipfile
@@ -111,3 +112,23 @@ def test_a_zip_without_its_end_record_looks_cut_short(tmp_path: Path) -> None:
     assert looks_cut_short(half)
     assert not looks_cut_short(complete)
     assert not looks_cut_short(text)
+
+
+def test_json_that_stops_part_way_looks_cut_short_and_broken_json_does_not(tmp_path: Path) -> None:
+    record = {
+        "case": {"reference": "CIN-1", "note": 'say "hi" \\ {[ é'},
+        "children": [{"id": "C1", "attended": True, "n": -1.5e3}],
+        "x": None,
+    }
+    whole = json.dumps(record, ensure_ascii=False).encode()
+    path = tmp_path / "record.json"
+    for end in range(1, len(whole)):
+        path.write_bytes(whole[:end])
+        assert looks_cut_short(path), whole[:end]
+    path.write_bytes(whole)
+    assert not looks_cut_short(path)
+    for broken in (b"[1, 2]] not json", b"{not json", b'{"case": {"reference": tru}', b"this is not json {"):
+        path.write_bytes(broken)  # broken, but not by missing its end: rejected at once
+        assert not looks_cut_short(path), broken
+    path.write_bytes(b"")
+    assert not looks_cut_short(path)

@@ -234,6 +234,18 @@ def test_watch_holds_a_settled_zip_cut_short_until_the_incomplete_window_passes(
         assert service.scan(incomplete_after_seconds=0.0).ready == [cut]
 
 
+def test_watch_holds_json_cut_short_so_a_copy_that_stalls_is_not_rejected(layout: Layout) -> None:
+    whole = json.dumps(clean_initial()).encode()
+    cut = layout.inbox / "copying.json"
+    cut.write_bytes(whole[: len(whole) // 2])
+    with Service(layout.root, settings_for_tests(incomplete_after_seconds=3600), builder=fake_build_pack) as service:
+        scan = service.scan()
+        assert scan.held == [cut] and scan.ready == []
+        cut.write_bytes(whole)  # the copy resumes and finishes
+        os.utime(cut, (0, 0))
+        assert service.scan().ready == [cut]
+
+
 @pytest.mark.slow
 def test_two_workers_publish_a_batch_in_drop_order(layout: Layout, drop: Drop) -> None:
     for n in range(6):
