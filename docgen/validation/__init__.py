@@ -58,9 +58,13 @@ def validate_record(
         report.policy = default_policy or DEFAULT_PROFILE
         profile = load_profile(report.policy)
     already = {(p.field, p.rule) for p in report.problems}
+    # A field whose answer could not be read ('31/02/2019') is already reported with what was typed;
+    # saying it is "missing" as well would contradict that.
+    unreadable = {p.field for p in report.problems if p.severity == "error" and p.field}
     for problem in (*schema_problems(record, profile), *rule_problems(record, profile)):
-        if (problem.field, problem.rule) not in already:
-            report.problems.append(problem)
+        if (problem.field, problem.rule) in already or (problem.rule == "schema-required" and problem.field in unreadable):
+            continue
+        report.problems.append(problem)
     if locations:
         report.problems = [_locate(p, locations) for p in report.problems]
     return report

@@ -10,6 +10,7 @@ from click.testing import CliRunner
 
 from docgen.cli import main
 from docgen.validation import validate_record
+from docgen.validation.report import Problem
 from tests.conftest import clean_initial
 
 
@@ -68,6 +69,19 @@ def test_schema_errors_name_the_field_by_its_title_and_the_person() -> None:
         "participants[0].attended": ("Attended for Sarah Jones (parent) is missing", "Fill in Attended for Sarah Jones (parent)."),
         "meeting.visit_frequency_days": ("Visit frequency (days) must be a whole number, not 'fortnightly'", "Enter a whole number for Visit frequency (days)."),
     }
+
+
+def test_an_answer_that_could_not_be_read_is_not_also_called_missing() -> None:
+    record = clean_initial()
+    record["children"][0].pop("date_of_birth")  # the form said 31/02/2019: the reader left it out and said why
+    unreadable = Problem("form-date", "error", "children[0].date_of_birth",
+                         "Date of birth: '31/02/2019' is not a real date (there is no such day in that month).", "", "", "children!D2")
+    report = validate_record(record, "standard", extra=[unreadable])
+    assert [(p.rule, p.message) for p in report.errors if p.field == "children[0].date_of_birth"] == [
+        ("form-date", "Date of birth: '31/02/2019' is not a real date (there is no such day in that month).")
+    ]
+    record["children"][0].pop("first_name")  # a field simply left blank is still reported as missing
+    assert "schema-required" in {p.rule for p in validate_record(record, "standard", extra=[unreadable]).errors}
 
 
 def test_a_participant_without_a_role_is_named_alone_not_called_a_child() -> None:
