@@ -408,6 +408,8 @@ class Ledger:
                 continue  # a list without due dates sets no copies deadline
             due = min(dates)
             documents = ", ".join(dict.fromkeys(str(r.get("document") or "") for r in rows))
+            # a child's own copies name the child (``docgen due`` shows ``child`` where it applies)
+            own = {str(r["child"]) for r in rows if r.get("role") == "child" and r.get("child")}
             deadline_id = _insert_deadline(
                 db,
                 meeting_id,
@@ -419,6 +421,7 @@ class Ledger:
                     "description": f"Copies sent to {recipient} ({documents})",
                     "recipient": recipient,
                     "document": documents,
+                    "child": own.pop() if len(own) == 1 else None,
                 },
             )
             for row in rows:

@@ -57,6 +57,16 @@ def test_publishing_meets_the_record_and_opens_one_copies_due_per_recipient(tmp_
     assert ("record_due", "2026-12-24", None) not in due
 
 
+def test_a_childs_own_copies_due_names_the_child(tmp_path: Path) -> None:
+    with Ledger.open(tmp_path) as ledger:
+        ledger.publish_meeting(manifest(base_record()))
+        children = {i.recipient: i.child for i in ledger.due(dt.date(2026, 12, 18)) if i.kind == "copies_due"}
+        amy = next(i for i in ledger.due(dt.date(2026, 12, 18)) if i.recipient == "Amy Jones")
+    assert children["Amy Jones"] == "C1" and children["Leo Jones"] == "C2"
+    assert children["Sarah Jones"] is None  # a parent's copies are of both children's plans
+    assert amy.to_json()["child"] == "C1"
+
+
 def test_a_record_published_after_its_date_is_met_late(tmp_path: Path) -> None:
     with Ledger.open(tmp_path) as ledger:
         ledger.publish_meeting(manifest(base_record(), generated_at="2027-01-04T09:00:00+00:00"))
