@@ -331,9 +331,10 @@ def control_value(sdt: Any, spec: Field | None) -> Any:
     if properties is None:
         properties = sdt.makeelement(f"{W}sdtPr")
     box = properties.find(f"{W14}checkbox")
+    if box is None:
+        box = properties.find(f"{W}checkbox")  # the same box written in the main namespace by other tools
     if box is not None:
-        checked = box.find(f"{W14}checked")
-        return checked is not None and (checked.get(f"{W14}val") or "").lower() in _TRUE_VALS
+        return _box_checked(box)
     if content is not None and (legacy := legacy_checkbox(content)) is not None:
         return legacy
     if content is not None and (picked := legacy_dropdown(content)) is not None:
@@ -353,6 +354,19 @@ def control_value(sdt: Any, spec: Field | None) -> Any:
     if choices is not None and text:
         return _picked(choices, text, spec)
     return text
+
+
+def _box_checked(box: Any) -> bool:
+    """A content-control tick box's state: ``<w14:checked w14:val="1"/>``; an on/off element without ``val`` means on."""
+    checked = box.find(f"{W14}checked")
+    if checked is None:
+        checked = box.find(f"{W}checked")
+    if checked is None:
+        return False
+    value = checked.get(f"{W14}val")
+    if value is None:
+        value = checked.get(f"{W}val", "1")
+    return value.strip().lower() in _TRUE_VALS
 
 
 def _is_iso_date(text: str) -> bool:

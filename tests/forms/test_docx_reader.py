@@ -248,6 +248,23 @@ def test_legacy_tick_boxes_in_running_text(tmp_path: Path) -> None:
     assert form.locations["decision.locality_team_invited"] == "the tick box 'Locality Team invited'"
 
 
+@pytest.mark.parametrize(
+    ("box", "shown", "ticked"),
+    [
+        ("<w14:checkbox><w14:checked/></w14:checkbox>", "", True),  # an on/off element without val means on
+        ('<w14:checkbox><w14:checked w:val="1"/></w14:checkbox>', "", True),
+        ('<w:checkbox><w14:checked w14:val="1"/></w:checkbox>', "", True),
+        ('<w:checkbox><w:checked w:val="0"/></w:checkbox>', "☒", False),  # the state wins over the symbol shown
+        ("<w14:checkbox/>", "", False),
+    ],
+)
+def test_tick_boxes_written_by_other_tools(tmp_path: Path, box: str, shown: str, ticked: bool) -> None:
+    # These once read as unticked, or as not answered, whatever their state said.
+    body = para(control("decision.locality_team_invited", run(shown), extra=box), text_control("case.reference", "CIN-7"))
+    form = read_form(write_docx(tmp_path / "boxes.docx", body))
+    assert form.record["decision"] == {"locality_team_invited": ticked}
+
+
 def test_rows_wrapped_in_a_group_control_are_read_by_their_header(tmp_path: Path) -> None:
     rows = row(cell(run("Sam Jones")), cell(run("Carer")), cell(run("No")), cell(run("On holiday")))
     body = table(
