@@ -282,8 +282,8 @@ def open_package(path: Path) -> Iterator[Package]:
         if "not a zip file" in str(exc).lower():
             # No end-of-central-directory record: the copy has not finished, or it was cut short.
             raise IncompleteFormError(
-                f"{name} is cut short (the end of the file is missing): if it is still being copied it will be read "
-                "once copying finishes; otherwise save the form again and drop it in again."
+                f"{name} is cut short (the end of the file is missing): its copy did not finish, or it was not saved "
+                "completely. Copy or save the form again and drop it into the inbox again."
             ) from exc
         raise NotAFormError(f"{name} is damaged ({exc}). To fix it, {_AGAIN}.") from exc
     except (OSError, ValueError, EOFError, NotImplementedError) as exc:

@@ -222,6 +222,8 @@ def test_a_zip_still_cut_short_once_settled_is_rejected_as_incomplete_by_run_onc
     report = json.loads((layout.rejected / "truncated.docx.errors.json").read_text())
     assert report["errors"][0]["rule"] == "form-incomplete"
     assert report["errors"][0]["message"].startswith("truncated.docx is cut short (the end of the file is missing)")
+    assert "will be read" not in report["errors"][0]["message"]  # it sits in rejected/: nothing will read it now
+    assert "drop it into the inbox again" in report["errors"][0]["message"]
     assert list(layout.inbox.glob("*.docx")) == []
 
 
