@@ -72,4 +72,12 @@ def load_settings(root: Path) -> Settings:
         raise ConfigError(f"In {CONFIG_NAME}, workers must be at least 1.")
     if settings.observer not in ("auto", "native", "polling"):
         raise ConfigError(f"In {CONFIG_NAME}, observer must be auto, native or polling, not {settings.observer!r}.")
+    for name in ("settle_seconds", "poll_seconds", "rescan_seconds", "incomplete_after_seconds", "pdf_timeout_seconds"):
+        if getattr(settings, name) < 0:
+            raise ConfigError(f"In {CONFIG_NAME}, {name} must not be negative.")
+    from docgen.profiles import available_profiles
+
+    known = available_profiles()
+    if settings.policy not in known:  # else every form would fail later, blamed on docgen itself
+        raise ConfigError(f"In {CONFIG_NAME}, policy must be one of {', '.join(known)}, not {settings.policy!r}.")
     return settings

@@ -115,6 +115,22 @@ def test_bad_settings_and_usage_exit_2(tmp_path: Path) -> None:
     assert done.returncode == 2 and "atlantis" in done.stderr
 
 
+@pytest.mark.parametrize(
+    ("setting", "says"),
+    [
+        ('policy = "atlantis"', "policy must be one of south-gloucestershire, standard, not 'atlantis'"),
+        ("settle_seconds = -1", "settle_seconds must not be negative"),
+    ],
+)
+def test_a_setting_no_form_could_be_processed_with_exits_2_before_anything_moves(tmp_path: Path, setting: str, says: str) -> None:
+    root = _root(tmp_path)
+    (root / "docgen.toml").write_text(setting + "\n")
+    (root / "inbox" / "jones.json").write_bytes((REPO / "examples/standard/initial-jones.json").read_bytes())
+    done = _docgen("run", "--once", "--root", str(root))
+    assert (done.returncode, done.stderr.strip()) == (2, f"docgen: In docgen.toml, {says}.")
+    assert (root / "inbox" / "jones.json").is_file()
+
+
 def _slow_copy(source: Path, target: Path, pieces: int = 5, pause: float = 0.3) -> None:
     """Writes ``target`` in pieces, as a copy over a slow network would (each pause shorter than the settle time)."""
     data = source.read_bytes()
