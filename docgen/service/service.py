@@ -223,7 +223,10 @@ class Service:
         return [
             path
             for path in sorted(self.layout.inbox.iterdir())
-            if self.filter(path) is not Disposition.IGNORE and path.is_file() and not self.tracker.is_settled(path)
+            if self.filter(path) is not Disposition.IGNORE
+            and path.is_file()
+            and not path.is_symlink()  # never read, so never settled: not "still changing" either
+            and not self.tracker.is_settled(path)
         ]
 
     def process_pending(self) -> None:

@@ -215,6 +215,16 @@ def test_a_zip_still_growing_waits_in_the_inbox_and_is_read_once_complete(layout
         assert service.log.counts == {"published": 1}
 
 
+def test_a_symbolic_link_in_the_inbox_is_left_alone_without_being_called_still_changing(layout: Layout, drop: Drop) -> None:
+    target = drop("clean.json")
+    link = layout.inbox / "link.json"
+    link.symlink_to(target.rename(layout.root / "elsewhere.json"))
+    err = io.StringIO()
+    log = run_once(layout.root, form_log=FormLog(out=io.StringIO(), err=err, progress=False))
+    assert link.is_symlink() and log.counts == {}
+    assert "link.json" not in err.getvalue()
+
+
 def test_a_zip_still_cut_short_once_settled_is_rejected_as_incomplete_by_run_once(layout: Layout) -> None:
     (layout.inbox / "truncated.docx").write_bytes(b"PK\x03\x04" + b"\x00" * 5000)
     log = run_once(layout.root, settings_for_tests(incomplete_after_seconds=3600))  # run --once never leaves it behind
