@@ -40,6 +40,7 @@ class Field:
     enum_titles: tuple[str, ...] = ()
     minimum: int | None = None
     maximum: int | None = None
+    aliases: tuple[str, ...] = ()  # other labels forms commonly print for it ("DOB"), from ``x-aliases``
 
     @property
     def name(self) -> str:
@@ -91,6 +92,7 @@ def _leaf(path: str, spec: dict[str, Any], required: bool, group: str | None, se
         enum_titles=tuple(titles.get(v, v) for v in values),
         minimum=spec.get("minimum"),
         maximum=spec.get("maximum"),
+        aliases=tuple(spec.get("x-aliases", ())),
     )
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from functools import cache, lru_cache
 
 from docgen.schema import Field, Group, fields, groups
@@ -25,10 +25,29 @@ def label_key(text: str) -> str:
 def _single_index() -> dict[str, Field]:
     index: dict[str, Field] = {}
     for candidate in fields():
-        # The full path, the title and (where unambiguous) "section + name" all name the field.
+        # The full path ("meeting.chair_name", so also "Meeting chair name") and the title name the field.
         for key in (candidate.path, candidate.title):
             index.setdefault(label_key(key), candidate)
+    _add_second_names(index, fields(), lambda f: (f.name,) if "_" in f.name else ())
     return index
+
+
+def _add_second_names(index: dict[str, Field], candidates: Iterable[Field], own_names: Callable[[Field], Iterable[str]]) -> None:
+    """Adds each field's own name (``chair_name``: "Chair name") and its ``x-aliases`` ("DOB") to ``index``.
+
+    These come after every path and title, never take a key another field already has, and a name two
+    fields share names neither.
+    """
+    claims: dict[str, set[str]] = {}
+    for candidate in candidates:
+        for text in (*own_names(candidate), *candidate.aliases):
+            key = label_key(text)
+            if key and key not in index:
+                claims.setdefault(key, set()).add(candidate.path)
+    by_path = {candidate.path: candidate for candidate in candidates}
+    for key, paths in claims.items():
+        if len(paths) == 1:
+            index[key] = by_path[next(iter(paths))]
 
 
 @cache
@@ -40,6 +59,7 @@ def _group_index(name: str) -> dict[str, Field]:
     for candidate in group.fields:
         for key in (candidate.path, candidate.name, candidate.title):
             index.setdefault(label_key(key), candidate)
+    _add_second_names(index, group.fields, lambda f: ())
     return index
 
 

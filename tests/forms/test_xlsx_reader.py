@@ -108,6 +108,33 @@ def test_column_a_field_paths_or_titles(tmp_path: Path) -> None:
     assert form.locations["meeting.type"] == "Form!B4"
 
 
+def test_fields_labelled_by_their_own_names_or_common_aliases(tmp_path: Path) -> None:
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "Form"
+    for line in [
+        ("Case ref", "REF-9"),
+        ("Chair name", "Priya Shah"),
+        ("Chair role", "Practice lead"),
+        ("Referral date", "01/10/2026"),
+        ("Visit frequency", 14),
+        ("Next review", "10/01/2027"),
+    ]:
+        sheet.append(line)
+    children = workbook.create_sheet("children")
+    children.append(("id", "first_name", "last_name", "DOB", "Receives a copy"))
+    children.append(("C1", "Amy", "Jones", "09/04/2015", "No"))
+    path = tmp_path / "aliases.xlsx"
+    workbook.save(path)
+    form = read_form(path)
+    assert form.problems == []
+    assert form.record == {
+        "case": {"reference": "REF-9", "referral_date": "2026-10-01"},
+        "meeting": {"chair_name": "Priya Shah", "chair_role": "practice_lead", "visit_frequency_days": 14, "next_review_date": "2027-01-10"},
+        "children": [{"id": "C1", "first_name": "Amy", "last_name": "Jones", "date_of_birth": "2015-04-09", "receives_copy": False}],
+    }
+
+
 def test_macro_enabled_workbook_with_any_name_is_read_as_data(tmp_path: Path) -> None:
     workbook = Workbook()
     workbook.active.title = "Form"
