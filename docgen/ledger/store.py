@@ -717,9 +717,9 @@ def _reconcile(db: sqlite3.Connection, case: str) -> None:
         return next((n for n in active if n["meeting_date"] > m["meeting_date"] and n["meeting_type"] in ("review", "closure")), None)
 
     def closure_after(m: dict[str, Any]) -> dict[str, Any] | None:
-        return next(
-            (c for c in active if c["meeting_type"] == "closure" and c["id"] != m["id"] and c["meeting_date"] >= m["meeting_date"]), None
-        )
+        # the closure meeting itself included: a closure ends every open deadline of the case (DESIGN.md), so
+        # its own copies are tracked once sent dates arrive but are never overdue
+        return next((c for c in active if c["meeting_type"] == "closure" and c["meeting_date"] >= m["meeting_date"]), None)
 
     statuses: dict[int, _Status] = {}
     visit_windows = _visit_windows(rows, by_id)

@@ -169,14 +169,16 @@ def test_facts_arriving_out_of_order_give_the_same_statuses(tmp_path: Path) -> N
     assert ("visit", "2027-03-11", None, "met", "2027-03-01", 0) in statuses[0]
 
 
-def test_a_closure_ends_open_deadlines_but_not_its_own_copies(tmp_path: Path) -> None:
+def test_a_closure_ends_every_open_deadline_its_own_copies_included(tmp_path: Path) -> None:
     initial = base_record()
     with Ledger.open(tmp_path) as ledger:
         ledger.publish_meeting(manifest(initial))
         ledger.publish_meeting(manifest(meeting(initial, "closure", "2027-01-21")))
         left = {(i.kind, i.meeting) for i in ledger.due(dt.date(2027, 1, 22))}
         rows = {(d["kind"], d["due_date"]): d["status"] for d in ledger.deadlines() if d["recipient"] is None}
-    assert left == {("copies_due", "2027-01-21-closure")}
+        copies = {(d["folder"], d["status"]) for d in ledger.deadlines() if d["kind"] == "copies_due"}
+    assert left == set()
+    assert copies == {("2026-12-17-initial", "closed"), ("2027-01-21-closure", "closed")}  # unsent copies, both meetings
     assert rows[("next_review", "2027-02-11")] == "met"  # the closure meeting was the review
     assert rows[("visit", "2027-01-14")] == "closed"
     assert rows[("visit", "2027-01-28")] == "retired"
