@@ -177,6 +177,7 @@ def _dates_in_order(record: Record, profile: Profile, params: dict[str, Any]) ->
             f"The referral date {uk_date(referral)} is after the meeting on {uk_date(meeting)}",
             "Check the referral date and the meeting date.",
         )
+        referral = None  # the referral date is the one in doubt: other dates are not blamed for preceding it
     if referral and started and started < referral:
         yield breach(
             "case.assessment_start_date",
@@ -194,6 +195,12 @@ def _dates_in_order(record: Record, profile: Profile, params: dict[str, Any]) ->
             "case.plan_start_date",
             f"The plan start date {uk_date(plan_start)} is after the meeting on {uk_date(meeting)}",
             "The plan starts at the initial meeting: check the plan start date.",
+        )
+    elif referral and plan_start and plan_start < referral:
+        yield breach(
+            "case.plan_start_date",
+            f"The plan start date {uk_date(plan_start)} is before the referral on {uk_date(referral)}",
+            "A plan follows the referral: check the plan start date and the referral date.",
         )
     for index, child in _items(record, "children"):
         born = as_date(child.get("date_of_birth"))
