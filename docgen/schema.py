@@ -6,8 +6,9 @@ import json
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache, lru_cache
-from pathlib import Path
 from typing import Any
+
+from docgen.paths import data_dir
 
 __all__ = [
     "SCHEMA_DIR",
@@ -21,7 +22,7 @@ __all__ = [
     "title_of",
 ]
 
-SCHEMA_DIR = Path(__file__).resolve().parent.parent / "schemas"
+SCHEMA_DIR = data_dir("schemas")
 BASE_SCHEMA_FILE = SCHEMA_DIR / "cin-record.schema.json"
 
 

@@ -11,10 +11,11 @@ from docxtpl import DocxTemplate
 from jinja2.sandbox import SandboxedEnvironment
 
 from docgen.errors import TemplateError
+from docgen.paths import data_dir
 
 __all__ = ["TEMPLATES", "TEMPLATE_DIR", "jinja_environment", "render_template"]
 
-TEMPLATE_DIR = Path(__file__).resolve().parent.parent.parent / "templates"
+TEMPLATE_DIR = data_dir("templates")
 
 #: each template and the kind of document (``DOCUMENT_SHAPES`` key) it is rendered for
 TEMPLATES = {
