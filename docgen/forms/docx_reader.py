@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 import posixpath
 import re
+from dataclasses import dataclass
+from dataclasses import field as default
 from typing import Any
 
 from docgen.errors import UnsafeFormError
@@ -124,16 +126,19 @@ def _read_tagged(body: Any, collector: Collector) -> set[Any]:
         rows.setdefault(row, (spec.group, []))[1].append(Cell(spec, raw, f"{location}, {row_words[row]}"))
         if not isinstance(row, str) and (table_row := next(sdt.iterancestors(f"{W}tr"), None)) is not None:
             item_of.setdefault(table_row, row)
-    added, plain_rows = _rows_added_without_controls(item_of, {row: group for row, (group, _) in rows.items()}, collector)
-    # Rows come out in document order, each added row after the row above it; items placed by the index in their tags, in index order.
+    added = _rows_added_without_controls(item_of, {row: group for row, (group, _) in rows.items()}, collector)
+    # Rows come out in document order: an added row after the tagged row above it, or before a table's first tagged row
+    # when it was inserted above that; items placed by the index in their tags, in index order.
     for row, (group, cells) in sorted(rows.items(), key=lambda kv: _item_index(kv[0])):
+        for group_name, typed, where in added.before.get(row, ()):
+            _flush(collector, group_name, typed, where)
         _flush(collector, group, cells, row_words[row])
-        for group_name, typed, where in added.get(row, ()):
+        for group_name, typed, where in added.after.get(row, ()):
             _flush(collector, group_name, typed, where)
     for group, pending in loose.items():
         if pending:
             _flush(collector, group, pending, _row_words(group, None))
-    return plain_rows
+    return added.looked_at
 
 
 def _item_index(row: Any) -> int:
@@ -201,38 +206,78 @@ _MAX_GRID_COLUMNS = 63
 _AddedRow = tuple[str, list[Cell], str]  # group, the row's cells read by column, where the row is
 
 
-def _rows_added_without_controls(
-    item_of: dict[Any, Any], group_of: dict[Any, str], collector: Collector
-) -> tuple[dict[Any, list[_AddedRow]], set[Any]]:
+@dataclass
+class _AddedRows:
+    """Rows added without controls, keyed by the item of the tagged row they go before or after."""
+
+    before: dict[Any, list[_AddedRow]] = default(default_factory=dict)  # rows inserted above a table's first tagged row
+    after: dict[Any, list[_AddedRow]] = default(default_factory=dict)
+    looked_at: set[Any] = default(default_factory=set)  # every such row, read or not: no label table reads them again
+
+
+def _rows_added_without_controls(item_of: dict[Any, Any], group_of: dict[Any, str], collector: Collector) -> _AddedRows:
     """Rows staff added to a table of tagged rows (Tab in the last cell, Insert row): Word gives them no controls.
 
     Each is read by column: a cell answers the field whose controls fill its column in the other rows,
-    else the field its header names. It goes after the tagged row above it, keyed by that row's item;
-    rows above the first tagged row are the table's headings. Also returns every such row looked at.
+    else the field its header names. It goes after the tagged row above it, keyed by that row's item.
+    Above the first tagged row, only rows below the column-header row are read (Insert row above on the
+    first item), and they go before that item; the header and anything above it are the table's headings.
     """
-    after: dict[Any, list[_AddedRow]] = {}
-    plain: set[Any] = set()
+    added = _AddedRows()
     tables = dict.fromkeys(table for row in item_of if (table := next(row.iterancestors(f"{W}tbl"), None)) is not None)
     for table in tables:
         rows = _rows(table)
+        first = next((index for index, table_row in enumerate(rows) if table_row in item_of), None)
+        first_item = item_of[rows[first]] if first is not None else None
+        header = _header_row(rows[:first], group_of[first_item]) if first is not None else None
         above: Any = None  # the item of the nearest tagged row above
         columns: dict[int, Field | None] | None = None
         for number, table_row in enumerate(rows, start=1):
             if table_row in item_of:
                 above = item_of[table_row]
                 continue
-            if above is None or _has_tagged(table_row) or _in_row_control(table_row, table):
+            if _has_tagged(table_row) or _in_row_control(table_row, table):
                 continue
-            group = labels.group_named(group_of[above])
+            if above is not None:
+                item, placed = above, added.after
+            elif header is not None and number - 1 > header and not _is_heading(table_row, rows[header], group_of[first_item]):
+                item, placed = first_item, added.before
+            else:
+                continue  # a heading, or no header row to tell the headings from data
+            group = labels.group_named(group_of[item])
             if group is None:
                 continue
-            plain.add(table_row)
+            added.looked_at.add(table_row)
             if columns is None:
-                columns = _columns(rows, item_of, group.name)
+                columns = _columns(rows, item_of, group.name, rows[header] if header is not None else None)
             read = _read_plain_row(table_row, columns, group.name, f"row {number} of the {group.title} table", collector)
             if read is not None:
-                after.setdefault(above, []).append(read)
-    return after, plain
+                placed.setdefault(item, []).append(read)
+    return added
+
+
+def _header_row(rows: list[Any], group_name: str) -> int | None:
+    """The index of the column-header row among ``rows`` (a table's rows above its first tagged row): the last that names the group's fields."""
+    return next((index for index in range(len(rows) - 1, -1, -1) if _names_fields(rows[index], group_name)), None)
+
+
+def _names_fields(table_row: Any, group_name: str) -> bool:
+    """Whether a row's cells mostly name fields of the group, as a header row does (two at least, unless the table is that narrow)."""
+    cells = _cells(table_row)
+    filled = [cell for cell in cells if text_of(cell)]
+    named = [spec for cell in filled if (spec := next((f for t in _label_texts(cell) if (f := labels.group_field(group_name, t))), None))]
+    # The same bar as a header row read by label (labels.best_group): one match in a wide row is a coincidence.
+    enough = len(set(named)) >= 2 or (len(named) == 1 and len(cells) <= 2)
+    return enough and 2 * len(named) > len(filled)
+
+
+def _is_heading(table_row: Any, header: Any, group_name: str) -> bool:
+    """Whether a row between the header row and the first tagged row is a heading: it repeats the header, or is one merged line.
+
+    Word copies the first item row's cells into a row inserted above it, so one cell across a table of
+    several columns is a guidance line under the header, not answers.
+    """
+    return _names_fields(table_row, group_name) or len(_grid(table_row)) == 1 < len(_grid(header))
 
 
 def _in_row_control(table_row: Any, table: Any) -> bool:
@@ -245,8 +290,11 @@ def _in_row_control(table_row: Any, table: Any) -> bool:
     return False
 
 
-def _columns(rows: list[Any], item_of: dict[Any, Any], group_name: str) -> dict[int, Field | None]:
-    """Grid column → the field its tagged cells hold (None where rows disagree), else the field its header names."""
+def _columns(rows: list[Any], item_of: dict[Any, Any], group_name: str, header: Any) -> dict[int, Field | None]:
+    """Grid column → the field its tagged cells hold (None where rows disagree), else the field ``header`` names.
+
+    Without a recognised header row, the table's first row is taken for it if it has no controls.
+    """
     columns: dict[int, Field | None] = {}
     for table_row in rows:
         if table_row not in item_of:
@@ -258,8 +306,10 @@ def _columns(rows: list[Any], item_of: dict[Any, Any], group_name: str) -> dict[
             only = held.pop() if len(held) == 1 else None
             for column in range(start, start + span):
                 columns[column] = only if columns.get(column, only) == only else None
-    if rows and rows[0] not in item_of:
-        for start, span, cell in _grid(rows[0]):
+    if header is None and rows and rows[0] not in item_of:
+        header = rows[0]
+    if header is not None:
+        for start, span, cell in _grid(header):
             named = next((spec for text in _label_texts(cell) if (spec := labels.group_field(group_name, text)) is not None), None)
             for column in range(start, start + span) if named is not None else ():
                 columns.setdefault(column, named)

@@ -92,18 +92,21 @@ def fill_docx(blank: Path, record: dict[str, Any], out: Path) -> Path:
     return out
 
 
-def add_row_without_controls(form: Path, tag: str, typed: list[str], out: Path, *, below: int = -1, spans: list[int] | None = None) -> Path:
+def add_row_without_controls(
+    form: Path, tag: str, typed: list[str], out: Path, *, below: int = -1, above: int | None = None, spans: list[int] | None = None
+) -> Path:
     """A copy of ``form`` with a row typed into the table of ``tag`` controls, as Word adds one on Tab in the last cell.
 
     Word copies the cell formatting of the row above (``below``, by default the last) but none of its
-    controls; ``typed`` goes into the new cells in turn. ``spans`` merges cells first, as Merge Cells
-    does: ``[3, 1, ...]`` makes the first cell cover three columns.
+    controls; with ``above`` the row goes before that row instead, copying it, as Insert Rows Above does.
+    ``typed`` goes into the new cells in turn. ``spans`` merges cells first, as Merge Cells does:
+    ``[3, 1, ...]`` makes the first cell cover three columns.
     """
     with zipfile.ZipFile(form) as source:
         root = etree.fromstring(source.read("word/document.xml"))
         table = next(t for t in root.iter(_w("tbl")) if t.find(f".//{_w('tag')}[@{_w('val')}='{tag}']") is not None)
-        above = table.findall(_w("tr"))[below]
-        added = etree.fromstring(etree.tostring(above))
+        copied = table.findall(_w("tr"))[below if above is None else above]
+        added = etree.fromstring(etree.tostring(copied))
         cells = added.findall(_w("tc"))
         for cell in cells:
             for child in list(cell):
@@ -127,7 +130,10 @@ def add_row_without_controls(form: Path, tag: str, typed: list[str], out: Path, 
                 etree.SubElement(etree.SubElement(paragraph, _w("r")), _w("t")).text = text
         for cell in cells[len(typed) :]:
             etree.SubElement(cell, _w("p"))
-        above.addnext(added)
+        if above is None:
+            copied.addnext(added)
+        else:
+            copied.addprevious(added)
         _save(source, root, out)
     return out
 

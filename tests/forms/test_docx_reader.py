@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from docgen.forms import read_form
+from docgen.schema import groups
 from tests.conftest import load_record
 from tests.forms.builders import (
     cell,
@@ -348,6 +349,16 @@ def filled_form(tmp_path: Path) -> Path:
 
 
 GRANDMOTHER = ["Margaret Jones", "Family", "Grandmother", "", "No", "In hospital", "Will help after school", "written", "N"]
+GRANDMOTHER_READ = {
+    "name": "Margaret Jones",
+    "role": "family",
+    "relationship": "Grandmother",
+    "attended": False,
+    "non_attendance_reason": "In hospital",
+    "views": "Will help after school",
+    "contribution": "written",
+    "receives_copy": False,
+}
 
 
 def test_rows_added_with_tab_are_read_by_column(filled_form: Path, tmp_path: Path) -> None:
@@ -361,19 +372,7 @@ def test_rows_added_with_tab_are_read_by_column(filled_form: Path, tmp_path: Pat
     assert form.problems == []
     assert form.record == {
         **before,
-        "participants": [
-            *before["participants"],
-            {
-                "name": "Margaret Jones",
-                "role": "family",
-                "relationship": "Grandmother",
-                "attended": False,
-                "non_attendance_reason": "In hospital",
-                "views": "Will help after school",
-                "contribution": "written",
-                "receives_copy": False,
-            },
-        ],
+        "participants": [*before["participants"], GRANDMOTHER_READ],
         "actions": [
             *before["actions"],
             {"objective_id": "O2", "action": "Book a hearing test", "responsible": "Dr Patel", "agency": "GP", "due_date": "2027-03-05"},
@@ -423,3 +422,82 @@ def test_a_merged_added_row_is_reported_not_dropped(filled_form: Path, tmp_path:
         "    fix:   Type each answer of that row under its own column heading of the Participants table (undo the merge or split, "
         "or add a fresh row with Tab in the table's last cell), then drop the form in again."
     ]
+
+
+def test_a_generated_form_reads_no_heading_as_a_row(filled_form: Path) -> None:
+    form = read_form(filled_form)
+    record = load_record()
+    assert form.problems == []
+    for group in groups():
+        assert form.record.get(group.name) == record.get(group.name)
+        if group.name in record:
+            assert form.locations[f"{group.name}[0]"] == f"row 2 of the {group.title} table"
+
+
+def test_a_row_inserted_above_the_first_row_is_read_first(filled_form: Path, tmp_path: Path) -> None:
+    before = read_form(filled_form).record
+    inserted = add_row_without_controls(filled_form, "participants.name", GRANDMOTHER, tmp_path / "f.docx", above=1)
+    form = read_form(inserted)
+    assert form.problems == []
+    assert form.record == {**before, "participants": [GRANDMOTHER_READ, *load_record()["participants"]]}
+    assert [p["name"] for p in form.record["participants"]] == [
+        "Margaret Jones",
+        "Sarah Jones",
+        "Daniel Jones",
+        "Mrs Helen Carter",
+        "Nadia Ali",
+    ]
+    # the header is row 1; the inserted row is row 2 and the first row of controls moves down to row 3
+    assert form.locations["participants[0]"] == "row 2 of the Participants table"
+    assert form.locations["participants[0].views"] == "column 'Views', row 2 of the Participants table"
+    assert form.locations["participants[1]"] == "row 3 of the Participants table"
+
+
+def test_a_row_inserted_above_the_first_row_and_merged_is_reported(filled_form: Path, tmp_path: Path) -> None:
+    before = read_form(filled_form).record
+    merged = add_row_without_controls(
+        filled_form, "participants.name", ["Margaret Jones, family, grandmother", "No"], tmp_path / "f.docx", above=1, spans=[3, *[1] * 9]
+    )
+    form = read_form(merged)
+    assert form.record["participants"] == before["participants"]
+    assert [(p.rule, p.location) for p in form.problems] == [("form-row", "row 2 of the Participants table")]
+
+
+def _merged(text: str, columns: int) -> str:
+    return f'<w:tc><w:tcPr><w:gridSpan w:val="{columns}"/></w:tcPr>{para(run(text))}</w:tc>'
+
+
+HEADER = row(cell(run("Name")), cell(run("Role")), cell(run("Attended?")))
+TAGGED = row(
+    cell(text_control("participants.name", "Sam Jones")),
+    cell(text_control("participants.role", "Parent")),
+    cell(checkbox("participants.attended", True)),
+)
+
+
+@pytest.mark.parametrize(
+    "above",
+    [
+        # an older form: a title and a guidance line over the column headers
+        [row(_merged("Participants", 3)), row(_merged("List everyone invited, whether or not they came.", 3)), HEADER],
+        # a guidance line under the column headers
+        [HEADER, row(_merged("One row per person; add rows with Tab in the last cell.", 3))],
+        # the column headers twice
+        [HEADER, HEADER],
+        # no column headers at all: nothing tells headings from answers, so rows above the controls stay unread
+        [row(cell(run("Sam's family")), cell(run("")), cell(run("")))],
+    ],
+    ids=["title-and-guidance-above-header", "guidance-under-header", "header-twice", "no-header"],
+)
+def test_headings_above_the_rows_of_controls_are_not_read(above: list[str], tmp_path: Path) -> None:
+    form = read_form(write_docx(tmp_path / "f.docx", table(*above, TAGGED)))
+    assert form.problems == []
+    assert form.record["participants"] == [{"name": "Sam Jones", "role": "parent", "attended": True}]
+
+
+def test_a_row_typed_between_the_header_and_the_controls_of_an_older_form_is_read(tmp_path: Path) -> None:
+    typed = row(cell(run("Ann Lee")), cell(run("Carer")), cell(run("")))
+    form = read_form(write_docx(tmp_path / "f.docx", table(row(_merged("Participants", 3)), HEADER, typed, TAGGED)))
+    assert form.problems == []
+    assert form.record["participants"] == [{"name": "Ann Lee", "role": "carer"}, {"name": "Sam Jones", "role": "parent", "attended": True}]
+    assert form.locations["participants[0].role"] == "column 'Role', row 3 of the Participants table"
