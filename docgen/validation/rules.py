@@ -196,7 +196,8 @@ def _dates_in_order(record: Record, profile: Profile, params: dict[str, Any]) ->
             f"The plan start date {uk_date(plan_start)} is after the meeting on {uk_date(meeting)}",
             "The plan starts at the initial meeting: check the plan start date.",
         )
-    elif referral and plan_start and plan_start < referral:
+    elif referral and plan_start and plan_start < referral and get(record, "meeting.type") == "initial":
+        # only at the initial meeting: a review's form may give a later re-referral, made while the plan ran
         yield breach(
             "case.plan_start_date",
             f"The plan start date {uk_date(plan_start)} is before the referral on {uk_date(referral)}",

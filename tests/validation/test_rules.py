@@ -66,6 +66,8 @@ CASES: list[tuple[str, str, str, Mutation, set[tuple[str, str, str]]]] = [
      {("standard-1.3-dates-in-order", "error", "case.referral_date")}),
     ("plan starts before the referral", "initial", "standard", _set("case.plan_start_date", "2026-11-20"),
      {("standard-1.3-dates-in-order", "error", "case.plan_start_date")}),
+    ("review giving a re-referral made while the plan ran (no error)", "review", "standard", _set("case.referral_date", "2027-01-20"),
+     set()),
     ("assessment started before the referral", "initial", "standard", _set("case.assessment_start_date", "2026-11-20"),
      {("standard-1.3-dates-in-order", "error", "case.assessment_start_date")}),
     ("assessment completed before it started", "initial", "standard", _set("case.assessment_completed_date", "2026-11-23"),
