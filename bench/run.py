@@ -9,7 +9,8 @@ Measures, in one run on this machine:
   the same templates, openpyxl writing the distribution list — for the same forms;
 - the latency from a drop settling to its ``manifest.json`` under ``docgen watch`` (PDF off).
 
-Every measurement is a fresh process (interpreter start and imports included on both sides), and
+Each of the three runs is repeated (`--repeat`, default 3, interleaved) and the median wall time
+reported. Every measurement is a fresh process (interpreter start and imports included on both sides), and
 its peak RSS comes from ``os.wait4`` for that process. Prints a markdown table and writes it to
 ``bench/results/latest.md``.
 """
@@ -206,6 +207,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--forms", type=int, default=24, help="forms per run (default 24)")
     parser.add_argument("--workers", type=int, default=2, help="workers for the parallel run (default 2)")
+    parser.add_argument("--repeat", type=int, default=3, help="rounds of the three runs, interleaved; medians reported (default 3)")
     parser.add_argument("--drops", type=int, default=5, help="drops for the latency measurement (default 5)")
     parser.add_argument("--settle", type=float, default=1.0, help="settle_seconds while measuring latency (default 1)")
     parser.add_argument("--floor-only", nargs=2, metavar=("FORMS", "OUT"), help=argparse.SUPPRESS)
@@ -219,13 +221,16 @@ def main() -> None:
         base = Path(tmp)
         forms = make_forms(base / "forms", args.forms)
         docgen = [sys.executable, "-m", "docgen", "run", "--once", "--root"]
-        rows: dict[str, tuple[float, float]] = {}
-        floor_out = base / "floor"
-        rows["floor"] = measure([sys.executable, str(Path(__file__).resolve()), "--floor-only", str(base / "forms"), str(floor_out)])
-        for workers in (1, args.workers):
-            root = service_root(base, forms, workers)
-            rows[f"workers={workers}"] = measure([*docgen, str(root)])
-            check_published(root, len(forms))
+        runs: dict[str, list[tuple[float, float]]] = {}
+        for round_ in range(args.repeat):  # interleaved, so a burst of other load falls on every kind of run alike
+            floor_out = base / f"floor-{round_}"
+            floor_run = measure([sys.executable, str(Path(__file__).resolve()), "--floor-only", str(base / "forms"), str(floor_out)])
+            runs.setdefault("floor", []).append(floor_run)
+            for workers in (1, args.workers):
+                root = service_root(base, forms, workers)
+                runs.setdefault(f"workers={workers}", []).append(measure([*docgen, str(root)]))
+                check_published(root, len(forms))
+        rows = {name: (statistics.median(s for s, _ in got), max(r for _, r in got)) for name, got in runs.items()}
         drops = make_forms(base / "drops", args.drops, first=9000)  # new references, never seen by the watcher
         latencies = latency(base, drops, args.settle)
 
@@ -236,7 +241,7 @@ def main() -> None:
     lines = [
         f"Benchmark ({dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC, {os.cpu_count()} CPUs, load average {load_before:.1f} at the start, "
         f"Python {platform.python_version()}, {n} forms: "
-        f"the four examples in turn, Word and Excel, PDF off)",
+        f"the four examples in turn, Word and Excel, PDF off; median of {args.repeat} interleaved rounds)",
         "",
         "| run | wall time | forms/s | × floor | peak RSS |",
         "|---|---|---|---|---|",
