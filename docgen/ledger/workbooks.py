@@ -141,8 +141,7 @@ class _Table:
 def _find_table(workbook: Any, kind: WorkbookKind) -> _Table | None:
     for sheet in workbook.worksheets:
         for header_row in range(1, _HEADER_ROWS + 1):
-            cells = [c.value for c in sheet[header_row]] if sheet.max_row >= header_row else []
-            columns = {_norm(v): i for i, v in enumerate(cells) if _norm(v)}
+            columns = _columns([c.value for c in sheet[header_row]] if sheet.max_row >= header_row else [])
             if _matches(columns, kind):
                 rows = [
                     (number, tuple(values))
@@ -151,6 +150,11 @@ def _find_table(workbook: Any, kind: WorkbookKind) -> _Table | None:
                 ]
                 return _Table(sheet.title, columns, rows)
     return None
+
+
+def _columns(cells: Any) -> dict[str, int]:
+    """A would-be header row's cells: each named column (normalised) → its index."""
+    return {_norm(v): i for i, v in enumerate(cells) if _norm(v)}
 
 
 def _matches(columns: dict[str, int], kind: WorkbookKind) -> bool:
@@ -177,7 +181,7 @@ def classify_workbook(path: Path) -> WorkbookKind | None:
         headers = []
         for sheet in workbook.worksheets:
             for cells in sheet.iter_rows(min_row=1, max_row=_HEADER_ROWS, values_only=True):
-                headers.append({_norm(v): i for i, v in enumerate(cells) if _norm(v)})
+                headers.append(_columns(cells))
         for kind in ("distribution", "visit_log"):
             if any(_matches(columns, kind) for columns in headers):
                 return kind
