@@ -58,6 +58,7 @@ class Scan:
 
     ready: list[Path] = field(default_factory=list)  # settled: to be claimed
     held: list[Path] = field(default_factory=list)  # settled but cut short: waiting for the rest of the copy
+    changing: list[Path] = field(default_factory=list)  # not settled yet: still being copied, perhaps
     settle_in: float | None = None  # seconds until the next unsettled file may settle
     held_until: float | None = None  # seconds until the first cut-short file is given up on
 
@@ -184,6 +185,7 @@ class Service:
             if snapshot is None:
                 continue
             if not self.tracker.is_settled(path):
+                scan.changing.append(path)
                 scan.settle_in = min(scan.settle_in or 1e9, self.tracker.wait_left(path))
                 continue
             if looks_cut_short(path) and self.tracker.quiet_for(path) < give_up_after:
@@ -213,21 +215,8 @@ class Service:
             if scan.settle_in is None or self.clock() >= give_up:
                 break
             self.stopping.wait(min(scan.settle_in, 0.5) + 0.01)
-        for path in [] if self.stopping.is_set() else self._still_changing():
+        for path in [] if self.stopping.is_set() else sorted(self.scan(incomplete_after_seconds=0.0).changing):
             self.log.event(f"{path.name} was still changing (being copied?): left in the inbox for the next run", name=path.name)
-
-    def _still_changing(self) -> list[Path]:
-        """Inbox files that have not settled yet."""
-        if not self.layout.inbox.is_dir():
-            return []
-        return [
-            path
-            for path in sorted(self.layout.inbox.iterdir())
-            if self.filter(path) is not Disposition.IGNORE
-            and path.is_file()
-            and not path.is_symlink()  # never read, so never settled: not "still changing" either
-            and not self.tracker.is_settled(path)
-        ]
 
     def process_pending(self) -> None:
         """Finishes the forms recovered at start-up (or handed back by a broken worker)."""
