@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -49,20 +50,15 @@ class _CompiledOnceEnvironment(SandboxedEnvironment):
         return template
 
 
-_RENDERING: _CompiledOnceEnvironment | None = None
-
-
 def jinja_environment() -> SandboxedEnvironment:
     """The only environment templates are rendered in: form text is data, never template code."""
     return SandboxedEnvironment(autoescape=True, undefined=jinja2.StrictUndefined)
 
 
+@cache
 def _rendering_environment() -> SandboxedEnvironment:
     """The process's rendering environment: sandboxed, autoescaping, strict, like ``jinja_environment``, and caching."""
-    global _RENDERING
-    if _RENDERING is None:
-        _RENDERING = _CompiledOnceEnvironment()
-    return _RENDERING
+    return _CompiledOnceEnvironment()
 
 
 def render_template(template: Path, context: dict[str, Any], out: Path, properties: dict[str, str] | None = None) -> None:
