@@ -37,6 +37,7 @@ __all__ = [
 ]
 
 LEDGER_PATH = Path(".docgen") / "ledger.sqlite3"
+PER_CHILD_VISITS = 3  # the schema version from which each child's visits are tracked from their last visit
 
 
 def _now() -> str:
@@ -56,6 +57,20 @@ def _key_worker(manifest: dict[str, Any], record: dict[str, Any] | None) -> str 
         if _text(value):
             return _text(value)
     return None
+
+
+def _details(manifest: dict[str, Any], record: dict[str, Any] | None) -> dict[str, Any]:
+    """What the ledger keeps about a meeting beyond its manifest's deadlines: from the record, else the manifest."""
+    meeting, case = (record or {}).get("meeting") or {}, (record or {}).get("case") or {}
+    in_manifest, manifest_case = manifest.get("meeting") or {}, manifest.get("case") or {}
+    frequency = meeting.get("visit_frequency_days") or in_manifest.get("visit_frequency_days")
+    return {
+        "key_worker": _key_worker(manifest, record),
+        "chair_role": meeting.get("chair_role") or in_manifest.get("chair_role"),
+        "referral_date": case.get("referral_date") or manifest_case.get("referral_date"),
+        "visit_frequency_days": frequency if isinstance(frequency, int) and not isinstance(frequency, bool) and frequency > 0 else None,
+        "plan_start_date": case.get("plan_start_date") or manifest_case.get("plan_start_date"),
+    }
 
 
 class Ledger:
@@ -122,7 +137,11 @@ class Ledger:
 
     def _migrate(self) -> None:
         with self.transaction() as db:
-            migrate(db, self.path)
+            before = migrate(db, self.path)
+            if 0 < before < PER_CHILD_VISITS:
+                # visits became per child, and the 6-month point foreseen: every case's deadlines are worked out again
+                for (case,) in db.execute("SELECT DISTINCT case_reference FROM meetings").fetchall():
+                    reconcile(db, case)
 
     def schema_version(self) -> int:
         """The schema version of the open ledger."""
@@ -189,8 +208,7 @@ class Ledger:
         sha = str(manifest["source"]["sha256"])
         folder = str(meeting.get("folder") or f"{date}-{kind}")
         at = published_at or _text(manifest.get("generated_at")) or _now()
-        chair = (record or {}).get("meeting", {}).get("chair_role") or meeting.get("chair_role")
-        referral = (record or {}).get("case", {}).get("referral_date") or (manifest.get("case") or {}).get("referral_date")
+        details = _details(manifest, record)
         with self.transaction() as db:
             same = db.execute(
                 "SELECT id, superseded_by FROM meetings WHERE case_reference = ? AND meeting_date = ? AND meeting_type = ? AND sha256 = ?",
@@ -204,7 +222,8 @@ class Ledger:
                 meeting_id = int(
                     db.execute(
                         "INSERT INTO meetings (case_reference, meeting_date, meeting_type, policy, sha256, folder, key_worker, chair_role, "
-                        "referral_date, published_at, manifest, details_checked) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                        "referral_date, visit_frequency_days, plan_start_date, published_at, manifest, details_checked) "
+                        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                         (
                             case,
                             date,
@@ -212,9 +231,11 @@ class Ledger:
                             str(manifest.get("policy") or "standard"),
                             sha,
                             folder,
-                            _key_worker(manifest, record),
-                            chair,
-                            referral,
+                            details["key_worker"],
+                            details["chair_role"],
+                            details["referral_date"],
+                            details["visit_frequency_days"],
+                            details["plan_start_date"],
                             at,
                             json.dumps(manifest, sort_keys=True),
                             int(record is not None),
@@ -237,19 +258,16 @@ class Ledger:
         return [_meeting(r) for r in rows]
 
     def set_meeting_details(self, meeting_id: int, record: dict[str, Any] | None) -> None:
-        """Fills in a meeting's key worker, chair and referral date from its record (None: the source could not be read)."""
+        """Fills in a meeting's key worker, chair, referral date, visit frequency and plan start from its record (None: the source could not be read)."""
         with self.transaction() as db:
             row = db.execute("SELECT * FROM meetings WHERE id = ?", (meeting_id,)).fetchone()
             if record:
+                details = _details({}, record)
                 db.execute(
                     "UPDATE meetings SET key_worker = coalesce(key_worker, ?), chair_role = coalesce(chair_role, ?), "
-                    "referral_date = coalesce(referral_date, ?) WHERE id = ?",
-                    (
-                        _key_worker({}, record),
-                        (record.get("meeting") or {}).get("chair_role"),
-                        (record.get("case") or {}).get("referral_date"),
-                        meeting_id,
-                    ),
+                    "referral_date = coalesce(referral_date, ?), visit_frequency_days = coalesce(visit_frequency_days, ?), "
+                    "plan_start_date = coalesce(plan_start_date, ?) WHERE id = ?",
+                    (*details.values(), meeting_id),
                 )
             db.execute("UPDATE meetings SET details_checked = 1 WHERE id = ?", (meeting_id,))
             reconcile(db, row["case_reference"])
