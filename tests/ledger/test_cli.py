@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from pathlib import Path
 
@@ -9,7 +10,7 @@ import openpyxl
 from click.testing import CliRunner, Result
 
 from docgen.cli import main
-from docgen.ledger import Ledger
+from docgen.ledger import Ledger, Visit
 from tests.ledger.builders import base_record, manifest, meeting
 
 CASE = "CIN-2026-0412"
@@ -33,20 +34,21 @@ def test_an_empty_root_has_nothing_due(tmp_path: Path) -> None:
     assert not (tmp_path / ".docgen").exists()  # asking never creates a ledger
 
 
-def test_the_table_shows_overdue_first_with_days_late(tmp_path: Path) -> None:
-    _publish(tmp_path, base_record())
+def test_the_table_shows_overdue_first_with_days_late_and_whose_visit(tmp_path: Path) -> None:
+    _publish(tmp_path, base_record())  # 17 Dec 2026, visits every 14 days
+    with Ledger.open(tmp_path) as ledger:
+        ledger.record_visits([Visit(CASE, "C1", dt.date(2027, 1, 2))])
     result = run("due", "--root", str(tmp_path), "--as-of", "5 Jan 2027", "--kind", "visit")
     assert result.exit_code == 0
+    # C2 not seen since the meeting: due 31 Dec; C1 seen on 2 Jan: due 16 Jan
     assert result.output == (
         "Overdue on 05 Jan 2027 (1)\n"
-        "  Due                       Case           What   Key worker  Procedure\n"
-        "  31 Dec 2026  5 days late  CIN-2026-0412  Visit  Tom Okafor  procedure 5.2\n"
+        "  Due                       Case           What             Key worker  Procedure\n"
+        "  31 Dec 2026  5 days late  CIN-2026-0412  Visit: child C2  Tom Okafor  procedure 5.2\n"
         "\n"
-        "Upcoming (3)\n"
-        "  Due                         Case           What   Key worker  Procedure\n"
-        "  14 Jan 2027  9 days to go   CIN-2026-0412  Visit  Tom Okafor  procedure 5.2\n"
-        "  28 Jan 2027  23 days to go  CIN-2026-0412  Visit  Tom Okafor  procedure 5.2\n"
-        "  11 Feb 2027  37 days to go  CIN-2026-0412  Visit  Tom Okafor  procedure 5.2\n"
+        "Upcoming (1)\n"
+        "  Due                         Case           What             Key worker  Procedure\n"
+        "  16 Jan 2027  11 days to go  CIN-2026-0412  Visit: child C1  Tom Okafor  procedure 5.2\n"
     )
 
 
@@ -83,12 +85,10 @@ def test_filters_narrow_the_list(tmp_path: Path) -> None:
         return [(i["case_reference"], i["kind"], i["date"]) for i in items]
 
     # the second family's meeting was a day later: its copies are due on 6 Jan, not yet overdue
-    assert kinds("--overdue", "--case", "CIN-2026-0500") == [("CIN-2026-0500", "visit", "2027-01-01")]
-    assert kinds("--within", "9", "--key-worker", "jo patel", "--kind", "visit") == [
-        ("CIN-2026-0500", "visit", "2027-01-01"),
-        ("CIN-2026-0500", "visit", "2027-01-15"),
-    ]
-    assert len(kinds("--within", "0", "--case", "CIN-2026-0500")) == 1 + 6  # the overdue visit and the copies due today
+    # each of its two children was due a visit 14 days after the meeting
+    assert kinds("--overdue", "--case", "CIN-2026-0500") == [("CIN-2026-0500", "visit", "2027-01-01")] * 2
+    assert kinds("--within", "9", "--key-worker", "jo patel", "--kind", "visit") == [("CIN-2026-0500", "visit", "2027-01-01")] * 2
+    assert len(kinds("--within", "0", "--case", "CIN-2026-0500")) == 2 + 6  # the overdue visits and the copies due today
     assert kinds("--key-worker", "Nobody") == []
 
 

@@ -37,7 +37,15 @@ def test_published_forms_are_due_then_overdue_and_a_review_meets_the_next_review
     _run(tmp_path)
 
     before = _due(tmp_path, "2027-01-05")
-    assert {(i["kind"], i["status"]) for i in before if i["kind"] != "visit"} == {("copies_due", "upcoming"), ("next_review", "upcoming")}
+    assert {(i["kind"], i["status"]) for i in before if i["kind"] != "visit"} == {
+        ("copies_due", "upcoming"),
+        ("next_review", "upcoming"),
+        ("principal_manager_review", "upcoming"),
+    }
+    # foreseen from the first meeting: the plan started on 17 Dec 2026, so 6 months on is 17 Jun 2027 (procedure 4.1)
+    assert [(i["date"], i["section"]) for i in before if i["kind"] == "principal_manager_review"] == [("2027-06-17", "procedure 4.1")]
+    # each child's first visit: 14 days after the meeting, neither child seen yet
+    assert sorted((i["child"], i["date"]) for i in before if i["kind"] == "visit") == [("C1", "2026-12-31"), ("C2", "2026-12-31")]
     assert "record_due" not in {i["kind"] for i in before}  # published, so met
     assert {i["recipient"] for i in before if i["kind"] == "copies_due"} >= {"Amy Jones", "Leo Jones", "Sarah Jones", "Daniel Jones"}
     assert all(i["key_worker"] == "Tom Okafor" and i["case_reference"] == "CIN-2026-0412" for i in before)
