@@ -62,14 +62,14 @@ def _key_worker(manifest: dict[str, Any], record: dict[str, Any] | None) -> str 
 def _details(manifest: dict[str, Any], record: dict[str, Any] | None) -> dict[str, Any]:
     """What the ledger keeps about a meeting beyond its manifest's deadlines: from the record, else the manifest."""
     meeting, case = (record or {}).get("meeting") or {}, (record or {}).get("case") or {}
-    in_manifest, manifest_case = manifest.get("meeting") or {}, manifest.get("case") or {}
-    frequency = meeting.get("visit_frequency_days") or in_manifest.get("visit_frequency_days")
+    in_manifest, manifest_case, plan = manifest.get("meeting") or {}, manifest.get("case") or {}, manifest.get("plan") or {}
+    frequency = meeting.get("visit_frequency_days") or plan.get("visit_frequency_days")
     return {
         "key_worker": _key_worker(manifest, record),
         "chair_role": meeting.get("chair_role") or in_manifest.get("chair_role"),
         "referral_date": case.get("referral_date") or manifest_case.get("referral_date"),
         "visit_frequency_days": frequency if isinstance(frequency, int) and not isinstance(frequency, bool) and frequency > 0 else None,
-        "plan_start_date": case.get("plan_start_date") or manifest_case.get("plan_start_date"),
+        "plan_start_date": case.get("plan_start_date") or plan.get("start_date"),
     }
 
 
