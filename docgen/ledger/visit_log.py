@@ -49,12 +49,12 @@ def check_visit_rows(name: str, table: VisitRows, ledger: Ledger, children_of: d
 
     ``children_of`` maps each case the ledger knows to its children (normalised id or name → id).
     """
-    problems: list[Problem] = []
+    problems: list[tuple[int, Problem]] = []
     visits: list[tuple[int, Visit]] = []
     for number, cells in table.rows:
         found = list(_row_problems(table, number, cells, children_of, today))
         if found:
-            problems += found
+            problems += [(number, p) for p in found]
             continue
         case = str(cells["case reference"])
         child = children_of[case][_norm(cells["child"])]
@@ -64,13 +64,16 @@ def check_visit_rows(name: str, table: VisitRows, ledger: Ledger, children_of: d
         key = (visit.case_reference, visit.child, visit.visit_date)
         if key in seen:
             problems.append(
-                _problem(
-                    table,
+                (
                     number,
-                    "visit date",
-                    "duplicate-row",
-                    f"row {number} repeats row {seen[key]}: the same visit to child {visit.child} on {visit.visit_date:%d/%m/%Y}",
-                    "Delete one of the two rows (or correct the child or the date if they are for another visit).",
+                    _problem(
+                        table,
+                        number,
+                        "visit date",
+                        "duplicate-row",
+                        f"row {number} repeats row {seen[key]}: the same visit to child {visit.child} on {visit.visit_date:%d/%m/%Y}",
+                        "Delete one of the two rows (or correct the child or the date if they are for another visit).",
+                    ),
                 )
             )
         seen.setdefault(key, number)
@@ -80,11 +83,11 @@ def check_visit_rows(name: str, table: VisitRows, ledger: Ledger, children_of: d
             [_problem(table, 0, "", "empty", "the log has no visits in it", "Fill in one row per child seen.")],
         )
     if problems:
-        rows = len({p.location for p in problems})
+        rows = len({number for number, _ in problems})
         raise VisitLogError(
             f"{name} is a visit log with {rows} row{'s' * (rows != 1)} to correct: nothing in it was recorded. "
             "Correct the rows named in the report and drop the whole log into the inbox again.",
-            sorted(problems, key=lambda p: (p.location or "", p.rule)),
+            [p for _, p in sorted(problems, key=lambda found: found[0])],
         )
     return [visit for _, visit in visits]
 

@@ -21,6 +21,7 @@ from docgen.errors import LedgerWorkbookError
 from docgen.ledger.dates import parse_day
 from docgen.ledger.store import Ledger, MeetingRow
 from docgen.ledger.visit_log import VisitLogError, VisitRows, check_visit_rows, children_of_cases, receipt
+from docgen.validation import timing
 
 __all__ = [
     "DISTRIBUTION_HEADERS",
@@ -196,7 +197,7 @@ def ingest_workbook(path: Path, ledger: Ledger, *, today: dt.date | None = None)
     """Applies a dropped distribution list or visit log to the ledger; raises ``LedgerWorkbookError`` saying what to fix.
 
     A visit log with any row to correct raises ``VisitLogError`` (its ``problems`` name each row) and records nothing;
-    ``today`` (default: today) is the last day a visit can have happened.
+    ``today`` (default: the day forms are checked on) is the last day a visit can have happened.
     """
     path = Path(path)
     kind = classify_workbook(path)
@@ -208,7 +209,7 @@ def ingest_workbook(path: Path, ledger: Ledger, *, today: dt.date | None = None)
         assert table is not None  # classify found it
         if kind == "distribution":
             return _ingest_distribution(path, workbook, table, ledger)
-        return _ingest_visits(path, table, ledger, today or dt.date.today())
+        return _ingest_visits(path, table, ledger, today or timing.today())
     finally:
         workbook.close()
 
