@@ -20,7 +20,7 @@ from typing import Any
 from docgen.errors import LedgerError
 from docgen.ledger.deadline_rows import reconcile, store_deadlines
 from docgen.ledger.migrations import MIGRATIONS, migrate
-from docgen.ledger.models import DeadlineKind, DeadlineStatus, DueItem, MeetingRow, SeenFile, Visit
+from docgen.ledger.models import DeadlineKind, DeadlineStatus, DueItem, MeetingRow, SeenFile, Visit, meeting_details, text_or_none
 from docgen.record import as_date
 
 __all__ = [
@@ -42,35 +42,6 @@ PER_CHILD_VISITS = 3  # the schema version from which each child's visits are tr
 
 def _now() -> str:
     return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
-
-
-def _text(value: Any) -> str | None:
-    return value.strip() if isinstance(value, str) and value.strip() else None
-
-
-def _key_worker(manifest: dict[str, Any], record: dict[str, Any] | None) -> str | None:
-    """The key worker's name from the record, or from the manifest's ``key_worker`` (text or object)."""
-    for source in (record or {}, manifest):
-        value = source.get("key_worker")
-        if isinstance(value, dict):
-            value = value.get("name")
-        if _text(value):
-            return _text(value)
-    return None
-
-
-def _details(manifest: dict[str, Any], record: dict[str, Any] | None) -> dict[str, Any]:
-    """What the ledger keeps about a meeting beyond its manifest's deadlines: from the record, else the manifest."""
-    meeting, case = (record or {}).get("meeting") or {}, (record or {}).get("case") or {}
-    in_manifest, manifest_case, plan = manifest.get("meeting") or {}, manifest.get("case") or {}, manifest.get("plan") or {}
-    frequency = meeting.get("visit_frequency_days") or plan.get("visit_frequency_days")
-    return {
-        "key_worker": _key_worker(manifest, record),
-        "chair_role": meeting.get("chair_role") or in_manifest.get("chair_role"),
-        "referral_date": case.get("referral_date") or manifest_case.get("referral_date"),
-        "visit_frequency_days": frequency if isinstance(frequency, int) and not isinstance(frequency, bool) and frequency > 0 else None,
-        "plan_start_date": case.get("plan_start_date") or plan.get("start_date"),
-    }
 
 
 class Ledger:
@@ -178,14 +149,14 @@ class Ledger:
             "SELECT * FROM meetings WHERE case_reference = ? AND meeting_date = ? AND meeting_type = ? AND superseded_by IS NULL",
             (case_reference, str(meeting_date), meeting_type),
         ).fetchone()
-        return _meeting(row) if row else None
+        return MeetingRow.from_row(row) if row else None
 
     def meeting_by_folder(self, case_reference: str, folder: str) -> MeetingRow | None:
         """The current meeting published to ``outbox/<case>/<folder>``, or None."""
         row = self._db.execute(
             "SELECT * FROM meetings WHERE case_reference = ? AND folder = ? AND superseded_by IS NULL", (case_reference, folder)
         ).fetchone()
-        return _meeting(row) if row else None
+        return MeetingRow.from_row(row) if row else None
 
     def meetings(self, case_reference: str | None = None) -> list[MeetingRow]:
         """Current (not superseded) meetings, by case and date."""
@@ -193,7 +164,7 @@ class Ledger:
         args: tuple[str, ...] = ()
         if case_reference:
             sql, args = sql + " AND case_reference = ?", (case_reference,)
-        return [_meeting(r) for r in self._db.execute(sql + " ORDER BY case_reference, meeting_date, id", args)]
+        return [MeetingRow.from_row(r) for r in self._db.execute(sql + " ORDER BY case_reference, meeting_date, id", args)]
 
     def publish_meeting(self, manifest: dict[str, Any], *, record: dict[str, Any] | None = None, published_at: str | None = None) -> None:
         """Stores a published meeting and its deadlines, and updates what it meets, closes or replaces.
@@ -207,8 +178,8 @@ class Ledger:
         date, kind = str(meeting["date"]), str(meeting["type"])
         sha = str(manifest["source"]["sha256"])
         folder = str(meeting.get("folder") or f"{date}-{kind}")
-        at = published_at or _text(manifest.get("generated_at")) or _now()
-        details = _details(manifest, record)
+        at = published_at or text_or_none(manifest.get("generated_at")) or _now()
+        details = meeting_details(manifest, record)
         with self.transaction() as db:
             same = db.execute(
                 "SELECT id, superseded_by FROM meetings WHERE case_reference = ? AND meeting_date = ? AND meeting_type = ? AND sha256 = ?",
@@ -255,14 +226,14 @@ class Ledger:
     def meetings_without_details(self) -> list[MeetingRow]:
         """Current meetings whose key worker, chair and referral date were never looked up in the source form."""
         rows = self._db.execute("SELECT * FROM meetings WHERE superseded_by IS NULL AND details_checked = 0 ORDER BY id")
-        return [_meeting(r) for r in rows]
+        return [MeetingRow.from_row(r) for r in rows]
 
     def set_meeting_details(self, meeting_id: int, record: dict[str, Any] | None) -> None:
         """Fills in a meeting's key worker, chair, referral date, visit frequency and plan start from its record (None: the source could not be read)."""
         with self.transaction() as db:
             row = db.execute("SELECT * FROM meetings WHERE id = ?", (meeting_id,)).fetchone()
             if record:
-                details = _details({}, record)
+                details = meeting_details({}, record)
                 db.execute(
                     "UPDATE meetings SET key_worker = coalesce(key_worker, ?), chair_role = coalesce(chair_role, ?), "
                     "referral_date = coalesce(referral_date, ?), visit_frequency_days = coalesce(visit_frequency_days, ?), "
@@ -435,18 +406,3 @@ class Ledger:
             (case_reference,),
         ).fetchone()
         return as_date(row[0]) if row else None
-
-
-def _meeting(row: sqlite3.Row) -> MeetingRow:
-    return MeetingRow(
-        id=row["id"],
-        case_reference=row["case_reference"],
-        meeting_date=row["meeting_date"],
-        meeting_type=row["meeting_type"],
-        policy=row["policy"],
-        sha256=row["sha256"],
-        folder=row["folder"],
-        key_worker=row["key_worker"],
-        published_at=row["published_at"],
-        superseded_by=row["superseded_by"],
-    )
