@@ -173,9 +173,9 @@ def _ensure_divisional_review(db: sqlite3.Connection, case: str, active: list[di
     ids = [m["id"] for m in active]
     marks = ",".join("?" * len(ids)) or "NULL"
     review = db.execute(
-        f"SELECT * FROM deadlines WHERE kind = 'principal_manager_review' AND meeting_id IN ({marks}) "
+        f"SELECT * FROM deadlines WHERE case_reference = ? AND kind = 'principal_manager_review' AND meeting_id IN ({marks}) "
         "ORDER BY generated DESC, due_date LIMIT 1",
-        ids,
+        [case, *ids],
     ).fetchone()
     wanted: tuple[int, str] | None = None
     spec: dict[str, Any] = {}
