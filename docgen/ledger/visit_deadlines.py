@@ -4,7 +4,8 @@ A child's next visit is due ``visit_frequency_days`` (never more than the profil
 recorded visit, or after the meeting that put them on the plan before any visit. Every visit meets the
 deadline before it (late when after its date) and sets the next one; a later meeting that changes the
 frequency replaces the deadline it finds still to come, while one already overdue stays until a visit
-meets it; nothing stops at a next review date that was never held. A closure ends the chain.
+meets it; nothing stops at a next review date that was never held. A closure (or a later meeting without the
+child) ends the chain.
 
 Pure: plain data in, plain data out. ``docgen due`` lists the open deadline of each chain and
 ``docgen report`` counts the met and missed ones, so the two always agree.
@@ -83,38 +84,24 @@ def _chain(child: str, plans: list[VisitPlan], seen: list[dt.date]) -> Iterator[
     if days is None:
         return
     current = ChildVisit(plan.meeting_id, child, since + dt.timedelta(days=days), since, days, plan.section)
-    leaving = False  # the child is no longer on the plan: the chain ends once its last deadline is settled
     while True:
         visit = next((day for day in seen if day > since), None)
         if visit is not None and (meeting is None or visit <= meeting.date):
             # a visit meets the deadline before it and sets the next one, under the plan now in force
             yield _settled(current, DeadlineStatus.MET, visit.isoformat(), f"visit on {visit.isoformat()}", visit > current.due)
-            if leaving:
-                return
             since = visit
             current = ChildVisit(plan.meeting_id, child, since + dt.timedelta(days=days), since, days, plan.section)
             continue
         if meeting is None:
             yield current
             return
-        if meeting.meeting_type == "closure":
-            yield _settled(
-                current, DeadlineStatus.CLOSED, meeting.date.isoformat(), f"case closed at the meeting on {meeting.date.isoformat()}"
-            )
+        if meeting.meeting_type == "closure" or (meeting.children and child not in meeting.children):
+            # the case, or this child's part in it, ends: a visit already overdue counts as missed, one to come does not
+            why = "case closed" if meeting.meeting_type == "closure" else f"child {child} no longer on the plan"
+            yield _settled(current, DeadlineStatus.CLOSED, meeting.date.isoformat(), f"{why} at the meeting on {meeting.date.isoformat()}")
             return
         new_days = meeting.days() or days
-        overdue = current.due < meeting.date
-        if child not in meeting.children and meeting.children:
-            leaving = True
-            if not overdue:
-                yield _settled(
-                    current,
-                    DeadlineStatus.RETIRED,
-                    meeting.date.isoformat(),
-                    f"child not on the plan at the meeting on {meeting.date.isoformat()}",
-                )
-                return
-        elif not overdue and new_days != days:
+        if current.due >= meeting.date and new_days != days:
             # the new frequency counts from the same last visit, but cannot make a visit due before the meeting that set it
             yield _settled(
                 current,
@@ -125,8 +112,7 @@ def _chain(child: str, plans: list[VisitPlan], seen: list[dt.date]) -> Iterator[
             due = max(since + dt.timedelta(days=new_days), meeting.date)
             current = ChildVisit(meeting.meeting_id, child, due, since, new_days, meeting.section or plan.section)
         # an overdue visit stays due as it was: the next visit meets it (late), then the new frequency applies
-        if not leaving:
-            plan, days = meeting, new_days
+        plan, days = meeting, new_days
         meeting = next(later, None)
 
 

@@ -91,3 +91,11 @@ def test_a_child_who_joins_at_a_review_is_due_from_that_review() -> None:
 def test_the_description_names_the_child_the_frequency_and_where_it_counts_from() -> None:
     item = ChildVisit(1, "C2", D("2027-02-07"), D("2027-01-10"), 28, "procedure 5.2")
     assert item.description == "Statutory visit to child C2 (every 28 days, counted from 10 Jan 2027)"
+
+
+def test_a_child_no_longer_on_the_plan_has_no_more_visits_due() -> None:
+    plans = [plan(1, "2027-01-10"), plan(2, "2027-02-01", type="review", children=("C1",))]
+    assert chain(plans, [("2027-01-20", "C2")], "C2") == [
+        ("2027-02-07", "met", "2027-01-20", False),
+        ("2027-02-17", "closed", "2027-02-01", False),  # C2 left the plan at the review before it fell due
+    ]
