@@ -145,3 +145,27 @@ def test_a_ledger_from_a_newer_docgen_is_refused(tmp_path: Path) -> None:
     result = run("due", "--root", str(tmp_path))
     assert result.exit_code == 2
     assert "was written by a newer docgen (schema 99): upgrade docgen." in result.stderr
+
+
+def test_due_and_report_agree_on_a_53_day_gap_between_visits(tmp_path: Path) -> None:
+    # visits every 28 days from 20 Sep; both children seen 5 Oct, then not until 27 Nov (53 days): the visit due
+    # 2 Nov (5 Oct + 28) is overdue in `due` from 3 Nov, and the report counts it late, 25 days
+    record = meeting(base_record(), "initial", "2027-09-20", next_review="2027-12-16", visit_frequency_days=28)
+    _publish(tmp_path, record)
+    with Ledger.open(tmp_path) as ledger:
+        ledger.record_visits([Visit(CASE, c, dt.date(2027, 10, 5)) for c in ("C1", "C2")])
+    listed = json.loads(run("due", "--root", str(tmp_path), "--as-of", "2027-11-03", "--json", "--kind", "visit").output)
+    assert sorted((i["child"], i["date"], i["status"], i["days_late"]) for i in listed) == [
+        ("C1", "2027-11-02", "overdue", 1),
+        ("C2", "2027-11-02", "overdue", 1),
+    ]
+    with Ledger.open(tmp_path) as ledger:
+        ledger.record_visits([Visit(CASE, c, dt.date(2027, 11, 27)) for c in ("C1", "C2")])
+    out = tmp_path / "report.xlsx"
+    result = run("report", "--root", str(tmp_path), "--from", "2027-10-01", "--to", "2027-11-30", "--as-of", "2027-12-01", "-o", str(out))
+    assert "Visits on time: 2 of 4 on time (50%)" in result.output  # 18 Oct met on 5 Oct; 2 Nov met on 27 Nov
+    late = [(r[4], r[5], r[6], r[7]) for r in openpyxl.load_workbook(out)["Late items"].iter_rows(min_row=2, values_only=True)]
+    assert [row for row in late if "visit" in row[0]] == [
+        ("Statutory visit to child C1 (every 28 days, counted from 05 Oct 2027)", dt.datetime(2027, 11, 2), dt.datetime(2027, 11, 27), 25),
+        ("Statutory visit to child C2 (every 28 days, counted from 05 Oct 2027)", dt.datetime(2027, 11, 2), dt.datetime(2027, 11, 27), 25),
+    ]
