@@ -37,7 +37,6 @@ __all__ = [
 ]
 
 LEDGER_PATH = Path(".docgen") / "ledger.sqlite3"
-PER_CHILD_VISITS = 3  # the schema version from which each child's visits are tracked from their last visit
 
 
 def _now() -> str:
@@ -109,8 +108,9 @@ class Ledger:
     def _migrate(self) -> None:
         with self.transaction() as db:
             before = migrate(db, self.path)
-            if 0 < before < PER_CHILD_VISITS:
-                # visits became per child, and the 6-month point foreseen: every case's deadlines are worked out again
+            if 0 < before < len(MIGRATIONS):
+                # a newer docgen may work deadlines out differently (schema 3: visits per child, the 6 month point
+                # foreseen): every case's are worked out again from its facts, which changes nothing where it agrees
                 for (case,) in db.execute("SELECT DISTINCT case_reference FROM meetings").fetchall():
                     reconcile(db, case)
 
