@@ -111,13 +111,16 @@ def _row_problems(
                 "Fill it in: every row needs the case reference, child and visit date.",
             )
     if case is not None and str(case) not in children_of:
+        near = next((known for known in sorted(children_of) if _norm(known) == _norm(case)), None)
         yield _problem(
             table,
             number,
             "case reference",
             "unknown-case",
             f"no plan has been published for case reference {case}",
-            "Check the reference against the plan (for example CIN-2026-0412); a new case's visits can be recorded once its plan is published.",
+            f"Type it exactly as on the plan: {near}."
+            if near
+            else "Check the reference against the plan (for example CIN-2026-0412); a new case's visits can be recorded once its plan is published.",
         )
     elif case is not None and child is not None and _norm(child) not in children_of[str(case)]:
         ids = sorted(set(children_of[str(case)].values()))

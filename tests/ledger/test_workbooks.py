@@ -110,6 +110,14 @@ def test_a_visit_log_with_rows_to_correct_records_nothing_and_names_each_row(tmp
         ("visit-log-5.2-missing", "Visits!B8", "Sheet Visits, row 8: the child is blank"),
     ]
     assert raised.value.problems[1].fix == "Use the child's ID as on the plan: C1, C2."
+    assert raised.value.problems[0].fix.startswith("Check the reference against the plan")
+
+
+def test_a_case_reference_typed_in_other_letters_is_refused_with_the_one_meant(tmp_path: Path, published: dict) -> None:
+    path = write_visit_log(tmp_path / "log.xlsx", [("cin 2026 0412", "C1", dt.date(2026, 12, 29), True)])
+    with Ledger.open(tmp_path) as ledger, pytest.raises(VisitLogError) as raised:
+        ingest_workbook(path, ledger, today=TODAY)
+    assert [p.fix for p in raised.value.problems] == ["Type it exactly as on the plan: CIN-2026-0412."]
     assert {p.section for p in raised.value.problems} == {"procedure 5.2"}
 
 
