@@ -57,10 +57,6 @@ def _agreed_review_within(record: Record, profile: Profile, params: dict[str, An
 @check("plan_by_checkable")
 def _plan_by_checkable(record: Record, profile: Profile, params: dict[str, Any]) -> Iterator[Finding]:
     """An initial meeting whose ``plan_by`` timescale (``index``) cannot be checked: the date it counts from is missing."""
-    limits = profile.timescale("plan_by") or []
-    index = int(params.get("index", 0))
-    if get(record, "meeting.type") != "initial" or index >= len(limits):
-        return
-    spec = limits[index]
-    if not as_date(get(record, spec["from"])):
+    spec = next(iter((profile.timescale("plan_by") or [])[int(params.get("index", 0)) :]), None)
+    if get(record, "meeting.type") == "initial" and spec and not as_date(get(record, spec["from"])):
         yield spec["from"], {"what": spec.get("what", spec["from"])}
