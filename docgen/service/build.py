@@ -47,6 +47,7 @@ class BuildJob:
     sha256: str
     policy: str | None  # --policy, wins over the form's own
     settings: Settings
+    settings_file: str = ""  # the root's docgen.toml (or that it has none), named in every report
 
 
 @dataclass
@@ -122,7 +123,13 @@ def build_form(job: BuildJob, builder: Builder | None = None) -> BuildResult:
             report = Report(source, policy_shown, [Problem(exc.kind, "error", "", str(exc), "", "")])
             return BuildResult(report, incomplete=exc.kind == "form-incomplete")
         report = validate_record(
-            form.record, job.policy, default_policy=default_policy, source=source, locations=form.locations, extra=form.problems
+            form.record,
+            job.policy,
+            default_policy=default_policy,
+            source=source,
+            locations=form.locations,
+            extra=form.problems,
+            settings_file=job.settings_file,
         )
         if not report.valid:
             return BuildResult(report)

@@ -21,7 +21,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
-from docgen.config import Settings
+from docgen.config import Settings, settings_file_note
 from docgen.errors import DocgenError
 from docgen.service.build import Builder, BuildJob, BuildResult, ignore_stop_signals, internal_error_report, timed_build
 from docgen.service.faults import crash_point
@@ -315,7 +315,7 @@ class Service:
         build = self.layout.tmp / journal.claim_id
         shutil.rmtree(build, ignore_errors=True)
         make_dir(build, self.settings.dir_mode)
-        job = BuildJob(original, build, journal.name, journal.sha256, self.policy, self.settings)
+        job = BuildJob(original, build, journal.name, journal.sha256, self.policy, self.settings, settings_file_note(self.root))
         if use_pool and self.settings.workers > 1:
             try:
                 hand.pool = self._workers()

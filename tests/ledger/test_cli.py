@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 import openpyxl
+import pytest
 from click.testing import CliRunner, Result
 
 from docgen.cli import main
@@ -13,6 +14,12 @@ from docgen.ledger import Ledger
 from tests.ledger.builders import base_record, manifest, meeting
 
 CASE = "CIN-2026-0412"
+
+
+@pytest.fixture(autouse=True)
+def _root_has_an_inbox(tmp_path: Path) -> None:
+    """Each test's ``tmp_path`` is a root (a folder without inbox/ or docgen.toml is refused)."""
+    (tmp_path / "inbox").mkdir()
 
 
 def run(*args: str) -> Result:
