@@ -22,6 +22,7 @@ def test_absent_parent_without_reason_reads_exactly() -> None:
     assert report.to_text() == (
         "jones.docx: rejected under the standard profile — 1 error to correct before the plan can be produced."
         " Correct the form and drop it into the inbox again.\n"
+        "Profile standard: given by --policy.\n"
         f"sha256: {'ab' * 32}\n"
         "\n"
         "Errors:\n"
