@@ -11,7 +11,7 @@ __all__ = ["Layout"]
 
 @dataclass(frozen=True)
 class Layout:
-    """The folders of one root (DESIGN.md's outputs): ``inbox/``, ``inbox/rejected/``, ``outbox/`` and ``.docgen/``."""
+    """The folders of one root (DESIGN.md's outputs): ``inbox/``, ``inbox/rejected/``, ``inbox/duplicates/``, ``outbox/`` and ``.docgen/``."""
 
     root: Path
 
@@ -24,6 +24,15 @@ class Layout:
     def rejected(self) -> Path:
         """Rejected originals and their reports."""
         return self.inbox / "rejected"
+
+    @property
+    def duplicates(self) -> Path:
+        """Drops already published, each with a note saying where and when (never a rejection)."""
+        return self.inbox / "duplicates"
+
+    def set_aside_folder(self, outcome: str | None) -> Path:
+        """Where a file that is not published goes: ``duplicates/`` for a repeat, else ``rejected/``."""
+        return self.duplicates if outcome == "duplicate" else self.rejected
 
     @property
     def outbox(self) -> Path:
