@@ -85,7 +85,7 @@ def test_group_sheets_are_headed_in_words_wide_enough_to_print_whole(workbook: W
     participants = workbook["participants"]
     assert [c.value for c in participants[1]] == [
         "Name *", "Role *", "Relationship", "Agency", "Attended *", "Reason for non-attendance", "Views", "Contribution",
-        "Receives a copy", "Delivery", "Email", "Address",
+        "Receives a copy", "Reason no copy is sent", "Delivery", "Email", "Address",
     ]
     for sheet in (workbook[g.name] for g in groups()):
         for cell in sheet[1]:
