@@ -142,6 +142,5 @@ def report(root: Path, start: dt.date, end: dt.date, output: Path, as_of: dt.dat
         figures = build_report(ledger, start, end, as_of or dt.date.today())
     write_report(figures, output)
     for measure in figures.measures:
-        overall = measure.overall
-        click.echo(f"{measure.title}: {overall.on_time} of {overall.total} on time{f' ({overall.percent:.0f}%)' if overall.total else ''}")
+        click.echo(measure.summary_line(figures.as_of))
     click.echo(f"Report written to {output}")
