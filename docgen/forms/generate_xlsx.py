@@ -12,7 +12,7 @@ from pathlib import Path
 
 from openpyxl import Workbook
 from openpyxl.comments import Comment
-from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.datavalidation import DataValidation
@@ -30,6 +30,7 @@ INSTRUCTIONS_SHEET = "Instructions"
 GROUP_ROWS = 100
 PRINTED_ROWS = 12
 GUIDANCE_CHARS_PER_LINE = 80
+INSTRUCTIONS_CHARS_PER_LINE = 90
 DATE_FORMAT = "dd/mm/yyyy"
 YES_NO = ("Yes", "No")
 #: Meeting sheet columns: question, answer, guidance, field path (for reference; not printed)
@@ -40,6 +41,9 @@ HEADER_FILL = PatternFill("solid", fgColor="D9E2F3")
 GREY = Font(color="595959", size=9)
 BOLD = Font(bold=True)
 WRAP = Alignment(wrap_text=True, vertical="top")
+THIN = Side(style="thin", color="808080")
+BOXED = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)  # printed, a box to write in; on screen, the cell's edges
+WRITING_ROW_HEIGHT = 24  # points: room to write by hand on a printed group sheet
 
 INSTRUCTIONS = (
     "Child in Need meeting form (Excel)",
@@ -135,6 +139,7 @@ def _meeting_rows(workbook: Workbook, sheet: Worksheet, section: Section, requir
         sheet.cell(row, 4).font = GREY
         answer = sheet.cell(row, 2)
         answer.fill = ANSWER_FILL
+        answer.border = BOXED
         answer.alignment = Alignment(wrap_text=True, vertical="top", horizontal="left")
         if answer_kind(field, is_required) == "date":
             answer.number_format = DATE_FORMAT
@@ -175,13 +180,17 @@ def _group_sheet(sheet: Worksheet, group: Group, required: frozenset[str]) -> No
         _validate(sheet, cells, field, is_required)
         kind = answer_kind(field, is_required)
         sheet.column_dimensions[letter].width = _column_width(field, kind)
+        header.border = BOXED
         for row in range(2, GROUP_ROWS + 2):
             cell = sheet.cell(row, index)
             cell.alignment = WRAP
+            cell.border = BOXED
             if kind == "date":
                 cell.number_format = DATE_FORMAT
             elif kind == "text":
                 cell.number_format = "@"  # text as typed: IDs such as 01 keep their zero
+    for row in range(2, PRINTED_ROWS + 2):
+        sheet.row_dimensions[row].height = WRITING_ROW_HEIGHT
     sheet.freeze_panes = "A2"
 
 
@@ -227,8 +236,11 @@ def _instructions(workbook: Workbook, sheet: Worksheet, parts: list[Group], requ
                     field.name,
                 ]
             )
-            sheet.cell(sheet.max_row, 3).alignment = WRAP
+            for column in range(1, 5):
+                sheet.cell(sheet.max_row, column).alignment = WRAP
             sheet.cell(sheet.max_row, 4).font = GREY
+            lines = -(-len(str(sheet.cell(sheet.max_row, 3).value)) // INSTRUCTIONS_CHARS_PER_LINE)
+            sheet.row_dimensions[sheet.max_row].height = 13 * max(1, lines)
     for column, width in zip("ABCD", (16, 28, 90, 24), strict=True):
         sheet.column_dimensions[column].width = width
 
