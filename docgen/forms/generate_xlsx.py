@@ -236,8 +236,8 @@ def _instructions(workbook: Workbook, sheet: Worksheet, parts: list[Group], requ
                     field.name,
                 ]
             )
-            for column in range(1, 5):
-                sheet.cell(sheet.max_row, column).alignment = WRAP
+            for number in range(1, 5):
+                sheet.cell(sheet.max_row, number).alignment = WRAP
             sheet.cell(sheet.max_row, 4).font = GREY
             lines = -(-len(str(sheet.cell(sheet.max_row, 3).value)) // INSTRUCTIONS_CHARS_PER_LINE)
             sheet.row_dimensions[sheet.max_row].height = 13 * max(1, lines)
