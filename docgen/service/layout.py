@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -74,7 +75,7 @@ class Layout:
 
 
 def make_dir(path: Path, dir_mode: int) -> None:
-    """Creates ``path`` and missing parents with ``dir_mode`` exactly (not masked by the umask)."""
+    """Creates ``path`` and missing parents with ``dir_mode`` (not masked by the umask), keeping an inherited setgid bit."""
     missing = []
     for folder in (path, *path.parents):
         if folder.exists():
@@ -85,4 +86,7 @@ def make_dir(path: Path, dir_mode: int) -> None:
             folder.mkdir()
         except FileExistsError:
             continue
-        os.chmod(folder, dir_mode)
+        # keep the setgid bit a shared folder passes down (mkdir inherits it; a plain chmod would drop it),
+        # so files made later in the new folder still take the staff group
+        inherited = os.stat(folder.parent).st_mode & stat.S_ISGID
+        os.chmod(folder, dir_mode | inherited)

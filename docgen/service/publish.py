@@ -7,10 +7,12 @@ into the build before publishing, ``manifest.json`` last, the ledger after the m
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import os
 import shutil
+import stat
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,6 +27,7 @@ from docgen.validation import Report
 __all__ = [
     "DuplicateNote",
     "LedgerLike",
+    "adopt_group",
     "apply_modes",
     "publish",
     "read_manifest",
@@ -80,6 +83,29 @@ def apply_modes(folder: Path, settings: Settings) -> None:
             os.chmod(os.path.join(base, name), settings.dir_mode)
         for name in files:
             os.chmod(os.path.join(base, name), settings.file_mode)
+
+
+def adopt_group(path: Path, folder: Path) -> None:
+    """Gives ``path`` (and all under it) the group of ``folder`` when that folder has the setgid bit, as new files there would get.
+
+    Files docgen moves in by renaming keep the service's own group; without this, staff reading
+    ``outbox/`` or ``inbox/rejected/`` through the folder's group could not open what docgen put there.
+    """
+    try:
+        info = folder.stat()
+    except OSError:
+        return
+    if not info.st_mode & stat.S_ISGID:
+        return
+    targets = [path, *path.rglob("*")] if path.is_dir() else [path]
+    for target in targets:
+        if target.is_symlink():
+            continue
+        with contextlib.suppress(PermissionError):  # the service account is not in that group: modes alone apply
+            os.chown(target, -1, info.st_gid)
+        if target.is_dir():  # chown clears nothing, but keep new sub-folders inheriting the group as well
+            with contextlib.suppress(PermissionError):
+                os.chmod(target, stat.S_IMODE(target.stat().st_mode) | stat.S_ISGID)
 
 
 def unique_name(folder: Path, name: str, taken: Callable[[str], bool] | None = None) -> str:
@@ -185,6 +211,7 @@ def _set_aside(
         write_atomically(folder / f"{name}{suffix}", content, settings.file_mode)
     crash_point("after-reports")
     os.chmod(original, settings.file_mode)  # the form holds the same sensitive data as the plans
+    adopt_group(original, folder)
     os.replace(original, folder / name)
     crash_point("after-reject")
     finish_rejection(layout, claim_dir, journal, ledger)
@@ -216,6 +243,7 @@ def publish(layout: Layout, claim_dir: Path, journal: Journal, manifest: dict[st
     make_dir(build / "source", settings.dir_mode)
     os.replace(claim_dir / journal.name, build / "source" / journal.name)
     apply_modes(build, settings)
+    adopt_group(build, layout.outbox)
     journal.advance(claim_dir, "source_moved", settings.file_mode)
     crash_point("after-move-source")
 

@@ -30,7 +30,7 @@ from docgen.service.journal import Journal, new_claim_id
 from docgen.service.layout import Layout, make_dir
 from docgen.service.lock import RootLock
 from docgen.service.progress import FormLog
-from docgen.service.publish import DuplicateNote, publish, read_manifest, reject, set_aside_duplicate, unique_name
+from docgen.service.publish import DuplicateNote, adopt_group, publish, read_manifest, reject, set_aside_duplicate, unique_name
 from docgen.service.recovery import recover
 from docgen.service.settle import SettleTracker, looks_cut_short
 from docgen.validate_file import file_sha256
@@ -403,6 +403,7 @@ class Service:
         archive = self.root / result.archive_relpath
         make_dir(archive.parent, self.settings.dir_mode)
         archive = archive.with_name(unique_name(archive.parent, archive.name))
+        adopt_group(path, archive.parent)
         os.replace(path, archive)
         assert journal.sha256 is not None
         where = self.layout.relative(archive)
