@@ -139,7 +139,7 @@ def _start_service(
 @_service_options
 def run(once: bool, root: Path, policy: str | None, workers: int | None, pdf: bool | None, json_log: bool) -> None:
     """Process every form in ROOT/inbox once, then stop (`docgen watch` keeps going). Exit 0 when it ran (rejections are normal)."""
-    del once  # accepted for scripts and DESIGN.md's spelling; running once is all `run` does
+    del once  # accepted as documented (`docgen run --once`); running once is all `run` does
     _serve(root, policy, workers, pdf, json_log, lambda service: service.run_once())
 
 
