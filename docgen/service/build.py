@@ -108,7 +108,7 @@ def build_form(job: BuildJob, builder: Builder | None = None) -> BuildResult:
     from docgen.forms import read_form
     from docgen.profiles import load_profile
     from docgen.record import clean
-    from docgen.validation import validate_record
+    from docgen.validation import profile_basis, validate_record
 
     source = {"name": job.name, "sha256": job.sha256}
     default_policy = job.settings.policy
@@ -120,7 +120,8 @@ def build_form(job: BuildJob, builder: Builder | None = None) -> BuildResult:
         try:
             form = read_form(job.path)
         except FormError as exc:
-            report = Report(source, policy_shown, [Problem(exc.kind, "error", "", str(exc), "", "")])
+            basis = profile_basis({}, job.policy, policy_shown, job.settings_file)
+            report = Report(source, policy_shown, [Problem(exc.kind, "error", "", str(exc), "", "")], basis=basis)
             return BuildResult(report, incomplete=exc.kind == "form-incomplete")
         report = validate_record(
             form.record,

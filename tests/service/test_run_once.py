@@ -334,3 +334,21 @@ def test_a_form_that_kills_its_worker_is_put_aside_and_its_neighbours_published(
     assert "processing this file stopped docgen 3 times" in text
     assert sorted(p.name for p in layout.outbox.iterdir()) == ["CIN-1", "CIN-2", "CIN-3"]
     assert not any(layout.work.iterdir()) and not any(layout.tmp.iterdir())
+
+
+def test_a_rejection_report_says_which_profile_and_settings_file_were_used_and_why(layout: Layout, drop: Drop) -> None:
+    (layout.root / "docgen.toml").write_text('policy = "south-gloucestershire"\n', encoding="utf-8")
+    record = clean_initial()
+    record.pop("policy", None)
+    record["meeting"]["chair_role"] = "community_support_worker"
+    drop("chair.json", record=record)
+    from dataclasses import replace
+
+    from docgen.config import load_settings
+
+    run_once(layout.root, replace(settings_for_tests(), policy=load_settings(layout.root).policy))
+    lines = (layout.rejected / "chair.json.errors.txt").read_text(encoding="utf-8").splitlines()
+    assert lines[1] == (
+        "Profile south-gloucestershire: the policy in docgen.toml, as the form names none. "
+        f"Settings file: {(layout.root / 'docgen.toml').absolute()}."
+    )
