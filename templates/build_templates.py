@@ -508,6 +508,8 @@ def meeting_record() -> None:
     )
     doc.add_heading("Differences of view", level=2)
     doc.add_paragraph("{{ disagreements or 'None recorded.' }}")
+    doc.add_heading("Chair's notes", level=2)
+    doc.add_paragraph("{{ meeting.chair_notes or 'None recorded.' }}")
     doc.add_heading("Assessment", level=2)
     doc.add_paragraph("{{ assessment.summary }}")
     details_table(

@@ -60,3 +60,13 @@ def test_a_record_with_only_the_required_fields(tmp_path: Path) -> None:
         ("Tom Okafor", "meeting-record.docx", "hand"),
         ("Priya Shah", "meeting-record.docx", "hand"),
     ]
+
+
+def test_the_chairs_notes_are_in_the_meeting_record_and_never_in_a_childs_plan(tmp_path: Path) -> None:
+    record = clean_initial()
+    record["meeting"]["chair_notes"] = "Mr Jones was in hospital; he will be visited at home to give his views."
+    make_pack(record, tmp_path)
+    meeting_record = docx_text(tmp_path / "meeting-record.docx")
+    assert "Chair's notes" in meeting_record
+    assert "Mr Jones was in hospital; he will be visited at home to give his views." in meeting_record
+    assert "in hospital" not in docx_text(tmp_path / "plan-C1.docx")
