@@ -67,6 +67,8 @@ def load_settings(root: Path) -> Settings:
     unknown = sorted(set(data) - set(_KINDS))
     if unknown:
         raise ConfigError(f"{path} has settings docgen does not know: {', '.join(unknown)}. Known: {', '.join(sorted(_KINDS))}.")
+    if isinstance(data.get("policy"), str):
+        data["policy"] = data["policy"].strip().lower()  # as --policy: "South-Gloucestershire" names the same council
     settings = Settings(**{k: _coerce(k, v) for k, v in data.items()})
     if settings.workers < 1:
         raise ConfigError(f"In {CONFIG_NAME}, workers must be at least 1.")

@@ -104,3 +104,8 @@ def test_validate_reads_the_settings_of_the_root_it_is_given_and_says_so(tmp_pat
         f"Profile standard: the policy in docgen.toml, as the form names none. Settings file: {(plain / 'docgen.toml').absolute()}."
         in under_plain.output.splitlines()
     )
+
+
+def test_the_policy_in_docgen_toml_is_read_in_any_case(tmp_path: Path) -> None:
+    (tmp_path / "docgen.toml").write_text('policy = "South-Gloucestershire"\n', encoding="utf-8")
+    assert load_settings(tmp_path).policy == "south-gloucestershire"
