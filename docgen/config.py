@@ -93,7 +93,7 @@ def resolve_root(path: Path) -> Path:
 
     A typo in ``--root`` must never look like good news ("Nothing is due") nor make folders of its own.
     """
-    root = Path(path).expanduser()
+    root = Path(path).expanduser().absolute()  # "." named as the folder it is: the message must say which one
     if not root.exists():
         raise ConfigError(
             f"The folder {root} does not exist. Give --root the folder holding inbox/ and docgen.toml, "

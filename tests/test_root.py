@@ -109,3 +109,10 @@ def test_validate_reads_the_settings_of_the_root_it_is_given_and_says_so(tmp_pat
 def test_the_policy_in_docgen_toml_is_read_in_any_case(tmp_path: Path) -> None:
     (tmp_path / "docgen.toml").write_text('policy = "South-Gloucestershire"\n', encoding="utf-8")
     assert load_settings(tmp_path).policy == "south-gloucestershire"
+
+
+def test_the_default_root_is_the_current_folder_named_in_full_when_it_is_not_a_root(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(main, ["due"])
+    assert result.exit_code == 2
+    assert f"The folder {tmp_path} is not a docgen folder" in result.output
