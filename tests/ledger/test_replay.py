@@ -210,6 +210,7 @@ def test_a_year_replayed_day_by_day_lists_what_was_worked_out_by_hand(tmp_path: 
 def test_due_json_names_each_childs_visit_past_a_slipped_review(tmp_path: Path) -> None:
     # the standard year up to 12 May: the review of 22 Apr not held, C2 missed on 11 May
     case, start = "CIN-REPLAY-ST", STANDARD[0][0]
+    (tmp_path / "inbox").mkdir()  # a docgen root
     for day, event, _ in STANDARD:
         if day > "2027-05-12":
             break
