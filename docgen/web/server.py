@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 from docgen.errors import ConfigError
@@ -18,6 +20,21 @@ def check_listening(host: str, settings: WebSettings) -> None:
             f"docgen serve will not listen on {host} without encryption: set [web] tls_cert and tls_key in docgen.toml, "
             "or trusted_proxy for the council's sign-on proxy, or listen on 127.0.0.1."
         )
+
+
+def _server_class() -> type:
+    import uvicorn
+
+    class Server(uvicorn.Server):
+        """uvicorn's server, except that a stop signal ends it with exit code 0 (DESIGN.md) instead of being raised again."""
+
+        @contextlib.contextmanager
+        def capture_signals(self) -> Iterator[None]:
+            with super().capture_signals():
+                yield
+                self._captured_signals.clear()
+
+    return Server
 
 
 def run(root: Path, host: str, port: int) -> None:
@@ -37,7 +54,7 @@ def run(root: Path, host: str, port: int) -> None:
     app = create_app(root, settings)
     scheme = "https" if settings.tls else "http"
     print(f"docgen web app: {scheme}://{host}:{port}/ (Ctrl+C stops it)", file=sys.stderr, flush=True)
-    uvicorn.run(
+    config = uvicorn.Config(
         app,
         host=host,
         port=port,
@@ -49,3 +66,4 @@ def run(root: Path, host: str, port: int) -> None:
         log_level="warning",
         timeout_graceful_shutdown=10,
     )
+    _server_class()(config).run()
