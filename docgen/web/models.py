@@ -169,9 +169,28 @@ class CaseHistory:
         return [(dt.date.fromisoformat(m.row.meeting_date), m.scaling_score) for m in self.meetings if m.scaling_score is not None]
 
     @property
-    def unsent_copies(self) -> list[tuple[MeetingHistory, dict[str, Any]]]:
-        """Copies still to be sent, with their meeting."""
-        return [(m, c) for m in self.meetings for c in m.copies if not c.get("sent_date")]
+    def unsent_copies(self) -> list[UnsentCopy]:
+        """Copies still to be sent, one entry per meeting and recipient (a recipient's documents go out together)."""
+        grouped: dict[tuple[int, str], UnsentCopy] = {}
+        for meeting in self.meetings:
+            for copy in meeting.copies:
+                if copy.get("sent_date"):
+                    continue
+                key = (meeting.row.id, str(copy["recipient"]))
+                entry = grouped.setdefault(key, UnsentCopy(meeting.row.id, str(copy["recipient"]), [], copy.get("delivery"), str(copy["due_date"])))
+                entry.documents.append(str(copy["document"]))
+        return list(grouped.values())
+
+
+@dataclass
+class UnsentCopy:
+    """A recipient's copies of one meeting still to be sent."""
+
+    meeting_id: int
+    recipient: str
+    documents: list[str]
+    delivery: str | None
+    due: str
 
 
 def case_history(access: LedgerAccess, reference: str, as_of: dt.date) -> CaseHistory | None:
@@ -255,8 +274,8 @@ def published_file(access: LedgerAccess, reference: str, folder: str, path: str)
     return target if target.is_relative_to(base) and target.is_file() else None
 
 
-def record_copy_sent(access: LedgerAccess, meeting_id: int, recipient: str, document: str, sent: dt.date, by: str) -> int:
-    """Records that a copy went out; returns how many copies changed (0: already recorded, or no such copy)."""
+def record_copy_sent(access: LedgerAccess, meeting_id: int, recipient: str, document: str | None, sent: dt.date, by: str) -> int:
+    """Records that a recipient's copy (``document`` None: all their documents) went out; returns how many copies changed."""
     return access.get().mark_copies_sent(meeting_id, [(recipient, document, sent, by)])
 
 

@@ -71,11 +71,11 @@ def docgen(*args: str, stdin: str | None = None, root: Path | None = None) -> su
     return subprocess.run([*DOCGEN, *args, *extra], input=stdin, capture_output=True, text=True, timeout=300, cwd=REPO)
 
 
-def make_root(folder: Path, web_settings: str = "") -> Path:
+def make_root(folder: Path, web_settings: str = "", settings: str = "") -> Path:
     """A root with four published meetings (two with overdue copies, one with markup in its text) and the accounts above."""
     inbox = folder / "inbox"
     inbox.mkdir(parents=True)
-    (folder / "docgen.toml").write_text(f'policy = "standard"\n\n[web]\n{web_settings}\n', encoding="utf-8")
+    (folder / "docgen.toml").write_text(f'policy = "standard"\n{settings}\n[web]\n{web_settings}\n', encoding="utf-8")
     (inbox / "overdue-jones.json").write_text(json.dumps(overdue_record("WEB-OVERDUE-1")), encoding="utf-8")
     markup = overdue_record("WEB-MARKUP-1", days_ago=20)
     markup["participants"][0]["name"] = MARKUP

@@ -15,7 +15,7 @@ import httpx
 import pytest
 
 from docgen.web.app import create_app
-from tests.web.conftest import MARKUP, PASSWORD, Server, csrf_token, docgen, free_port, sign_in, start_server, stop_server
+from tests.web.conftest import PASSWORD, Server, csrf_token, docgen, free_port, sign_in, start_server, stop_server
 
 pytestmark = pytest.mark.slow
 

@@ -63,8 +63,8 @@ async def record_copy(request: Request) -> Response:
     if not meeting_id.isdigit() or not recipient or sent is None:
         errors = {"copy": "Choose the copy that was sent"} if not recipient else {"sent_date": "Enter the date it was sent, today or earlier, like 5/1/2027"}
         return await run_in_threadpool(case_page, request, "", 400, errors)
-    changed = await run_in_threadpool(record_copy_sent, state_of(request).ledger, int(meeting_id), recipient, document, sent, account.name)
-    audit(request, "copy_sent", f"{reference}: {document} to {recipient} on {sent.isoformat()}", outcome="ok" if changed else "no_change")
+    changed = await run_in_threadpool(record_copy_sent, state_of(request).ledger, int(meeting_id), recipient, document or None, sent, account.name)
+    audit(request, "copy_sent", f"{reference}: {document or 'copies'} to {recipient} on {sent.isoformat()}", outcome="ok" if changed else "no_change")
     return RedirectResponse(f"/cases/{reference}?recorded=copy", status_code=303)
 
 
