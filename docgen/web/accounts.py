@@ -84,17 +84,21 @@ class Accounts:
         """The account called ``name`` (any case), or None."""
         return self._load().get(name.strip().lower())
 
-    def add(self, name: str, role: str, password: str, key_worker: str = "") -> Account:
-        """A new account; refused if the name is taken or unusable, the role unknown or the password too short."""
+    def check_new(self, name: str, role: str) -> None:
+        """Refuses a name that is taken or unusable, or an unknown role (before anyone is asked for a password)."""
         if not _NAME.match(name):
             raise AccountError(f"{name!r} cannot be an account name: use letters, digits, dots, dashes or @, up to 64.")
         if role not in ROLES:
             raise AccountError(f"{role!r} is not a role: use {', '.join(ROLES)}.")
-        accounts = self._load()
-        if name.lower() in accounts:
-            raise AccountError(f"There is already an account called {name}: choose another name, or use `docgen users password {name}`.")
+        taken = self.get(name)
+        if taken:
+            raise AccountError(f"There is already an account called {taken.name}: choose another name, or use `docgen users password {taken.name}`.")
+
+    def add(self, name: str, role: str, password: str, key_worker: str = "") -> Account:
+        """A new account; refused if the name is taken or unusable, the role unknown or the password too short."""
+        self.check_new(name, role)
         account = Account(name, role, _hash(password), key_worker.strip())
-        self._save({**accounts, name.lower(): account})
+        self._save({**self._load(), name.lower(): account})
         return account
 
     def remove(self, name: str) -> None:

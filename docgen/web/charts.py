@@ -54,12 +54,15 @@ class Bar:
     """One horizontal bar: its label, value (a percentage) and length in the SVG."""
 
     label: str
-    percent: float
+    percent: float | None  # None: nothing was counted
     detail: str
     y: int
     length: float
 
 
-def bar_chart(rows: list[tuple[str, float, str]], *, width: int = 420) -> list[Bar]:
-    """Horizontal bars for percentages (0 to 100), one every 32 pixels."""
-    return [Bar(label, percent, detail, 8 + 32 * n, width * max(0.0, min(percent, 100.0)) / 100) for n, (label, percent, detail) in enumerate(rows)]
+def bar_chart(rows: list[tuple[str, float | None, str]], *, width: int = 420) -> list[Bar]:
+    """Horizontal bars for percentages (0 to 100; None draws no bar), one every 32 pixels."""
+    return [
+        Bar(label, percent, detail, 8 + 32 * n, width * max(0.0, min(percent or 0.0, 100.0)) / 100)
+        for n, (label, percent, detail) in enumerate(rows)
+    ]

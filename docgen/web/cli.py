@@ -59,9 +59,8 @@ def _refused(exc: AccountError) -> None:
 def add(name: str, role: str, key_worker: str, password_stdin: bool, root: Path) -> None:
     """Add an account."""
     accounts = Accounts(_root(root))
-    if accounts.get(name):
-        _refused(AccountError(f"There is already an account called {name}: choose another name, or use `docgen users password {name}`."))
     try:
+        accounts.check_new(name, role)  # before asking for a password that would be thrown away
         account = accounts.add(name, role, _password(password_stdin), key_worker)
     except AccountError as exc:
         _refused(exc)

@@ -7,6 +7,7 @@ import datetime as dt
 import json
 import os
 import re
+import shutil
 import signal
 import socket
 import subprocess
@@ -165,10 +166,25 @@ def stop_server(server: Server) -> int:
         raise
 
 
+@pytest.fixture(scope="session")
+def published_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A root made once per test run by the real ``docgen run --once``: copy it (``root_copy``) before changing anything."""
+    return make_root(tmp_path_factory.mktemp("published") / "root")
+
+
+def root_copy(published: Path, folder: Path, web_settings: str = "", settings: str = "") -> Path:
+    """A copy of the published root with its own settings."""
+    root = folder / "root"
+    shutil.copytree(published, root)
+    (root / "docgen.toml").write_text(f'policy = "standard"\n{settings}\n[web]\n{web_settings}\n', encoding="utf-8")
+    return root
+
+
 @pytest.fixture(scope="module")
-def web_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def web_root(published_root: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A root for this test module (sign-in pauses kept short so the throttling test is quick)."""
-    return make_root(tmp_path_factory.mktemp("web-root"), "login_attempts_per_account = 3\nlogin_pause_seconds = 2\nlogin_pause_max_seconds = 4\n")
+    settings = "login_attempts_per_account = 3\nlogin_pause_seconds = 2\nlogin_pause_max_seconds = 4\n"
+    return root_copy(published_root, tmp_path_factory.mktemp("web"), settings)
 
 
 @pytest.fixture(scope="module")

@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from tests.web.conftest import DOCGEN, PASSWORD, REPO, Server, make_root, overdue_record, start_server, stop_server
+from tests.web.conftest import DOCGEN, PASSWORD, REPO, Server, overdue_record, root_copy, start_server, stop_server
 
 pytestmark = pytest.mark.slow
 
@@ -35,9 +35,9 @@ sync_api = pytest.importorskip("playwright.sync_api")
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Server, subprocess.Popen[str]]]:
+def site(published_root: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Server, subprocess.Popen[str]]]:
     """A root with a rejected form, ``docgen serve`` and ``docgen watch`` both running on it."""
-    root = make_root(tmp_path_factory.mktemp("browser-root"), settings="settle_seconds = 0.5\nrescan_seconds = 2\n")
+    root = root_copy(published_root, tmp_path_factory.mktemp("browser"), settings="settle_seconds = 0.5\nrescan_seconds = 2\n")
     bad = overdue_record("WEB-REJECTED-1")
     bad["meeting"]["chair_role"] = "community_support_worker"
     (root / "inbox" / "rejected-form.json").write_text(json.dumps(bad), encoding="utf-8")

@@ -11,6 +11,7 @@ from starlette.requests import Request
 from starlette.responses import FileResponse, Response
 from starlette.routing import Route
 
+from docgen.ledger.report import Tally
 from docgen.web.charts import bar_chart
 from docgen.web.models import compliance
 from docgen.web.pages import audit, query_day, render, require, state_of
@@ -34,12 +35,16 @@ def report_page(request: Request) -> Response:
     start, end, as_of, error = _period(request)
     figures = compliance(state_of(request).ledger, start, end, as_of)
     charts = {
-        m.id: bar_chart([(name, t.percent, f"{t.on_time} of {t.total}") for name, t in sorted(m.by_key_worker.items())])
+        m.id: bar_chart([(name, _percent(t), f"{t.on_time} of {t.total}") for name, t in sorted(m.by_key_worker.items())])
         for m in figures.measures
     }
-    overall = bar_chart([(m.title, m.overall.percent, f"{m.overall.on_time} of {m.overall.total}") for m in figures.measures])
+    overall = bar_chart([(m.title, _percent(m.overall), f"{m.overall.on_time} of {m.overall.total}") for m in figures.measures])
     audit(request, "report_view", f"{start.isoformat()} to {end.isoformat()}")
     return render(request, "report.html", title="Timescales report", figures=figures, charts=charts, overall=overall, error=error, query=request.url.query)
+
+
+def _percent(tally: Tally) -> float | None:
+    return tally.percent if tally.total else None
 
 
 def report_workbook(request: Request) -> Response:
