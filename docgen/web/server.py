@@ -45,6 +45,7 @@ def run(root: Path, host: str, port: int) -> None:
     from docgen.ledger.details import fill_in_from_sources
     from docgen.ledger.workbooks import sync_sent_dates
     from docgen.web.app import create_app
+    from docgen.web.models import keep_warm
 
     settings = load_web_settings(root)
     check_listening(host, settings)
@@ -52,6 +53,7 @@ def run(root: Path, host: str, port: int) -> None:
         fill_in_from_sources(root, ledger)
         sync_sent_dates(root, ledger)
     app = create_app(root, settings)
+    keep_warm(app.state.web.ledger)
     scheme = "https" if settings.tls else "http"
     print(f"docgen web app: {scheme}://{host}:{port}/ (Ctrl+C stops it)", file=sys.stderr, flush=True)
     config = uvicorn.Config(
