@@ -18,7 +18,7 @@ __all__ = ["ROLES", "USERS_PATH", "Account", "AccountError", "Accounts"]
 
 USERS_PATH = Path(".docgen") / "users.json"
 ROLES = ("admin", "manager", "worker")
-MIN_PASSWORD = 10
+MIN_PASSWORD = 8
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$")
 _HASHER = PasswordHasher()
 # verified against when the name is unknown, so a wrong name takes as long as a wrong password
