@@ -12,6 +12,8 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, RedirectResponse
 
+from docgen.web.sessions import COOKIE
+
 __all__ = ["PUBLIC_PATHS", "BodyLimit", "SecurityHeaders", "SignedIn"]
 
 Scope = MutableMapping[str, Any]
@@ -117,7 +119,9 @@ class SignedIn:
         request = Request(scope)
         found = self.resolve(request)
         if found is None:
-            await RedirectResponse("/login", status_code=303)(scope, receive, send)
+            # a browser still holding a session cookie was signed out for being idle (or by a restart): say so
+            where = "/login?signed_out=1" if request.cookies.get(COOKIE) else "/login"
+            await RedirectResponse(where, status_code=303)(scope, receive, send)
             return
         account, session_id, set_cookie = found
         scope.setdefault("state", {}).update(account=account, session_id=session_id)

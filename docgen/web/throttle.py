@@ -46,6 +46,9 @@ class LoginThrottle:
         """Counts a failed sign-in against the account and the address."""
         now = time.monotonic()
         with self._lock:
+            if len(self._failures) > 10_000:  # someone trying many names: forget the ones whose window has passed
+                for key in [k for k, v in self._failures.items() if not v or now - v[-1] > self.window]:
+                    del self._failures[key]
             self._failures[("account", account.lower())].append(now)
             self._failures[("address", address)].append(now)
 

@@ -170,7 +170,9 @@ def test_sessions_end_after_the_idle_timeout(root: Path) -> None:
     client.post("/login", data={"username": "admin", "password": PASSWORD, "csrf_token": csrf_token(page.text)})
     assert client.get("/").status_code == 200
     time.sleep(0.3)
-    assert client.get("/").status_code == 303
+    response = client.get("/")
+    assert response.status_code == 303
+    assert "We signed you out because you had not used the service for a while" in client.get(response.headers["location"]).text
 
 
 def test_a_trusted_proxy_names_the_user_and_nobody_else_can(root: Path) -> None:

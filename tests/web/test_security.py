@@ -74,7 +74,7 @@ def test_healthz_says_ok_and_nothing_else(server: Server) -> None:
 def test_signed_out_every_page_and_file_sends_you_to_sign_in_and_shows_nothing(server: Server, path: str) -> None:
     response = server.client().get(path)
     assert response.status_code == 303
-    assert response.headers["location"] == "/login"
+    assert response.headers["location"] == "/login"  # no session cookie: a plain sign-in
     assert CASE not in response.text and "Okafor" not in response.text
 
 
@@ -119,6 +119,7 @@ def test_session_cookie_is_httponly_samesite_strict_and_new_at_every_sign_in(ser
     assert client.cookies.get("docgen_session") != first  # rotated at every sign-in
     old = server.client(cookies={"docgen_session": first})
     assert old.get("/").status_code == 303  # the replaced session is gone
+    assert old.get("/").headers["location"] == "/login?signed_out=1"
 
 
 def test_a_tampered_session_cookie_is_refused(server: Server) -> None:
