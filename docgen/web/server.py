@@ -45,7 +45,7 @@ def run(root: Path, host: str, port: int) -> None:
     from docgen.ledger.details import fill_in_from_sources
     from docgen.ledger.workbooks import sync_sent_dates
     from docgen.web.app import create_app
-    from docgen.web.models import keep_warm
+    from docgen.web.figures import keep_warm
 
     settings = load_web_settings(root)
     check_listening(host, settings)

@@ -8,7 +8,8 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from docgen.web.models import KIND_WORDS, overview, valid_reference
+from docgen.web.figures import overview
+from docgen.web.models import KIND_WORDS, valid_reference
 from docgen.web.pages import account_of, query_day, render, state_of
 
 __all__ = ["routes"]

@@ -13,7 +13,7 @@ from starlette.routing import Route
 
 from docgen.ledger.report import Tally
 from docgen.web.charts import bar_chart
-from docgen.web.models import compliance
+from docgen.web.figures import compliance
 from docgen.web.pages import audit, query_day, render, require, state_of
 
 __all__ = ["routes"]
