@@ -49,13 +49,13 @@ def _resolver(state: WebState) -> Any:
             if account is None:
                 state.audit.record(proxy_user, "sign_in", "from the sign-on proxy: no such account", address, "refused")
                 return None
-            session = state.sessions.start(account.name, replacing=session.id if session else None)
+            session = state.sessions.start(account.name, replacing=session.id if session else None, credential=account.password_hash)
             state.audit.record(account.name, "sign_in", "from the sign-on proxy", address)
             return account, session.id, session_cookie_for(request, session.id)
         if session is None:
             return None
         account = state.accounts.get(session.user)
-        if account is None:  # removed while signed in
+        if account is None or account.password_hash != session.credential:  # removed, or a new password, since signing in
             state.sessions.end(session.id)
             return None
         return account, session.id, None

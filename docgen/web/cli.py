@@ -45,6 +45,15 @@ def _password(from_stdin: bool) -> str:
     return str(click.prompt("Password", hide_input=True, confirmation_prompt=True))
 
 
+def _audit(root: Path, action: str, what: str) -> None:
+    """Account changes made at the command line go into the audit log too, naming the system account that made them."""
+    import getpass
+
+    from docgen.web.audit import AuditLog
+
+    AuditLog(root).record(getpass.getuser(), action, what, "command line")
+
+
 def _refused(exc: AccountError) -> None:
     click.echo(f"docgen: {exc}", err=True)
     sys.exit(1)
@@ -64,6 +73,7 @@ def add(name: str, role: str, key_worker: str, password_stdin: bool, root: Path)
         account = accounts.add(name, role, _password(password_stdin), key_worker)
     except AccountError as exc:
         _refused(exc)
+    _audit(root, "account_added", f"{account.name} ({account.role})")
     click.echo(f"Added {account.name} ({account.role}).")
 
 
@@ -84,6 +94,7 @@ def remove(name: str, root: Path) -> None:
         Accounts(_root(root)).remove(name)
     except AccountError as exc:
         _refused(exc)
+    _audit(root, "account_removed", name)
     click.echo(f"Removed {name}.")
 
 
@@ -100,6 +111,7 @@ def password(name: str, password_stdin: bool, root: Path) -> None:
         accounts.set_password(name, _password(password_stdin))
     except AccountError as exc:
         _refused(exc)
+    _audit(root, "password_changed", name)
     click.echo(f"Password changed for {name}.")
 
 

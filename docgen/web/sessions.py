@@ -44,6 +44,7 @@ class Session:
     user: str
     started: float
     last_seen: float = field(default=0.0)
+    credential: str = ""  # the account's password hash when it signed in: a new password ends the session
 
 
 class Sessions:
@@ -75,10 +76,10 @@ class Sessions:
         """Whether a posted token is the one this browser was given."""
         return bool(bound_to) and isinstance(token, str) and hmac.compare_digest(token, self.csrf_token(str(bound_to)))
 
-    def start(self, user: str, replacing: str | None = None) -> Session:
+    def start(self, user: str, replacing: str | None = None, credential: str = "") -> Session:
         """A new session for ``user``; ``replacing`` (the browser's previous session) ends, so ids never carry over a sign-in."""
         now = time.monotonic()
-        session = Session(secrets.token_urlsafe(32), user, now, now)
+        session = Session(secrets.token_urlsafe(32), user, now, now, credential)
         with self._lock:
             if replacing:
                 self._sessions.pop(replacing, None)
@@ -105,12 +106,6 @@ class Sessions:
         """Signs a session out."""
         with self._lock:
             self._sessions.pop(session_id or "", None)
-
-    def end_user(self, user: str) -> None:
-        """Signs every session of ``user`` out (their account was removed or its password changed)."""
-        with self._lock:
-            for sid in [sid for sid, s in self._sessions.items() if s.user.lower() == user.lower()]:
-                del self._sessions[sid]
 
     def _prune(self, now: float) -> None:
         for sid in [sid for sid, s in self._sessions.items() if now - s.last_seen > self.idle_seconds]:

@@ -9,6 +9,7 @@ from click.testing import CliRunner
 
 from docgen.cli import main
 from docgen.web.accounts import AccountError, Accounts
+from docgen.web.audit import AuditLog
 
 PASSWORD = "a long enough password"
 
@@ -56,6 +57,13 @@ def test_docgen_users_add_list_password_remove(root: Path) -> None:
     assert Accounts(root).verify("asmith", "another long password") is not None
     assert users(root, "remove", "asmith") == (0, "Removed asmith.\n")
     assert users(root, "list") == (0, "tok\tworker\tTom Okafor\n")
+    changes = [(e["action"], e["what"], e["address"]) for e in AuditLog(root).latest()][::-1]
+    assert changes == [
+        ("account_added", "asmith (manager)", "command line"),
+        ("account_added", "tok (worker)", "command line"),
+        ("password_changed", "asmith", "command line"),
+        ("account_removed", "asmith", "command line"),
+    ]
 
 
 def test_docgen_users_exit_1_when_refused_and_2_for_usage(root: Path, tmp_path: Path) -> None:

@@ -185,3 +185,22 @@ def test_a_trusted_proxy_names_the_user_and_nobody_else_can(root: Path) -> None:
     assert proxy.get("/").status_code == 303
     intruder = TestClient(app, follow_redirects=False, client=("10.0.0.9", 4000))
     assert intruder.get("/", headers={"X-Remote-User": "admin"}).status_code == 303
+
+
+def test_removing_an_account_or_changing_its_password_ends_its_sessions(root: Path) -> None:
+    from docgen.web.accounts import Accounts
+
+    accounts = Accounts(root)
+    accounts.add("temp-worker", "worker", PASSWORD, "Tom Okafor")
+    with signed_in(root, "temp-worker") as client:
+        assert client.get("/").status_code == 200
+        accounts.set_password("temp-worker", "a brand new password")
+        assert client.get("/").status_code == 303
+    with signed_in(root, "admin") as other, TestClient(create_app(root), follow_redirects=False) as client:
+        accounts.set_password("temp-worker", PASSWORD)
+        page = client.get("/login")
+        client.post("/login", data={"username": "temp-worker", "password": PASSWORD, "csrf_token": csrf_token(page.text)})
+        assert client.get("/").status_code == 200
+        accounts.remove("temp-worker")
+        assert client.get("/").status_code == 303
+        assert other.get("/").status_code == 200

@@ -56,7 +56,7 @@ async def sign_in(request: Request) -> Response:
         audit(request, "sign_in_failed", "", outcome="refused", user=username)
         return _form(request, status=401, error="Enter a correct username and password", username=username)
     state.throttle.succeeded(username)
-    session = state.sessions.start(account.name, replacing=state.sessions.unsign(request.cookies.get(COOKIE)))
+    session = state.sessions.start(account.name, replacing=state.sessions.unsign(request.cookies.get(COOKIE)), credential=account.password_hash)
     audit(request, "sign_in", account.role, user=account.name)
     response = RedirectResponse("/", status_code=303)
     response.headers.append("set-cookie", session_cookie_for(request, session.id))
