@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-__all__ = ["Bar", "LineChart", "bar_chart", "line_chart"]
+__all__ = ["PROGRESS", "Bar", "LineChart", "ProgressRow", "bar_chart", "line_chart", "progress_chart"]
 
 WIDTH, HEIGHT, LEFT, RIGHT, TOP, BOTTOM = 640, 260, 48, 24, 16, 48
 
@@ -66,3 +66,37 @@ def bar_chart(rows: list[tuple[str, float | None, str]], *, width: int = 420) ->
         Bar(label, percent, detail, 8 + 32 * n, width * max(0.0, min(percent or 0.0, 100.0)) / 100)
         for n, (label, percent, detail) in enumerate(rows)
     ]
+
+
+#: objectives' progress, in the order the bars show it, with the words and the colour class of each
+PROGRESS = (
+    ("achieved", "Achieved", "app-chart__achieved"),
+    ("progressing", "Progressing", "app-chart__progressing"),
+    ("not_progressing", "Not progressing", "app-chart__not-progressing"),
+    ("no_longer_needed", "No longer needed", "app-chart__no-longer-needed"),
+)
+
+
+@dataclass(frozen=True)
+class ProgressRow:
+    """One meeting's objectives by progress: a stacked bar of segments (x, width, css class, count, words)."""
+
+    label: str
+    y: int
+    segments: list[tuple[float, float, str, int, str]]
+
+
+def progress_chart(meetings: list[tuple[str, dict[str, int]]], *, width: int = 420, left: int = 200) -> list[ProgressRow]:
+    """Stacked bars of objectives by progress, one per meeting that recorded any, on one scale (the most objectives)."""
+    rows = [(label, counts) for label, counts in meetings if any(counts.get(k) for k, _, _ in PROGRESS)]
+    most = max((sum(counts.get(k, 0) for k, _, _ in PROGRESS) for _, counts in rows), default=0)
+    out = []
+    for n, (label, counts) in enumerate(rows):
+        x, segments = float(left), []
+        for key, words, css in PROGRESS:
+            count = counts.get(key, 0)
+            if count:
+                segments.append((x, width * count / most, css, count, words))
+                x += width * count / most
+        out.append(ProgressRow(label, 8 + 32 * n, segments))
+    return out

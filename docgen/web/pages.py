@@ -17,6 +17,7 @@ from starlette.responses import HTMLResponse
 from docgen.ledger.dates import parse_day
 from docgen.web.accounts import Account, Accounts
 from docgen.web.audit import AuditLog
+from docgen.web.charts import PROGRESS
 from docgen.web.models import KIND_WORDS, LedgerAccess
 from docgen.web.sessions import COOKIE, LOGIN_COOKIE, Sessions
 from docgen.web.settings import WebSettings
@@ -48,6 +49,7 @@ def make_templates() -> Environment:
     env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(default=True, default_for_string=True))
     env.filters["day"] = lambda d: (dt.date.fromisoformat(d[:10]) if isinstance(d, str) else d).strftime("%-d %B %Y") if d else ""
     env.globals["KIND_WORDS"] = KIND_WORDS
+    env.globals["PROGRESS"] = PROGRESS
     return env
 
 

@@ -11,7 +11,7 @@ from docgen.config import load_settings
 from docgen.errors import ConfigError
 from docgen.web import sessions as sessions_module
 from docgen.web import throttle as throttle_module
-from docgen.web.charts import line_chart
+from docgen.web.charts import line_chart, progress_chart
 from docgen.web.inbox import safe_name
 from docgen.web.server import check_listening
 from docgen.web.sessions import Sessions
@@ -121,3 +121,16 @@ def test_scaling_chart_spaces_points_by_date_on_a_fixed_scale() -> None:
     assert (x0, x2) == (chart.left, chart.right) and x1 == pytest.approx(chart.left + (chart.right - chart.left) / 3)
     assert (y1, y2) == (chart.top, chart.bottom) and y0 == pytest.approx(chart.bottom - 0.2 * (chart.bottom - chart.top))
     assert line_chart([], low=0, high=10, label="x") is None
+
+
+def test_progress_chart_stacks_each_meetings_objectives_on_one_scale_and_says_it_in_words() -> None:
+    from docgen.web.pages import make_templates
+
+    rows = progress_chart([("Initial 2026-01-01", {}), ("Review 2026-03-01", {"achieved": 1, "progressing": 2}), ("Review 2026-05-01", {"achieved": 4})])
+    assert [r.label for r in rows] == ["Review 2026-03-01", "Review 2026-05-01"]  # an initial meeting records no progress
+    first, second = rows
+    assert [(w, css, n) for _, w, css, n, _ in first.segments] == [(105.0, "app-chart__achieved", 1), (210.0, "app-chart__progressing", 2)]
+    assert first.segments[1][0] == 200 + 105.0 and second.segments[0][1] == 420.0
+    svg = make_templates().from_string('{% from "chart.html" import progress %}{{ progress(rows, "p") }}').render(rows=rows)
+    assert "Objectives by progress at each meeting: Review 2026-03-01: 1 achieved, 2 progressing; Review 2026-05-01: 4 achieved" in svg
+    assert progress_chart([("Initial", {})]) == []
