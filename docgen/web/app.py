@@ -13,6 +13,7 @@ from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
+from docgen.errors import DocgenError
 from docgen.web import security
 from docgen.web.accounts import Account, Accounts
 from docgen.web.audit import AuditLog
@@ -69,6 +70,11 @@ async def _http_error(request: Request, exc: Exception) -> Response:
     return render(request, "error.html", status=exc.status_code, title=titles.get(exc.status_code, "Sorry, there is a problem"), detail=exc.detail)
 
 
+async def _docgen_error(request: Request, exc: Exception) -> Response:
+    """A fault of the machine (the ledger locked, unreadable or gone): one sentence saying what to do, never a traceback."""
+    return render(request, "error.html", status=503, title="Sorry, the service cannot show this now", detail=str(exc))
+
+
 def create_app(root: Path, settings: WebSettings | None = None, *, https: bool | None = None) -> Starlette:
     """The web app for one root; ``https`` says whether browsers reach it over HTTPS (TLS here, or a sign-on proxy)."""
     root = Path(root).resolve()
@@ -109,6 +115,6 @@ def create_app(root: Path, settings: WebSettings | None = None, *, https: bool |
         Middleware(security.BodyLimit, upload_bytes=MAX_UPLOAD_BYTES + 1024 * 1024),
         Middleware(security.SignedIn, resolve=_resolver(state)),
     ]
-    app = Starlette(routes=routes, middleware=middleware, exception_handlers={HTTPException: _http_error})
+    app = Starlette(routes=routes, middleware=middleware, exception_handlers={HTTPException: _http_error, DocgenError: _docgen_error})
     app.state.web = state
     return app

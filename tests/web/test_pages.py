@@ -204,3 +204,14 @@ def test_removing_an_account_or_changing_its_password_ends_its_sessions(root: Pa
         accounts.remove("temp-worker")
         assert client.get("/").status_code == 303
         assert other.get("/").status_code == 200
+
+
+def test_an_unreadable_ledger_is_one_sentence_not_a_traceback(published_root: Path, tmp_path: Path) -> None:
+    broken = root_copy(published_root, tmp_path)
+    for leftover in (broken / ".docgen").glob("ledger.sqlite3*"):
+        leftover.unlink()
+    (broken / ".docgen" / "ledger.sqlite3").write_bytes(b"this is not a database" * 100)
+    with signed_in(broken) as client:
+        page = client.get("/")
+    assert page.status_code == 503
+    assert "cannot be opened" in page.text and "Traceback" not in page.text
