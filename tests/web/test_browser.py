@@ -183,11 +183,12 @@ def test_keyboard_only_skip_link_tab_order_and_visible_focus(site: tuple[Server,
     for _ in range(16):
         page.keyboard.press("Tab")
         state = page.evaluate(
-            """() => { const e = document.activeElement, s = getComputedStyle(e);
-                 return {what: e.tagName + ' ' + (e.textContent || e.id).trim().slice(0, 30),
-                         marked: s.outlineStyle !== 'none' || s.boxShadow !== 'none' || s.backgroundColor === 'rgb(255, 221, 0)'}; }"""
+            """() => { const e = document.activeElement;
+                 const look = () => { const s = getComputedStyle(e); return [s.outlineStyle, s.outlineColor, s.outlineWidth, s.boxShadow, s.backgroundColor, s.color].join('|'); };
+                 const focused = look(); e.blur(); const unfocused = look(); e.focus();
+                 return {what: e.tagName + ' ' + (e.textContent || e.id).trim().slice(0, 30), marked: focused !== unfocused}; }"""
         )
-        assert state["marked"], f"no visible focus on {state['what']}"
+        assert state["marked"], f"focus does not change how {state['what']} looks"
         seen.append(state["what"])
     assert seen[0] == "A Skip to main content"
     assert seen.index("A What is due") < seen.index("A Find a case") < seen.index("BUTTON Sign out")
