@@ -215,3 +215,14 @@ def test_an_unreadable_ledger_is_one_sentence_not_a_traceback(published_root: Pa
         page = client.get("/")
     assert page.status_code == 503
     assert "cannot be opened" in page.text and "Traceback" not in page.text
+
+
+@pytest.mark.parametrize("example", ["standard/initial-jones.docx", "standard/review-patel.xlsx"])
+def test_a_word_or_excel_form_passes_the_drop_checks_into_the_inbox_unchanged(root: Path, admin: TestClient, example: str) -> None:
+    from tests.web.conftest import EXAMPLES
+
+    data = (EXAMPLES / example).read_bytes()
+    token = csrf_token(admin.get("/upload").text)
+    response = admin.post("/upload", data={"csrf_token": token}, files={"form": (Path(example).name, io.BytesIO(data), "application/octet-stream")})
+    assert response.status_code == 303
+    assert (root / "inbox" / Path(example).name).read_bytes() == data
