@@ -134,3 +134,15 @@ def test_progress_chart_stacks_each_meetings_objectives_on_one_scale_and_says_it
     svg = make_templates().from_string('{% from "chart.html" import progress %}{{ progress(rows, "p") }}').render(rows=rows)
     assert "Objectives by progress at each meeting: Review 2026-03-01: 1 achieved, 2 progressing; Review 2026-05-01: 4 achieved" in svg
     assert progress_chart([("Initial", {})]) == []
+
+
+def test_serve_refuses_a_folder_that_is_not_a_root_and_an_address_beyond_loopback(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from docgen.cli import main
+
+    missing = CliRunner().invoke(main, ["serve", "--root", str(tmp_path / "nowhere")])
+    assert missing.exit_code == 2 and "is not a docgen root" in missing.output
+    (tmp_path / "inbox").mkdir()
+    exposed = CliRunner().invoke(main, ["serve", "--root", str(tmp_path), "--host", "10.1.2.3"])
+    assert exposed.exit_code == 2 and "will not listen on 10.1.2.3 without encryption" in exposed.output
