@@ -105,7 +105,7 @@ def create_app(root: Path, settings: WebSettings | None = None, *, https: bool |
         *rejected.routes,
         *upload.routes,
         *report.routes,
-        *forms.routes,
+        *forms.routes,  # before files: /cases/<reference>/next-meeting/<form>
         *audit_log.routes,
         *files.routes,  # last: /cases/<reference>/<meeting folder>/<path>
         Mount("/assets", app=StaticFiles(directory=STATIC), name="assets"),

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import importlib
+import importlib.util
 import os
 import re
 import threading
@@ -16,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from docgen.errors import FormError
+from docgen.errors import DocgenError, FormError
 from docgen.ledger import Ledger, MeetingRow, Visit
 
 __all__ = [
@@ -25,8 +27,10 @@ __all__ = [
     "LedgerAccess",
     "MeetingHistory",
     "UnsentCopy",
+    "can_prefill",
     "case_history",
     "case_key_worker",
+    "next_meeting_forms",
     "published_file",
     "record_copy_sent",
     "record_visit",
@@ -214,6 +218,23 @@ def published_file(access: LedgerAccess, reference: str, folder: str, path: str)
     base = (access.root / "outbox" / reference / folder).resolve()
     target = (base / path).resolve()
     return target if target.is_relative_to(base) and target.is_file() else None
+
+
+def can_prefill() -> bool:
+    """Whether this docgen can make a case's next meeting's forms (``docgen forms --case``)."""
+    return importlib.util.find_spec("docgen.forms.next_meeting") is not None
+
+
+def next_meeting_forms(root: Path, reference: str, meeting_type: str, out: Path) -> list[Path] | None:
+    """The next meeting's Word and Excel forms for a case, pre-filled from its latest meeting, written into ``out``; None if they cannot be made."""
+    if not can_prefill():
+        return None
+    module = importlib.import_module("docgen.forms.next_meeting")
+    try:
+        paths: list[Path] = module.write_case_forms(out, root, reference, meeting_type)
+    except DocgenError:  # an unknown case, or one whose latest record the ledger never had
+        return None
+    return paths
 
 
 def record_copy_sent(access: LedgerAccess, meeting_id: int, recipient: str, document: str | None, sent: dt.date, by: str) -> int:

@@ -226,3 +226,19 @@ def test_a_word_or_excel_form_passes_the_drop_checks_into_the_inbox_unchanged(ro
     response = admin.post("/upload", data={"csrf_token": token}, files={"form": (Path(example).name, io.BytesIO(data), "application/octet-stream")})
     assert response.status_code == 303
     assert (root / "inbox" / Path(example).name).read_bytes() == data
+
+
+def test_the_next_meetings_forms_pre_filled_where_this_docgen_can_make_them(admin: TestClient) -> None:
+    from docgen.web.models import can_prefill
+
+    page = admin.get(f"/cases/{CASE}").text
+    if not can_prefill():
+        assert "Forms for the next meeting" not in page
+        assert admin.get(f"/cases/{CASE}/next-meeting/review.docx").status_code == 404
+        return
+    assert f'href="/cases/{CASE}/next-meeting/review.docx"' in page
+    form = admin.get(f"/cases/{CASE}/next-meeting/review.xlsx")
+    assert form.status_code == 200 and form.content[:2] == b"PK"
+    assert form.headers["content-disposition"] == f'attachment; filename="{CASE}-review.xlsx"'
+    assert admin.get("/cases/NO-SUCH-CASE/next-meeting/review.docx").status_code == 404
+    assert admin.get(f"/cases/{CASE}/next-meeting/initial.docx").status_code == 404

@@ -36,6 +36,7 @@ GET_ROUTES = [
     "/report.xlsx",
     "/forms",
     "/forms/blank/standard/cin-meeting-form.docx",
+    f"/cases/{CASE}/next-meeting/review.docx",
     "/audit",
 ]
 POST_ROUTES = ["/logout", f"/cases/{CASE}/copies", f"/cases/{CASE}/visits", "/rejected/dealt-with", "/upload"]
@@ -60,7 +61,7 @@ def test_the_lists_above_cover_every_route_of_the_app(web_root: Path) -> None:
     paths = {getattr(r, "path", "") for r in app.routes} - {"", "/login", "/healthz", "/assets"}
     tested = {p.split("?")[0] for p in GET_ROUTES + POST_ROUTES}
     templates = {"/cases/{reference}", "/cases/{reference}/{folder}/{path:path}", "/upload/{sha256}", "/forms/blank/{policy}/{name}",
-                 "/cases/{reference}/copies", "/cases/{reference}/visits"}
+                 "/cases/{reference}/copies", "/cases/{reference}/visits", "/cases/{reference}/next-meeting/{name}"}
     assert paths - templates <= tested
     assert templates <= paths
 
@@ -156,6 +157,8 @@ TRAVERSALS = [
     "/rejected/original?name=%252e%252e%252f%252e%252e%252fdocgen.toml",
     "/forms/blank/..%2f..%2f..%2f/docgen.toml",
     "/forms/blank/standard/..%2f..%2f..%2fdocgen.toml",
+    "/cases/{case}/next-meeting/..%2f..%2f..%2fdocgen.toml",
+    "/cases/..%2f..%2f/next-meeting/review.docx",
     "/assets/..%2f..%2f..%2f..%2fdocgen.toml",
     "/assets/%2e%2e/%2e%2e/%2e%2e/%2e%2e/docgen.toml",
     "/assets/%252e%252e/%252e%252e/docgen.toml",

@@ -13,7 +13,7 @@ from starlette.routing import Route
 from docgen.ledger.dates import parse_day
 from docgen.web.access import owns_case
 from docgen.web.charts import line_chart, progress_chart
-from docgen.web.models import case_history, case_key_worker, record_copy_sent, record_visit, valid_reference
+from docgen.web.models import can_prefill, case_history, case_key_worker, record_copy_sent, record_visit, valid_reference
 from docgen.web.pages import account_of, audit, posted_form, query_day, render, state_of
 
 __all__ = ["routes"]
@@ -42,7 +42,7 @@ def case_page(request: Request, notice: str = "", status: int = 200, errors: dic
     progress_rows = progress_chart([(f"{m.row.meeting_type.capitalize()} {m.row.meeting_date}", m.progress) for m in history.meetings])
     return render(
         request, "case.html", status=status, title=f"Case {reference}", case=history, own=own, chart=chart, progress_rows=progress_rows, as_of=as_of,
-        today=dt.date.today().isoformat(), notice=notice, errors=errors or {},
+        today=dt.date.today().isoformat(), notice=notice, errors=errors or {}, can_prefill=can_prefill(),
     )
 
 
