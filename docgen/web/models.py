@@ -150,7 +150,7 @@ def case_history(access: LedgerAccess, reference: str, as_of: dt.date) -> CaseHi
     meetings = []
     for row in rows:
         manifest = ledger.meeting_manifest(row.id)
-        score, progress = _scaling_and_progress(access.root, row, manifest)
+        score, progress = _scaling_and_progress(access.root, ledger, row, manifest)
         meetings.append(MeetingHistory(row, manifest, ledger.copies(row.id), score, progress))
     deadlines = [dict(d, state=_state(d, as_of)) for d in ledger.deadlines(case=reference) if d["status"] != "retired"]
     children = sorted({str(c) for m in meetings for c in m.manifest.get("children") or []})
@@ -173,17 +173,17 @@ def _state(deadline: dict[str, Any], as_of: dt.date) -> str:
     return "Closed"
 
 
-def _scaling_and_progress(root: Path, row: MeetingRow, manifest: dict[str, Any]) -> tuple[int | None, dict[str, int]]:
-    """The meeting's scaling score and objectives' progress: from the manifest where it carries them, else from the source form."""
-    scaling = manifest.get("scaling")
-    objectives = manifest.get("objectives")
-    if scaling is None or objectives is None:
+def _scaling_and_progress(root: Path, ledger: Ledger, row: MeetingRow, manifest: dict[str, Any]) -> tuple[int | None, dict[str, int]]:
+    """The meeting's scaling score and objectives' progress, from the record the ledger kept (where it keeps them), else the source form."""
+    kept = getattr(ledger, "meeting_record", None)  # ledgers that keep each meeting's record save reading the form again
+    record = kept(row.id) if kept else None
+    if record is None:
         record = _source_record(str(root / "outbox" / row.case_reference / row.folder), str((manifest.get("source") or {}).get("name") or ""), row.sha256)
-        scaling = scaling if scaling is not None else (record or {}).get("scaling")
-        objectives = objectives if objectives is not None else (record or {}).get("objectives")
+    scaling = (record or {}).get("scaling")
     score = scaling.get("score") if isinstance(scaling, dict) else None
-    progress = Counter(str(o.get("progress")) for o in objectives or [] if isinstance(o, dict) and o.get("progress"))
-    return (score if isinstance(score, int) else None), dict(progress)
+    objectives = (record or {}).get("objectives") or []
+    progress = Counter(str(o.get("progress")) for o in objectives if isinstance(o, dict) and o.get("progress"))
+    return (score if isinstance(score, int) and not isinstance(score, bool) else None), dict(progress)
 
 
 @functools.lru_cache(maxsize=4096)
