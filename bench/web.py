@@ -1,7 +1,7 @@
 """Benchmark of the staff web app: ``make bench-web`` (``.venv/bin/python bench/web.py [--cases N] [--requests R] [--users U]``).
 
-Builds a ledger of N cases (default 2,000) with 30 deadlines each (60,000) through the ledger's own
-``publish_meeting``, starts ``docgen serve`` as a real process on a free port, signs in through the sign-in
+Builds a ledger of N cases (default 2,000), each with two meetings and about 30 deadlines (60,000 or
+more in all) through the ledger's own ``publish_meeting``, starts ``docgen serve`` as a real process on a free port, signs in through the sign-in
 form with a real HTTP client (httpx), then measures:
 
 - every page, R times each (default 40) one after another: median and 95th percentile in milliseconds;
@@ -40,8 +40,12 @@ GOAL_MS = 200.0
 KEY_WORKERS = [f"Key Worker {n:02d}" for n in range(40)]
 
 
-def build_ledger(root: Path, cases: int) -> int:
-    """N cases, each one initial meeting with 30 deadlines (record, review, 20 visits, 8 recipients' copies); returns the deadline count."""
+def build_ledger(root: Path, cases: int, recipients: int = 12) -> int:
+    """N cases, each an initial meeting and a review 12 weeks on, through the ledger's own ``publish_meeting``; returns the deadline count.
+
+    Each meeting sets its record, its next review, visits every 14 days and a copy for each of ``recipients`` people:
+    about 30 deadlines a case, so 2,000 cases hold 60,000 or more, however the ledger counts visits.
+    """
     sys.path.insert(0, str(REPO))
     from docgen.ledger import Ledger
     from docgen.web.accounts import Accounts
@@ -51,44 +55,50 @@ def build_ledger(root: Path, cases: int) -> int:
     today = dt.date.today()
     with Ledger.open(root) as ledger:
         for n in range(cases):
-            meeting = today - dt.timedelta(days=n % 200)
             reference = f"BENCH-{n:05d}"
-            folder = f"{meeting.isoformat()}-initial"
-            day = meeting.isoformat
+            initial = today - dt.timedelta(days=90 + n % 200)
+            for number, (kind, held) in enumerate((("initial", initial), ("review", initial + dt.timedelta(days=84)))):
+                if held > today:
+                    continue
+                folder = f"{held.isoformat()}-{kind}"
 
-            def after(days: int, meeting: dt.date = meeting) -> str:
-                return (meeting + dt.timedelta(days=days)).isoformat()
+                def after(days: int, held: dt.date = held) -> str:
+                    return (held + dt.timedelta(days=days)).isoformat()
 
-            deadlines = [
-                {"kind": "record_due", "date": after(7), "section": "procedure 3.1", "description": "Record of Planning Meeting"},
-                {"kind": "copies_due", "date": after(14), "section": "procedure 3.3", "description": "Copies of the plan"},
-                {"kind": "next_review", "date": after(90), "section": "procedure 4.1", "description": "Review meeting"},
-                *({"kind": "visit", "date": after(14 * v), "section": "procedure 5.2", "description": f"Statutory visit {v}"} for v in range(1, 21)),
-            ]
-            distribution = [
-                {"recipient": f"Person {r} of {reference}", "role": "parent", "document": "plan-C1.docx", "delivery": "email", "due": after(14)}
-                for r in range(8)
-            ]
-            manifest = {
-                "source": {"name": f"{reference}.docx", "sha256": f"{n:064x}"},
-                "policy": "standard",
-                "case_reference": reference,
-                "meeting": {"type": "initial", "date": day(), "folder": folder},
-                "key_worker": {"name": KEY_WORKERS[n % len(KEY_WORKERS)]},
-                "children": ["C1"],
-                "warnings": [],
-                "documents": [{"path": "plan-C1.docx", "kind": "plan", "child": "C1"}, {"path": "meeting-record.docx", "kind": "meeting_record", "child": None}],
-                "deadlines": deadlines,
-                "distribution": distribution,
-                "generated_at": f"{day()}T12:00:00+00:00",
-            }
-            ledger.publish_meeting(manifest)
-            out = root / "outbox" / reference / folder
-            out.mkdir(parents=True)
-            (out / "plan-C1.docx").write_bytes(b"PK" + os.urandom(20000))
+                manifest = {
+                    "source": {"name": f"{reference}-{kind}.docx", "sha256": f"{n:060x}{number:04x}"},
+                    "policy": "standard",
+                    "case_reference": reference,
+                    "case": {"plan_start_date": initial.isoformat(), "referral_date": (initial - dt.timedelta(days=30)).isoformat()},
+                    "meeting": {"type": kind, "date": held.isoformat(), "folder": folder, "visit_frequency_days": 14},
+                    "key_worker": {"name": KEY_WORKERS[n % len(KEY_WORKERS)]},
+                    "children": ["C1", "C2"],
+                    "warnings": [],
+                    "documents": [{"path": "plan-C1.docx", "kind": "plan", "child": "C1"}, {"path": "meeting-record.docx", "kind": "meeting_record", "child": None}],
+                    "deadlines": [
+                        {"kind": "record_due", "date": after(7), "section": "procedure 3.1", "description": "Record of Planning Meeting"},
+                        {"kind": "copies_due", "date": after(14), "section": "procedure 3.3", "description": "Copies of the plan"},
+                        {"kind": "next_review", "date": after(84), "section": "procedure 4.1", "description": "Review meeting"},
+                        *({"kind": "visit", "date": after(14 * v), "section": "procedure 5.2", "description": f"Statutory visit {v}"} for v in range(1, 6)),
+                    ],
+                    "distribution": [
+                        {"recipient": f"Person {r} of {reference}", "role": "parent", "document": "plan-C1.docx", "delivery": "email", "due": after(14)}
+                        for r in range(recipients)
+                    ],
+                    "generated_at": f"{held.isoformat()}T12:00:00+00:00",
+                }
+                ledger.publish_meeting(manifest)
+                out = root / "outbox" / reference / folder
+                out.mkdir(parents=True)
+                (out / "plan-C1.docx").write_bytes(b"PK" + os.urandom(20000))
         count = len(ledger.deadlines())
     Accounts(root).add("bench", "admin", PASSWORD)
     return count
+
+
+def meeting_folder(n: int) -> str:
+    """The folder of case ``n``'s initial meeting."""
+    return f"{(dt.date.today() - dt.timedelta(days=90 + n % 200)).isoformat()}-initial"
 
 
 def free_port() -> int:
@@ -132,7 +142,7 @@ def pages(cases: int) -> list[tuple[str, Any]]:
         ("overview, one case", lambda n: f"/?case=BENCH-{(n * 37) % cases:05d}"),
         ("overview, one kind", lambda n: "/?kind=copies_due"),
         ("case page", lambda n: f"/cases/BENCH-{(n * 53) % cases:05d}"),
-        ("document download", lambda n: f"/cases/BENCH-{(n * 53) % cases:05d}/{(today - dt.timedelta(days=((n * 53) % cases) % 200)).isoformat()}-initial/plan-C1.docx"),
+        ("document download", lambda n: f"/cases/BENCH-{(n * 53) % cases:05d}/{meeting_folder((n * 53) % cases)}/plan-C1.docx"),
         ("find a case", lambda n: "/cases"),
         ("rejected forms", lambda n: "/rejected"),
         ("upload form", lambda n: "/upload"),
