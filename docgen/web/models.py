@@ -34,6 +34,7 @@ __all__ = [
     "published_file",
     "record_copy_sent",
     "record_visit",
+    "service_paused",
     "valid_reference",
 ]
 
@@ -220,26 +221,50 @@ def published_file(access: LedgerAccess, reference: str, folder: str, path: str)
     return target if target.is_relative_to(base) and target.is_file() else None
 
 
+def _provided(module: str, name: str) -> Any | None:
+    """A library function that parts of docgen newer than the web app provide; None where this install has none yet."""
+    if importlib.util.find_spec(module) is None:
+        return None
+    return getattr(importlib.import_module(module), name, None)
+
+
 def can_prefill() -> bool:
     """Whether this docgen can make a case's next meeting's forms (``docgen forms --case``)."""
-    return importlib.util.find_spec("docgen.forms.next_meeting") is not None
+    return _provided("docgen.forms.next_meeting", "write_case_forms") is not None
 
 
 def next_meeting_forms(root: Path, reference: str, meeting_type: str, out: Path) -> list[Path] | None:
     """The next meeting's Word and Excel forms for a case, pre-filled from its latest meeting, written into ``out``; None if they cannot be made."""
-    if not can_prefill():
+    write_case_forms = _provided("docgen.forms.next_meeting", "write_case_forms")
+    if write_case_forms is None:
         return None
-    module = importlib.import_module("docgen.forms.next_meeting")
     try:
-        paths: list[Path] = module.write_case_forms(out, root, reference, meeting_type)
+        paths: list[Path] = write_case_forms(out, root, reference, meeting_type)
     except DocgenError:  # an unknown case, or one whose latest record the ledger never had
         return None
     return paths
 
 
+def service_paused(root: Path) -> str | None:
+    """One line for every page while the inbox service is paused by a fault of the machine (disk full, share gone); else None."""
+    paused_notice = _provided("docgen.service.state", "paused_notice")
+    return paused_notice(root) if paused_notice else None
+
+
 def record_copy_sent(access: LedgerAccess, meeting_id: int, recipient: str, document: str | None, sent: dt.date, by: str) -> int:
-    """Records that a recipient's copy (``document`` None: all their documents) went out; returns how many copies changed."""
-    return access.get().mark_copies_sent(meeting_id, [(recipient, document, sent, by)])
+    """Records that a recipient's copy (``document`` None: all their documents) went out; returns how many copies changed.
+
+    Where docgen keeps ``distribution.xlsx`` in step with the ledger (``docgen sent``), that is done too.
+    """
+    ledger = access.get()
+    before = [c for c in ledger.copies(meeting_id) if not c.get("sent_date")]
+    record_sent = _provided("docgen.send.sent_dates", "record_sent")
+    meeting = next((m for m in ledger.meetings() if m.id == meeting_id), None) if record_sent and document is None else None
+    if record_sent and meeting is not None:
+        record_sent(access.root, ledger, meeting.case_reference, meeting.folder, recipient, sent, by)
+    else:
+        ledger.mark_copies_sent(meeting_id, [(recipient, document, sent, by)])
+    return len(before) - len([c for c in ledger.copies(meeting_id) if not c.get("sent_date")])
 
 
 def record_visit(access: LedgerAccess, reference: str, child: str, day: dt.date, seen_alone: bool | None, by: str) -> int:

@@ -18,7 +18,7 @@ from docgen.ledger.dates import parse_day
 from docgen.web.accounts import Account, Accounts
 from docgen.web.audit import AuditLog
 from docgen.web.charts import PROGRESS
-from docgen.web.models import KIND_WORDS, LedgerAccess
+from docgen.web.models import KIND_WORDS, LedgerAccess, service_paused
 from docgen.web.sessions import COOKIE, LOGIN_COOKIE, Sessions
 from docgen.web.settings import WebSettings
 from docgen.web.throttle import LoginThrottle
@@ -112,6 +112,7 @@ def render(request: Request, template: str, *, status: int = 200, title: str = "
         csrf_token=state.sessions.csrf_token(binding) if binding else "",
         title=title,
         path=request.url.path,
+        paused=service_paused(state.root) if account else None,
         **context,
     )
     return HTMLResponse(html, status_code=status)

@@ -242,3 +242,16 @@ def test_the_next_meetings_forms_pre_filled_where_this_docgen_can_make_them(admi
     assert form.headers["content-disposition"] == f'attachment; filename="{CASE}-review.xlsx"'
     assert admin.get("/cases/NO-SUCH-CASE/next-meeting/review.docx").status_code == 404
     assert admin.get(f"/cases/{CASE}/next-meeting/initial.docx").status_code == 404
+
+
+def test_every_page_says_so_while_the_inbox_service_is_paused(published_root: Path, tmp_path: Path) -> None:
+    state = pytest.importorskip("docgen.service.state")  # the service's paused state, where this docgen has it
+    paused = root_copy(published_root, tmp_path)
+    message = "The disk holding the root is full: free some space; docgen carries on by itself"
+    state.write_state(paused, state.ServiceState("paused", cause="disk_full", message=message))
+    with signed_in(paused) as client:
+        for path in ("/", f"/cases/{CASE}", "/forms"):
+            assert message in client.get(path).text, path
+    state.write_state(paused, state.ServiceState("running"))
+    with signed_in(paused) as client:
+        assert 'id="paused"' not in client.get("/").text
