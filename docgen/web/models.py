@@ -223,9 +223,11 @@ def published_file(access: LedgerAccess, reference: str, folder: str, path: str)
 
 def _provided(module: str, name: str) -> Any | None:
     """A library function that parts of docgen newer than the web app provide; None where this install has none yet."""
-    if importlib.util.find_spec(module) is None:
+    try:
+        found = importlib.util.find_spec(module)
+    except ModuleNotFoundError:  # not even its package
         return None
-    return getattr(importlib.import_module(module), name, None)
+    return getattr(importlib.import_module(module), name, None) if found else None
 
 
 def can_prefill() -> bool:
