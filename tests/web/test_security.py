@@ -299,3 +299,16 @@ def docgen_openssl(root: Path) -> subprocess.CompletedProcess[str]:
          "-keyout", str(root / "key.pem"), "-out", str(root / "cert.pem")],
         capture_output=True, text=True, timeout=60,
     )
+
+
+def test_twenty_users_at_once_get_their_pages_without_errors(server: Server) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    clients = [server.sign_in(name) for name in ("admin", "manager", "tokafor", "mbell") * 5]
+
+    def browse(client: httpx.Client) -> list[int]:
+        return [client.get(path).status_code for path in ("/", f"/cases/{CASE}", "/forms", f"/cases/{CASE}/{FOLDER}/meeting-record.docx")]
+
+    with ThreadPoolExecutor(max_workers=20) as pool:
+        statuses = [s for result in pool.map(browse, clients) for s in result]
+    assert statuses == [200] * 80
