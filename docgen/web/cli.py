@@ -7,31 +7,20 @@ from pathlib import Path
 
 import click
 
+from docgen.options import root_option
 from docgen.web.accounts import ROLES, AccountError, Accounts
 
 __all__ = ["serve", "users"]
 
-ROOT = click.option(
-    "--root", type=click.Path(file_okay=False, path_type=Path), default=Path("."), show_default=True, help="Folder holding inbox/ and outbox/."
-)
-
-
-def _root(root: Path) -> Path:
-    """The root, or a usage error naming the folder when it is not one."""
-    if not root.is_dir() or not ((root / "inbox").is_dir() or (root / "docgen.toml").is_file()):
-        raise click.UsageError(f"{root} is not a docgen root: it has no inbox/ and no docgen.toml (make one with `docgen init {root}`).")
-    return root
-
-
 @click.command()
-@ROOT
+@root_option()
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on: anything but loopback needs [web] TLS or a trusted proxy.")
 @click.option("--port", type=click.IntRange(0, 65535), default=8080, show_default=True, help="Port to listen on.")
 def serve(root: Path, host: str, port: int) -> None:
     """The staff web app: what is due, each case's history, rejected forms, uploads and the report."""
     from docgen.web.server import run
 
-    run(_root(root), host, port)
+    run(root, host, port)
 
 
 @click.group()
@@ -64,10 +53,10 @@ def _refused(exc: AccountError) -> None:
 @click.option("--role", type=click.Choice(ROLES), required=True, help="admin: everything; manager: every case and the reports; worker: their own cases.")
 @click.option("--key-worker", "key_worker", default="", help="The name forms give this person as key worker (default: NAME).")
 @click.option("--password-stdin", "password_stdin", is_flag=True, help="Read the password from the first line of standard input.")
-@ROOT
+@root_option()
 def add(name: str, role: str, key_worker: str, password_stdin: bool, root: Path) -> None:
     """Add an account."""
-    accounts = Accounts(_root(root))
+    accounts = Accounts(root)
     try:
         accounts.check_new(name, role)  # before asking for a password that would be thrown away
         account = accounts.add(name, role, _password(password_stdin), key_worker)
@@ -78,20 +67,20 @@ def add(name: str, role: str, key_worker: str, password_stdin: bool, root: Path)
 
 
 @users.command("list")
-@ROOT
+@root_option()
 def list_(root: Path) -> None:
     """List the accounts: name, role and key worker name."""
-    for account in Accounts(_root(root)).list():
+    for account in Accounts(root).list():
         click.echo(f"{account.name}\t{account.role}" + (f"\t{account.key_worker}" if account.key_worker else ""))
 
 
 @users.command("remove")
 @click.argument("name")
-@ROOT
+@root_option()
 def remove(name: str, root: Path) -> None:
     """Remove an account (its sessions end at its next request)."""
     try:
-        Accounts(_root(root)).remove(name)
+        Accounts(root).remove(name)
     except AccountError as exc:
         _refused(exc)
     _audit(root, "account_removed", name)
@@ -101,10 +90,10 @@ def remove(name: str, root: Path) -> None:
 @users.command("password")
 @click.argument("name")
 @click.option("--password-stdin", "password_stdin", is_flag=True, help="Read the password from the first line of standard input.")
-@ROOT
+@root_option()
 def password(name: str, password_stdin: bool, root: Path) -> None:
     """Set an account's password."""
-    accounts = Accounts(_root(root))
+    accounts = Accounts(root)
     if accounts.get(name) is None:
         _refused(AccountError(f"There is no account called {name}: `docgen users list` shows them."))
     try:

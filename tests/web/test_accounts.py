@@ -76,4 +76,4 @@ def test_docgen_users_exit_1_when_refused_and_2_for_usage(root: Path, tmp_path: 
     assert users(root, "add", "c", "--role", "superuser", "--password-stdin", stdin=PASSWORD + "\n")[0] == 2
     assert users(root, "add", "c", "--password-stdin", stdin=PASSWORD + "\n")[0] == 2
     code, out = users(tmp_path / "missing", "list")
-    assert code == 2 and "is not a docgen root" in out
+    assert code == 2 and "does not exist" in out

@@ -142,7 +142,7 @@ def test_serve_refuses_a_folder_that_is_not_a_root_and_an_address_beyond_loopbac
     from docgen.cli import main
 
     missing = CliRunner().invoke(main, ["serve", "--root", str(tmp_path / "nowhere")])
-    assert missing.exit_code == 2 and "is not a docgen root" in missing.output
+    assert missing.exit_code == 2 and "does not exist" in missing.output
     (tmp_path / "inbox").mkdir()
     exposed = CliRunner().invoke(main, ["serve", "--root", str(tmp_path), "--host", "10.1.2.3"])
     assert exposed.exit_code == 2 and "will not listen on 10.1.2.3 without encryption" in exposed.output
