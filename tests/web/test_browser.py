@@ -82,6 +82,7 @@ def axe_problems(page: Any) -> list[str]:
 def shoot(page: Any, name: str, tmp: Path) -> None:
     page.screenshot(path=str(tmp / f"{name}.png"), full_page=True)
     if SHOTS:
+        page.evaluate("window.scrollTo(0, 0)")  # the top of the page, as a reader first sees it
         Path(REPO / SHOTS).mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(REPO / SHOTS / f"web-{name}.png"), full_page=False)
 
