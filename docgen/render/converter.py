@@ -78,6 +78,7 @@ class WarmConverter:
         self.conversions = 0  # since the last start
         self._process: subprocess.Popen[bytes] | None = None
         self._port = 0
+        self._ready = False  # answered since its last start
         self._last_used = 0.0
         self._lock = threading.Lock()
 
@@ -119,6 +120,7 @@ class WarmConverter:
             )
         self.starts += 1
         self.conversions = 0
+        self._ready = False
 
     def wait_ready(self, timeout: float = START_TIMEOUT) -> None:
         """Waits until the converter answers its health check; starts it again if it died starting (a port taken meanwhile)."""
@@ -138,6 +140,7 @@ class WarmConverter:
                 self.start()
             elif self.healthy(timeout=2.0):
                 self._last_used = self.clock()
+                self._ready = True
                 return
             if self.clock() >= deadline:
                 self._kill()
@@ -185,7 +188,7 @@ class WarmConverter:
 
     def _ensure_ready(self) -> None:
         """Gotenberg's rules: dead or never started, worn (N conversions), or deaf after idling → a fresh LibreOffice."""
-        if self._process is None:
+        if self._process is None or not self._ready:
             self.wait_ready()
         elif self._process.poll() is not None:
             self._restart(f"had stopped (exit code {self._process.returncode})")

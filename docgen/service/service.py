@@ -22,13 +22,14 @@ from types import TracebackType
 from typing import Any
 
 from docgen.config import Settings
-from docgen.errors import DocgenError
+from docgen.errors import ConverterError, DocgenError
 from docgen.service.build import Builder, BuildJob, BuildResult, ignore_stop_signals, internal_error_report, timed_build
 from docgen.service.faults import crash_point
 from docgen.service.filters import Disposition, InboxFilter
 from docgen.service.journal import Journal, new_claim_id
 from docgen.service.layout import Layout, make_dir
 from docgen.service.lock import RootLock
+from docgen.service.pdfs import PdfStep, pdf_failure_report
 from docgen.service.progress import FormLog
 from docgen.service.publish import duplicate_report, publish, read_manifest, reject, unique_name
 from docgen.service.recovery import recover
@@ -90,6 +91,7 @@ class Service:
         form_log: FormLog | None = None,
         check_templates: Callable[[], None] | None = None,
         clock: Callable[[], float] = time.time,
+        converter: Callable[[list[Path], Path, float], dict[Path, Path]] | None = None,
     ) -> None:
         self.root = Path(root).resolve()
         self.layout = Layout(self.root)
@@ -105,6 +107,7 @@ class Service:
         self.stopping = threading.Event()
         self.wake = threading.Event()  # set by file events and by stop(): the watch loop looks again
         self.ledger: Any = None
+        self.pdfs = PdfStep(settings, converter)  # says now whether PDFs are on: `true` without LibreOffice stops here
         self._lock = RootLock(self.layout.lock)
         self._pool: ProcessPoolExecutor | None = None
         self._redo: deque[tuple[Path, Journal]] = deque()
@@ -123,6 +126,7 @@ class Service:
             if isinstance(self.ledger, AbstractContextManager):
                 self.ledger = self.ledger.__enter__() or self.ledger
             self._restrict_state_files()
+            self.log.event(self.pdfs.line, pdf=self.pdfs.on)
             redo = recover(self.layout, self.settings, self.ledger)
             if redo:
                 self.log.event(f"recovered {len(redo)} form(s) left in hand by an earlier run", count=len(redo))
@@ -140,6 +144,7 @@ class Service:
         if self._pool is not None:
             self._pool.shutdown(wait=True, cancel_futures=True)
             self._pool = None
+        self.pdfs.close()
         if self.ledger is not None:
             if isinstance(self.ledger, AbstractContextManager):
                 self.ledger.__exit__(None, None, None)
@@ -250,6 +255,7 @@ class Service:
         ``isolate``: one form alone, still in a worker process, so that if it kills the worker it alone is blamed.
         """
         window = 1 if isolate else max(1, self.settings.workers) * 2
+        self.start_converters(wait=False)  # LibreOffice starts while the first forms are read and rendered
         queue: deque[Path | _Claimed] = deque(items)
         in_hand: deque[_InHand] = deque()
         while (queue and not self.stopping.is_set()) or in_hand:
@@ -366,6 +372,12 @@ class Service:
             )
             self._reject(hand, report, outcome="duplicate")
             return
+        try:
+            self.pdfs.add(self.layout.tmp / journal.claim_id, manifest, result.report.policy)
+        except ConverterError as exc:  # each document was already tried again on a fresh LibreOffice
+            log.error("the PDFs of %s were not made: %s", journal.name, exc)
+            self._reject(hand, pdf_failure_report({"name": journal.name, "sha256": journal.sha256}, result.report.policy, exc))
+            return
         where = publish(self.layout, hand.claim_dir, journal, manifest, self.settings, self.ledger)
         outcome = "amended" if journal.superseded else "published"
         warnings = len(result.report.warnings)
@@ -414,6 +426,12 @@ class Service:
         """Starts the worker processes now (``watch`` does, before its observer thread: forked workers start warm and safe)."""
         if self.settings.workers > 1:
             self._workers().submit(os.getpid).result()
+
+    def start_converters(self, wait: bool = True) -> None:
+        """Starts the warm LibreOffices when PDFs are on (``watch`` waits for them: warm before the first form)."""
+        line = self.pdfs.start(wait=wait)
+        if line:
+            self.log.event(line, pdf=False)
 
     def _workers(self) -> ProcessPoolExecutor:
         if self._pool is None:
