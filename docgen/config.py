@@ -44,7 +44,7 @@ _KINDS = {f.name: f.type for f in fields(Settings)}
 def _coerce(name: str, value: Any) -> Any:
     kind = _KINDS[name]
     if name == "pdf":
-        if value not in (True, False, "auto") or isinstance(value, int) and not isinstance(value, bool):
+        if value not in (True, False, "auto") or (isinstance(value, int) and not isinstance(value, bool)):
             raise ConfigError(f'In {CONFIG_NAME}, pdf must be "auto", true or false, not {value!r}.')
         return value
     if name.endswith("_mode") and isinstance(value, str):
