@@ -73,6 +73,7 @@ class WarmConverter:
         self.timeout = timeout
         self.restart_after = restart_after
         self.idle_check_after = idle_check_after
+        self.health_timeout = HEALTH_TIMEOUT
         self.clock = clock
         self.starts = 0  # how many LibreOffices this converter has started, the first included
         self.conversions = 0  # since the last start
@@ -150,8 +151,9 @@ class WarmConverter:
                 )
             time.sleep(0.2)
 
-    def healthy(self, timeout: float = HEALTH_TIMEOUT) -> bool:
+    def healthy(self, timeout: float | None = None) -> bool:
         """True when LibreOffice answers through unoserver within ``timeout`` seconds (it lists its filters)."""
+        timeout = self.health_timeout if timeout is None else timeout
         if self._process is None or self._process.poll() is not None:
             return False
         proxy = xmlrpc.client.ServerProxy(f"http://127.0.0.1:{self._port}", transport=_TimeoutTransport(timeout), allow_none=True)
