@@ -12,8 +12,8 @@ import pytest
 from pypdf import PdfReader, PdfWriter
 
 from docgen.config import Settings
-from docgen.render import pdf as pdf_module
 from docgen.errors import ConfigError, ConverterError
+from docgen.render import pdf as pdf_module
 from docgen.render.pdf import PASSWORDS_FILE, find_soffice, libreoffice_converter, pdf_wanted
 from tests.conftest import load_record
 from tests.render.helpers import make_pack

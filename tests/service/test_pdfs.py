@@ -21,7 +21,7 @@ from docgen.service import Layout, Service
 from docgen.service.progress import FormLog
 from tests.render.libreoffice import gone, group_processes
 from tests.service.conftest import Drop, all_files
-from tests.service.fakes import fake_build_pack, run_once, settings_for_tests
+from tests.service.fakes import run_once, settings_for_tests
 
 FOLDER = "outbox/CIN-2026-0412/2026-12-17-initial"
 REPO = Path(__file__).resolve().parents[2]
