@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from pypdf import PdfWriter
+from pypdf import PdfReader, PdfWriter
 
 from docgen.errors import ConfigError, ConverterError, ConverterUnavailableError
 from docgen.render.converter import PDF_EXPORT
@@ -181,6 +181,7 @@ def _make_packs(out_dir: Path, pdf_of: dict[str, str], distribution: list[dict[s
         by_recipient.setdefault(key, []).append(row)
     passwords: list[str] = []
     used: set[str] = set()
+    readers: dict[str, PdfReader] = {}  # each PDF parsed once, however many packs it goes into
     for rows in by_recipient.values():
         pdfs = [pdf_of[r["document"]] for r in rows if r["document"] in pdf_of]
         if not pdfs:
@@ -193,7 +194,9 @@ def _make_packs(out_dir: Path, pdf_of: dict[str, str], distribution: list[dict[s
         name = f"pack-{slug}.pdf"
         writer = PdfWriter()
         for pdf in pdfs:
-            writer.append(str(out_dir / pdf))
+            if pdf not in readers:
+                readers[pdf] = PdfReader(out_dir / pdf)
+            writer.append(readers[pdf])
         writer.add_metadata({"/Title": f"Child in Need plan pack for {rows[0]['recipient']}", "/Creator": "docgen"})
         encrypted = encrypt_email and rows[0].get("delivery") in ENCRYPTED_DELIVERY
         if encrypted:
