@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from pypdf import PdfReader, PdfWriter
+from pypdf.generic import BooleanObject, DictionaryObject, NameObject, TextStringObject
 
 from docgen.errors import ConfigError, ConverterError, ConverterUnavailableError
 from docgen.render.converter import PDF_EXPORT
@@ -198,6 +199,7 @@ def _make_packs(out_dir: Path, pdf_of: dict[str, str], distribution: list[dict[s
                 readers[pdf] = PdfReader(out_dir / pdf)
             writer.append(readers[pdf])
         writer.add_metadata({"/Title": f"Child in Need plan pack for {rows[0]['recipient']}", "/Creator": "docgen"})
+        _language_and_title_shown(writer)
         encrypted = encrypt_email and rows[0].get("delivery") in ENCRYPTED_DELIVERY
         if encrypted:
             password = secrets.token_urlsafe(9)
@@ -212,6 +214,12 @@ def _make_packs(out_dir: Path, pdf_of: dict[str, str], distribution: list[dict[s
     if passwords:
         _write_passwords(out_dir, passwords)
         result.passwords_file = PASSWORDS_FILE.as_posix()
+
+
+def _language_and_title_shown(writer: PdfWriter) -> None:
+    """The pack's language (British English) and its title shown by the viewer, as its documents have."""
+    writer.root_object[NameObject("/Lang")] = TextStringObject("en-GB")
+    writer.root_object[NameObject("/ViewerPreferences")] = DictionaryObject({NameObject("/DisplayDocTitle"): BooleanObject(True)})
 
 
 def _write_passwords(out_dir: Path, lines: list[str]) -> None:

@@ -65,6 +65,7 @@ def test_one_conversion_for_all_documents_then_packs_from_those_pdfs(tmp_path: P
     assert reader.is_encrypted
     password = passwords(tmp_path)["pack-sarah-jones.pdf"]
     assert reader.decrypt(password) and len(reader.pages) == 2
+    assert reader.trailer["/Root"]["/Lang"] == "en-GB" and reader.metadata.title == "Child in Need plan pack for Sarah Jones"
     assert password.encode() not in (tmp_path / "pack-sarah-jones.pdf").read_bytes()
     assert sorted(passwords(tmp_path)) == ["pack-mrs-helen-carter.pdf", "pack-nadia-ali.pdf", "pack-sarah-jones.pdf", "pack-tom-okafor.pdf"]
     assert stat.S_IMODE((tmp_path / PASSWORDS_FILE).stat().st_mode) == 0o600
