@@ -261,12 +261,22 @@ class Converters:
             for n in range(max(1, count))
         ]
 
-    def start(self, wait: bool = True) -> None:
-        """Starts every converter together; with ``wait``, returns once all answer (warm before the first form)."""
+    def start(self, wait: bool = True, warm_up: Path | None = None) -> None:
+        """Starts every converter together; with ``wait``, returns once all answer (warm before the first form).
+
+        ``warm_up``: a document each converter converts once started, so that the first form does not pay for
+        loading Word import, PDF export, fonts and pictures into LibreOffice.
+        """
         for converter in self.converters:
             converter.start()
         if wait:
             self.wait_ready()
+            if warm_up is not None:
+                threads = [threading.Thread(target=_warm, args=(c, warm_up), name="docgen-warm-up") for c in self.converters]
+                for thread in threads:
+                    thread.start()
+                for thread in threads:
+                    thread.join()
 
     def wait_ready(self) -> None:
         """Waits until every converter answers."""
@@ -288,7 +298,7 @@ class Converters:
     def __call__(self, documents: list[Path], out_dir: Path, timeout: float | None = None) -> dict[Path, Path]:
         """PDFs of ``documents`` in ``out_dir``, spread over the converters; all of them, or a ``ConverterError`` and none."""
         pending: queue.Queue[tuple[Path, int]] = queue.Queue()
-        for document in documents:
+        for document in sorted(documents, key=_size, reverse=True):  # longest first: the converters finish together
             pending.put((document, 1))
         made: dict[Path, Path] = {}
         failed: dict[Path, ConverterError] = {}
@@ -325,6 +335,20 @@ class Converters:
                 pdf.unlink(missing_ok=True)
             raise _failure(failed)
         return {document: made[document] for document in documents}
+
+
+def _warm(converter: WarmConverter, document: Path) -> None:
+    """One conversion nobody waits for the result of; a failure here shows again, with its reason, on a real form."""
+    with contextlib.suppress(ConverterError):
+        converter.convert(document, converter.workdir / "warm-up.pdf")
+
+
+def _size(path: Path) -> int:
+    """A document's size in bytes (0 if it cannot be read: it fails later, with its reason)."""
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0
 
 
 def _failure(failed: dict[Path, ConverterError]) -> ConverterError:

@@ -45,8 +45,10 @@ class PdfStep:
             restart_after=settings.pdf_restart_after,
             idle_check_after=settings.pdf_idle_check_seconds,
         )
+        from docgen.render.documents import TEMPLATE_DIR
+
         try:
-            self._warm.start(wait=wait)
+            self._warm.start(wait=wait, warm_up=TEMPLATE_DIR / "plan-child.docx")  # words, tables and pictures
         except ConverterUnavailableError as exc:
             self.close()
             if settings.pdf is True:
