@@ -1,4 +1,4 @@
-"""PDF copies of a pack's Word documents, and one merged pack per recipient built from those same PDFs (pypdf).
+"""PDF copies of a pack's Word documents, and one merged pack per recipient built from those same PDFs.
 
 The PDFs come from a converter: in the service the warm one (``docgen.render.converter.Converters``),
 otherwise one headless LibreOffice run per form with a throw-away profile. Either way each is tagged, in
@@ -23,11 +23,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from pypdf import PdfReader, PdfWriter
-from pypdf.generic import BooleanObject, DictionaryObject, NameObject, TextStringObject
-
 from docgen.errors import ConfigError, ConverterError, ConverterUnavailableError
 from docgen.render.converter import PDF_EXPORT
+from docgen.render.merge import merge_pack
 from docgen.render.unoserver import find_soffice
 
 __all__ = [
@@ -182,7 +180,6 @@ def _make_packs(out_dir: Path, pdf_of: dict[str, str], distribution: list[dict[s
         by_recipient.setdefault(key, []).append(row)
     passwords: list[str] = []
     used: set[str] = set()
-    readers: dict[str, PdfReader] = {}  # each PDF parsed once, however many packs it goes into
     for rows in by_recipient.values():
         pdfs = [pdf_of[r["document"]] for r in rows if r["document"] in pdf_of]
         if not pdfs:
@@ -193,20 +190,12 @@ def _make_packs(out_dir: Path, pdf_of: dict[str, str], distribution: list[dict[s
             slug, number = f"{base}-{number}", number + 1
         used.add(slug)
         name = f"pack-{slug}.pdf"
-        writer = PdfWriter()
-        for pdf in pdfs:
-            if pdf not in readers:
-                readers[pdf] = PdfReader(out_dir / pdf)
-            writer.append(readers[pdf])
-        writer.add_metadata({"/Title": f"Child in Need plan pack for {rows[0]['recipient']}", "/Creator": "docgen"})
-        _language_and_title_shown(writer)
         encrypted = encrypt_email and rows[0].get("delivery") in ENCRYPTED_DELIVERY
-        if encrypted:
-            password = secrets.token_urlsafe(9)
-            writer.encrypt(user_password=password, owner_password=secrets.token_urlsafe(24), algorithm="AES-256")
+        password = secrets.token_urlsafe(9) if encrypted else None
+        title = f"Child in Need plan pack for {rows[0]['recipient']}"
+        merge_pack([out_dir / pdf for pdf in pdfs], out_dir / name, title=title, password=password, owner_password=secrets.token_urlsafe(24))
+        if password is not None:
             passwords.append(f"{name}\t{rows[0]['recipient']}\t{rows[0].get('email') or ''}\t{password}")
-        with (out_dir / name).open("wb") as stream:
-            writer.write(stream)
         result.documents.append(
             {"path": name, "kind": "pdf_pack", "child": None, "recipient": rows[0]["recipient"], "encrypted": encrypted}
         )
@@ -214,12 +203,6 @@ def _make_packs(out_dir: Path, pdf_of: dict[str, str], distribution: list[dict[s
     if passwords:
         _write_passwords(out_dir, passwords)
         result.passwords_file = PASSWORDS_FILE.as_posix()
-
-
-def _language_and_title_shown(writer: PdfWriter) -> None:
-    """The pack's language (British English) and its title shown by the viewer, as its documents have."""
-    writer.root_object[NameObject("/Lang")] = TextStringObject("en-GB")
-    writer.root_object[NameObject("/ViewerPreferences")] = DictionaryObject({NameObject("/DisplayDocTitle"): BooleanObject(True)})
 
 
 def _write_passwords(out_dir: Path, lines: list[str]) -> None:

@@ -57,20 +57,22 @@ def unembedded_fonts(pdf: PdfReader) -> list[str]:
 
 
 def pdfa_part(pdf: PdfReader) -> tuple[str | None, str | None]:
-    """The PDF/A part and conformance the PDF's XMP metadata declares, e.g. ("2", "B")."""
+    """The PDF/A part and conformance the PDF's XMP metadata declares, e.g. ("2", "B") (as elements or attributes)."""
+    from xml.etree import ElementTree
+
     metadata = pdf.trailer["/Root"].get("/Metadata")
     if metadata is None:
         return None, None
-    xmp = metadata.get_object().get_data().decode("utf-8", "replace")
-
-    def value(tag: str) -> str | None:
-        start = xmp.find(f"<pdfaid:{tag}>")
-        if start == -1:
-            attribute = xmp.find(f'pdfaid:{tag}="')
-            return xmp[attribute + len(f'pdfaid:{tag}="') :].split('"')[0] if attribute != -1 else None
-        return xmp[start + len(f"<pdfaid:{tag}>") :].split("<")[0]
-
-    return value("part"), value("conformance")
+    xmp = ElementTree.fromstring(metadata.get_object().get_data())
+    namespace = "{http://www.aiim.org/pdfa/ns/id/}"
+    found: dict[str, str | None] = {"part": None, "conformance": None}
+    for element in xmp.iter():
+        for name in found:
+            if element.tag == namespace + name:
+                found[name] = (element.text or "").strip()
+            elif namespace + name in element.attrib:
+                found[name] = element.attrib[namespace + name]
+    return found["part"], found["conformance"]
 
 
 def gone(pid: int, within: float = 5.0) -> bool:

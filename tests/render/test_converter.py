@@ -68,6 +68,25 @@ def test_each_pdf_is_tagged_british_english_titled_pdfa_2b_with_fonts_embedded(p
     assert tags.count("/H1") == 1 and tags.index("/H1") < tags.index("/Table")  # the title is the first heading
 
 
+def test_a_pack_keeps_its_documents_tags_and_is_pdfa_unless_encrypted(pack: tuple[Path, dict[str, Any]]) -> None:
+    out, _ = pack
+    amy = PdfReader(out / "pack-amy-jones.pdf")  # her plan and her words-and-pictures plan, by hand
+    catalog = amy.trailer["/Root"]
+    assert catalog["/MarkInfo"]["/Marked"].value is True and catalog["/Lang"] == "en-GB"
+    assert amy.metadata.title == "Child in Need plan pack for Amy Jones"
+    assert pdfa_part(amy) == ("2", "B") and unembedded_fonts(amy) == []
+    tags = structure_types(amy)
+    assert [kind for kind, _ in tags].count("/H1") == 2  # each document's title
+    assert sum(1 for kind, alt in tags if kind == "/Figure" and alt) == 6
+    pages = len(PdfReader(out / "plan-C1.pdf").pages) + len(PdfReader(out / "plan-C1-child.pdf").pages)
+    assert len(amy.pages) == pages
+    sarah = PdfReader(out / "pack-sarah-jones.pdf")  # by email: encrypted, so not PDF/A, but still tagged
+    line = next(x for x in (out / "private" / "pdf-passwords.txt").read_text().splitlines() if x.startswith("pack-sarah-jones.pdf"))
+    assert sarah.is_encrypted and sarah.decrypt(line.split("\t")[3])
+    assert sarah.trailer["/Root"]["/Lang"] == "en-GB" and "/StructTreeRoot" in sarah.trailer["/Root"]
+    assert pdfa_part(sarah) == (None, None)
+
+
 def test_the_plans_headings_are_real_headings(pack: tuple[Path, dict[str, Any]]) -> None:
     tags = [kind for kind, _ in structure_types(PdfReader(pack[0] / "plan-C1.pdf"))]
     assert tags.count("/H2") == 7  # services, objectives, who does what, contingency, closure, scale, reviews
