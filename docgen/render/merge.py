@@ -16,13 +16,36 @@ from typing import Any
 import pikepdf
 from pikepdf import Array, Dictionary, Name
 
-__all__ = ["merge_pack"]
+__all__ = ["Documents", "merge_pack"]
 
 
-def merge_pack(sources: list[Path], target: Path, *, title: str, password: str | None = None, owner_password: str = "") -> None:
+class Documents:
+    """The meeting's PDFs, each opened once however many packs it goes into; close it once every pack is written."""
+
+    def __init__(self) -> None:
+        self._open: dict[Path, pikepdf.Pdf] = {}
+        self._stack = contextlib.ExitStack()
+
+    def __getitem__(self, path: Path) -> pikepdf.Pdf:
+        if path not in self._open:
+            self._open[path] = self._stack.enter_context(pikepdf.open(path))
+        return self._open[path]
+
+    def __enter__(self) -> Documents:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self._stack.close()
+
+
+def merge_pack(
+    sources: list[Path], target: Path, *, title: str, password: str | None = None, owner_password: str = "", documents: Documents | None = None
+) -> None:
     """Writes ``target``: the ``sources`` in order, titled, in British English, tagged when every source is, encrypted with ``password``."""
     with contextlib.ExitStack() as stack:
-        opened = [stack.enter_context(pikepdf.open(source)) for source in sources]
+        if documents is None:
+            documents = stack.enter_context(Documents())
+        opened = [documents[source] for source in sources]
         pack = pikepdf.new()
         tagged = all("/StructTreeRoot" in pdf.Root for pdf in opened)
         document = pack.make_indirect(Dictionary(Type=Name.StructElem, S=Name.Document, K=Array()))

@@ -25,7 +25,7 @@ from typing import Any
 
 from docgen.errors import ConfigError, ConverterError, ConverterUnavailableError
 from docgen.render.converter import PDF_EXPORT
-from docgen.render.merge import merge_pack
+from docgen.render.merge import Documents, merge_pack
 from docgen.render.unoserver import find_soffice
 
 __all__ = [
@@ -180,26 +180,32 @@ def _make_packs(out_dir: Path, pdf_of: dict[str, str], distribution: list[dict[s
         by_recipient.setdefault(key, []).append(row)
     passwords: list[str] = []
     used: set[str] = set()
-    for rows in by_recipient.values():
-        pdfs = [pdf_of[r["document"]] for r in rows if r["document"] in pdf_of]
-        if not pdfs:
-            continue
-        slug = base = recipient_slug(rows[0]["recipient"])
-        number = 2
-        while slug in used:
-            slug, number = f"{base}-{number}", number + 1
-        used.add(slug)
-        name = f"pack-{slug}.pdf"
-        encrypted = encrypt_email and rows[0].get("delivery") in ENCRYPTED_DELIVERY
-        password = secrets.token_urlsafe(9) if encrypted else None
-        title = f"Child in Need plan pack for {rows[0]['recipient']}"
-        merge_pack([out_dir / pdf for pdf in pdfs], out_dir / name, title=title, password=password, owner_password=secrets.token_urlsafe(24))
-        if password is not None:
-            passwords.append(f"{name}\t{rows[0]['recipient']}\t{rows[0].get('email') or ''}\t{password}")
-        result.documents.append(
-            {"path": name, "kind": "pdf_pack", "child": None, "recipient": rows[0]["recipient"], "encrypted": encrypted}
-        )
-        result.packs[name] = {"recipient": rows[0]["recipient"], "encrypted": encrypted, "documents": pdfs}
+    with Documents() as documents:  # each PDF opened once, however many packs it goes into
+        for rows in by_recipient.values():
+            pdfs = [pdf_of[r["document"]] for r in rows if r["document"] in pdf_of]
+            if not pdfs:
+                continue
+            recipient = rows[0]["recipient"]
+            slug = base = recipient_slug(recipient)
+            number = 2
+            while slug in used:
+                slug, number = f"{base}-{number}", number + 1
+            used.add(slug)
+            name = f"pack-{slug}.pdf"
+            encrypted = encrypt_email and rows[0].get("delivery") in ENCRYPTED_DELIVERY
+            password = secrets.token_urlsafe(9) if encrypted else None
+            merge_pack(
+                [out_dir / pdf for pdf in pdfs],
+                out_dir / name,
+                title=f"Child in Need plan pack for {recipient}",
+                password=password,
+                owner_password=secrets.token_urlsafe(24),
+                documents=documents,
+            )
+            if password is not None:
+                passwords.append(f"{name}\t{recipient}\t{rows[0].get('email') or ''}\t{password}")
+            result.documents.append({"path": name, "kind": "pdf_pack", "child": None, "recipient": recipient, "encrypted": encrypted})
+            result.packs[name] = {"recipient": recipient, "encrypted": encrypted, "documents": pdfs}
     if passwords:
         _write_passwords(out_dir, passwords)
         result.passwords_file = PASSWORDS_FILE.as_posix()
