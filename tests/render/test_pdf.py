@@ -9,32 +9,14 @@ import time
 from pathlib import Path
 
 import pytest
-from pypdf import PdfReader, PdfWriter
+from pypdf import PdfReader
 
 from docgen.config import Settings
 from docgen.errors import ConfigError, ConverterError
 from docgen.render import pdf as pdf_module
 from docgen.render.pdf import PASSWORDS_FILE, find_soffice, libreoffice_converter, pdf_wanted
 from tests.conftest import load_record
-from tests.render.helpers import make_pack
-
-
-class FakeConverter:
-    """Stands in for LibreOffice: a one-page PDF per document, and a record of each call."""
-
-    def __init__(self) -> None:
-        self.calls: list[list[str]] = []
-
-    def __call__(self, documents: list[Path], out_dir: Path, timeout: float) -> dict[Path, Path]:
-        self.calls.append([d.name for d in documents])
-        made = {}
-        for document in documents:
-            writer = PdfWriter()
-            writer.add_blank_page(width=595, height=842)
-            made[document] = out_dir / f"{document.stem}.pdf"
-            with made[document].open("wb") as stream:
-                writer.write(stream)
-        return made
+from tests.render.helpers import FakeConverter, make_pack
 
 
 def passwords(out: Path) -> dict[str, str]:

@@ -14,31 +14,18 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from pypdf import PdfReader, PdfWriter
+from pypdf import PdfReader
 
 from docgen.errors import ConverterError
 from docgen.service import Layout, Service
 from docgen.service.progress import FormLog
+from tests.render.helpers import FakeConverter
 from tests.render.libreoffice import gone, group_processes
 from tests.service.conftest import Drop, all_files
 from tests.service.fakes import run_once, settings_for_tests
 
 FOLDER = "outbox/CIN-2026-0412/2026-12-17-initial"
 REPO = Path(__file__).resolve().parents[2]
-
-
-class BlankPdfs:
-    """Stands in for LibreOffice: a one-page PDF per document."""
-
-    def __call__(self, documents: list[Path], out_dir: Path, timeout: float) -> dict[Path, Path]:
-        made = {}
-        for document in documents:
-            writer = PdfWriter()
-            writer.add_blank_page(width=595, height=842)
-            made[document] = out_dir / f"{document.stem}.pdf"
-            with made[document].open("wb") as stream:
-                writer.write(stream)
-        return made
 
 
 def broken_libreoffice(documents: list[Path], out_dir: Path, timeout: float) -> dict[Path, Path]:
@@ -48,7 +35,7 @@ def broken_libreoffice(documents: list[Path], out_dir: Path, timeout: float) -> 
 
 def test_the_pdfs_are_published_with_the_word_documents_and_listed_in_the_manifest(layout: Layout, drop: Drop) -> None:
     drop("Amy and Leo initial.json")
-    run_once(layout.root, settings_for_tests(pdf=True), converter=BlankPdfs())
+    run_once(layout.root, settings_for_tests(pdf=True), converter=FakeConverter())
     assert [p for p in all_files(layout.root) if p.endswith(".pdf")] == [
         f"{FOLDER}/meeting-record.pdf",
         f"{FOLDER}/plan-C1.pdf",
