@@ -7,6 +7,7 @@ once (warm before the first form) and stops when it stops, so no form pays Libre
 from __future__ import annotations
 
 import logging
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -30,7 +31,8 @@ class PdfStep:
         else:
             self.on, self.line = pdf_wanted(settings.pdf)
         self._given = converter
-        self._warm: Any = None  # docgen.render.converter.Converters, once started
+        self._warm: Any = None  # docgen.render.converters.Converters, once started
+        self._jobs: ThreadPoolExecutor | None = None  # forms being converted, beside the service's other work
 
     def start(self, wait: bool = True) -> str | None:
         """Starts the warm converters (``workers`` of them) if PDFs are on; returns a line to log if ``auto`` had to give up."""
@@ -57,13 +59,19 @@ class PdfStep:
             return self.line
         return None
 
+    def submit(self, out_dir: Path, manifest: dict[str, Any], policy: str) -> Future[None]:
+        """Starts ``add`` for a built form; several forms' documents queue for the converters together, so none stands idle."""
+        self.start(wait=False)
+        if self._jobs is None:
+            self._jobs = ThreadPoolExecutor(max_workers=self.settings.workers + 1, thread_name_prefix="docgen-pdfs")
+        return self._jobs.submit(self.add, out_dir, manifest, policy)
+
     def add(self, out_dir: Path, manifest: dict[str, Any], policy: str) -> None:
         """Makes the PDFs and packs of a built form in ``out_dir`` and lists them in its manifest; raises ``ConverterError``."""
         from docgen.profiles import load_profile
         from docgen.render.pack import encrypt_email_pdfs
         from docgen.render.pdf import add_pdfs
 
-        self.start(wait=False)
         if not self.on:
             return
         converter = self._given or self._warm
@@ -71,7 +79,10 @@ class PdfStep:
         add_pdfs(out_dir, manifest, encrypt_email=encrypt, timeout=self.settings.pdf_timeout_seconds, converter=converter)
 
     def close(self) -> None:
-        """Stops the warm converters (TERM, then KILL)."""
+        """Lets the forms being converted finish, then stops the warm converters (TERM, then KILL)."""
+        if self._jobs is not None:
+            self._jobs.shutdown(wait=True)
+            self._jobs = None
         if self._warm is not None:
             self._warm.close()
             self._warm = None

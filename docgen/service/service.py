@@ -13,7 +13,8 @@ import threading
 import time
 from collections import deque
 from collections.abc import Callable, Iterable
-from concurrent.futures import CancelledError, Future, ProcessPoolExecutor
+from concurrent.futures import FIRST_COMPLETED, CancelledError, Future, ProcessPoolExecutor
+from concurrent.futures import wait as wait_for_any
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
@@ -75,6 +76,7 @@ class _InHand:
     future: Future[BuildResult] | None = None
     pool: ProcessPoolExecutor | None = None  # the pool building it
     result: BuildResult | None = None
+    pdfs: Future[None] | None = None  # its documents being converted, once built
 
 
 class Service:
@@ -277,7 +279,7 @@ class Service:
             if not in_hand:
                 continue
             hand = in_hand.popleft()
-            self._complete(hand)
+            self._complete(hand, in_hand)
 
     def _claim(self, path: Path) -> _Claimed | None:
         """Takes a file out of the inbox by one rename into ``.docgen/work/<id>/``; None if it has gone meanwhile."""
@@ -335,8 +337,8 @@ class Service:
             hand.result = timed_build(job, self.builder)
         return True
 
-    def _complete(self, hand: _InHand) -> None:
-        """Waits for a build and publishes or rejects its form."""
+    def _complete(self, hand: _InHand, others: Iterable[_InHand] = ()) -> None:
+        """Waits for a build (and its PDFs) and publishes or rejects its form; ``others``, the forms behind it, start their PDFs meanwhile."""
         if hand.future is not None:
             try:
                 hand.result = hand.future.result()
@@ -358,6 +360,7 @@ class Service:
             self._reject(hand, result.report)
             return
         manifest = result.manifest
+        pdf_problem = self._await_pdfs(hand, others)  # before anything may remove the build folder
         target = self.layout.meeting_folder(manifest["case_reference"], manifest["meeting"]["date"], manifest["meeting"]["type"])
         earlier = read_manifest(target)
         if earlier is not None and (earlier.get("source") or {}).get("sha256") == journal.sha256:
@@ -372,16 +375,47 @@ class Service:
             )
             self._reject(hand, report, outcome="duplicate")
             return
-        try:
-            self.pdfs.add(self.layout.tmp / journal.claim_id, manifest, result.report.policy)
-        except ConverterError as exc:  # each document was already tried again on a fresh LibreOffice
-            log.error("the PDFs of %s were not made: %s", journal.name, exc)
-            self._reject(hand, pdf_failure_report({"name": journal.name, "sha256": journal.sha256}, result.report.policy, exc))
+        if pdf_problem is not None:  # each document was already tried again on a fresh LibreOffice
+            log.error("the PDFs of %s were not made: %s", journal.name, pdf_problem)
+            source = {"name": journal.name, "sha256": journal.sha256}
+            if isinstance(pdf_problem, ConverterError):
+                self._reject(hand, pdf_failure_report(source, result.report.policy, pdf_problem))
+            else:  # a fault in docgen itself: the form is kept with a report, the service carries on
+                self._reject(hand, internal_error_report(source, result.report.policy, f"{type(pdf_problem).__name__}: {pdf_problem}"))
             return
         where = publish(self.layout, hand.claim_dir, journal, manifest, self.settings, self.ledger)
         outcome = "amended" if journal.superseded else "published"
         warnings = len(result.report.warnings)
         self.log.form(journal.name, outcome, _ms(hand.started), where, f"{warnings} warning{'s' * (warnings != 1)}" if warnings else "")
+
+    def _start_pdfs(self, hand: _InHand) -> None:
+        """Starts converting a built form's documents, if PDFs are on and it has been built into a plan pack."""
+        if hand.pdfs is not None or not self.pdfs.on:
+            return
+        result = hand.result
+        if result is None:
+            future = hand.future
+            if future is None or not future.done() or future.cancelled() or future.exception() is not None:
+                return
+            result = future.result()  # the same object _complete reads: the PDFs are added to its manifest
+        if result.manifest is not None and result.workbook is None:
+            hand.pdfs = self.pdfs.submit(self.layout.tmp / hand.journal.claim_id, result.manifest, result.report.policy)
+
+    def _await_pdfs(self, hand: _InHand, others: Iterable[_InHand]) -> BaseException | None:
+        """Waits for this form's PDFs, starting the PDFs of each form behind it as soon as it is built; the failure, if any."""
+        others = list(others)
+        self._start_pdfs(hand)
+        if hand.pdfs is None:
+            return None
+        while not hand.pdfs.done():
+            for other in others:
+                self._start_pdfs(other)
+            waiting: list[Future[Any]] = [hand.pdfs]
+            waiting += [o.future for o in others if o.pdfs is None and o.future is not None and not o.future.done()]
+            wait_for_any(waiting, return_when=FIRST_COMPLETED)
+        for other in others:
+            self._start_pdfs(other)
+        return hand.pdfs.exception()
 
     def _worker_died(self, hand: _InHand) -> None:
         """A worker died (out of memory, killed): the form stays claimed and is tried again, alone, up to MAX_ATTEMPTS."""

@@ -133,3 +133,17 @@ def test_watch_warms_libreoffice_before_the_first_form_and_stops_it_on_sigterm(t
 def _children(parent: int) -> list[int]:
     """The direct children of ``parent`` (each converter's unoserver leads a process group holding its LibreOffice)."""
     return [int(child) for child in Path(f"/proc/{parent}/task/{parent}/children").read_text().split()]
+
+
+def test_a_batch_on_two_workers_has_every_forms_pdfs_converted_beside_the_others(layout: Layout, drop: Drop) -> None:
+    for n in range(5):
+        drop(f"form-{n}.json", case__reference=f"CIN-2026-04{n:02d}")
+    run_once(layout.root, settings_for_tests(pdf=True, workers=2), converter=FakeConverter())
+    manifests = sorted(layout.root.glob("outbox/*/*/manifest.json"))
+    assert len(manifests) == 5
+    for path in manifests:
+        manifest = json.loads(path.read_text())
+        pdfs = [d["path"] for d in manifest["documents"] if d["kind"] == "pdf"]
+        assert pdfs == ["plan-C1.pdf", "plan-C2.pdf", "meeting-record.pdf"]
+        assert all((path.parent / pdf).is_file() for pdf in pdfs)
+    assert not any((layout.root / ".docgen" / "tmp").iterdir())
