@@ -70,7 +70,7 @@ def deep(record: dict[str, Any]) -> dict[str, Any]:
 @pytest.fixture(scope="session")
 def warm_converters() -> Iterator[Any]:
     """Two warm LibreOffices shared by every test that needs the real one (each start costs several seconds)."""
-    from docgen.render.converter import Converters
+    from docgen.render.converters import Converters
     from docgen.render.unoserver import find_soffice
 
     if find_soffice() is None:

@@ -1,11 +1,10 @@
-"""The warm converter: LibreOffice kept running under unoserver, supervised, turning each .docx into a tagged PDF/A-2b.
+"""The warm converter: one LibreOffice kept running under unoserver, supervised, turning each .docx into a tagged PDF/A-2b.
 
 Shaped like Gotenberg's LibreOffice module. A ``WarmConverter`` owns one unoserver process and the
 LibreOffice under it (one process group, its own profile folder and free ports) and starts it again
 after ``restart_after`` conversions, when a conversion overruns its hard timeout, when it fails its
-health check after being idle (LibreOffice can go deaf), and when it has died. ``Converters`` puts a
-queue in front of as many of them as ``workers`` allows; a document whose conversion failed is tried
-once more on a fresh LibreOffice before the form's PDFs are given up with a ``ConverterError``.
+health check after being idle (LibreOffice can go deaf), and when it has died. The queue in front of
+several of them is ``docgen.render.converters.Converters``.
 """
 
 from __future__ import annotations
@@ -13,11 +12,9 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
-import queue
 import shutil
 import signal
 import subprocess
-import tempfile
 import threading
 import time
 import xmlrpc.client
@@ -26,17 +23,15 @@ from pathlib import Path
 from typing import Any
 
 from docgen.errors import ConverterError, ConverterUnavailableError
-from docgen.render.unoserver import find_soffice, free_port, server_command, server_environment, uno_python, unoserver_path
+from docgen.render.unoserver import find_soffice, free_port, server_command, server_environment, uno_python
 
-__all__ = ["ATTEMPTS", "FILTER_OPTIONS", "Converters", "WarmConverter"]
+__all__ = ["FILTER_OPTIONS", "PDF_EXPORT", "WarmConverter"]
 
 log = logging.getLogger(__name__)
 
 #: LibreOffice's PDF export settings: a structure tree (tags) and PDF/A-2b
 PDF_EXPORT: dict[str, Any] = {"UseTaggedPDF": True, "SelectPdfVersion": 2, "ExportBookmarks": True}
 FILTER_OPTIONS = [f"{name}={str(value).lower()}" for name, value in PDF_EXPORT.items()]
-#: each document is tried this many times, each further try on a freshly started LibreOffice
-ATTEMPTS = 2
 START_TIMEOUT = 90.0  # unoserver waits 7 s before it serves; a busy two-core machine needs more
 STOP_GRACE = 5.0  # seconds between TERM and KILL
 HEALTH_TIMEOUT = 10.0
@@ -249,114 +244,3 @@ class WarmConverter:
             if self._process is not None and self._process.poll() is not None:
                 raise ConverterError(f"LibreOffice stopped while converting {source.name}") from exc
             raise ConverterError(f"LibreOffice could not convert {source.name}: {exc}") from exc
-
-
-class Converters:
-    """A queue in front of ``count`` warm converters; called like a one-shot converter: (documents, out_dir, timeout) → PDFs."""
-
-    def __init__(self, count: int, *, timeout: float = 120.0, restart_after: int = 100, idle_check_after: float = 30.0) -> None:
-        self.base = Path(tempfile.mkdtemp(prefix="docgen-libreoffice-"))
-        shim = unoserver_path(self.base / "python")
-        self.converters = [
-            WarmConverter(self.base / f"converter-{n}", shim, timeout=timeout, restart_after=restart_after, idle_check_after=idle_check_after)
-            for n in range(max(1, count))
-        ]
-
-    def start(self, wait: bool = True, warm_up: Path | None = None) -> None:
-        """Starts every converter together; with ``wait``, returns once all answer (warm before the first form).
-
-        ``warm_up``: a document each converter converts once started, so that the first form does not pay for
-        loading Word import, PDF export, fonts and pictures into LibreOffice.
-        """
-        for converter in self.converters:
-            converter.start()
-        if wait:
-            self.wait_ready()
-            if warm_up is not None:
-                threads = [threading.Thread(target=_warm, args=(c, warm_up), name="docgen-warm-up") for c in self.converters]
-                for thread in threads:
-                    thread.start()
-                for thread in threads:
-                    thread.join()
-
-    def wait_ready(self) -> None:
-        """Waits until every converter answers."""
-        for converter in self.converters:
-            converter.wait_ready()
-
-    def close(self) -> None:
-        """Stops every LibreOffice and removes their profiles."""
-        for converter in self.converters:
-            converter.stop()
-        shutil.rmtree(self.base, ignore_errors=True)
-
-    def __enter__(self) -> Converters:
-        return self
-
-    def __exit__(self, *_exc: object) -> None:
-        self.close()
-
-    def __call__(self, documents: list[Path], out_dir: Path, timeout: float | None = None) -> dict[Path, Path]:
-        """PDFs of ``documents`` in ``out_dir``, spread over the converters; all of them, or a ``ConverterError`` and none."""
-        pending: queue.Queue[tuple[Path, int]] = queue.Queue()
-        for document in sorted(documents, key=_size, reverse=True):  # longest first: the converters finish together
-            pending.put((document, 1))
-        made: dict[Path, Path] = {}
-        failed: dict[Path, ConverterError] = {}
-
-        def work(converter: WarmConverter) -> None:
-            while True:
-                try:
-                    document, attempt = pending.get_nowait()
-                except queue.Empty:
-                    return
-                target = out_dir / f"{document.stem}.pdf"
-                try:
-                    converter.convert(document, target)
-                    made[document] = target
-                except ConverterUnavailableError as exc:
-                    failed[document] = exc
-                    return
-                except ConverterError as exc:
-                    log.warning("%s", exc)
-                    if attempt < ATTEMPTS:
-                        pending.put((document, attempt + 1))
-                    else:
-                        failed[document] = exc
-
-        threads = [threading.Thread(target=work, args=(c,), name="docgen-converter") for c in self.converters[: len(documents)]]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join()
-        while not pending.empty():  # every converter became unavailable with documents still queued
-            failed.setdefault(pending.get_nowait()[0], ConverterUnavailableError("LibreOffice is unavailable"))
-        if failed:
-            for pdf in made.values():
-                pdf.unlink(missing_ok=True)
-            raise _failure(failed)
-        return {document: made[document] for document in documents}
-
-
-def _warm(converter: WarmConverter, document: Path) -> None:
-    """One conversion nobody waits for the result of; a failure here shows again, with its reason, on a real form."""
-    with contextlib.suppress(ConverterError):
-        converter.convert(document, converter.workdir / "warm-up.pdf")
-
-
-def _size(path: Path) -> int:
-    """A document's size in bytes (0 if it cannot be read: it fails later, with its reason)."""
-    try:
-        return path.stat().st_size
-    except OSError:
-        return 0
-
-
-def _failure(failed: dict[Path, ConverterError]) -> ConverterError:
-    """One error for the form: unavailable if LibreOffice itself was the problem, else which documents failed and why."""
-    unavailable = [exc for exc in failed.values() if isinstance(exc, ConverterUnavailableError)]
-    if unavailable:
-        return ConverterUnavailableError(str(unavailable[0]))
-    names = ", ".join(sorted(d.name for d in failed))
-    reason = next(iter(failed.values()))
-    return ConverterError(f"LibreOffice could not make PDFs of {names}, even after a fresh start ({reason})")

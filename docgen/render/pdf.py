@@ -1,6 +1,6 @@
 """PDF copies of a pack's Word documents, and one merged pack per recipient built from those same PDFs.
 
-The PDFs come from a converter: in the service the warm one (``docgen.render.converter.Converters``),
+The PDFs come from a converter: in the service the warm ones (``docgen.render.converters.Converters``),
 otherwise one headless LibreOffice run per form with a throw-away profile. Either way each is tagged, in
 PDF/A-2b, with the title, subject and author of its Word document. Packs for email delivery are AES-256
 encrypted when the profile (timescale ``pdf.encrypt_email_pdfs``) or ``docgen.toml`` asks; their passwords go

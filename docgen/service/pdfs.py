@@ -38,7 +38,7 @@ class PdfStep:
         """Starts the warm converters (``workers`` of them) if PDFs are on; returns a line to log if ``auto`` had to give up."""
         if not self.on or self._given is not None or self._warm is not None:
             return None
-        from docgen.render.converter import Converters
+        from docgen.render.converters import Converters
 
         settings = self.settings
         self._warm = Converters(

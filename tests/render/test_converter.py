@@ -14,7 +14,8 @@ import pytest
 from pypdf import PdfReader
 
 from docgen.errors import ConverterError
-from docgen.render.converter import Converters, WarmConverter
+from docgen.render.converter import WarmConverter
+from docgen.render.converters import Converters
 from tests.conftest import load_record
 from tests.render.helpers import make_pack
 from tests.render.libreoffice import gone, group_processes, pdfa_part, structure_types, unembedded_fonts
