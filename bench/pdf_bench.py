@@ -1,8 +1,8 @@
 """PDF measurements for ``bench/run.py``: latency under a warm ``docgen watch``, a warm one-shot soffice, batch throughput.
 
-- drop-to-manifest under ``docgen watch`` with PDFs on, for a two-child form (four documents), median of N drops;
-- the same form's four documents through one ``soffice --convert-to pdf`` run whose profile is already made
-  (a warm one-shot: what each form paid before the warm converter), same export settings, median of N runs;
+- drop-to-manifest under ``docgen watch`` with PDFs on, for a two-child form (four documents), median of N drops,
+  each drop followed by the same form's four documents through one ``soffice --convert-to pdf`` run whose
+  profile is already made (a warm one-shot: what each form paid before the warm converter), same export settings;
 - documents per second for a batch of forms dropped at once into a warm ``docgen watch``.
 """
 
@@ -72,43 +72,46 @@ def wait_for(root: Path, count: int, limit: float = 300.0) -> None:
         time.sleep(0.002)
 
 
-def watch_latency(base: Path, forms: list[Path], settle: float, workers: int) -> tuple[list[float], Path]:
-    """Seconds from each drop settling to its manifest (PDFs made), one drop at a time; and the last meeting folder."""
+def latency_beside_one_shot(base: Path, forms: list[Path], settle: float, workers: int) -> tuple[list[float], list[float], int]:
+    """Drops the forms one at a time into a warm ``docgen watch``, each followed by one warm one-shot ``soffice`` of its documents.
+
+    Interleaved, so that both see the same load from whatever else runs on the machine. Returns the
+    latencies (drop settled → manifest, PDFs made), the one-shot wall times, and the documents per form.
+    """
     root = pdf_root(base, "latency-pdf", settle, workers)
-    results = []
+    command = one_shot_command(base)
+    subprocess.run([*command, "--outdir", str(base / "one-shot-profile-made"), str(REPO / "templates" / "plan.docx")], check=True, capture_output=True)
+    latencies, one_shots = [], []
+    documents = 0
     with watching(root):
         time.sleep(1.0)  # let start-up's own work finish, as a service in use has
         for n, form in enumerate(forms, start=1):
             drop(form, root / "inbox")
             dropped = time.perf_counter()
             wait_for(root, n)
-            results.append(time.perf_counter() - dropped - settle)
-            time.sleep(0.5)
-    folder = next(p.parent for p in root.glob("outbox/*/*/manifest.json"))
-    if not list(folder.glob("plan-*.pdf")):
-        raise SystemExit("docgen watch published without PDFs: is LibreOffice installed?")
-    return results, folder
+            latencies.append(time.perf_counter() - dropped - settle)
+            folder = next(root.glob(f"outbox/{form.name[: len('BENCH-0000')]}/*"))
+            words = sorted(str(p) for p in folder.glob("*.docx"))
+            if not list(folder.glob("plan-*.pdf")):
+                raise SystemExit("docgen watch published without PDFs: is LibreOffice installed?")
+            out = base / f"one-shot-{n}"
+            started = time.perf_counter()
+            subprocess.run([*command, "--outdir", str(out), *words], check=True, capture_output=True, timeout=300)
+            one_shots.append(time.perf_counter() - started)
+            if len(list(out.glob("*.pdf"))) != len(words):
+                raise SystemExit("the one-shot soffice did not convert every document")
+            documents = len(words)
+    return latencies, one_shots, documents
 
 
-def one_shot(folder: Path, base: Path, runs: int) -> tuple[list[float], int]:
-    """Wall seconds of ``soffice --convert-to pdf`` over the folder's Word documents, its profile made beforehand."""
+def one_shot_command(base: Path) -> list[str]:
+    """``soffice --convert-to pdf`` with docgen's export settings and a profile of its own, kept between runs (warm)."""
     from docgen.render.pdf import _one_shot_filter, find_soffice
 
     soffice = find_soffice()
     assert soffice is not None
-    documents = sorted(str(p) for p in folder.glob("*.docx"))
     profile = (base / "one-shot-profile").as_uri()
-    command = [soffice, f"-env:UserInstallation={profile}", "--headless", "--norestore", "--nologo", "--convert-to", _one_shot_filter()]
-    timings = []
-    for n in range(runs + 1):  # the first run makes the profile: not counted
-        out = base / f"one-shot-{n}"
-        started = time.perf_counter()
-        subprocess.run([*command, "--outdir", str(out), *documents], check=True, capture_output=True, timeout=300)
-        if n:
-            timings.append(time.perf_counter() - started)
-        if len(list(out.glob("*.pdf"))) != len(documents):
-            raise SystemExit("the one-shot soffice did not convert every document")
-    return timings, len(documents)
+    return [soffice, f"-env:UserInstallation={profile}", "--headless", "--norestore", "--nologo", "--convert-to", _one_shot_filter()]
 
 
 def batch_throughput(base: Path, forms: list[Path], workers: int) -> tuple[float, int]:

@@ -213,8 +213,7 @@ def pdf_figures(base: Path, forms: list[Path], args: argparse.Namespace) -> list
     if find_soffice() is None:
         return ["", "PDFs: not measured (LibreOffice is not installed)."]
     two_child = [make_forms(base / "pdf-drops", 1, first=8000 + 4 * n)[0] for n in range(args.drops)]
-    latencies, folder = pdf_bench.watch_latency(base, two_child, args.settle, args.workers)
-    one_shots, documents = pdf_bench.one_shot(folder, base, args.drops)
+    latencies, one_shots, documents = pdf_bench.latency_beside_one_shot(base, two_child, args.settle, args.workers)
     batch = pdf_bench.batch_throughput(base, forms, args.workers)
     return pdf_bench.report(latencies, one_shots, documents, batch, len(forms), args.settle)
 
