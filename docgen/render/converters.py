@@ -1,8 +1,9 @@
-"""The queue in front of the warm converters: a form's documents spread over as many LibreOffices as ``workers`` allows.
+"""The queue in front of the warm converters: documents, of one form or several, spread over as many LibreOffices as ``workers`` allows.
 
-A document whose conversion failed (its LibreOffice is then restarted) is tried once more, on whichever
-converter is free; only then are the form's PDFs given up, with a ``ConverterError`` naming the documents
-and the reason, and none of its PDFs kept.
+One queue for the whole service, first come first served, so that no converter waits while another
+form's documents are waiting. A document whose conversion failed (its LibreOffice is then replaced)
+is tried once more, on whichever converter is free; only then are the form's PDFs given up, with a
+``ConverterError`` naming the documents and the reason, and none of its PDFs kept.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import queue
 import shutil
 import tempfile
 import threading
+from concurrent.futures import Future, ThreadPoolExecutor, wait
 from pathlib import Path
 
 from docgen.errors import ConverterError, ConverterUnavailableError
@@ -37,6 +39,10 @@ class Converters:
             WarmConverter(self.base / f"converter-{n}", shim, timeout=timeout, restart_after=restart_after, idle_check_after=idle_check_after)
             for n in range(max(1, count))
         ]
+        self._free: queue.Queue[WarmConverter] = queue.Queue()  # the converters not converting right now
+        for converter in self.converters:
+            self._free.put(converter)
+        self._queue = ThreadPoolExecutor(max_workers=len(self.converters), thread_name_prefix="docgen-converter")
 
     def start(self, wait: bool = True, warm_up: Path | None = None) -> None:
         """Starts every converter together; with ``wait``, returns once all answer (warm before the first form).
@@ -61,7 +67,8 @@ class Converters:
             converter.wait_ready()
 
     def close(self) -> None:
-        """Stops every LibreOffice and removes their profiles."""
+        """Lets the queued documents finish, then stops every LibreOffice and removes their profiles."""
+        self._queue.shutdown(wait=True)
         for converter in self.converters:
             converter.stop()
         shutil.rmtree(self.base, ignore_errors=True)
@@ -72,46 +79,41 @@ class Converters:
     def __exit__(self, *_exc: object) -> None:
         self.close()
 
+    def submit(self, document: Path, target: Path) -> Future[Path]:
+        """Queues one document: converted to ``target`` by the first free converter, after every document queued before it."""
+        return self._queue.submit(self._convert, document, target)
+
+    def _convert(self, document: Path, target: Path) -> Path:
+        """One document on a free converter; on failure (that LibreOffice is then replaced) once more, on whichever is free."""
+        for attempt in range(1, ATTEMPTS + 1):
+            converter = self._free.get()
+            try:
+                converter.convert(document, target)
+                return target
+            except ConverterUnavailableError:
+                raise
+            except ConverterError as exc:
+                log.warning("%s", exc)
+                if attempt == ATTEMPTS:
+                    raise
+            finally:
+                self._free.put(converter)
+        raise AssertionError("unreachable")  # pragma: no cover
+
     def __call__(self, documents: list[Path], out_dir: Path, timeout: float | None = None) -> dict[Path, Path]:
         """PDFs of ``documents`` in ``out_dir``, spread over the converters; all of them, or a ``ConverterError`` and none."""
-        pending: queue.Queue[tuple[Path, int]] = queue.Queue()
-        for document in sorted(documents, key=_size, reverse=True):  # longest first: the converters finish together
-            pending.put((document, 1))
-        made: dict[Path, Path] = {}
-        failed: dict[Path, ConverterError] = {}
-
-        def work(converter: WarmConverter) -> None:
-            while True:
-                try:
-                    document, attempt = pending.get_nowait()
-                except queue.Empty:
-                    return
-                target = out_dir / f"{document.stem}.pdf"
-                try:
-                    converter.convert(document, target)
-                    made[document] = target
-                except ConverterUnavailableError as exc:
-                    failed[document] = exc
-                    return
-                except ConverterError as exc:
-                    log.warning("%s", exc)
-                    if attempt < ATTEMPTS:
-                        pending.put((document, attempt + 1))
-                    else:
-                        failed[document] = exc
-
-        threads = [threading.Thread(target=work, args=(c,), name="docgen-converter") for c in self.converters[: len(documents)]]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join()
-        while not pending.empty():  # every converter became unavailable with documents still queued
-            failed.setdefault(pending.get_nowait()[0], ConverterUnavailableError("LibreOffice is unavailable"))
-        if failed:
-            for pdf in made.values():
-                pdf.unlink(missing_ok=True)
-            raise _failure(failed)
-        return {document: made[document] for document in documents}
+        queued = {d: self.submit(d, out_dir / f"{d.stem}.pdf") for d in sorted(documents, key=_size, reverse=True)}  # longest first
+        wait(queued.values())
+        errors = {d: exc for d, f in queued.items() if (exc := f.exception()) is not None}
+        if errors:
+            for document, future in queued.items():
+                if document not in errors:
+                    future.result().unlink(missing_ok=True)
+            bug = next((e for e in errors.values() if not isinstance(e, ConverterError)), None)
+            if bug is not None:
+                raise bug  # a fault in docgen itself, not LibreOffice's: it surfaces as the bug it is
+            raise _failure({d: e for d, e in errors.items() if isinstance(e, ConverterError)})
+        return {document: queued[document].result() for document in documents}
 
 
 def _warm(converter: WarmConverter, document: Path) -> None:
