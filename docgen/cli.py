@@ -25,6 +25,8 @@ LAZY_COMMANDS = {
     "watch": "docgen.service.cli:watch",
     "due": "docgen.ledger.cli:due",
     "report": "docgen.ledger.cli:report",
+    "serve": "docgen.web.cli:serve",
+    "users": "docgen.web.cli:users",
     "init": "docgen.new_root:init",
 }
 
