@@ -81,3 +81,19 @@ def _forms_checked_after_every_sample_meeting() -> Iterator[None]:
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(timing, "today", lambda: dt.date.fromisoformat(CHECKED_ON))
         yield
+
+
+@pytest.fixture(scope="session")
+def warm_converters() -> Iterator[Any]:
+    """Two warm LibreOffices shared by every test that needs the real one (each start costs several seconds)."""
+    from docgen.render.converters import Converters
+    from docgen.render.unoserver import find_soffice
+
+    if find_soffice() is None:
+        pytest.skip("LibreOffice is not installed")
+    converters = Converters(2, timeout=120)
+    try:
+        converters.start()
+        yield converters
+    finally:
+        converters.close()
