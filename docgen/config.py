@@ -30,6 +30,11 @@ class Settings:
     dir_mode: int = 0o750
     pdf_timeout_seconds: float = 120.0
     encrypt_email_pdfs: bool | None = None  # None: as the profile says
+    # machine faults: free space kept in hand (never more than a tenth of the disk), and the pause's back-off
+    min_free_mb: float = 50.0
+    retry_seconds: float = 5.0
+    retry_max_seconds: float = 60.0
+    ledger_wait_seconds: float = 30.0  # how long a write waits for a backup or reader holding the ledger's lock
 
     def with_overrides(self, **overrides: Any) -> Settings:
         """A copy with the given (non-None) values replaced: command-line flags."""
@@ -72,7 +77,10 @@ def load_settings(root: Path) -> Settings:
         raise ConfigError(f"In {CONFIG_NAME}, workers must be at least 1.")
     if settings.observer not in ("auto", "native", "polling"):
         raise ConfigError(f"In {CONFIG_NAME}, observer must be auto, native or polling, not {settings.observer!r}.")
-    for name in ("settle_seconds", "poll_seconds", "rescan_seconds", "incomplete_after_seconds", "pdf_timeout_seconds"):
+    for name in (
+        *("settle_seconds", "poll_seconds", "rescan_seconds", "incomplete_after_seconds", "pdf_timeout_seconds"),
+        *("min_free_mb", "retry_seconds", "retry_max_seconds", "ledger_wait_seconds"),
+    ):
         if getattr(settings, name) < 0:
             raise ConfigError(f"In {CONFIG_NAME}, {name} must not be negative.")
     from docgen.profiles import available_profiles

@@ -13,6 +13,8 @@ Hierarchy::
     │   └── LedgerWorkbookError a distribution list or visit log that cannot be applied to the ledger
     ├── TemplateError           a document template that does not parse or render
     ├── LedgerError             the deadline ledger cannot be opened, written or is too new
+    ├── MachineFaultError       the machine around docgen fails (disk full, read-only, share gone, ledger
+    │                           locked): no form is at fault, the service holds and carries on by itself
     └── ServiceError            the inbox service: another instance holds the root, etc.
 
 Programmer mistakes are not ``DocgenError``: they surface as ordinary exceptions.
@@ -28,6 +30,7 @@ __all__ = [
     "IncompleteFormError",
     "LedgerError",
     "LedgerWorkbookError",
+    "MachineFaultError",
     "NotAFormError",
     "OutdatedFormError",
     "ServiceError",
@@ -89,6 +92,23 @@ class LedgerWorkbookError(FormError):
 
 class LedgerError(DocgenError):
     """The deadline ledger cannot be opened or written, or was written by a newer docgen."""
+
+
+class MachineFaultError(DocgenError):
+    """The machine failed around docgen: ``problem`` says what in words, ``fix`` what a person can do.
+
+    ``cause`` is a short code (``disk_full``, ``read_only``, ``gone``, ...). Any other exception with a true
+    ``machine_fault`` attribute counts as a fault of the machine too (a converter that stopped, say).
+    """
+
+    machine_fault = True
+
+    def __init__(self, cause: str, problem: str, fix: str = "") -> None:
+        super().__init__(cause, problem, fix)  # all in args: it crosses from a worker process pickled
+        self.cause, self.problem, self.fix = cause, problem, fix
+
+    def __str__(self) -> str:
+        return f"{self.problem}: {self.fix}" if self.fix else self.problem
 
 
 class TemplateError(DocgenError):

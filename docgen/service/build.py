@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from docgen.config import Settings
-from docgen.errors import FormError
+from docgen.errors import FormError, MachineFaultError
 from docgen.validation import Problem, Report
 
 __all__ = [
@@ -47,6 +47,7 @@ class BuildJob:
     sha256: str
     policy: str | None  # --policy, wins over the form's own
     settings: Settings
+    root: Path | None = None  # to tell a fault of the machine from a fault of the form
 
 
 @dataclass
@@ -57,6 +58,7 @@ class BuildResult:
     manifest: dict[str, Any] | None = None
     incomplete: bool = False  # the reader found a zip cut short
     workbook: str | None = None  # "distribution" or "visit_log": not a form but a ledger workbook, for the parent to ingest
+    fault: MachineFaultError | None = None  # the machine failed under the build: the form is held, neither built nor rejected
     ms: float = 0.0
     notes: list[str] = field(default_factory=list)
 
@@ -119,6 +121,8 @@ def build_form(job: BuildJob, builder: Builder | None = None) -> BuildResult:
         try:
             form = read_form(job.path)
         except FormError as exc:
+            if _machine_fault(exc, job) is not None:
+                raise  # a failing disk under a good form: handled below
             report = Report(source, policy_shown, [Problem(exc.kind, "error", "", str(exc), "", "")])
             return BuildResult(report, incomplete=exc.kind == "form-incomplete")
         report = validate_record(
@@ -130,10 +134,20 @@ def build_form(job: BuildJob, builder: Builder | None = None) -> BuildResult:
         build = builder or default_builder()
         manifest = build(clean(form.record), report, profile, job.out_dir, source=source, pdf=job.settings.pdf, settings=job.settings)
         return BuildResult(report, manifest=manifest)
-    except Exception as exc:  # a bug in docgen must not take the service down, nor lose the form
-        log.error("building %s failed:\n%s", job.name, traceback.format_exc())
+    except Exception as exc:  # a bug in docgen (or the machine failing) must not take the service down, nor lose the form
         shutil.rmtree(job.out_dir, ignore_errors=True)
+        fault = _machine_fault(exc, job)
+        if fault is not None:
+            return BuildResult(Report(source, policy_shown), fault=fault)
+        log.error("building %s failed:\n%s", job.name, traceback.format_exc())
         return BuildResult(internal_error_report(source, policy_shown, f"{type(exc).__name__}: {exc}"))
+
+
+def _machine_fault(exc: BaseException, job: BuildJob) -> MachineFaultError | None:
+    from docgen.service.layout import Layout
+    from docgen.service.machine import machine_fault
+
+    return machine_fault(exc, Layout(job.root if job.root is not None else job.out_dir.parents[2]))
 
 
 def timed_build(job: BuildJob, builder: Builder | None = None) -> BuildResult:

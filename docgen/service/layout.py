@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import errno
 import os
+import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
-__all__ = ["Layout"]
+__all__ = ["Layout", "make_dir", "move_file"]
 
 
 @dataclass(frozen=True)
@@ -77,3 +79,22 @@ def make_dir(path: Path, dir_mode: int) -> None:
         except FileExistsError:
             continue
         os.chmod(folder, dir_mode)
+
+
+def move_file(source: Path, destination: Path) -> None:
+    """A rename; across filesystems (an inbox mounted apart from the root) a copy, flushed, then renamed into place."""
+    try:
+        os.rename(source, destination)
+    except OSError as exc:
+        if exc.errno != errno.EXDEV:
+            raise
+        partial = destination.with_name(f".{destination.name}.partial")
+        try:
+            shutil.copy2(source, partial)
+            with open(partial, "rb") as handle:
+                os.fsync(handle.fileno())
+            os.replace(partial, destination)
+        except BaseException:  # a disk that filled part-way through the copy keeps no half of it
+            partial.unlink(missing_ok=True)
+            raise
+        os.unlink(source)

@@ -15,7 +15,7 @@ from docgen.validate_file import file_sha256
 
 __all__ = ["recover"]
 
-log = logging.getLogger("docgen.service")
+log = logging.getLogger("docgen.service.recovery")
 
 
 def recover(layout: Layout, settings: Settings, ledger: LedgerLike) -> list[tuple[Path, Journal]]:
@@ -52,6 +52,7 @@ def _recover_claim(layout: Layout, claim_dir: Path, journal: Journal, settings: 
     target = layout.root / journal.target if journal.target else None
     if original.exists():
         _undo_build(build, journal, target, original, settings)
+        _drop_unfinished_reports(layout, journal)
         log.warning("recovering %s: it was claimed but not finished; processing it again", journal.name)
         return True
     if (build / "source" / journal.name).exists():
@@ -88,6 +89,14 @@ def _undo_build(build: Path, journal: Journal, target: Path | None, original: Pa
     shutil.rmtree(build, ignore_errors=True)
     journal.target = journal.superseded = journal.manifest = None
     journal.stage = "claimed"
+
+
+def _drop_unfinished_reports(layout: Layout, journal: Journal) -> None:
+    """Reports written for a rejection that never moved its original (a full disk stopped it) go: the redo writes them again."""
+    name = journal.rejected_name
+    if name and not (layout.rejected / name).exists():
+        for report in (f"{name}.errors.json", f"{name}.errors.txt"):
+            (layout.rejected / report).unlink(missing_ok=True)
 
 
 def _return_strays(layout: Layout, folder: Path, settings: Settings) -> None:

@@ -3,10 +3,7 @@
 from __future__ import annotations
 
 import contextlib
-import errno
 import logging
-import multiprocessing
-import multiprocessing.context
 import os
 import shutil
 import threading
@@ -16,27 +13,31 @@ from collections.abc import Callable, Iterable
 from concurrent.futures import CancelledError, Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import AbstractContextManager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
 from typing import Any
 
 from docgen.config import Settings
-from docgen.errors import DocgenError
-from docgen.service.build import Builder, BuildJob, BuildResult, ignore_stop_signals, internal_error_report, timed_build
+from docgen.errors import DocgenError, MachineFaultError
+from docgen.service.build import Builder, BuildJob, BuildResult, internal_error_report, timed_build
 from docgen.service.faults import crash_point
-from docgen.service.filters import Disposition, InboxFilter
+from docgen.service.filters import InboxFilter
+from docgen.service.health import check_machine, check_space
 from docgen.service.journal import Journal, new_claim_id
-from docgen.service.layout import Layout, make_dir
+from docgen.service.layout import Layout, make_dir, move_file
 from docgen.service.lock import RootLock
+from docgen.service.machine import as_machine_fault, machine_fault
 from docgen.service.progress import FormLog
 from docgen.service.publish import duplicate_report, publish, read_manifest, reject, unique_name
 from docgen.service.recovery import recover
-from docgen.service.settle import SettleTracker, looks_cut_short
+from docgen.service.scan import Scan, scan_inbox
+from docgen.service.settle import SettleTracker
+from docgen.service.workers import WorkerPool
 from docgen.validate_file import file_sha256
 from docgen.validation import Problem, Report
 
-__all__ = ["MAX_ATTEMPTS", "Scan", "Service", "move_file"]
+__all__ = ["MAX_ATTEMPTS", "Scan", "Service"]
 
 log = logging.getLogger("docgen.service")
 
@@ -50,17 +51,6 @@ def _open_real_ledger(root: Path) -> Any:
     from docgen.ledger import Ledger
 
     return Ledger.open(root)
-
-
-@dataclass
-class Scan:
-    """What the inbox holds right now."""
-
-    ready: list[Path] = field(default_factory=list)  # settled: to be claimed
-    held: list[Path] = field(default_factory=list)  # settled but cut short: waiting for the rest of the copy
-    changing: list[Path] = field(default_factory=list)  # not settled yet: still being copied, perhaps
-    settle_in: float | None = None  # seconds until the next unsettled file may settle
-    held_until: float | None = None  # seconds until the first cut-short file is given up on
 
 
 _Claimed = tuple[Path, Journal, float]  # claim folder, journal, when the form was taken (perf_counter)
@@ -106,28 +96,29 @@ class Service:
         self.wake = threading.Event()  # set by file events and by stop(): the watch loop looks again
         self.ledger: Any = None
         self._lock = RootLock(self.layout.lock)
-        self._pool: ProcessPoolExecutor | None = None
+        self.workers = WorkerPool(settings.workers, lambda: self._lock.fileno)
         self._redo: deque[tuple[Path, Journal]] = deque()
         self._suspects = False  # the forms to redo were in hand when a worker died
 
     # -- life cycle -------------------------------------------------------------------------------
 
     def __enter__(self) -> Service:
-        make_dir(self.layout.state, self.settings.dir_mode)
-        self._lock.acquire()
+        with as_machine_fault(self.layout):
+            make_dir(self.layout.state, self.settings.dir_mode)
+            self._lock.acquire()
         try:
             if self.check_templates is not None:
                 self.check_templates()
-            self.layout.create(self.settings.dir_mode)
-            self.ledger = self.open_ledger(self.root)
-            if isinstance(self.ledger, AbstractContextManager):
-                self.ledger = self.ledger.__enter__() or self.ledger
-            self._restrict_state_files()
-            redo = recover(self.layout, self.settings, self.ledger)
+            with as_machine_fault(self.layout):
+                self.layout.create(self.settings.dir_mode)
+                self._open_ledger()
+                self._restrict_state_files()
+                redo = recover(self.layout, self.settings, self.ledger)
             if redo:
                 self.log.event(f"recovered {len(redo)} form(s) left in hand by an earlier run", count=len(redo))
             self._redo.extend(redo)
         except BaseException:
+            self._close_ledger()
             self._lock.release()
             raise
         return self
@@ -137,16 +128,22 @@ class Service:
 
     def close(self) -> None:
         """Stops the workers, closes the ledger and lets another service take the root."""
-        if self._pool is not None:
-            self._pool.shutdown(wait=True, cancel_futures=True)
-            self._pool = None
-        if self.ledger is not None:
-            if isinstance(self.ledger, AbstractContextManager):
-                self.ledger.__exit__(None, None, None)
-            elif hasattr(self.ledger, "close"):
-                self.ledger.close()
-            self.ledger = None
+        self.workers.shutdown()
+        self._close_ledger()
         self._lock.release()
+
+    def _open_ledger(self) -> None:
+        self.ledger = self.open_ledger(self.root)
+        if isinstance(self.ledger, AbstractContextManager):
+            self.ledger = self.ledger.__enter__() or self.ledger
+
+    def _close_ledger(self) -> None:
+        ledger, self.ledger = self.ledger, None
+        with contextlib.suppress(Exception):  # a connection a fault has broken may fail even to close
+            if isinstance(ledger, AbstractContextManager):
+                ledger.__exit__(None, None, None)
+            elif hasattr(ledger, "close"):
+                ledger.close()
 
     def _restrict_state_files(self) -> None:
         """The ledger (names of children and families) gets ``file_mode`` like every other generated file."""
@@ -168,33 +165,10 @@ class Service:
         A settled zip still cut short is held for ``incomplete_after_seconds`` (the setting unless given) in case
         its copy resumes, then handed on to be rejected as incomplete.
         """
-        scan = Scan()
-        try:
-            entries = [p for p in self.layout.inbox.iterdir() if self.filter(p) is not Disposition.IGNORE]
-        except FileNotFoundError:
-            make_dir(self.layout.inbox, self.settings.dir_mode)
-            return scan
-        files = [p for p in entries if p.is_file() and not p.is_symlink()]  # links could point anywhere: not ours
-        self.tracker.keep_only(files)
         if incomplete_after_seconds is None:
             incomplete_after_seconds = self.settings.incomplete_after_seconds
-        give_up_after = self.settings.settle_seconds + incomplete_after_seconds
-        stamped: list[tuple[float, str, Path]] = []
-        for path in files:
-            snapshot = self.tracker.observe(path)
-            if snapshot is None:
-                continue
-            if not self.tracker.is_settled(path):
-                scan.changing.append(path)
-                scan.settle_in = min(scan.settle_in or 1e9, self.tracker.wait_left(path))
-                continue
-            if looks_cut_short(path) and self.tracker.quiet_for(path) < give_up_after:
-                scan.held.append(path)
-                scan.held_until = min(scan.held_until or 1e9, give_up_after - self.tracker.quiet_for(path))
-                continue
-            stamped.append((snapshot.last_change, path.name, path))
-        scan.ready = [path for *_, path in sorted(stamped)]  # oldest drop first: amendments publish in drop order
-        return scan
+        with as_machine_fault(self.layout):  # an inbox gone (a share dropped) pauses the service; it is never recreated
+            return scan_inbox(self.layout.inbox, self.filter, self.tracker, self.settings.settle_seconds + incomplete_after_seconds)
 
     # -- the two ways to run ----------------------------------------------------------------------
 
@@ -242,6 +216,35 @@ class Service:
             self.log.end_batch()
         self.process_pending()
 
+    # -- faults of the machine ----------------------------------------------------------------------
+
+    def resume(self) -> None:
+        """Looks again after a fault of the machine: raises ``MachineFaultError`` while it lasts, else takes up the forms held."""
+        check_machine(self.layout, self.settings)
+        with as_machine_fault(self.layout):
+            self._close_ledger()  # a connection that met a full or read-only disk may be stuck mid-transaction
+            self._open_ledger()
+            self._redo = deque(recover(self.layout, self.settings, self.ledger))
+
+    def _hold(self, in_hand: Iterable[_InHand]) -> None:
+        """The forms in hand go back to being claimed, as a restart would leave them; what a fault still blocks waits for ``resume``."""
+        for hand in in_hand:
+            if hand.future is not None:
+                with contextlib.suppress(Exception, CancelledError):
+                    hand.future.result()  # its build finishes before its folder is cleared
+            journal = Journal.load(hand.claim_dir)
+            if journal is not None and journal.attempts > 0:  # held by the machine, not stopped by the form
+                journal.attempts -= 1
+                with contextlib.suppress(OSError):
+                    journal.save(hand.claim_dir, self.settings.file_mode)
+        recovery_log = logging.getLogger("docgen.service.recovery")
+        was_disabled, recovery_log.disabled = recovery_log.disabled, True  # one line about the fault, not one per form
+        try:
+            with contextlib.suppress(MachineFaultError), as_machine_fault(self.layout):
+                self._redo = deque(recover(self.layout, self.settings, self.ledger))
+        finally:
+            recovery_log.disabled = was_disabled
+
     # -- one batch ----------------------------------------------------------------------------------
 
     def _run_batch(self, items: list[Path] | list[_Claimed], isolate: bool = False) -> None:
@@ -252,26 +255,36 @@ class Service:
         window = 1 if isolate else max(1, self.settings.workers) * 2
         queue: deque[Path | _Claimed] = deque(items)
         in_hand: deque[_InHand] = deque()
-        while (queue and not self.stopping.is_set()) or in_hand:
-            while queue and len(in_hand) < window and not self.stopping.is_set():
-                item = queue[0]
-                claimed = self._claim(item) if isinstance(item, Path) else item
-                if claimed is None:
+        try:
+            while (queue and not self.stopping.is_set()) or in_hand:
+                while queue and len(in_hand) < window and not self.stopping.is_set():
+                    check_space(self.layout, self.settings)  # see a full disk coming: pause before a form, not half-way
+                    item = queue[0]
+                    claimed = self._claim(item) if isinstance(item, Path) else item
+                    if claimed is None:
+                        queue.popleft()
+                        continue
+                    claim_dir, journal, started = claimed
+                    if journal.sha256 in {h.journal.sha256 for h in in_hand}:
+                        # the same content is already in hand: settle that one first, so this one is seen as a duplicate
+                        queue[0] = (claim_dir, journal, started)
+                        break
                     queue.popleft()
-                    continue
-                claim_dir, journal, started = claimed
-                if journal.sha256 in {h.journal.sha256 for h in in_hand}:
-                    # the same content is already in hand: settle that one first, so this one is seen as a duplicate
-                    queue[0] = (claim_dir, journal, started)
-                    break
-                queue.popleft()
-                hand = _InHand(claim_dir, journal, started)
-                if self._prepare(hand, use_pool=isolate or len(queue) + len(in_hand) > 0):
+                    hand = _InHand(claim_dir, journal, started)
                     in_hand.append(hand)
-            if not in_hand:
-                continue
-            hand = in_hand.popleft()
-            self._complete(hand)
+                    if not self._prepare(hand, use_pool=isolate or len(queue) + len(in_hand) > 1):
+                        in_hand.remove(hand)
+                if in_hand:
+                    self._complete(in_hand[0])
+                    in_hand.popleft()
+        except Exception as exc:
+            fault = machine_fault(exc, self.layout)
+            if fault is None:
+                raise  # not the machine's: a bug, surfacing as one
+            self._hold(in_hand)
+            if fault is exc:
+                raise
+            raise fault from exc
 
     def _claim(self, path: Path) -> _Claimed | None:
         """Takes a file out of the inbox by one rename into ``.docgen/work/<id>/``; None if it has gone meanwhile."""
@@ -315,10 +328,10 @@ class Service:
         build = self.layout.tmp / journal.claim_id
         shutil.rmtree(build, ignore_errors=True)
         make_dir(build, self.settings.dir_mode)
-        job = BuildJob(original, build, journal.name, journal.sha256, self.policy, self.settings)
+        job = BuildJob(original, build, journal.name, journal.sha256, self.policy, self.settings, self.root)
         if use_pool and self.settings.workers > 1:
             try:
-                hand.pool = self._workers()
+                hand.pool = self.workers.get()
                 hand.future = hand.pool.submit(timed_build, job, self.builder)
             except BrokenProcessPool:  # a worker died building an earlier form: this one waits for the retry round
                 journal.attempts -= 1
@@ -342,6 +355,8 @@ class Service:
                 return
         result = hand.result
         assert result is not None
+        if result.fault is not None:  # the machine failed under the build: the form is held, never rejected
+            raise result.fault
         journal = hand.journal
         if result.workbook is not None:
             shutil.rmtree(self.layout.tmp / journal.claim_id, ignore_errors=True)
@@ -373,9 +388,7 @@ class Service:
 
     def _worker_died(self, hand: _InHand) -> None:
         """A worker died (out of memory, killed): the form stays claimed and is tried again, alone, up to MAX_ATTEMPTS."""
-        if self._pool is not None and (hand.pool is None or hand.pool is self._pool):  # not a newer pool started since
-            self._pool.shutdown(wait=False)
-            self._pool = None
+        self.workers.discard(hand.pool)
         self._suspects = True
         self._redo.append((hand.claim_dir, hand.journal))
 
@@ -395,6 +408,8 @@ class Service:
         try:
             result = ingest_workbook(path, self.ledger)
         except DocgenError as exc:
+            if machine_fault(exc, self.layout) is not None:
+                raise  # a full or locked ledger is no fault of the workbook
             problem = Problem(
                 getattr(exc, "kind", "ledger-workbook"), "error", "", str(exc), "", "Correct the workbook and drop it into the inbox again."
             )
@@ -412,40 +427,8 @@ class Service:
 
     def start_workers(self) -> None:
         """Starts the worker processes now (``watch`` does, before its observer thread: forked workers start warm and safe)."""
-        if self.settings.workers > 1:
-            self._workers().submit(os.getpid).result()
-
-    def _workers(self) -> ProcessPoolExecutor:
-        if self._pool is None:
-            # fork starts workers at once with the libraries already imported; but forking a process that runs
-            # threads (the watcher's observer) can copy a lock held mid-operation, so then a clean forkserver
-            inherited: int | None = None
-            if threading.active_count() == 1 and "fork" in multiprocessing.get_all_start_methods():
-                context: multiprocessing.context.BaseContext = multiprocessing.get_context("fork")
-                inherited = self._lock.fileno
-            else:
-                context = multiprocessing.get_context("forkserver")
-                context.set_forkserver_preload(["docgen.service.build", "docgen.forms", "docgen.validation", "docgen.render"])
-            self._pool = ProcessPoolExecutor(
-                max_workers=self.settings.workers, mp_context=context, initializer=ignore_stop_signals, initargs=(inherited,)
-            )
-        return self._pool
+        self.workers.start()
 
 
 def _ms(started: float) -> float:
     return (time.perf_counter() - started) * 1000
-
-
-def move_file(source: Path, destination: Path) -> None:
-    """A rename; across filesystems (an inbox mounted apart from the root) a copy, flushed, then renamed into place."""
-    try:
-        os.rename(source, destination)
-    except OSError as exc:
-        if exc.errno != errno.EXDEV:
-            raise
-        partial = destination.with_name(f".{destination.name}.partial")
-        shutil.copy2(source, partial)
-        with open(partial, "rb") as handle:
-            os.fsync(handle.fileno())
-        os.replace(partial, destination)
-        os.unlink(source)

@@ -197,7 +197,7 @@ def test_watch_with_workers_builds_a_batch_in_them(layout: Layout, drop: Drop, r
     from tests.conftest import clean_initial
 
     service, observer = running(workers=2, rescan_seconds=3600)
-    assert _wait_for(lambda: service._pool is not None)  # started before the first drop
+    assert _wait_for(lambda: service.workers.pool is not None)  # started before the first drop
     for n in range(4):
         record = clean_initial()
         record["case"]["reference"] = f"CIN-{n}"
