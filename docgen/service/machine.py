@@ -156,7 +156,9 @@ def describe(cause: str, layout: Layout, filename: object = None) -> MachineFaul
     if cause == "disk_full":
         return MachineFaultError(cause, f"The disk holding {root} is full", "free some space")
     if cause == "quota":
-        return MachineFaultError(cause, f"docgen's account has used up its disk quota on {root}", "free some space or ask for a larger quota")
+        return MachineFaultError(
+            cause, f"docgen's account has used up its disk quota on {root}", "free some space or ask for a larger quota"
+        )
     if cause == "read_only":
         return MachineFaultError(cause, f"The file system holding {root} is read-only", "make it writable again")
     if cause == "io":
