@@ -94,7 +94,7 @@ class Service:
         self.tracker = SettleTracker(settings.settle_seconds, clock)
         self.stopping = threading.Event()
         self.wake = threading.Event()  # set by file events and by stop(): the watch loop looks again
-        self.ledger: Any = None
+        self._ledger: Any = None
         self._lock = RootLock(self.layout.lock)
         self.workers = WorkerPool(settings.workers, lambda: self._lock.fileno)
         self._redo: deque[tuple[Path, Journal]] = deque()
@@ -132,13 +132,26 @@ class Service:
         self._close_ledger()
         self._lock.release()
 
+    @property
+    def ledger(self) -> Any:
+        """The ledger, opened again if ``rest`` closed it."""
+        if self._ledger is None:
+            with as_machine_fault(self.layout):
+                self._open_ledger()
+        return self._ledger
+
+    def rest(self) -> None:
+        """Closes the ledger while there is nothing to do: no file on the root stays open for writing, so an admin can remount it."""
+        self._close_ledger()
+
     def _open_ledger(self) -> None:
-        self.ledger = self.open_ledger(self.root)
-        if isinstance(self.ledger, AbstractContextManager):
-            self.ledger = self.ledger.__enter__() or self.ledger
+        ledger = self.open_ledger(self.root)
+        if isinstance(ledger, AbstractContextManager):
+            ledger = ledger.__enter__() or ledger
+        self._ledger = ledger
 
     def _close_ledger(self) -> None:
-        ledger, self.ledger = self.ledger, None
+        ledger, self._ledger = self._ledger, None
         with contextlib.suppress(Exception):  # a connection a fault has broken may fail even to close
             if isinstance(ledger, AbstractContextManager):
                 ledger.__exit__(None, None, None)

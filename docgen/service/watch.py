@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import logging
 import os
@@ -143,8 +144,11 @@ def watch(
     """
     settings = service.settings
     wake = service.wake
+    service.rest()  # forked workers must not inherit the ledger's descriptors
     service.start_workers()
     observer: _Watching | None = None
+    with contextlib.suppress(MachineFaultError):  # an inbox already gone: the loop below pauses for it
+        observer = _Watching.start(service, native, polling, network)
     write_state(service.root, ServiceState("running"))
     try:
         held_logged: set[Path] = set()
@@ -162,6 +166,7 @@ def watch(
             except MachineFaultError as fault:
                 _stop(observer)
                 observer = None
+                service.rest()
                 backoff = Backoff(settings.retry_seconds, settings.retry_max_seconds)
                 pause(fault, service.resume, service.stopping.wait, service.log, service.root, backoff)
                 continue
@@ -169,6 +174,7 @@ def watch(
                 service.log.event(f"{path.name} is not complete yet (still being copied?): waiting for the rest", name=path.name)
             held_logged = set(scan.held)
             waits = [settings.rescan_seconds] + [w for w in (scan.settle_in, scan.held_until) if w is not None]
+            service.rest()
             wake.wait(max(0.01, min(waits) + 0.005))
     finally:
         _stop(observer)
