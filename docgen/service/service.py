@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import functools
 import logging
 import os
 import shutil
@@ -47,10 +48,10 @@ MAX_ATTEMPTS = 3
 LedgerOpener = Callable[[Path], Any]
 
 
-def _open_real_ledger(root: Path) -> Any:
+def _open_real_ledger(root: Path, wait_seconds: float = 30.0) -> Any:
     from docgen.ledger import Ledger
 
-    return Ledger.open(root)
+    return Ledger.open(root, wait_seconds=wait_seconds)
 
 
 _Claimed = tuple[Path, Journal, float]  # claim folder, journal, when the form was taken (perf_counter)
@@ -86,7 +87,7 @@ class Service:
         self.settings = settings
         self.policy = policy
         self.builder = builder
-        self.open_ledger = open_ledger or _open_real_ledger
+        self.open_ledger = open_ledger or functools.partial(_open_real_ledger, wait_seconds=settings.ledger_wait_seconds)
         self.log = form_log or FormLog()
         self.check_templates = check_templates
         self.clock = clock
