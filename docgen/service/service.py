@@ -6,44 +6,33 @@ import contextlib
 import functools
 import logging
 import os
-import shutil
 import threading
 import time
 from collections import deque
 from collections.abc import Callable, Iterable
-from concurrent.futures import CancelledError, Future, ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
+from concurrent.futures import CancelledError
 from contextlib import AbstractContextManager
-from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
 from typing import Any
 
 from docgen.config import Settings
-from docgen.errors import DocgenError, MachineFaultError
-from docgen.service.build import Builder, BuildJob, BuildResult, internal_error_report, timed_build
-from docgen.service.faults import crash_point
+from docgen.errors import MachineFaultError
+from docgen.service.build import Builder
 from docgen.service.filters import InboxFilter
 from docgen.service.health import check_machine, check_space
-from docgen.service.journal import Journal, new_claim_id
-from docgen.service.layout import Layout, make_dir, move_file
+from docgen.service.journal import Journal
+from docgen.service.layout import Layout, make_dir
 from docgen.service.lock import RootLock
 from docgen.service.machine import as_machine_fault, machine_fault
 from docgen.service.progress import FormLog
-from docgen.service.publish import duplicate_report, publish, read_manifest, reject, unique_name
 from docgen.service.recovery import recover
 from docgen.service.scan import Scan, scan_inbox
 from docgen.service.settle import SettleTracker
+from docgen.service.steps import MAX_ATTEMPTS, Claimed, FormSteps, InHand
 from docgen.service.workers import WorkerPool
-from docgen.validate_file import file_sha256
-from docgen.validation import Problem, Report
 
 __all__ = ["MAX_ATTEMPTS", "Scan", "Service"]
-
-log = logging.getLogger("docgen.service")
-
-#: a form that has stopped docgen this many times is put aside instead of being tried again
-MAX_ATTEMPTS = 3
 
 LedgerOpener = Callable[[Path], Any]
 
@@ -52,19 +41,6 @@ def _open_real_ledger(root: Path, wait_seconds: float = 30.0) -> Any:
     from docgen.ledger import Ledger
 
     return Ledger.open(root, wait_seconds=wait_seconds)
-
-
-_Claimed = tuple[Path, Journal, float]  # claim folder, journal, when the form was taken (perf_counter)
-
-
-@dataclass
-class _InHand:
-    claim_dir: Path
-    journal: Journal
-    started: float
-    future: Future[BuildResult] | None = None
-    pool: ProcessPoolExecutor | None = None  # the pool building it
-    result: BuildResult | None = None
 
 
 class Service:
@@ -100,6 +76,17 @@ class Service:
         self.workers = WorkerPool(settings.workers, lambda: self._lock.fileno)
         self._redo: deque[tuple[Path, Journal]] = deque()
         self._suspects = False  # the forms to redo were in hand when a worker died
+        self.steps = FormSteps(
+            self.layout,
+            settings,
+            policy=policy,
+            builder=builder,
+            log=self.log,
+            tracker=self.tracker,
+            workers=self.workers,
+            ledger=lambda: self.ledger,
+            worker_died=self._worker_died,
+        )
 
     # -- life cycle -------------------------------------------------------------------------------
 
@@ -240,7 +227,7 @@ class Service:
             self._open_ledger()
             self._redo = deque(recover(self.layout, self.settings, self.ledger))
 
-    def _hold(self, in_hand: Iterable[_InHand]) -> None:
+    def _hold(self, in_hand: Iterable[InHand]) -> None:
         """The forms in hand go back to being claimed, as a restart would leave them; what a fault still blocks waits for ``resume``."""
         for hand in in_hand:
             if hand.future is not None:
@@ -261,20 +248,20 @@ class Service:
 
     # -- one batch ----------------------------------------------------------------------------------
 
-    def _run_batch(self, items: list[Path] | list[_Claimed], isolate: bool = False) -> None:
+    def _run_batch(self, items: list[Path] | list[Claimed], isolate: bool = False) -> None:
         """Keeps up to two forms per worker in hand (claimed, building); the rest wait in the inbox, so a stop leaves them there.
 
         ``isolate``: one form alone, still in a worker process, so that if it kills the worker it alone is blamed.
         """
         window = 1 if isolate else max(1, self.settings.workers) * 2
-        queue: deque[Path | _Claimed] = deque(items)
-        in_hand: deque[_InHand] = deque()
+        queue: deque[Path | Claimed] = deque(items)
+        in_hand: deque[InHand] = deque()
         try:
             while (queue and not self.stopping.is_set()) or in_hand:
                 while queue and len(in_hand) < window and not self.stopping.is_set():
                     check_space(self.layout, self.settings)  # see a full disk coming: pause before a form, not half-way
                     item = queue[0]
-                    claimed = self._claim(item) if isinstance(item, Path) else item
+                    claimed = self.steps.claim(item) if isinstance(item, Path) else item
                     if claimed is None:
                         queue.popleft()
                         continue
@@ -284,12 +271,12 @@ class Service:
                         queue[0] = (claim_dir, journal, started)
                         break
                     queue.popleft()
-                    hand = _InHand(claim_dir, journal, started)
+                    hand = InHand(claim_dir, journal, started)
                     in_hand.append(hand)
-                    if not self._prepare(hand, use_pool=isolate or len(queue) + len(in_hand) > 1):
+                    if not self.steps.prepare(hand, use_pool=isolate or len(queue) + len(in_hand) > 1):
                         in_hand.remove(hand)
                 if in_hand:
-                    self._complete(in_hand[0])
+                    self.steps.complete(in_hand[0])
                     in_hand.popleft()
         except Exception as exc:
             fault = machine_fault(exc, self.layout)
@@ -300,144 +287,11 @@ class Service:
                 raise
             raise fault from exc
 
-    def _claim(self, path: Path) -> _Claimed | None:
-        """Takes a file out of the inbox by one rename into ``.docgen/work/<id>/``; None if it has gone meanwhile."""
-        started = time.perf_counter()
-        claim_id = new_claim_id()
-        claim_dir = self.layout.work / claim_id
-        make_dir(claim_dir, self.settings.dir_mode)
-        journal = Journal(claim_id, path.name)
-        journal.save(claim_dir, self.settings.file_mode)
-        try:
-            move_file(path, claim_dir / path.name)
-        except FileNotFoundError:  # moved away or renamed by its writer meanwhile
-            shutil.rmtree(claim_dir, ignore_errors=True)
-            self.tracker.forget(path)
-            return None
-        except PermissionError:  # Windows: still open in Word or in the copy; the next look will try again
-            shutil.rmtree(claim_dir, ignore_errors=True)
-            return None
-        self.tracker.forget(path)
-        crash_point("after-claim")
-        journal.advance(claim_dir, "claimed", self.settings.file_mode, sha256=file_sha256(claim_dir / path.name))
-        return claim_dir, journal, started
-
-    def _prepare(self, hand: _InHand, use_pool: bool) -> bool:
-        """Deals in the parent with what needs no build (repeats, duplicates, ledger workbooks); else starts the build."""
-        journal, claim_dir = hand.journal, hand.claim_dir
-        original = claim_dir / journal.name
-        source = {"name": journal.name, "sha256": journal.sha256}
-        policy = self.policy or self.settings.policy
-        journal.attempts += 1
-        journal.save(claim_dir, self.settings.file_mode)
-        if journal.attempts > MAX_ATTEMPTS:
-            report = internal_error_report(source, policy, f"processing this file stopped docgen {MAX_ATTEMPTS} times")
-            self._reject(hand, report)
-            return False
-        assert journal.sha256 is not None
-        seen = self.ledger.file_seen(journal.sha256)
-        if seen is not None and seen.outcome == "published":
-            self._reject(hand, duplicate_report(source, policy, seen.name, str(seen.at or ""), seen.where), outcome="duplicate")
-            return False
-        build = self.layout.tmp / journal.claim_id
-        shutil.rmtree(build, ignore_errors=True)
-        make_dir(build, self.settings.dir_mode)
-        job = BuildJob(original, build, journal.name, journal.sha256, self.policy, self.settings, self.root)
-        if use_pool and self.settings.workers > 1:
-            try:
-                hand.pool = self.workers.get()
-                hand.future = hand.pool.submit(timed_build, job, self.builder)
-            except BrokenProcessPool:  # a worker died building an earlier form: this one waits for the retry round
-                journal.attempts -= 1
-                journal.save(claim_dir, self.settings.file_mode)
-                self._worker_died(hand)
-                return False
-        else:
-            hand.result = timed_build(job, self.builder)
-        return True
-
-    def _complete(self, hand: _InHand) -> None:
-        """Waits for a build and publishes or rejects its form."""
-        if hand.future is not None:
-            try:
-                hand.result = hand.future.result()
-                # the form's time is its build in the worker plus publishing here, not its wait in the queue
-                hand.started = time.perf_counter() - hand.result.ms / 1000
-            except (BrokenProcessPool, CancelledError):
-                log.error("a worker process died while building %s; it will be tried again", hand.journal.name)
-                self._worker_died(hand)
-                return
-        result = hand.result
-        assert result is not None
-        if result.fault is not None:  # the machine failed under the build: the form is held, never rejected
-            raise result.fault
-        journal = hand.journal
-        if result.workbook is not None:
-            shutil.rmtree(self.layout.tmp / journal.claim_id, ignore_errors=True)
-            self._ingest_workbook(hand)
-            return
-        if result.manifest is None:
-            shutil.rmtree(self.layout.tmp / journal.claim_id, ignore_errors=True)
-            self._reject(hand, result.report)
-            return
-        manifest = result.manifest
-        target = self.layout.meeting_folder(manifest["case_reference"], manifest["meeting"]["date"], manifest["meeting"]["type"])
-        earlier = read_manifest(target)
-        if earlier is not None and (earlier.get("source") or {}).get("sha256") == journal.sha256:
-            shutil.rmtree(self.layout.tmp / journal.claim_id, ignore_errors=True)
-            source = {"name": journal.name, "sha256": journal.sha256}
-            report = duplicate_report(
-                source,
-                result.report.policy,
-                earlier["source"].get("name", journal.name),
-                str(earlier.get("generated_at", "")),
-                self.layout.relative(target),
-            )
-            self._reject(hand, report, outcome="duplicate")
-            return
-        where = publish(self.layout, hand.claim_dir, journal, manifest, self.settings, self.ledger)
-        outcome = "amended" if journal.superseded else "published"
-        warnings = len(result.report.warnings)
-        self.log.form(journal.name, outcome, _ms(hand.started), where, f"{warnings} warning{'s' * (warnings != 1)}" if warnings else "")
-
-    def _worker_died(self, hand: _InHand) -> None:
+    def _worker_died(self, hand: InHand) -> None:
         """A worker died (out of memory, killed): the form stays claimed and is tried again, alone, up to MAX_ATTEMPTS."""
         self.workers.discard(hand.pool)
         self._suspects = True
         self._redo.append((hand.claim_dir, hand.journal))
-
-    def _reject(self, hand: _InHand, report: Report, outcome: str = "rejected") -> None:
-        shutil.rmtree(self.layout.tmp / hand.journal.claim_id, ignore_errors=True)  # whatever a failed build left
-        where = reject(self.layout, hand.claim_dir, hand.journal, report, self.settings, self.ledger, outcome=outcome)
-        first = report.errors[0].rule if report.errors else ""
-        self.log.form(hand.journal.name, outcome, _ms(hand.started), where, first)
-
-    def _ingest_workbook(self, hand: _InHand) -> None:
-        """An edited distribution list or visit log: its dates go into the ledger (here, the one writer) and the file is archived."""
-        from docgen.ledger.workbooks import ingest_workbook
-
-        journal, claim_dir = hand.journal, hand.claim_dir
-        path = claim_dir / journal.name
-        source = {"name": journal.name, "sha256": journal.sha256}
-        try:
-            result = ingest_workbook(path, self.ledger)
-        except DocgenError as exc:
-            if machine_fault(exc, self.layout) is not None:
-                raise  # a full or locked ledger is no fault of the workbook
-            problem = Problem(
-                getattr(exc, "kind", "ledger-workbook"), "error", "", str(exc), "", "Correct the workbook and drop it into the inbox again."
-            )
-            self._reject(hand, Report(source, self.policy or self.settings.policy, [problem]))
-            return
-        archive = self.root / result.archive_relpath
-        make_dir(archive.parent, self.settings.dir_mode)
-        archive = archive.with_name(unique_name(archive.parent, archive.name))
-        os.replace(path, archive)
-        assert journal.sha256 is not None
-        where = self.layout.relative(archive)
-        self.ledger.record_file(sha256=journal.sha256, name=journal.name, outcome="ledger_update", where=where, detail=result.summary)
-        shutil.rmtree(claim_dir, ignore_errors=True)
-        self.log.form(journal.name, "ledger_update", _ms(hand.started), where, result.summary)
 
     def start_workers(self) -> None:
         """Starts the worker processes now (``watch`` does, before its observer thread: forked workers start warm and safe)."""

@@ -1,0 +1,212 @@
+"""The steps one claimed form goes through in the service's own process: claim, prepare its build, then publish or reject it."""
+
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+import time
+from collections.abc import Callable
+from concurrent.futures import CancelledError, Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from docgen.config import Settings
+from docgen.errors import DocgenError
+from docgen.service.build import Builder, BuildJob, BuildResult, internal_error_report, timed_build
+from docgen.service.faults import crash_point
+from docgen.service.journal import Journal, new_claim_id
+from docgen.service.layout import Layout, make_dir, move_file
+from docgen.service.machine import machine_fault
+from docgen.service.progress import FormLog
+from docgen.service.publish import duplicate_report, publish, read_manifest, reject, unique_name
+from docgen.service.settle import SettleTracker
+from docgen.service.workers import WorkerPool
+from docgen.validate_file import file_sha256
+from docgen.validation import Problem, Report
+
+__all__ = ["MAX_ATTEMPTS", "Claimed", "FormSteps", "InHand"]
+
+log = logging.getLogger("docgen.service")
+
+#: a form that has stopped docgen this many times is put aside instead of being tried again
+MAX_ATTEMPTS = 3
+
+Claimed = tuple[Path, Journal, float]  # claim folder, journal, when the form was taken (perf_counter)
+
+
+@dataclass
+class InHand:
+    """A claimed form and its build, from claim until it is published or rejected."""
+
+    claim_dir: Path
+    journal: Journal
+    started: float
+    future: Future[BuildResult] | None = None
+    pool: ProcessPoolExecutor | None = None  # the pool building it
+    result: BuildResult | None = None
+
+
+class FormSteps:
+    """What the service does with one form; ``ledger`` is asked for each time (the service closes it while idle)."""
+
+    def __init__(
+        self,
+        layout: Layout,
+        settings: Settings,
+        *,
+        policy: str | None,
+        builder: Builder | None,
+        log: FormLog,
+        tracker: SettleTracker,
+        workers: WorkerPool,
+        ledger: Callable[[], Any],
+        worker_died: Callable[[InHand], None],
+    ) -> None:
+        self.layout, self.settings, self.policy, self.builder = layout, settings, policy, builder
+        self.log, self.tracker, self.workers = log, tracker, workers
+        self._ledger, self.worker_died = ledger, worker_died
+
+    @property
+    def ledger(self) -> Any:
+        """The service's ledger."""
+        return self._ledger()
+
+    def claim(self, path: Path) -> Claimed | None:
+        """Takes a file out of the inbox by one rename into ``.docgen/work/<id>/``; None if it has gone meanwhile."""
+        started = time.perf_counter()
+        claim_id = new_claim_id()
+        claim_dir = self.layout.work / claim_id
+        make_dir(claim_dir, self.settings.dir_mode)
+        journal = Journal(claim_id, path.name)
+        journal.save(claim_dir, self.settings.file_mode)
+        try:
+            move_file(path, claim_dir / path.name)
+        except FileNotFoundError:  # moved away or renamed by its writer meanwhile
+            shutil.rmtree(claim_dir, ignore_errors=True)
+            self.tracker.forget(path)
+            return None
+        except PermissionError:  # Windows: still open in Word or in the copy; the next look will try again
+            shutil.rmtree(claim_dir, ignore_errors=True)
+            return None
+        self.tracker.forget(path)
+        crash_point("after-claim")
+        journal.advance(claim_dir, "claimed", self.settings.file_mode, sha256=file_sha256(claim_dir / path.name))
+        return claim_dir, journal, started
+
+    def prepare(self, hand: InHand, use_pool: bool) -> bool:
+        """Deals in the parent with what needs no build (repeats, duplicates, ledger workbooks); else starts the build."""
+        journal, claim_dir = hand.journal, hand.claim_dir
+        original = claim_dir / journal.name
+        source = {"name": journal.name, "sha256": journal.sha256}
+        policy = self.policy or self.settings.policy
+        journal.attempts += 1
+        journal.save(claim_dir, self.settings.file_mode)
+        if journal.attempts > MAX_ATTEMPTS:
+            report = internal_error_report(source, policy, f"processing this file stopped docgen {MAX_ATTEMPTS} times")
+            self.reject(hand, report)
+            return False
+        assert journal.sha256 is not None
+        seen = self.ledger.file_seen(journal.sha256)
+        if seen is not None and seen.outcome == "published":
+            self.reject(hand, duplicate_report(source, policy, seen.name, str(seen.at or ""), seen.where), outcome="duplicate")
+            return False
+        build = self.layout.tmp / journal.claim_id
+        shutil.rmtree(build, ignore_errors=True)
+        make_dir(build, self.settings.dir_mode)
+        job = BuildJob(original, build, journal.name, journal.sha256, self.policy, self.settings, self.layout.root)
+        if use_pool and self.settings.workers > 1:
+            try:
+                hand.pool = self.workers.get()
+                hand.future = hand.pool.submit(timed_build, job, self.builder)
+            except BrokenProcessPool:  # a worker died building an earlier form: this one waits for the retry round
+                journal.attempts -= 1
+                journal.save(claim_dir, self.settings.file_mode)
+                self.worker_died(hand)
+                return False
+        else:
+            hand.result = timed_build(job, self.builder)
+        return True
+
+    def complete(self, hand: InHand) -> None:
+        """Waits for a build and publishes or rejects its form."""
+        if hand.future is not None:
+            try:
+                hand.result = hand.future.result()
+                # the form's time is its build in the worker plus publishing here, not its wait in the queue
+                hand.started = time.perf_counter() - hand.result.ms / 1000
+            except (BrokenProcessPool, CancelledError):
+                log.error("a worker process died while building %s; it will be tried again", hand.journal.name)
+                self.worker_died(hand)
+                return
+        result = hand.result
+        assert result is not None
+        if result.fault is not None:  # the machine failed under the build: the form is held, never rejected
+            raise result.fault
+        journal = hand.journal
+        if result.workbook is not None:
+            shutil.rmtree(self.layout.tmp / journal.claim_id, ignore_errors=True)
+            self.ingest_workbook(hand)
+            return
+        if result.manifest is None:
+            shutil.rmtree(self.layout.tmp / journal.claim_id, ignore_errors=True)
+            self.reject(hand, result.report)
+            return
+        manifest = result.manifest
+        target = self.layout.meeting_folder(manifest["case_reference"], manifest["meeting"]["date"], manifest["meeting"]["type"])
+        earlier = read_manifest(target)
+        if earlier is not None and (earlier.get("source") or {}).get("sha256") == journal.sha256:
+            shutil.rmtree(self.layout.tmp / journal.claim_id, ignore_errors=True)
+            source = {"name": journal.name, "sha256": journal.sha256}
+            report = duplicate_report(
+                source,
+                result.report.policy,
+                earlier["source"].get("name", journal.name),
+                str(earlier.get("generated_at", "")),
+                self.layout.relative(target),
+            )
+            self.reject(hand, report, outcome="duplicate")
+            return
+        where = publish(self.layout, hand.claim_dir, journal, manifest, self.settings, self.ledger)
+        outcome = "amended" if journal.superseded else "published"
+        warnings = len(result.report.warnings)
+        self.log.form(journal.name, outcome, _ms(hand.started), where, f"{warnings} warning{'s' * (warnings != 1)}" if warnings else "")
+
+    def reject(self, hand: InHand, report: Report, outcome: str = "rejected") -> None:
+        shutil.rmtree(self.layout.tmp / hand.journal.claim_id, ignore_errors=True)  # whatever a failed build left
+        where = reject(self.layout, hand.claim_dir, hand.journal, report, self.settings, self.ledger, outcome=outcome)
+        first = report.errors[0].rule if report.errors else ""
+        self.log.form(hand.journal.name, outcome, _ms(hand.started), where, first)
+
+    def ingest_workbook(self, hand: InHand) -> None:
+        """An edited distribution list or visit log: its dates go into the ledger (here, the one writer) and the file is archived."""
+        from docgen.ledger.workbooks import ingest_workbook
+
+        journal, claim_dir = hand.journal, hand.claim_dir
+        path = claim_dir / journal.name
+        source = {"name": journal.name, "sha256": journal.sha256}
+        try:
+            result = ingest_workbook(path, self.ledger)
+        except DocgenError as exc:
+            if machine_fault(exc, self.layout) is not None:
+                raise  # a full or locked ledger is no fault of the workbook
+            problem = Problem(
+                getattr(exc, "kind", "ledger-workbook"), "error", "", str(exc), "", "Correct the workbook and drop it into the inbox again."
+            )
+            self.reject(hand, Report(source, self.policy or self.settings.policy, [problem]))
+            return
+        archive = self.layout.root / result.archive_relpath
+        make_dir(archive.parent, self.settings.dir_mode)
+        archive = archive.with_name(unique_name(archive.parent, archive.name))
+        os.replace(path, archive)
+        assert journal.sha256 is not None
+        where = self.layout.relative(archive)
+        self.ledger.record_file(sha256=journal.sha256, name=journal.name, outcome="ledger_update", where=where, detail=result.summary)
+        shutil.rmtree(claim_dir, ignore_errors=True)
+        self.log.form(journal.name, "ledger_update", _ms(hand.started), where, result.summary)
+
+
+def _ms(started: float) -> float:
+    return (time.perf_counter() - started) * 1000
