@@ -18,6 +18,7 @@ from typing import Any
 
 from docgen.config import Settings
 from docgen.errors import FormError, MachineFaultError
+from docgen.service.faults import crash_point
 from docgen.validation import Problem, Report
 
 __all__ = [
@@ -132,6 +133,7 @@ def build_form(job: BuildJob, builder: Builder | None = None) -> BuildResult:
             return BuildResult(report)
         profile = load_profile(report.policy)
         build = builder or default_builder()
+        crash_point("before-render")
         manifest = build(clean(form.record), report, profile, job.out_dir, source=source, pdf=job.settings.pdf, settings=job.settings)
         return BuildResult(report, manifest=manifest)
     except Exception as exc:  # a bug in docgen (or the machine failing) must not take the service down, nor lose the form
@@ -169,6 +171,10 @@ def ignore_stop_signals(inherited_lock: int | None = None) -> None:
     if inherited_lock is not None:
         with contextlib.suppress(OSError):
             os.close(inherited_lock)
+    os.environ.pop("DOCGEN_FAULT", None)  # crashes are injected in the parent, which does every move
+    from docgen.service.machine import quiet_unraisable
+
+    quiet_unraisable()
     threading.Thread(target=_exit_with_parent, args=(os.getppid(),), name="docgen-orphan-check", daemon=True).start()
 
 
@@ -177,4 +183,3 @@ def _exit_with_parent(parent: int) -> None:
     while os.getppid() == parent:
         time.sleep(0.5)
     os._exit(1)
-    os.environ.pop("DOCGEN_FAULT", None)  # faults are injected in the parent, which does every move

@@ -124,11 +124,12 @@ def _start_service(
     asked_to_stop: list[int],
     watching: bool = False,
 ) -> None:
-    from docgen.service.machine import say
+    from docgen.service.machine import quiet_unraisable, say
     from docgen.service.progress import FormLog
     from docgen.service.service import Service
 
     logging.basicConfig(level=logging.WARNING, stream=sys.stderr, format="docgen: %(message)s")
+    quiet_unraisable()
     settings = _settings(root, workers, pdf, policy)
     form_log = FormLog(json_log=json_log)
     service = Service(root, settings, policy=policy, form_log=form_log, check_templates=_template_check(Path(root)))

@@ -11,16 +11,19 @@ from __future__ import annotations
 import contextlib
 import enum
 import errno
+import logging
 import os
 import sqlite3
+import sys
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 from docgen import errors
 from docgen.errors import FormError, MachineFaultError
 from docgen.service.layout import Layout
 
-__all__ = ["Blame", "as_machine_fault", "blame", "describe", "low_space", "machine_fault", "say"]
+__all__ = ["Blame", "as_machine_fault", "blame", "describe", "low_space", "machine_fault", "quiet_unraisable", "say"]
 
 
 class Blame(enum.Enum):
@@ -193,3 +196,17 @@ def say(fault: MachineFaultError, *, watching: bool) -> str:
 
 def _mb(size: int) -> str:
     return f"{size / 1_000_000:.1f} MB"
+
+
+def quiet_unraisable() -> None:
+    """A file that a full or failing disk stops from closing in a library's clean-up (``__del__``) is logged, not shown as a traceback."""
+    default = sys.unraisablehook
+
+    def hook(unraisable: Any) -> None:
+        exc = unraisable.exc_value
+        if isinstance(exc, OSError) and exc.errno in _FULL | _QUOTA | _READ_ONLY | _IO | _UNREACHABLE:
+            logging.getLogger("docgen.service").debug("a file could not be closed: %s", exc)
+            return
+        default(unraisable)
+
+    sys.unraisablehook = hook

@@ -147,6 +147,7 @@ def reject(
         journal.advance(claim_dir, "rejecting", settings.file_mode, outcome=outcome)
     assert journal.rejected_name is not None
     name = journal.rejected_name
+    crash_point("before-reports")
     make_dir(layout.rejected, settings.dir_mode)
     # the reports go first: a crash must never leave an unexplained file in rejected/
     write_atomically(

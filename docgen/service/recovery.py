@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import os
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 
 from docgen.config import Settings
@@ -18,7 +19,9 @@ __all__ = ["recover"]
 log = logging.getLogger("docgen.service.recovery")
 
 
-def recover(layout: Layout, settings: Settings, ledger: LedgerLike) -> list[tuple[Path, Journal]]:
+def recover(
+    layout: Layout, settings: Settings, ledger: LedgerLike, *, leave_if: Callable[[Exception], bool] | None = None
+) -> list[tuple[Path, Journal]]:
     """Brings every claim under ``.docgen/work/`` to a clean state; returns the claims whose form must be processed again.
 
     Decided from what is on disk, not only from the journal's stage (the crash may have come between a
@@ -29,6 +32,8 @@ def recover(layout: Layout, settings: Settings, ledger: LedgerLike) -> list[tupl
     - the original in the published folder: finish it (manifest, ledger);
     - the original in ``inbox/rejected/``: finish the rejection (ledger);
     - still ``claiming`` and nowhere here: the rename never happened, the file is still in the inbox.
+
+    A claim whose recovery fails with an error ``leave_if`` accepts (a disk still full) is left as it is for later.
     """
     redo: list[tuple[Path, Journal]] = []
     if layout.work.is_dir():
@@ -37,11 +42,15 @@ def recover(layout: Layout, settings: Settings, ledger: LedgerLike) -> list[tupl
             if journal is None:
                 _return_strays(layout, claim_dir, settings)
                 continue
-            if _recover_claim(layout, claim_dir, journal, settings, ledger):
-                if journal.sha256 is None:  # killed between the claim and hashing it
-                    journal.sha256 = file_sha256(claim_dir / journal.name)
-                journal.advance(claim_dir, "claimed", settings.file_mode)
-                redo.append((claim_dir, journal))
+            try:
+                if _recover_claim(layout, claim_dir, journal, settings, ledger):
+                    if journal.sha256 is None:  # killed between the claim and hashing it
+                        journal.sha256 = file_sha256(claim_dir / journal.name)
+                    journal.advance(claim_dir, "claimed", settings.file_mode)
+                    redo.append((claim_dir, journal))
+            except Exception as exc:
+                if leave_if is None or not leave_if(exc):
+                    raise
     _clean_tmp(layout, settings, keep={journal.claim_id for _, journal in redo})
     return redo
 

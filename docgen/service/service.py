@@ -242,7 +242,8 @@ class Service:
         was_disabled, recovery_log.disabled = recovery_log.disabled, True  # one line about the fault, not one per form
         try:
             with contextlib.suppress(MachineFaultError), as_machine_fault(self.layout):
-                self._redo = deque(recover(self.layout, self.settings, self.ledger))
+                is_machines = lambda exc: machine_fault(exc, self.layout) is not None  # noqa: E731
+                self._redo = deque(recover(self.layout, self.settings, self.ledger, leave_if=is_machines))
         finally:
             recovery_log.disabled = was_disabled
 
