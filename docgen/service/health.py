@@ -14,6 +14,8 @@ from docgen.service.machine import as_machine_fault, describe, low_space
 
 __all__ = ["DiskSpace", "check_machine", "check_space", "disk_space", "still_faulty"]
 
+_ALL_BUT_FULL = 64 * 1024  # bytes: not room for a journal and a report, let alone a plan
+
 
 @dataclass(frozen=True)
 class DiskSpace:
@@ -25,8 +27,8 @@ class DiskSpace:
 
     @property
     def low(self) -> bool:
-        """True when less is free than the margin."""
-        return self.free < self.margin
+        """True when less is free than the margin (and, whatever the margin, when the disk is all but full)."""
+        return self.free < max(self.margin, _ALL_BUT_FULL)
 
 
 def disk_space(layout: Layout, settings: Settings) -> DiskSpace | None:

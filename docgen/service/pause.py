@@ -27,17 +27,19 @@ class Backoff:
         return wait
 
 
-def announce_pause(log: FormLog, root: Path, fault: MachineFaultError, *, still: bool = False) -> None:
+def announce_pause(log: FormLog, root: Path, fault: MachineFaultError, *, still: bool = False, quiet: bool = False) -> None:
     """Says once that intake is paused and why, and records it for ``docgen status``, ``docgen due`` and the web app."""
     line = say(fault, watching=True)
-    log.event(f"{'still paused, now because' if still else 'paused'}: {line}", paused=fault.cause)
     write_state(root, ServiceState("paused", cause=fault.cause, message=line))
+    if not quiet:
+        log.event(f"{'still paused, now because' if still else 'paused'}: {line}", paused=fault.cause)
 
 
-def announce_resume(log: FormLog, root: Path, fault: MachineFaultError) -> None:
+def announce_resume(log: FormLog, root: Path, fault: MachineFaultError, *, quiet: bool = False) -> None:
     """Says that intake has resumed, and records it."""
-    log.event(f"resumed: the fault has cleared ({fault.problem}); taking new forms again", resumed=fault.cause)
     write_state(root, ServiceState("running"))
+    if not quiet:
+        log.event(f"resumed: the fault has cleared ({fault.problem}); taking new forms again", resumed=fault.cause)
 
 
 def pause(
@@ -47,12 +49,15 @@ def pause(
     log: FormLog,
     root: Path,
     backoff: Backoff,
+    *,
+    quiet: bool = False,
 ) -> bool:
     """Holds intake until ``resume()`` stops raising ``MachineFaultError``; False when ``wait`` says the service is stopping first.
 
-    ``wait(seconds)`` returns True when the service was asked to stop meanwhile.
+    ``wait(seconds)`` returns True when the service was asked to stop meanwhile. ``quiet``: the same fault came
+    straight back after a resume, which was already said; the pause is recorded but not said again.
     """
-    announce_pause(log, root, fault)
+    announce_pause(log, root, fault, quiet=quiet)
     current = fault
     while not wait(backoff.next()):
         try:
@@ -62,6 +67,6 @@ def pause(
                 current = again
                 announce_pause(log, root, again, still=True)
             continue
-        announce_resume(log, root, current)
+        announce_resume(log, root, current, quiet=quiet and current is fault)
         return True
     return False

@@ -221,8 +221,8 @@ class Service:
 
     def resume(self) -> None:
         """Looks again after a fault of the machine: raises ``MachineFaultError`` while it lasts, else takes up the forms held."""
-        check_machine(self.layout, self.settings)
         with as_machine_fault(self.layout):
+            check_machine(self.layout, self.settings)
             self._close_ledger()  # a connection that met a full or read-only disk may be stuck mid-transaction
             self._open_ledger()
             self._redo = deque(recover(self.layout, self.settings, self.ledger))

@@ -7,6 +7,7 @@ import errno
 import logging
 import os
 import threading
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -150,6 +151,8 @@ def watch(
     with contextlib.suppress(MachineFaultError):  # an inbox already gone: the loop below pauses for it
         observer = _Watching.start(service, native, polling, network)
     write_state(service.root, ServiceState("running"))
+    backoff = Backoff(settings.retry_seconds, settings.retry_max_seconds)
+    last_resumed: tuple[str, float] | None = None  # the cause of the last pause, and when intake resumed from it
     try:
         held_logged: set[Path] = set()
         while not service.stopping.is_set():
@@ -167,8 +170,12 @@ def watch(
                 _stop(observer)
                 observer = None
                 service.rest()
-                backoff = Backoff(settings.retry_seconds, settings.retry_max_seconds)
-                pause(fault, service.resume, service.stopping.wait, service.log, service.root, backoff)
+                # the same fault straight back after resuming: not said again, and the back-off keeps growing
+                again = last_resumed is not None and last_resumed[0] == fault.cause and time.monotonic() - last_resumed[1] < 60
+                if not again:
+                    backoff = Backoff(settings.retry_seconds, settings.retry_max_seconds)
+                if pause(fault, service.resume, service.stopping.wait, service.log, service.root, backoff, quiet=again):
+                    last_resumed = (fault.cause, time.monotonic())
                 continue
             for path in set(scan.held) - held_logged:
                 service.log.event(f"{path.name} is not complete yet (still being copied?): waiting for the rest", name=path.name)
