@@ -47,6 +47,8 @@ def check_space(layout: Layout, settings: Settings) -> None:
     space = disk_space(layout, settings)
     if space is None:
         raise describe("gone", layout)
+    if space.free < _ALL_BUT_FULL:
+        raise describe("disk_full", layout)
     if space.low:
         raise low_space(layout, space.free, space.margin)
 

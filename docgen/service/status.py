@@ -9,10 +9,11 @@ from pathlib import Path
 from typing import Any
 
 from docgen.config import Settings
+from docgen.errors import MachineFaultError
 from docgen.service.filters import Disposition, InboxFilter
-from docgen.service.health import disk_space
+from docgen.service.health import check_space, disk_space
 from docgen.service.layout import Layout
-from docgen.service.machine import describe, low_space, say
+from docgen.service.machine import describe, say
 from docgen.service.state import read_state
 
 __all__ = ["INTERNAL_ERROR_RULE", "Status", "internal_rejections", "service_status"]
@@ -124,7 +125,10 @@ def service_status(root: Path, settings: Settings) -> Status:
         elif read_only:
             fault = describe("read_only", layout)
         elif space is not None and space.low:
-            fault = low_space(layout, space.free, space.margin)
+            try:
+                check_space(layout, settings)
+            except MachineFaultError as found:
+                fault = found
         if fault is not None:
             problem, cause = say(fault, watching=watching), fault.cause
     accepts = InboxFilter(layout.inbox)
