@@ -10,7 +10,7 @@ from docgen.service.machine import say
 from docgen.service.progress import FormLog
 from docgen.service.state import ServiceState, write_state
 
-__all__ = ["Backoff", "announce_pause", "announce_resume", "pause"]
+__all__ = ["Backoff", "announce_pause", "announce_resume", "family", "pause"]
 
 
 class Backoff:
@@ -63,10 +63,15 @@ def pause(
         try:
             resume()
         except MachineFaultError as again:
-            if again.cause != current.cause:  # a new cause is worth a line; the same one again is not
+            if family(again) != family(current):  # a new cause is worth a line; the same one again is not
                 current = again
                 announce_pause(log, root, again, still=True)
             continue
         announce_resume(log, root, current, quiet=quiet and current is fault)
         return True
     return False
+
+
+def family(fault: MachineFaultError) -> str:
+    """A disk nearly full and a disk full are one problem to the person freeing space."""
+    return "disk_full" if fault.cause == "low_space" else fault.cause

@@ -14,7 +14,7 @@ from typing import Any
 
 from docgen.errors import MachineFaultError
 from docgen.service.machine import as_machine_fault
-from docgen.service.pause import Backoff, pause
+from docgen.service.pause import Backoff, family, pause
 from docgen.service.service import Service
 from docgen.service.state import ServiceState, write_state
 
@@ -171,11 +171,11 @@ def watch(
                 observer = None
                 service.rest()
                 # the same fault straight back after resuming: not said again, and the back-off keeps growing
-                again = last_resumed is not None and last_resumed[0] == fault.cause and time.monotonic() - last_resumed[1] < 60
+                again = last_resumed is not None and last_resumed[0] == family(fault) and time.monotonic() - last_resumed[1] < 60
                 if not again:
                     backoff = Backoff(settings.retry_seconds, settings.retry_max_seconds)
                 if pause(fault, service.resume, service.stopping.wait, service.log, service.root, backoff, quiet=again):
-                    last_resumed = (fault.cause, time.monotonic())
+                    last_resumed = (family(fault), time.monotonic())
                 continue
             for path in set(scan.held) - held_logged:
                 service.log.event(f"{path.name} is not complete yet (still being copied?): waiting for the rest", name=path.name)

@@ -186,7 +186,7 @@ def watching(layout: Layout) -> Iterator[Callable[..., tuple[Service, io.StringI
 
     def _start(**settings: Any) -> tuple[Service, io.StringIO]:
         said = io.StringIO()
-        chosen = {"retry_seconds": 0.05, "retry_max_seconds": 0.2, "rescan_seconds": 0.1, **settings}
+        chosen = {"settle_seconds": 0.2, "retry_seconds": 0.05, "retry_max_seconds": 0.2, "rescan_seconds": 0.1, **settings}
         service = Service(layout.root, settings_for_tests(**chosen), builder=fake_build_pack, form_log=FormLog(err=said, progress=False))
 
         def serve() -> None:

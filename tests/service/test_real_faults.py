@@ -30,7 +30,7 @@ REPO = Path(__file__).resolve().parents[2]
 DOCGEN = [sys.executable, "-m", "docgen"]
 EXAMPLE = json.loads((REPO / "examples/standard/initial-jones.json").read_text())
 GOOD = ("CIN-A", "CIN-B")
-FAST = "settle_seconds = 0\nmin_free_mb = 0\nretry_seconds = 0.2\nretry_max_seconds = 1\nrescan_seconds = 0.5\n"
+FAST = "settle_seconds = 0\nmin_free_mb = 1\nretry_seconds = 0.2\nretry_max_seconds = 1\nrescan_seconds = 0.5\n"
 STAGES = {
     "claim": "after-claim",
     "build": "before-render",
@@ -77,15 +77,22 @@ def _root(point: Path, settings: str = FAST) -> Path:
     return point
 
 
+def _drop(root: Path, name: str, record: dict[str, object]) -> None:
+    """Drops a form whole, as a copy tool does (written under a hidden name, then renamed): never seen half-written."""
+    partial = root / "inbox" / f".{name}.partial"
+    partial.write_text(json.dumps(record))
+    partial.replace(root / "inbox" / name)
+
+
 def _drop_forms(root: Path, *, bad: bool = True) -> None:
     for reference in GOOD:
         record = json.loads(json.dumps(EXAMPLE))
         record["case"]["reference"] = reference
-        (root / "inbox" / f"{reference}.json").write_text(json.dumps(record))
+        _drop(root, f"{reference}.json", record)
     if bad:
         record = json.loads(json.dumps(EXAMPLE))
         record["meeting"]["chair_role"] = "community_support_worker"
-        (root / "inbox" / "bad.json").write_text(json.dumps(record))
+        _drop(root, "bad.json", record)
 
 
 def _docgen(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
@@ -94,7 +101,9 @@ def _docgen(*args: str, env: dict[str, str] | None = None) -> subprocess.Complet
 
 def _files(root: Path) -> list[str]:
     skip = (".docgen/ledger", ".docgen/lock", ".docgen/templates-checked", ".docgen/state.json", "docgen.toml", "filler")
-    return sorted(p.relative_to(root).as_posix() for p in root.rglob("*") if p.is_file() and not p.relative_to(root).as_posix().startswith(skip))
+    return sorted(
+        p.relative_to(root).as_posix() for p in root.rglob("*") if p.is_file() and not p.relative_to(root).as_posix().startswith(skip)
+    )
 
 
 def _nothing_rejected(root: Path) -> None:
