@@ -218,14 +218,14 @@ def test_run_once_with_the_ledger_held_locked_by_another_connection(tmpfs: Calla
 class Watching:
     """``docgen watch`` in a subprocess, its output in files a test can read as it goes."""
 
-    def __init__(self, root: Path, env: dict[str, str] | None = None) -> None:
+    def __init__(self, root: Path, env: dict[str, str] | None = None, started: str = "docgen: watching ") -> None:
         self.root = root
         self.out = (root.parent / f"{root.name}.out").open("w+")
         self.err = (root.parent / f"{root.name}.err").open("w+")
         self.process = subprocess.Popen(
             [*DOCGEN, "watch", "--root", str(root)], cwd=REPO, env={**os.environ, **(env or {})}, stdout=self.out, stderr=self.err
         )
-        assert self.wait_for(lambda: "docgen: watching " in self.said()), self.said()
+        assert self.wait_for(lambda: started in self.said()), self.said()
 
     def said(self) -> str:
         """Everything it has said on stderr so far."""
@@ -257,8 +257,8 @@ def watching() -> Iterator[Callable[..., Watching]]:
     """Starts ``docgen watch``; stops it afterwards (before the file systems are unmounted)."""
     started: list[Watching] = []
 
-    def start(root: Path, env: dict[str, str] | None = None) -> Watching:
-        started.append(Watching(root, env))
+    def start(root: Path, env: dict[str, str] | None = None, started_when: str = "docgen: watching ") -> Watching:
+        started.append(Watching(root, env, started_when))
         return started[-1]
 
     yield start
@@ -376,4 +376,26 @@ def test_watch_with_the_ledger_held_locked_by_another_connection(tmpfs: Callable
     assert service.wait_for(lambda: (root / "inbox/rejected/bad.json").is_file())
     assert service.stop() == 0
     assert "Traceback" not in service.said()
+    _all_done_once(root)
+
+
+def test_watch_started_on_a_read_only_root_waits_for_it(tmpfs: Callable[..., Path], watching: Callable[..., Watching]) -> None:
+    root = _root(tmpfs())
+    assert _docgen("run", "--once", "--root", str(root)).returncode == 0
+    _drop_forms(root)
+    _run("mount", "-o", "remount,ro", str(root))
+    try:
+        service = watching(root, started_when="docgen: paused: ")
+        assert _lines(service.said(), "docgen: paused") == [
+            f"docgen: paused: The file system holding {root} is read-only: make it writable again; docgen carries on by itself"
+        ]
+        assert "paused" in _docgen("status", "--root", str(root)).stdout  # said from the temporary folder: the root takes no note
+    finally:
+        _run("mount", "-o", "remount,rw", str(root))
+    assert service.wait_for(_published(root, 2)), service.said()
+    assert service.wait_for(lambda: (root / "inbox/rejected/bad.json").is_file())
+    assert service.stop() == 0
+    said = service.said()
+    assert len(_lines(said, "docgen: resumed: ")) == 1 and "docgen: watching " in said
+    assert "Traceback" not in said
     _all_done_once(root)
