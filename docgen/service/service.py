@@ -95,9 +95,9 @@ class Service:
             make_dir(self.layout.state, self.settings.dir_mode)
             self._lock.acquire()
         try:
-            if self.check_templates is not None:
-                self.check_templates()
-            with as_machine_fault(self.layout):
+            with as_machine_fault(self.layout):  # a broken template is a TemplateError; a full disk writing its stamp is not
+                if self.check_templates is not None:
+                    self.check_templates()
                 self.layout.create(self.settings.dir_mode)
                 self._open_ledger()
                 self._restrict_state_files()

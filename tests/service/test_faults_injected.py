@@ -230,7 +230,7 @@ def test_while_paused_the_state_says_why_and_due_can_show_it(
     from collections import namedtuple
 
     usage = namedtuple("usage", "total used free")
-    free = {"bytes": 0}
+    free = {"bytes": 10**7}
     monkeypatch.setattr(shutil, "disk_usage", lambda _path: usage(10**9, 10**9 - free["bytes"], free["bytes"]))
     _service, said = watching(min_free_mb=50)
     drop("form.json")
@@ -239,7 +239,7 @@ def test_while_paused_the_state_says_why_and_due_can_show_it(
     assert state is not None and state.paused and state.cause == "low_space"
     assert paused_notice(layout.root) == (
         f"docgen is paused (since {state.since[11:16]} UTC) and is not taking new forms: The disk holding {layout.root} "
-        "is nearly full (0.0 MB free; docgen keeps 50.0 MB in hand): free some space; docgen carries on by itself"
+        "is nearly full (10.0 MB free; docgen keeps 50.0 MB in hand): free some space; docgen carries on by itself"
     )
     assert (layout.inbox / "form.json").is_file()  # left where it was, not even claimed
     free["bytes"] = 10**8
