@@ -153,29 +153,26 @@ def blame(exc: BaseException, layout: Layout) -> Blame:
     return Blame.BUG
 
 
+#: what is wrong (``{root}``, ``{inbox}``, ``{ledger}``, ``{where}`` filled in) and what to do, by cause
+_WORDS = {
+    "disk_full": ("The disk holding {root} is full", "free some space"),
+    "quota": ("docgen's account has used up its disk quota on {root}", "free some space or ask for a larger quota"),
+    "read_only": ("The file system holding {root} is read-only", "make it writable again"),
+    "io": ("The disk holding {root} reports read or write errors", "ask whoever looks after it to check it"),
+    "ledger_busy": ("The ledger {ledger} is locked by another program (a backup?)", "let it finish"),
+    "permission": ("docgen may not write to {where}", "give the account that runs docgen write access to it"),
+    "root_gone": ("The folder {root} cannot be reached (a network share dropped?)", "reconnect it"),
+    "gone": ("The inbox {inbox} has gone (a network share dropped?)", "reconnect it or create the folder again"),
+}
+
+
 def describe(cause: str, layout: Layout, filename: object = None) -> MachineFaultError:
     """The one line for a cause: what is wrong, then what to do."""
-    root, inbox = layout.root, layout.inbox
-    if cause == "disk_full":
-        return MachineFaultError(cause, f"The disk holding {root} is full", "free some space")
-    if cause == "quota":
-        return MachineFaultError(
-            cause, f"docgen's account has used up its disk quota on {root}", "free some space or ask for a larger quota"
-        )
-    if cause == "read_only":
-        return MachineFaultError(cause, f"The file system holding {root} is read-only", "make it writable again")
-    if cause == "io":
-        return MachineFaultError(cause, f"The disk holding {root} reports read or write errors", "ask whoever looks after it to check it")
-    if cause == "ledger_busy":
-        return MachineFaultError(
-            cause, f"The ledger {layout.state / 'ledger.sqlite3'} is locked by another program (a backup?)", "let it finish"
-        )
-    if cause == "permission":
-        where = os.fsdecode(filename) if isinstance(filename, (str, bytes, os.PathLike)) else str(root)
-        return MachineFaultError(cause, f"docgen may not write to {where}", "give the account that runs docgen write access to it")
-    if not root.is_dir():
-        return MachineFaultError("gone", f"The folder {root} cannot be reached (a network share dropped?)", "reconnect it")
-    return MachineFaultError("gone", f"The inbox {inbox} has gone (a network share dropped?)", "reconnect it or create the folder again")
+    where = os.fsdecode(filename) if isinstance(filename, (str, bytes, os.PathLike)) else str(layout.root)
+    words = "root_gone" if cause == "gone" and not layout.root.is_dir() else cause
+    problem, fix = _WORDS[words]
+    fields = {"root": layout.root, "inbox": layout.inbox, "ledger": layout.state / "ledger.sqlite3", "where": where}
+    return MachineFaultError(cause, problem.format(**fields), fix)
 
 
 def low_space(layout: Layout, free: int, margin: int) -> MachineFaultError:

@@ -9,7 +9,6 @@ import json
 import os
 import sqlite3
 import threading
-import time
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -22,19 +21,10 @@ from docgen.service.progress import FormLog
 from docgen.service.state import paused_notice, read_state
 from docgen.service.watch import watch
 from tests.conftest import clean_initial
-from tests.service.conftest import Drop, all_files
+from tests.service.conftest import FAULT_STAGES, Drop, all_files, wait_for
 from tests.service.fakes import fake_build_pack, run_once, settings_for_tests
 from tests.service.test_watch import FakeObserver
 
-#: where a fault can strike a form, as the issue names them, and the point in the code just before that step
-STAGES = {
-    "claim": "after-claim",
-    "build": "before-render",
-    "publish": "after-build",
-    "manifest": "after-publish",
-    "ledger commit": "before-ledger",
-    "rejection report": "before-reports",
-}
 CAUSES = {errno.ENOSPC: "disk_full", errno.EDQUOT: "quota", errno.EROFS: "read_only", errno.EIO: "io", errno.ESTALE: "gone"}
 GOOD = ("CIN-1", "CIN-2")
 
@@ -89,17 +79,17 @@ def _all_done_once(layout: Layout) -> None:
 
 
 @pytest.mark.parametrize("code", list(CAUSES))
-@pytest.mark.parametrize("stage", list(STAGES))
+@pytest.mark.parametrize("stage", list(FAULT_STAGES))
 def test_run_once_stops_on_a_fault_at_any_stage_and_the_next_run_finishes_everything(
     layout: Layout, drop: Drop, fault_at: dict[str, list[BaseException]], stage: str, code: int
 ) -> None:
     _drop_forms(drop)
-    fault_at[STAGES[stage]] = [_os_error(code, layout)]
+    fault_at[FAULT_STAGES[stage]] = [_os_error(code, layout)]
     with pytest.raises(MachineFaultError) as raised:
         run_once(layout.root)
     assert raised.value.cause == CAUSES[code]
     _nothing_rejected(layout)
-    assert not fault_at[STAGES[stage]]  # the fault really struck
+    assert not fault_at[FAULT_STAGES[stage]]  # the fault really struck
     assert run_once(layout.root).counts["rejected"] == 1  # the bad form, and only it
     _all_done_once(layout)
 
@@ -170,15 +160,6 @@ def test_the_reports_of_a_rejection_a_full_disk_interrupted_are_not_left_behind(
 # -- watch ----------------------------------------------------------------------------------------
 
 
-def _wait_for(condition: Callable[[], bool], seconds: float = 10.0) -> bool:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(0.02)
-    return condition()
-
-
 @pytest.fixture
 def watching(layout: Layout) -> Iterator[Callable[..., tuple[Service, io.StringIO]]]:
     """Starts ``watch`` in a thread (fake observer, short back-off); returns the service and what it says on stderr."""
@@ -196,7 +177,7 @@ def watching(layout: Layout) -> Iterator[Callable[..., tuple[Service, io.StringI
         thread = threading.Thread(target=serve)
         thread.start()
         started.append((service, thread))
-        assert _wait_for(lambda: "watching" in said.getvalue())
+        assert wait_for(lambda: "watching" in said.getvalue())
         return service, said
 
     yield _start
@@ -206,15 +187,15 @@ def watching(layout: Layout) -> Iterator[Callable[..., tuple[Service, io.StringI
         assert not thread.is_alive()
 
 
-@pytest.mark.parametrize("stage", list(STAGES))
+@pytest.mark.parametrize("stage", list(FAULT_STAGES))
 def test_watch_pauses_on_a_fault_at_any_stage_says_so_once_and_carries_on(
     layout: Layout, drop: Drop, fault_at: dict[str, list[BaseException]], watching: Any, stage: str
 ) -> None:
-    fault_at[STAGES[stage]] = [_os_error(errno.ENOSPC, layout) for _ in range(3)]  # struck three times in a row
+    fault_at[FAULT_STAGES[stage]] = [_os_error(errno.ENOSPC, layout) for _ in range(3)]  # struck three times in a row
     _service, said = watching()
     _drop_forms(drop)
-    assert _wait_for(lambda: len(list(layout.outbox.glob("*/*/manifest.json"))) == 2 and (layout.rejected / "bad.json").exists())
-    assert _wait_for(lambda: not any(layout.work.iterdir()))
+    assert wait_for(lambda: len(list(layout.outbox.glob("*/*/manifest.json"))) == 2 and (layout.rejected / "bad.json").exists())
+    assert wait_for(lambda: not any(layout.work.iterdir()))
     lines = said.getvalue().splitlines()
     paused = [line for line in lines if line.startswith(("docgen: paused", "docgen: still paused"))]
     assert paused == [f"docgen: paused: The disk holding {layout.root} is full: free some space; docgen carries on by itself"]
@@ -234,7 +215,7 @@ def test_while_paused_the_state_says_why_and_due_can_show_it(
     monkeypatch.setattr(shutil, "disk_usage", lambda _path: usage(10**9, 10**9 - free["bytes"], free["bytes"]))
     _service, said = watching(min_free_mb=50)
     drop("form.json")
-    assert _wait_for(lambda: "docgen: paused: " in said.getvalue())
+    assert wait_for(lambda: "docgen: paused: " in said.getvalue())
     state = read_state(layout.root)
     assert state is not None and state.paused and state.cause == "low_space"
     assert paused_notice(layout.root) == (
@@ -243,8 +224,8 @@ def test_while_paused_the_state_says_why_and_due_can_show_it(
     )
     assert (layout.inbox / "form.json").is_file()  # left where it was, not even claimed
     free["bytes"] = 10**8
-    assert _wait_for(lambda: (layout.outbox / "CIN-2026-0412").is_dir())
-    assert _wait_for(lambda: paused_notice(layout.root) is None)
+    assert wait_for(lambda: (layout.outbox / "CIN-2026-0412").is_dir())
+    assert wait_for(lambda: paused_notice(layout.root) is None)
     assert read_state(layout.root) is not None  # running
 
 
@@ -253,11 +234,11 @@ def test_a_vanished_inbox_pauses_watch_until_it_is_back(layout: Layout, drop: Dr
 
     _service, said = watching(rescan_seconds=0.05)
     shutil.rmtree(layout.inbox)
-    assert _wait_for(lambda: "docgen: paused: " in said.getvalue())
+    assert wait_for(lambda: "docgen: paused: " in said.getvalue())
     assert said.getvalue().count("paused: The inbox ") == 1
     assert not layout.inbox.exists()  # never made again by docgen: it may be a share's mount point
     layout.inbox.mkdir()
-    assert _wait_for(lambda: "docgen: resumed: " in said.getvalue())
+    assert wait_for(lambda: "docgen: resumed: " in said.getvalue())
     drop("form.json")
-    assert _wait_for(lambda: (layout.outbox / "CIN-2026-0412").is_dir())
+    assert wait_for(lambda: (layout.outbox / "CIN-2026-0412").is_dir())
     assert said.getvalue().count("watching ") == 2  # the observer was attached again to the new folder

@@ -23,6 +23,7 @@ from pathlib import Path
 import pytest
 
 from docgen.service.faults import FILL_ENV, fill_disk
+from tests.service.conftest import FAULT_STAGES
 
 pytestmark = pytest.mark.slow
 
@@ -31,14 +32,6 @@ DOCGEN = [sys.executable, "-m", "docgen"]
 EXAMPLE = json.loads((REPO / "examples/standard/initial-jones.json").read_text())
 GOOD = ("CIN-A", "CIN-B")
 FAST = "settle_seconds = 0\nmin_free_mb = 1\nretry_seconds = 0.2\nretry_max_seconds = 1\nrescan_seconds = 0.5\n"
-STAGES = {
-    "claim": "after-claim",
-    "build": "before-render",
-    "publish": "after-build",
-    "manifest": "after-publish",
-    "ledger commit": "before-ledger",
-    "rejection report": "before-reports",
-}
 
 
 def _run(*command: str, check: bool = True) -> subprocess.CompletedProcess[str]:
@@ -134,11 +127,11 @@ def _all_done_once(root: Path, references: tuple[str, ...] = GOOD, bad: bool = T
 # -- run --once ------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("stage", list(STAGES))
+@pytest.mark.parametrize("stage", list(FAULT_STAGES))
 def test_run_once_on_a_disk_that_fills_at_each_stage(tmpfs: Callable[..., Path], stage: str) -> None:
     root = _root(tmpfs())
     _drop_forms(root)
-    done = _docgen("run", "--once", "--root", str(root), env={FILL_ENV: f"{STAGES[stage]}:{root / 'filler'}"})
+    done = _docgen("run", "--once", "--root", str(root), env={FILL_ENV: f"{FAULT_STAGES[stage]}:{root / 'filler'}"})
     assert done.returncode == 1, done.stderr
     assert done.stderr.splitlines() == [
         f"docgen: The disk holding {root} is full: free some space, then run docgen again; no form was rejected and the rest wait in the inbox"
@@ -274,12 +267,12 @@ def _lines(said: str, start: str) -> list[str]:
     return [line for line in said.splitlines() if line.startswith(start)]
 
 
-@pytest.mark.parametrize("stage", list(STAGES))
+@pytest.mark.parametrize("stage", list(FAULT_STAGES))
 def test_watch_on_a_disk_that_fills_at_each_stage_pauses_and_carries_on_by_itself(
     tmpfs: Callable[..., Path], watching: Callable[..., Watching], stage: str
 ) -> None:
     root = _root(tmpfs())
-    service = watching(root, {FILL_ENV: f"{STAGES[stage]}:{root / 'filler'}"})
+    service = watching(root, {FILL_ENV: f"{FAULT_STAGES[stage]}:{root / 'filler'}"})
     _drop_forms(root)
     assert service.wait_for(lambda: "docgen: paused: " in service.said()), service.said()
     full = f"docgen: paused: The disk holding {root} is full: free some space; docgen carries on by itself"
