@@ -145,6 +145,20 @@ def test_run_once_on_a_disk_that_fills_at_each_stage(tmpfs: Callable[..., Path],
     _all_done_once(root)
 
 
+def test_run_once_with_workers_on_a_disk_that_fills_while_they_build(tmpfs: Callable[..., Path]) -> None:
+    root = _root(tmpfs(), FAST + "workers = 2\n")
+    _drop_forms(root)
+    done = _docgen("run", "--once", "--root", str(root), env={FILL_ENV: f"before-render:{root / 'filler'}"})
+    assert done.returncode == 1, done.stderr  # the fault crossed back from a worker process, named
+    assert done.stderr.splitlines() == [
+        f"docgen: The disk holding {root} is full: free some space, then run docgen again; no form was rejected and the rest wait in the inbox"
+    ]
+    _nothing_rejected(root)
+    (root / "filler").unlink()
+    assert _docgen("run", "--once", "--root", str(root)).returncode == 0
+    _all_done_once(root)
+
+
 def test_run_once_sees_a_nearly_full_disk_coming_and_claims_nothing(tmpfs: Callable[..., Path]) -> None:
     root = _root(tmpfs("8m"), "settle_seconds = 0\n")  # the default margin: a tenth of this small disk
     _drop_forms(root)
