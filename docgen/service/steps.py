@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import os
 import shutil
+import sys
 import time
 from collections.abc import Callable
 from concurrent.futures import CancelledError, Future, ProcessPoolExecutor
@@ -81,16 +82,17 @@ class FormSteps:
         claim_dir = self.layout.work / claim_id
         make_dir(claim_dir, self.settings.dir_mode)
         journal = Journal(claim_id, path.name)
-        journal.save(claim_dir, self.settings.file_mode)
         try:
+            journal.save(claim_dir, self.settings.file_mode)
             move_file(path, claim_dir / path.name)
-        except FileNotFoundError:  # moved away or renamed by its writer meanwhile
-            shutil.rmtree(claim_dir, ignore_errors=True)
-            self.tracker.forget(path)
-            return None
-        except PermissionError:  # Windows: still open in Word or in the copy; the next look will try again
-            shutil.rmtree(claim_dir, ignore_errors=True)
-            return None
+        except OSError as exc:
+            shutil.rmtree(claim_dir, ignore_errors=True)  # the claim never happened: the form is still in the inbox
+            if isinstance(exc, FileNotFoundError) and self.layout.inbox.is_dir() and not path.exists():
+                self.tracker.forget(path)  # moved away or renamed by its writer meanwhile
+                return None
+            if isinstance(exc, PermissionError) and sys.platform == "win32":
+                return None  # still open in Word or in the copy; the next look will try again
+            raise  # a full, read-only or vanished disk, a permission missing: the service holds
         self.tracker.forget(path)
         crash_point("after-claim")
         journal.advance(claim_dir, "claimed", self.settings.file_mode, sha256=file_sha256(claim_dir / path.name))

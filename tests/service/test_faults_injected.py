@@ -242,3 +242,20 @@ def test_a_vanished_inbox_pauses_watch_until_it_is_back(layout: Layout, drop: Dr
     drop("form.json")
     assert wait_for(lambda: (layout.outbox / "CIN-2026-0412").is_dir())
     assert said.getvalue().count("watching ") == 2  # the observer was attached again to the new folder
+
+
+def test_an_inbox_docgen_may_not_move_files_out_of_is_named_and_nothing_is_left_claimed(
+    layout: Layout, drop: Drop, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    form = drop("form.json")
+
+    def denied(source: object, destination: object) -> None:
+        raise PermissionError(errno.EACCES, "Permission denied", str(source))
+
+    monkeypatch.setattr(os, "rename", denied)
+    with pytest.raises(MachineFaultError) as raised:
+        run_once(layout.root)
+    assert str(raised.value) == f"docgen may not write to {form}: give the account that runs docgen write access to it"
+    monkeypatch.undo()
+    assert all_files(layout.root) == ["inbox/form.json"]  # still where it was dropped, no claim left behind
+    assert run_once(layout.root).counts == {"published": 1}
