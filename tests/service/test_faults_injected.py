@@ -259,3 +259,19 @@ def test_an_inbox_docgen_may_not_move_files_out_of_is_named_and_nothing_is_left_
     monkeypatch.undo()
     assert all_files(layout.root) == ["inbox/form.json"]  # still where it was dropped, no claim left behind
     assert run_once(layout.root).counts == {"published": 1}
+
+
+def test_a_fault_while_an_amendment_replaces_the_plans_puts_the_earlier_plans_back(layout: Layout, drop: Drop, fault_at: Any) -> None:
+    folder = layout.outbox / "CIN-2026-0412" / "2026-12-17-initial"
+    drop("first.json")
+    run_once(layout.root)
+    first = (folder / "manifest.json").read_text()
+    drop("second.json", meeting__venue="Civic Centre")
+    fault_at["after-supersede"] = [_os_error(errno.EROFS, layout)]
+    with pytest.raises(MachineFaultError):
+        run_once(layout.root)
+    assert (folder / "manifest.json").read_text() == first  # the earlier plans are out again, whole
+    assert not (folder / "superseded").exists()
+    assert run_once(layout.root).counts == {"amended": 1}
+    assert json.loads((folder / "manifest.json").read_text())["source"]["name"] == "second.json"
+    assert [f for f in all_files(layout.root) if f.startswith((".docgen/", "inbox/"))] == []
