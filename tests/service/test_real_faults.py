@@ -41,27 +41,49 @@ def _run(*command: str, check: bool = True) -> subprocess.CompletedProcess[str]:
     return done
 
 
-@pytest.fixture
-def tmpfs(tmp_path: Path) -> Iterator[Callable[..., Path]]:
-    """Mounts small tmpfs file systems under this test's own folder; every one is unmounted afterwards, even on failure."""
-    mounted: list[Path] = []
+class Mounts:
+    """Small tmpfs file systems (and bind mounts of them) under one test's folder, all unmounted afterwards."""
 
-    def mount(size: str = "16m") -> Path:
-        point = tmp_path / f"root{len(mounted)}"
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.mounted: list[Path] = []
+
+    def __call__(self, size: str = "16m") -> Path:
+        """A new tmpfs of ``size``, mounted at a folder of its own."""
+        point = self.folder / f"root{len(self.mounted)}"
         point.mkdir()
         done = _run("mount", "-t", "tmpfs", "-o", f"size={size},mode=0755", "tmpfs", str(point), check=False)
         if done.returncode != 0:
             if os.environ.get("CI"):
                 raise AssertionError(f"CI must be able to mount a tmpfs (it runs as root): {done.stderr.strip()}")
             pytest.skip(f"cannot mount a tmpfs here ({done.stderr.strip() or 'not root'}): these tests need root, as in CI")
-        mounted.append(point)
+        self.mounted.append(point)
         return point
 
-    yield mount
-    for point in reversed(mounted):
-        _run("mount", "-o", "remount,rw", str(point), check=False)
-        if _run("umount", str(point), check=False).returncode != 0:
-            _run("umount", "-l", str(point), check=False)  # something still holds it: detach it now, freed when let go
+    def bind(self, source: Path, name: str) -> Path:
+        """``source`` seen at a second place, as a network share is mounted on the docgen server."""
+        point = self.folder / name
+        point.mkdir(exist_ok=True)
+        _run("mount", "--bind", str(source), str(point))
+        self.mounted.append(point)
+        return point
+
+    def unmount_all(self) -> None:
+        """Everything mounted here, last first, even what a failed test left read-only or busy."""
+        for point in reversed(self.mounted):
+            _run("mount", "-o", "remount,rw", str(point), check=False)
+            if _run("umount", str(point), check=False).returncode != 0:
+                _run("umount", "-l", str(point), check=False)  # something still holds it: detach it now, freed when let go
+
+
+@pytest.fixture
+def tmpfs(tmp_path: Path) -> Iterator[Mounts]:
+    """Mounts small tmpfs file systems under this test's own folder; every one is unmounted afterwards, even on failure."""
+    mounts = Mounts(tmp_path)
+    try:
+        yield mounts
+    finally:
+        mounts.unmount_all()
 
 
 def _root(point: Path, settings: str = FAST) -> Path:
@@ -128,7 +150,7 @@ def _all_done_once(root: Path, references: tuple[str, ...] = GOOD, bad: bool = T
 
 
 @pytest.mark.parametrize("stage", list(FAULT_STAGES))
-def test_run_once_on_a_disk_that_fills_at_each_stage(tmpfs: Callable[..., Path], stage: str) -> None:
+def test_run_once_on_a_disk_that_fills_at_each_stage(tmpfs: Mounts, stage: str) -> None:
     root = _root(tmpfs())
     _drop_forms(root)
     done = _docgen("run", "--once", "--root", str(root), env={FILL_ENV: f"{FAULT_STAGES[stage]}:{root / 'filler'}"})
@@ -145,7 +167,7 @@ def test_run_once_on_a_disk_that_fills_at_each_stage(tmpfs: Callable[..., Path],
     _all_done_once(root)
 
 
-def test_run_once_with_workers_on_a_disk_that_fills_while_they_build(tmpfs: Callable[..., Path]) -> None:
+def test_run_once_with_workers_on_a_disk_that_fills_while_they_build(tmpfs: Mounts) -> None:
     root = _root(tmpfs(), FAST + "workers = 2\n")
     _drop_forms(root)
     done = _docgen("run", "--once", "--root", str(root), env={FILL_ENV: f"before-render:{root / 'filler'}"})
@@ -159,7 +181,7 @@ def test_run_once_with_workers_on_a_disk_that_fills_while_they_build(tmpfs: Call
     _all_done_once(root)
 
 
-def test_run_once_sees_a_nearly_full_disk_coming_and_claims_nothing(tmpfs: Callable[..., Path]) -> None:
+def test_run_once_sees_a_nearly_full_disk_coming_and_claims_nothing(tmpfs: Mounts) -> None:
     root = _root(tmpfs("8m"), "settle_seconds = 0\n")  # the default margin: a tenth of this small disk
     _drop_forms(root)
     fill_disk(root / "filler")
@@ -182,7 +204,7 @@ def test_run_once_sees_a_nearly_full_disk_coming_and_claims_nothing(tmpfs: Calla
     _all_done_once(root)
 
 
-def test_run_once_on_a_root_turned_read_only_and_back(tmpfs: Callable[..., Path]) -> None:
+def test_run_once_on_a_root_turned_read_only_and_back(tmpfs: Mounts) -> None:
     root = _root(tmpfs())
     assert _docgen("run", "--once", "--root", str(root)).returncode == 0  # the root has run before: ledger and lock exist
     _drop_forms(root)
@@ -198,7 +220,7 @@ def test_run_once_on_a_root_turned_read_only_and_back(tmpfs: Callable[..., Path]
     _all_done_once(root)
 
 
-def test_run_once_with_the_ledger_held_locked_by_another_connection(tmpfs: Callable[..., Path]) -> None:
+def test_run_once_with_the_ledger_held_locked_by_another_connection(tmpfs: Mounts) -> None:
     root = _root(tmpfs(), FAST + "ledger_wait_seconds = 0.3\n")
     assert _docgen("run", "--once", "--root", str(root)).returncode == 0
     _drop_forms(root)
@@ -283,7 +305,7 @@ def _lines(said: str, start: str) -> list[str]:
 
 @pytest.mark.parametrize("stage", list(FAULT_STAGES))
 def test_watch_on_a_disk_that_fills_at_each_stage_pauses_and_carries_on_by_itself(
-    tmpfs: Callable[..., Path], watching: Callable[..., Watching], stage: str
+    tmpfs: Mounts, watching: Callable[..., Watching], stage: str
 ) -> None:
     root = _root(tmpfs())
     service = watching(root, {FILL_ENV: f"{FAULT_STAGES[stage]}:{root / 'filler'}"})
@@ -313,7 +335,7 @@ def test_watch_on_a_disk_that_fills_at_each_stage_pauses_and_carries_on_by_itsel
     _all_done_once(root)
 
 
-def test_watch_on_a_root_turned_read_only_and_back(tmpfs: Callable[..., Path], watching: Callable[..., Watching]) -> None:
+def test_watch_on_a_root_turned_read_only_and_back(tmpfs: Mounts, watching: Callable[..., Watching]) -> None:
     root = _root(tmpfs(), FAST.replace("settle_seconds = 0", "settle_seconds = 1"))
     service = watching(root)
     _drop_forms(root)
@@ -345,7 +367,7 @@ def test_watch_on_a_root_turned_read_only_and_back(tmpfs: Callable[..., Path], w
     _all_done_once(root)
 
 
-def test_watch_when_the_inbox_is_removed_and_made_again(tmpfs: Callable[..., Path], watching: Callable[..., Watching]) -> None:
+def test_watch_when_the_inbox_is_removed_and_made_again(tmpfs: Mounts, watching: Callable[..., Watching]) -> None:
     root = _root(tmpfs(), FAST.replace("rescan_seconds = 0.5", "rescan_seconds = 600"))  # only file events wake it
     service = watching(root)
     shutil.rmtree(root / "inbox")
@@ -363,7 +385,7 @@ def test_watch_when_the_inbox_is_removed_and_made_again(tmpfs: Callable[..., Pat
     _all_done_once(root, bad=False)
 
 
-def test_watch_with_the_ledger_held_locked_by_another_connection(tmpfs: Callable[..., Path], watching: Callable[..., Watching]) -> None:
+def test_watch_with_the_ledger_held_locked_by_another_connection(tmpfs: Mounts, watching: Callable[..., Watching]) -> None:
     root = _root(tmpfs(), FAST + "ledger_wait_seconds = 0.3\n")
     service = watching(root)
     backup = sqlite3.connect(root / ".docgen" / "ledger.sqlite3", isolation_level=None)
@@ -386,7 +408,7 @@ def test_watch_with_the_ledger_held_locked_by_another_connection(tmpfs: Callable
     _all_done_once(root)
 
 
-def test_watch_started_on_a_read_only_root_waits_for_it(tmpfs: Callable[..., Path], watching: Callable[..., Watching]) -> None:
+def test_watch_started_on_a_read_only_root_waits_for_it(tmpfs: Mounts, watching: Callable[..., Watching]) -> None:
     root = _root(tmpfs())
     assert _docgen("run", "--once", "--root", str(root)).returncode == 0
     _drop_forms(root)
@@ -405,4 +427,26 @@ def test_watch_started_on_a_read_only_root_waits_for_it(tmpfs: Callable[..., Pat
     said = service.said()
     assert len(_lines(said, "docgen: resumed: ")) == 1 and "docgen: watching " in said
     assert "Traceback" not in said
+    _all_done_once(root)
+
+
+def test_watch_on_a_share_that_drops_and_comes_back(tmpfs: Mounts, watching: Callable[..., Watching]) -> None:
+    server = _root(tmpfs())  # the file server's copy of the folder
+    root = tmpfs.bind(server, "share")
+    service = watching(root)
+    _run("umount", "-l", str(root))  # the share drops: its mount point is an empty folder again
+    assert service.wait_for(lambda: "docgen: paused: " in service.said()), service.said()
+    assert _lines(service.said(), "docgen: paused") == [
+        f"docgen: paused: The inbox {root}/inbox has gone (a network share dropped?): reconnect it or create the folder again; "
+        "docgen carries on by itself"
+    ]
+    _drop_forms(server)  # staff keep dropping forms on the server meanwhile
+    time.sleep(1)
+    assert list(root.iterdir()) == []  # docgen made nothing under the bare mount point
+    _run("mount", "--bind", str(server), str(root))  # the share is back
+    assert service.wait_for(_published(root, 2)), service.said()
+    assert service.wait_for(lambda: (root / "inbox/rejected/bad.json").is_file())
+    assert service.stop() == 0
+    assert len(_lines(service.said(), "docgen: resumed: ")) == 1
+    assert "Traceback" not in service.said()
     _all_done_once(root)
