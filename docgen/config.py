@@ -59,6 +59,13 @@ def _coerce(name: str, value: Any) -> Any:
     return float(value) if kind == "float" else value
 
 
+def _check_machine_fault_settings(settings: Settings) -> None:
+    """The free-space margin and the pause's back-off: numbers of seconds or megabytes, none negative."""
+    for name in ("min_free_mb", "retry_seconds", "retry_max_seconds", "ledger_wait_seconds"):
+        if getattr(settings, name) < 0:
+            raise ConfigError(f"In {CONFIG_NAME}, {name} must not be negative.")
+
+
 def load_settings(root: Path) -> Settings:
     """Reads ``root/docgen.toml`` (missing file: defaults); unknown keys and wrong types are reported."""
     path = Path(root) / CONFIG_NAME
@@ -77,12 +84,10 @@ def load_settings(root: Path) -> Settings:
         raise ConfigError(f"In {CONFIG_NAME}, workers must be at least 1.")
     if settings.observer not in ("auto", "native", "polling"):
         raise ConfigError(f"In {CONFIG_NAME}, observer must be auto, native or polling, not {settings.observer!r}.")
-    for name in (
-        *("settle_seconds", "poll_seconds", "rescan_seconds", "incomplete_after_seconds", "pdf_timeout_seconds"),
-        *("min_free_mb", "retry_seconds", "retry_max_seconds", "ledger_wait_seconds"),
-    ):
+    for name in ("settle_seconds", "poll_seconds", "rescan_seconds", "incomplete_after_seconds", "pdf_timeout_seconds"):
         if getattr(settings, name) < 0:
             raise ConfigError(f"In {CONFIG_NAME}, {name} must not be negative.")
+    _check_machine_fault_settings(settings)
     from docgen.profiles import available_profiles
 
     known = available_profiles()

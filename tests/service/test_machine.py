@@ -138,3 +138,23 @@ def test_the_ledger_says_what_to_do_about_sqlites_errors(tmp_path: Path, message
     assert mapped is not None and says in str(mapped)
     assert str(mapped).startswith(f"The ledger {tmp_path / 'x.sqlite3'} ")
     assert ledger_error(sqlite3.IntegrityError("UNIQUE constraint failed"), tmp_path) is None  # a bug, not the machine
+
+
+def test_the_margin_and_back_off_are_settings_and_none_may_be_negative(tmp_path: Path) -> None:
+    from docgen.config import load_settings
+    from docgen.errors import ConfigError
+
+    (tmp_path / "docgen.toml").write_text("min_free_mb = 200\nretry_seconds = 1\nretry_max_seconds = 30\nledger_wait_seconds = 5\n")
+    settings = load_settings(tmp_path)
+    assert (settings.min_free_mb, settings.retry_seconds, settings.retry_max_seconds, settings.ledger_wait_seconds) == (200, 1, 30, 5)
+    (tmp_path / "docgen.toml").write_text("retry_seconds = -1\n")
+    with pytest.raises(ConfigError) as raised:
+        load_settings(tmp_path)
+    assert str(raised.value) == "In docgen.toml, retry_seconds must not be negative."
+
+
+def test_the_pause_looks_again_after_a_few_seconds_then_up_to_a_minute() -> None:
+    from docgen.service.pause import Backoff
+
+    backoff = Backoff(5, 60)
+    assert [backoff.next() for _ in range(7)] == [5, 10, 20, 40, 60, 60, 60]
