@@ -130,7 +130,7 @@ def service_status(root: Path, settings: Settings) -> Status:
             except MachineFaultError as found:
                 fault = found
         if fault is not None:
-            problem, cause = say(fault, watching=watching), fault.cause
+            problem, cause = (say(fault, watching=True) if watching else str(fault)), fault.cause
     accepts = InboxFilter(layout.inbox)
     waiting = [p for p in _files(layout.inbox) if accepts(p) is not Disposition.IGNORE]
     try:
