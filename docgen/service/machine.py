@@ -48,7 +48,7 @@ _SQLITE_CAUSES = (
     ("SQLITE_LOCKED", "ledger_busy"),
     ("SQLITE_READONLY", "read_only"),
     ("SQLITE_IOERR", "io"),
-    ("SQLITE_CANTOPEN", "gone"),
+    ("SQLITE_CANTOPEN", "ledger_cantopen"),
 )
 _SQLITE_WORDS = (
     ("disk is full", "disk_full"),
@@ -56,7 +56,7 @@ _SQLITE_WORDS = (
     ("is busy", "ledger_busy"),
     ("readonly database", "read_only"),
     ("disk i/o error", "io"),
-    ("unable to open database", "gone"),
+    ("unable to open database", "ledger_cantopen"),
 )
 
 
@@ -67,7 +67,7 @@ def _chain(exc: BaseException) -> Iterator[BaseException]:
     while current is not None and id(current) not in seen:
         seen.add(id(current))
         yield current
-        current = current.__cause__ or current.__context__
+        current = current.__cause__ or (None if current.__suppress_context__ else current.__context__)
 
 
 def _marked(exc: BaseException) -> bool:
@@ -125,6 +125,8 @@ def machine_fault(exc: BaseException, layout: Layout) -> MachineFaultError | Non
             cause = _os_cause(link, layout)
         elif isinstance(link, sqlite3.Error):
             cause = _sqlite_cause(link)
+            if cause == "ledger_cantopen" and not (layout.root.is_dir() and layout.inbox.is_dir()):
+                cause = "gone"
         if cause is not None:
             return describe(cause, layout, getattr(link, "filename", None))
     return None
@@ -160,6 +162,7 @@ _WORDS = {
     "read_only": ("The file system holding {root} is read-only", "make it writable again"),
     "io": ("The disk holding {root} reports read or write errors", "ask whoever looks after it to check it"),
     "ledger_busy": ("The ledger {ledger} is locked by another program (a backup?)", "let it finish"),
+    "ledger_cantopen": ("The ledger {ledger} cannot be opened", "check that the account that runs docgen may write to its folder"),
     "permission": ("docgen may not write to {where}", "give the account that runs docgen write access to it"),
     "root_gone": ("The folder {root} cannot be reached (a network share dropped?)", "reconnect it"),
     "gone": ("The inbox {inbox} has gone (a network share dropped?)", "reconnect it or create the folder again"),

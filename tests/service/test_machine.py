@@ -71,6 +71,7 @@ def test_a_missing_file_is_a_bug_unless_the_inbox_or_root_has_gone(root: Layout)
         ("database is locked", "ledger_busy"),
         ("attempt to write a readonly database", "read_only"),
         ("disk I/O error", "io"),
+        ("unable to open database file", "ledger_cantopen"),
     ],
 )
 def test_sqlites_faults_are_the_machines_even_inside_a_ledger_error(root: Layout, message: str, cause: str) -> None:
