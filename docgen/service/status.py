@@ -31,7 +31,7 @@ class Status:
     problem: str | None  # while paused (or, when no service runs, a fault visible now): cause and fix
     cause: str | None
     forms_waiting: int  # in the inbox, not yet taken
-    forms_held: int  # taken and held (a fault, or a stop): finished when docgen carries on
+    forms_held: int  # taken out of the inbox and not finished: in hand, or held by a fault (finished when docgen carries on)
     free_bytes: int | None
     total_bytes: int | None
     margin_bytes: int | None
@@ -53,7 +53,8 @@ class Status:
         lines = [f"docgen on {self.root}: {self.service}" + (f" since {_clock(self.since)}" if self.since else "")]
         if self.problem:
             lines.append(f"  {self.problem}")
-        lines.append(f"Forms waiting: {self.forms_waiting} in the inbox" + (f", {self.forms_held} held" if self.forms_held else ""))
+        in_hand = "in hand" if self.service == "running" and self.healthy else "held"  # being worked on, or waiting for the fault to clear
+        lines.append(f"Forms waiting: {self.forms_waiting} in the inbox" + (f", {self.forms_held} {in_hand}" if self.forms_held else ""))
         if self.free_bytes is not None and self.total_bytes is not None and self.margin_bytes is not None:
             lines.append(
                 f"Free space: {_size(self.free_bytes)} of {_size(self.total_bytes)} (docgen keeps {_size(self.margin_bytes)} in hand)"

@@ -9,6 +9,7 @@ import json
 import os
 import sqlite3
 import threading
+import time
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -275,3 +276,20 @@ def test_a_fault_while_an_amendment_replaces_the_plans_puts_the_earlier_plans_ba
     assert run_once(layout.root).counts == {"amended": 1}
     assert json.loads((folder / "manifest.json").read_text())["source"]["name"] == "second.json"
     assert [f for f in all_files(layout.root) if f.startswith((".docgen/", "inbox/"))] == []
+
+
+def test_a_paused_watch_still_stops_at_once_when_asked(layout: Layout, drop: Drop, monkeypatch: pytest.MonkeyPatch, watching: Any) -> None:
+    import shutil
+    from collections import namedtuple
+
+    usage = namedtuple("usage", "total used free")
+    monkeypatch.setattr(shutil, "disk_usage", lambda _path: usage(10**9, 10**9, 0))
+    service, said = watching(retry_seconds=30, retry_max_seconds=60)  # a long wait before it looks again
+    drop("form.json")
+    assert wait_for(lambda: "docgen: paused: " in said.getvalue())
+    asked = time.monotonic()
+    service.stop()
+    assert wait_for(lambda: "docgen: stopped" in said.getvalue(), 5)
+    assert time.monotonic() - asked < 2
+    assert all_files(layout.root) == [".docgen/state.json", "inbox/form.json"]  # nothing taken, nothing left in hand
+    assert read_state(layout.root) is None  # stopped: no longer said to be paused
