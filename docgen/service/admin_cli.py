@@ -10,31 +10,17 @@ import click
 
 from docgen.config import load_settings
 from docgen.errors import MachineFaultError
+from docgen.options import root_option
 from docgen.service.layout import Layout
 from docgen.service.machine import as_machine_fault
 
 __all__ = ["retry_rejected", "status"]
 
-EXIT_OK, EXIT_FAULT, EXIT_USAGE = 0, 1, 2
-
-_ROOT = click.option(
-    "--root",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=Path("."),
-    show_default=True,
-    help="Folder holding inbox/, outbox/ and docgen.toml.",
-)
-
-
-def _existing_root(root: Path) -> Path:
-    if not root.is_dir() or not ((root / "inbox").is_dir() or (root / "docgen.toml").is_file()):
-        click.echo(f"docgen: {root} is not a docgen folder (it has no inbox/ and no docgen.toml): give --root the right folder.", err=True)
-        sys.exit(EXIT_USAGE)
-    return root
+EXIT_OK, EXIT_FAULT = 0, 1
 
 
 @click.command()
-@_ROOT
+@root_option()
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON object for monitoring.")
 def status(root: Path, as_json: bool) -> None:
     """Whether the service is running or paused (and why), forms waiting, free space and the ledger's size.
@@ -43,7 +29,7 @@ def status(root: Path, as_json: bool) -> None:
     """
     from docgen.service.status import service_status
 
-    found = service_status(_existing_root(root), load_settings(root))
+    found = service_status(root, load_settings(root))
     if as_json:
         click.echo(json.dumps(found.to_json(), indent=2, ensure_ascii=False))
     else:
@@ -52,7 +38,7 @@ def status(root: Path, as_json: bool) -> None:
 
 
 @click.command("retry-rejected")
-@_ROOT
+@root_option()
 @click.option(
     "--internal", is_flag=True, help="Put back the forms rejected by a fault in docgen itself (not those rejected for their contents)."
 )
@@ -65,7 +51,7 @@ def retry_rejected(root: Path, internal: bool) -> None:
             "Say --internal: only forms rejected by a fault in docgen itself can be put back as they are; "
             "a form rejected for its contents needs correcting (its report says how) and dropping in again."
         )
-    layout = Layout(_existing_root(root).resolve())
+    layout = Layout(root.resolve())
     try:
         with as_machine_fault(layout):
             names = retry_rejected_internal(layout)

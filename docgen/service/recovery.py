@@ -71,7 +71,11 @@ def _recover_claim(layout: Layout, claim_dir: Path, journal: Journal, settings: 
     if journal.stage == "claiming":
         shutil.rmtree(claim_dir, ignore_errors=True)  # the file never left the inbox
         return False
-    if journal.stage == "rejecting" and journal.rejected_name and (layout.rejected / journal.rejected_name).exists():
+    if (
+        journal.stage == "rejecting"
+        and journal.rejected_name
+        and (layout.set_aside_folder(journal.outcome) / journal.rejected_name).exists()
+    ):
         log.warning("recovering %s: finishing its rejection", journal.name)
         finish_rejection(layout, claim_dir, journal, ledger)
         return False
@@ -102,10 +106,10 @@ def _undo_build(build: Path, journal: Journal, target: Path | None, original: Pa
 
 def _drop_unfinished_reports(layout: Layout, journal: Journal) -> None:
     """Reports written for a rejection that never moved its original (a full disk stopped it) go: the redo writes them again."""
-    name = journal.rejected_name
-    if name and not (layout.rejected / name).exists():
-        for report in (f"{name}.errors.json", f"{name}.errors.txt"):
-            (layout.rejected / report).unlink(missing_ok=True)
+    name, folder = journal.rejected_name, layout.set_aside_folder(journal.outcome)
+    if name and not (folder / name).exists():
+        for suffix in (".errors.json", ".errors.txt", ".note.txt", ".note.json"):
+            (folder / f"{name}{suffix}").unlink(missing_ok=True)
 
 
 def _return_strays(layout: Layout, folder: Path, settings: Settings) -> None:

@@ -68,7 +68,7 @@ def test_due_says_the_service_is_paused(layout: Layout) -> None:
 def test_status_of_a_folder_that_is_not_a_root_is_a_usage_error(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["status", "--root", str(tmp_path / "nowhere")])
     assert result.exit_code == 2
-    assert "is not a docgen folder" in result.stderr
+    assert f"The folder {tmp_path / 'nowhere'} does not exist." in result.output
 
 
 def test_forms_rejected_by_a_fault_in_docgen_go_back_through_the_inbox(layout: Layout, drop: Drop) -> None:
