@@ -12,10 +12,8 @@ import json
 import os
 import re
 import shutil
-import signal
 import sqlite3
 import subprocess
-import sys
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -24,56 +22,13 @@ import pytest
 
 from docgen.service.faults import FILL_ENV, fill_disk
 from tests.service.conftest import FAULT_STAGES
+from tests.service.realfs import DOCGEN, REPO, Mounts, Watching, run_command
 
 pytestmark = pytest.mark.slow
 
-REPO = Path(__file__).resolve().parents[2]
-DOCGEN = [sys.executable, "-m", "docgen"]
 EXAMPLE = json.loads((REPO / "examples/standard/initial-jones.json").read_text())
 GOOD = ("CIN-A", "CIN-B")
 FAST = "settle_seconds = 0\nmin_free_mb = 1\nretry_seconds = 0.2\nretry_max_seconds = 1\nrescan_seconds = 0.5\n"
-
-
-def _run(*command: str, check: bool = True) -> subprocess.CompletedProcess[str]:
-    done = subprocess.run(list(command), capture_output=True, text=True, timeout=60)
-    if check and done.returncode != 0:
-        raise AssertionError(f"{' '.join(command)}: {done.stderr}")
-    return done
-
-
-class Mounts:
-    """Small tmpfs file systems (and bind mounts of them) under one test's folder, all unmounted afterwards."""
-
-    def __init__(self, folder: Path) -> None:
-        self.folder = folder
-        self.mounted: list[Path] = []
-
-    def __call__(self, size: str = "16m") -> Path:
-        """A new tmpfs of ``size``, mounted at a folder of its own."""
-        point = self.folder / f"root{len(self.mounted)}"
-        point.mkdir()
-        done = _run("mount", "-t", "tmpfs", "-o", f"size={size},mode=0755", "tmpfs", str(point), check=False)
-        if done.returncode != 0:
-            if os.environ.get("CI"):
-                raise AssertionError(f"CI must be able to mount a tmpfs (it runs as root): {done.stderr.strip()}")
-            pytest.skip(f"cannot mount a tmpfs here ({done.stderr.strip() or 'not root'}): these tests need root, as in CI")
-        self.mounted.append(point)
-        return point
-
-    def bind(self, source: Path, name: str) -> Path:
-        """``source`` seen at a second place, as a network share is mounted on the docgen server."""
-        point = self.folder / name
-        point.mkdir(exist_ok=True)
-        _run("mount", "--bind", str(source), str(point))
-        self.mounted.append(point)
-        return point
-
-    def unmount_all(self) -> None:
-        """Everything mounted here, last first, even what a failed test left read-only or busy."""
-        for point in reversed(self.mounted):
-            _run("mount", "-o", "remount,rw", str(point), check=False)
-            if _run("umount", str(point), check=False).returncode != 0:
-                _run("umount", "-l", str(point), check=False)  # something still holds it: detach it now, freed when let go
 
 
 @pytest.fixture
@@ -208,14 +163,14 @@ def test_run_once_on_a_root_turned_read_only_and_back(tmpfs: Mounts) -> None:
     root = _root(tmpfs())
     assert _docgen("run", "--once", "--root", str(root)).returncode == 0  # the root has run before: ledger and lock exist
     _drop_forms(root)
-    _run("mount", "-o", "remount,ro", str(root))
+    run_command("mount", "-o", "remount,ro", str(root))
     done = _docgen("run", "--once", "--root", str(root))
     assert done.returncode == 1
     assert done.stderr.splitlines() == [
         f"docgen: The file system holding {root} is read-only: make it writable again, then run docgen again; "
         "no form was rejected and the rest wait in the inbox"
     ]
-    _run("mount", "-o", "remount,rw", str(root))
+    run_command("mount", "-o", "remount,rw", str(root))
     assert _docgen("run", "--once", "--root", str(root)).returncode == 0
     _all_done_once(root)
 
@@ -242,43 +197,6 @@ def test_run_once_with_the_ledger_held_locked_by_another_connection(tmpfs: Mount
 
 
 # -- watch -----------------------------------------------------------------------------------------
-
-
-class Watching:
-    """``docgen watch`` in a subprocess, its output in files a test can read as it goes."""
-
-    def __init__(self, root: Path, env: dict[str, str] | None = None, started: str = "docgen: watching ") -> None:
-        self.root = root
-        self.out = (root.parent / f"{root.name}.out").open("w+")
-        self.err = (root.parent / f"{root.name}.err").open("w+")
-        self.process = subprocess.Popen(
-            [*DOCGEN, "watch", "--root", str(root)], cwd=REPO, env={**os.environ, **(env or {})}, stdout=self.out, stderr=self.err
-        )
-        assert self.wait_for(lambda: started in self.said()), self.said()
-
-    def said(self) -> str:
-        """Everything it has said on stderr so far."""
-        return Path(self.err.name).read_text()
-
-    def wait_for(self, condition: Callable[[], bool], seconds: float = 60.0) -> bool:
-        deadline = time.monotonic() + seconds
-        while time.monotonic() < deadline:
-            if condition():
-                return True
-            if self.process.poll() is not None:
-                raise AssertionError(f"docgen watch ended ({self.process.returncode}): {self.said()}")
-            time.sleep(0.05)
-        return condition()
-
-    def stop(self) -> int:
-        """SIGTERM, then its exit code."""
-        if self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
-        try:
-            return self.process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            return self.process.wait()
 
 
 @pytest.fixture
@@ -350,7 +268,7 @@ def test_watch_on_a_root_turned_read_only_and_back(tmpfs: Mounts, watching: Call
     service = watching(root)
     _drop_forms(root)
     deadline = time.monotonic() + 10  # an idle docgen holds no file open for writing: the remount succeeds at once or nearly
-    while _run("mount", "-o", "remount,ro", str(root), check=False).returncode != 0:
+    while run_command("mount", "-o", "remount,ro", str(root), check=False).returncode != 0:
         assert time.monotonic() < deadline, "docgen kept the root busy"
         time.sleep(0.05)
     try:
@@ -368,7 +286,7 @@ def test_watch_on_a_root_turned_read_only_and_back(tmpfs: Mounts, watching: Call
             "forms_waiting": json.loads(status.stdout)["forms_waiting"],
         }
     finally:
-        _run("mount", "-o", "remount,rw", str(root))
+        run_command("mount", "-o", "remount,rw", str(root))
     _carried_on(service, root)
 
 
@@ -413,7 +331,7 @@ def test_watch_started_on_a_read_only_root_waits_for_it(tmpfs: Mounts, watching:
     root = _root(tmpfs())
     assert _docgen("run", "--once", "--root", str(root)).returncode == 0
     _drop_forms(root)
-    _run("mount", "-o", "remount,ro", str(root))
+    run_command("mount", "-o", "remount,ro", str(root))
     try:
         service = watching(root, started_when="docgen: paused: ")
         assert _lines(service.said(), "docgen: paused") == [
@@ -421,7 +339,7 @@ def test_watch_started_on_a_read_only_root_waits_for_it(tmpfs: Mounts, watching:
         ]
         assert "paused" in _docgen("status", "--root", str(root)).stdout  # said from the temporary folder: the root takes no note
     finally:
-        _run("mount", "-o", "remount,rw", str(root))
+        run_command("mount", "-o", "remount,rw", str(root))
     _carried_on(service, root)
     assert "docgen: watching " in service.said()
 
@@ -430,7 +348,7 @@ def test_watch_on_a_share_that_drops_and_comes_back(tmpfs: Mounts, watching: Cal
     server = _root(tmpfs())  # the file server's copy of the folder
     root = tmpfs.bind(server, "share")
     service = watching(root)
-    _run("umount", "-l", str(root))  # the share drops: its mount point is an empty folder again
+    run_command("umount", "-l", str(root))  # the share drops: its mount point is an empty folder again
     assert service.wait_for(lambda: "docgen: paused: " in service.said()), service.said()
     assert _lines(service.said(), "docgen: paused") == [
         f"docgen: paused: The inbox {root}/inbox has gone (a network share dropped?): reconnect it or create the folder again; "
@@ -439,5 +357,5 @@ def test_watch_on_a_share_that_drops_and_comes_back(tmpfs: Mounts, watching: Cal
     _drop_forms(server)  # staff keep dropping forms on the server meanwhile
     time.sleep(1)
     assert list(root.iterdir()) == []  # docgen made nothing under the bare mount point
-    _run("mount", "--bind", str(server), str(root))  # the share is back
+    run_command("mount", "--bind", str(server), str(root))  # the share is back
     _carried_on(service, root)
