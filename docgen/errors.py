@@ -13,6 +13,8 @@ Hierarchy::
     │   └── LedgerWorkbookError a distribution list or visit log that cannot be applied to the ledger
     ├── TemplateError           a document template that does not parse or render
     ├── LedgerError             the deadline ledger cannot be opened, written or is too new
+    ├── ConverterError          LibreOffice did not turn a document into a PDF (stopped, hung, gone deaf)
+    │   └── ConverterUnavailableError  LibreOffice is not installed or will not start: the machine, not the form
     ├── MachineFaultError       the machine around docgen fails (disk full, read-only, share gone, ledger
     │                           locked): no form is at fault, the service holds and carries on by itself
     └── ServiceError            the inbox service: another instance holds the root, etc.
@@ -24,6 +26,8 @@ from __future__ import annotations
 
 __all__ = [
     "ConfigError",
+    "ConverterError",
+    "ConverterUnavailableError",
     "DocgenError",
     "EncryptedFormError",
     "FormError",
@@ -92,6 +96,16 @@ class LedgerWorkbookError(FormError):
 
 class LedgerError(DocgenError):
     """The deadline ledger cannot be opened or written, or was written by a newer docgen."""
+
+
+class ConverterError(DocgenError):
+    """LibreOffice did not convert a document to PDF: it stopped, overran its time or stopped answering."""
+
+
+class ConverterUnavailableError(ConverterError):
+    """LibreOffice is not installed or will not start: a fault of the machine, not of any form."""
+
+    machine_fault = True  # the service holds the form and pauses (docgen.service.machine), never rejects it
 
 
 class MachineFaultError(DocgenError):

@@ -25,6 +25,7 @@ from docgen.service.journal import Journal
 from docgen.service.layout import Layout, make_dir
 from docgen.service.lock import RootLock
 from docgen.service.machine import as_machine_fault, machine_fault
+from docgen.service.pdfs import PdfStep
 from docgen.service.progress import FormLog
 from docgen.service.recovery import recover
 from docgen.service.scan import Scan, scan_inbox
@@ -57,6 +58,7 @@ class Service:
         form_log: FormLog | None = None,
         check_templates: Callable[[], None] | None = None,
         clock: Callable[[], float] = time.time,
+        converter: Callable[[list[Path], Path, float], dict[Path, Path]] | None = None,
     ) -> None:
         self.root = Path(root).resolve()
         self.layout = Layout(self.root)
@@ -76,6 +78,7 @@ class Service:
         self.workers = WorkerPool(settings.workers, lambda: self._lock.fileno)
         self._redo: deque[tuple[Path, Journal]] = deque()
         self._suspects = False  # the forms to redo were in hand when a worker died
+        self.pdfs = PdfStep(settings, converter)  # says now whether PDFs are on: `true` without LibreOffice stops here
         self.steps = FormSteps(
             self.layout,
             settings,
@@ -86,6 +89,7 @@ class Service:
             workers=self.workers,
             ledger=lambda: self.ledger,
             worker_died=self._worker_died,
+            pdfs=self.pdfs,
         )
 
     # -- life cycle -------------------------------------------------------------------------------
@@ -101,6 +105,7 @@ class Service:
                 self.layout.create(self.settings.dir_mode)
                 self._open_ledger()
                 self._restrict_state_files()
+                self.log.event(self.pdfs.line, pdf=self.pdfs.on)
                 redo = recover(self.layout, self.settings, self.ledger)
             if redo:
                 self.log.event(f"recovered {len(redo)} form(s) left in hand by an earlier run", count=len(redo))
@@ -117,6 +122,7 @@ class Service:
     def close(self) -> None:
         """Stops the workers, closes the ledger and lets another service take the root."""
         self.workers.shutdown()
+        self.pdfs.close()
         self._close_ledger()
         self._lock.release()
 
@@ -230,9 +236,10 @@ class Service:
     def _hold(self, in_hand: Iterable[InHand]) -> None:
         """The forms in hand go back to being claimed, as a restart would leave them; what a fault still blocks waits for ``resume``."""
         for hand in in_hand:
-            if hand.future is not None:
-                with contextlib.suppress(Exception, CancelledError):
-                    hand.future.result()  # its build finishes before its folder is cleared
+            for future in (hand.future, hand.pdfs):  # its build and PDFs finish before its folder is cleared
+                if future is not None:
+                    with contextlib.suppress(Exception, CancelledError):
+                        future.result()
             journal = Journal.load(hand.claim_dir)
             if journal is not None and journal.attempts > 0:  # held by the machine, not stopped by the form
                 journal.attempts -= 1
@@ -258,6 +265,7 @@ class Service:
         queue: deque[Path | Claimed] = deque(items)
         in_hand: deque[InHand] = deque()
         try:
+            self.start_converters(wait=False)  # LibreOffice starts while the first forms are read and rendered
             while (queue and not self.stopping.is_set()) or in_hand:
                 while queue and len(in_hand) < window and not self.stopping.is_set():
                     check_space(self.layout, self.settings)  # see a full disk coming: pause before a form, not half-way
@@ -277,7 +285,7 @@ class Service:
                     if not self.steps.prepare(hand, use_pool=isolate or len(queue) + len(in_hand) > 1):
                         in_hand.remove(hand)
                 if in_hand:
-                    self.steps.complete(in_hand[0])
+                    self.steps.complete(in_hand[0], list(in_hand)[1:])  # the forms behind it start their PDFs meanwhile
                     in_hand.popleft()
         except Exception as exc:
             fault = machine_fault(exc, self.layout)
@@ -293,6 +301,12 @@ class Service:
         self.workers.discard(hand.pool)
         self._suspects = True
         self._redo.append((hand.claim_dir, hand.journal))
+
+    def start_converters(self, wait: bool = True) -> None:
+        """Starts the warm LibreOffices when PDFs are on (``watch`` waits for them: warm before the first form)."""
+        line = self.pdfs.start(wait=wait)
+        if line:
+            self.log.event(line, pdf=False)
 
     def start_workers(self) -> None:
         """Starts the worker processes now (``watch`` does, before its observer thread: forked workers start warm and safe)."""

@@ -7,20 +7,22 @@ import os
 import shutil
 import sys
 import time
-from collections.abc import Callable
-from concurrent.futures import CancelledError, Future, ProcessPoolExecutor
+from collections.abc import Callable, Iterable
+from concurrent.futures import FIRST_COMPLETED, CancelledError, Future, ProcessPoolExecutor
+from concurrent.futures import wait as wait_for_any
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from docgen.config import Settings, settings_file_note
-from docgen.errors import DocgenError
+from docgen.errors import ConverterError, DocgenError
 from docgen.service.build import Builder, BuildJob, BuildResult, internal_error_report, timed_build
 from docgen.service.faults import crash_point
 from docgen.service.journal import Journal, new_claim_id
 from docgen.service.layout import Layout, make_dir, move_file
 from docgen.service.machine import machine_fault
+from docgen.service.pdfs import PdfStep, pdf_failure_report
 from docgen.service.progress import FormLog
 from docgen.service.publish import DuplicateNote, adopt_group, publish, read_manifest, reject, set_aside_duplicate, unique_name
 from docgen.service.settle import SettleTracker
@@ -48,6 +50,7 @@ class InHand:
     future: Future[BuildResult] | None = None
     pool: ProcessPoolExecutor | None = None  # the pool building it
     result: BuildResult | None = None
+    pdfs: Future[None] | None = None  # its documents being converted, once built
 
 
 class FormSteps:
@@ -65,10 +68,11 @@ class FormSteps:
         workers: WorkerPool,
         ledger: Callable[[], Any],
         worker_died: Callable[[InHand], None],
+        pdfs: PdfStep,
     ) -> None:
         self.layout, self.settings, self.policy, self.builder = layout, settings, policy, builder
         self.log, self.tracker, self.workers = log, tracker, workers
-        self._ledger, self.worker_died = ledger, worker_died
+        self._ledger, self.worker_died, self.pdfs = ledger, worker_died, pdfs
 
     @property
     def ledger(self) -> Any:
@@ -141,8 +145,8 @@ class FormSteps:
             hand.result = timed_build(job, self.builder)
         return True
 
-    def complete(self, hand: InHand) -> None:
-        """Waits for a build and publishes or rejects its form."""
+    def complete(self, hand: InHand, others: Iterable[InHand] = ()) -> None:
+        """Waits for a build (and its PDFs) and publishes or rejects its form; ``others``, the forms behind it, start their PDFs meanwhile."""
         if hand.future is not None:
             try:
                 hand.result = hand.future.result()
@@ -166,6 +170,7 @@ class FormSteps:
             self.reject(hand, result.report)
             return
         manifest = result.manifest
+        pdf_problem = self._await_pdfs(hand, others)  # before anything may remove the build folder
         target = self.layout.meeting_folder(manifest["case_reference"], manifest["meeting"]["date"], manifest["meeting"]["type"])
         earlier = read_manifest(target)
         if earlier is not None and (earlier.get("source") or {}).get("sha256") == journal.sha256:
@@ -177,10 +182,50 @@ class FormSteps:
             )
             self.set_aside_duplicate(hand, note)
             return
+        if pdf_problem is not None:  # each document was already tried again on a fresh LibreOffice
+            fault = machine_fault(pdf_problem, self.layout)
+            if fault is not None:  # LibreOffice gone, a disk full under the PDFs: the form is held, never rejected
+                raise fault from pdf_problem
+            log.error("the PDFs of %s were not made: %s", journal.name, pdf_problem)
+            source = {"name": journal.name, "sha256": journal.sha256}
+            if isinstance(pdf_problem, ConverterError):
+                self.reject(hand, pdf_failure_report(source, result.report.policy, pdf_problem))
+            else:  # a fault in docgen itself: the form is kept with a report, the service carries on
+                self.reject(hand, internal_error_report(source, result.report.policy, f"{type(pdf_problem).__name__}: {pdf_problem}"))
+            return
         where = publish(self.layout, hand.claim_dir, journal, manifest, self.settings, self.ledger)
         outcome = "amended" if journal.superseded else "published"
         warnings = len(result.report.warnings)
         self.log.form(journal.name, outcome, _ms(hand.started), where, f"{warnings} warning{'s' * (warnings != 1)}" if warnings else "")
+
+    def _start_pdfs(self, hand: InHand) -> None:
+        """Starts converting a built form's documents, if PDFs are on and it has been built into a plan pack."""
+        if hand.pdfs is not None or not self.pdfs.on:
+            return
+        result = hand.result
+        if result is None:
+            future = hand.future
+            if future is None or not future.done() or future.cancelled() or future.exception() is not None:
+                return
+            result = future.result()  # the same object complete() reads: the PDFs are added to its manifest
+        if result.manifest is not None and result.workbook is None:
+            hand.pdfs = self.pdfs.submit(self.layout.tmp / hand.journal.claim_id, result.manifest, result.report.policy)
+
+    def _await_pdfs(self, hand: InHand, others: Iterable[InHand]) -> BaseException | None:
+        """Waits for this form's PDFs, starting the PDFs of each form behind it as soon as it is built; the failure, if any."""
+        others = list(others)
+        self._start_pdfs(hand)
+        if hand.pdfs is None:
+            return None
+        while not hand.pdfs.done():
+            for other in others:
+                self._start_pdfs(other)
+            waiting: list[Future[Any]] = [hand.pdfs]
+            waiting += [o.future for o in others if o.pdfs is None and o.future is not None and not o.future.done()]
+            wait_for_any(waiting, return_when=FIRST_COMPLETED)
+        for other in others:
+            self._start_pdfs(other)
+        return hand.pdfs.exception()
 
     def reject(self, hand: InHand, report: Report, outcome: str = "rejected") -> None:
         shutil.rmtree(self.layout.tmp / hand.journal.claim_id, ignore_errors=True)  # whatever a failed build left

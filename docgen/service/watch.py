@@ -147,6 +147,7 @@ def watch(
     wake = service.wake
     service.rest()  # forked workers must not inherit the ledger's descriptors
     service.start_workers()
+    service.start_converters(wait=True)
     observer: _Watching | None = None
     with contextlib.suppress(MachineFaultError):  # an inbox already gone: the loop below pauses for it
         observer = _Watching.start(service, native, polling, network)
