@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from docgen.errors import MachineFaultError
+from docgen.errors import ConverterUnavailableError, MachineFaultError
 from docgen.ledger import Ledger
 from docgen.service import Layout, Service, build, publish, steps
 from docgen.service.progress import FormLog
@@ -293,3 +293,27 @@ def test_a_paused_watch_still_stops_at_once_when_asked(layout: Layout, drop: Dro
     assert time.monotonic() - asked < 2
     assert all_files(layout.root) == [".docgen/state.json", "inbox/form.json"]  # nothing taken, nothing left in hand
     assert read_state(layout.root) is None  # stopped: no longer said to be paused
+
+
+@pytest.mark.parametrize(
+    ("failure", "cause"),
+    [
+        (ConverterUnavailableError("LibreOffice will not start: check it is installed correctly"), "converter"),
+        (OSError(errno.ENOSPC, "No space left on device"), "disk_full"),
+    ],
+)
+def test_a_libreoffice_gone_or_a_disk_full_under_the_pdfs_holds_the_form(
+    layout: Layout, drop: Drop, failure: BaseException, cause: str
+) -> None:
+    from tests.render.helpers import FakeConverter
+
+    def failing(documents: list[Any], out_dir: Any, timeout: float) -> dict[Any, Any]:
+        raise failure
+
+    drop("form.json")
+    with pytest.raises(MachineFaultError) as raised:
+        run_once(layout.root, settings_for_tests(pdf=True), converter=failing)
+    assert raised.value.cause == cause
+    _nothing_rejected(layout)
+    assert run_once(layout.root, settings_for_tests(pdf=True), converter=FakeConverter()).counts == {"published": 1}
+    assert [f for f in all_files(layout.root) if f.startswith((".docgen/", "inbox/"))] == []
