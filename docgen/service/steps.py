@@ -19,6 +19,7 @@ from docgen.config import Settings, settings_file_note
 from docgen.errors import ConverterError, DocgenError
 from docgen.service.build import Builder, BuildJob, BuildResult, internal_error_report, timed_build
 from docgen.service.faults import crash_point
+from docgen.service.health import still_faulty
 from docgen.service.journal import Journal, new_claim_id
 from docgen.service.layout import Layout, make_dir, move_file
 from docgen.service.machine import machine_fault
@@ -183,8 +184,9 @@ class FormSteps:
             self.set_aside_duplicate(hand, note)
             return
         if pdf_problem is not None:  # each document was already tried again on a fresh LibreOffice
-            fault = machine_fault(pdf_problem, self.layout)
-            if fault is not None:  # LibreOffice gone, a disk full under the PDFs: the form is held, never rejected
+            # LibreOffice gone, or the disk full or read-only under the PDFs (LibreOffice only says it failed): held
+            fault = machine_fault(pdf_problem, self.layout) or still_faulty(self.layout, self.settings)
+            if fault is not None:
                 raise fault from pdf_problem
             log.error("the PDFs of %s were not made: %s", journal.name, pdf_problem)
             source = {"name": journal.name, "sha256": journal.sha256}

@@ -317,3 +317,28 @@ def test_a_libreoffice_gone_or_a_disk_full_under_the_pdfs_holds_the_form(
     _nothing_rejected(layout)
     assert run_once(layout.root, settings_for_tests(pdf=True), converter=FakeConverter()).counts == {"published": 1}
     assert [f for f in all_files(layout.root) if f.startswith((".docgen/", "inbox/"))] == []
+
+
+def test_pdfs_that_fail_while_the_disk_is_full_are_the_disks_fault_not_the_forms(
+    layout: Layout, drop: Drop, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import shutil
+    from collections import namedtuple
+
+    from docgen.errors import ConverterError
+    from tests.render.helpers import FakeConverter
+
+    usage = namedtuple("usage", "total used free")
+    real_usage = shutil.disk_usage
+
+    def filling(documents: list[Any], out_dir: Any, timeout: float) -> dict[Any, Any]:
+        monkeypatch.setattr(shutil, "disk_usage", lambda _path: usage(10**9, 10**9, 0))  # the PDFs filled the disk
+        raise ConverterError("LibreOffice could not make PDFs of plan-C1.docx")  # all LibreOffice says of it
+
+    drop("form.json")
+    with pytest.raises(MachineFaultError) as raised:
+        run_once(layout.root, settings_for_tests(pdf=True), converter=filling)
+    assert raised.value.cause == "disk_full"
+    _nothing_rejected(layout)
+    monkeypatch.setattr(shutil, "disk_usage", real_usage)
+    assert run_once(layout.root, settings_for_tests(pdf=True), converter=FakeConverter()).counts == {"published": 1}
