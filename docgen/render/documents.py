@@ -3,18 +3,21 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import Any
 
 import jinja2
-from docxtpl import DocxTemplate
+from docx.shared import Cm
+from docxtpl import DocxTemplate, InlineImage
 from jinja2.sandbox import SandboxedEnvironment
 
 from docgen.errors import TemplateError
 from docgen.paths import data_dir
 
-__all__ = ["TEMPLATES", "TEMPLATE_DIR", "jinja_environment", "render_template"]
+__all__ = ["TEMPLATES", "TEMPLATE_DIR", "Picture", "jinja_environment", "render_template"]
 
 TEMPLATE_DIR = data_dir("templates")
 
@@ -24,6 +27,31 @@ TEMPLATES = {
     "plan-child.docx": "child_plan",
     "meeting-record.docx": "meeting_record",
 }
+
+
+@dataclass(frozen=True)
+class Picture:
+    """An image for a template's context: a PNG file or PNG bytes, ``width_cm`` wide, described in words."""
+
+    source: Path | bytes
+    width_cm: float
+    description: str = ""
+
+    def placed(self, document: DocxTemplate) -> InlineImage:
+        """The image as docxtpl places it in ``document``."""
+        stream = io.BytesIO(self.source) if isinstance(self.source, bytes) else str(self.source)
+        return InlineImage(document, stream, width=Cm(self.width_cm))
+
+
+def _with_images(value: Any, document: DocxTemplate) -> Any:
+    """The context with every ``Picture`` made an image of ``document`` (other values as they are)."""
+    if isinstance(value, Picture):
+        return value.placed(document)
+    if isinstance(value, dict):
+        return {key: _with_images(item, document) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_with_images(item, document) for item in value]
+    return value
 
 
 class _CompiledOnceEnvironment(SandboxedEnvironment):
@@ -65,7 +93,7 @@ def render_template(template: Path, context: dict[str, Any], out: Path, properti
     """Renders one template with the context and saves the document to ``out``, with its title/subject/author set."""
     document = DocxTemplate(str(template))
     try:
-        document.render(context, jinja_env=_rendering_environment())
+        document.render(_with_images(context, document), jinja_env=_rendering_environment())
     except jinja2.TemplateError as exc:
         raise TemplateError(f"The template {template.name} cannot be rendered: {exc}. Run docgen check-templates and correct it.") from exc
     core = document.docx.core_properties
