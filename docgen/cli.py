@@ -24,6 +24,7 @@ LAZY_COMMANDS = {
     "watch": "docgen.service.cli:watch",
     "due": "docgen.ledger.cli:due",
     "report": "docgen.ledger.cli:report",
+    "case": "docgen.ledger.case_cli:case",
 }
 
 

@@ -47,6 +47,7 @@ class BuildJob:
     sha256: str
     policy: str | None  # --policy, wins over the form's own
     settings: Settings
+    root: Path | None = None  # the root, whose ledger holds the case's earlier meetings (read only)
 
 
 @dataclass
@@ -59,6 +60,7 @@ class BuildResult:
     workbook: str | None = None  # "distribution" or "visit_log": not a form but a ledger workbook, for the parent to ingest
     ms: float = 0.0
     notes: list[str] = field(default_factory=list)
+    record: dict[str, Any] | None = None  # the canonical record built from, for the ledger to keep
 
     @property
     def accepted(self) -> bool:
@@ -128,12 +130,25 @@ def build_form(job: BuildJob, builder: Builder | None = None) -> BuildResult:
             return BuildResult(report)
         profile = load_profile(report.policy)
         build = builder or default_builder()
-        manifest = build(clean(form.record), report, profile, job.out_dir, source=source, pdf=job.settings.pdf, settings=job.settings)
-        return BuildResult(report, manifest=manifest)
+        record = clean(form.record)
+        history = _earlier_meetings(job.root, record)
+        manifest = build(record, report, profile, job.out_dir, source=source, pdf=job.settings.pdf, settings=job.settings, **history)
+        return BuildResult(report, manifest=manifest, record=record)
     except Exception as exc:  # a bug in docgen must not take the service down, nor lose the form
         log.error("building %s failed:\n%s", job.name, traceback.format_exc())
         shutil.rmtree(job.out_dir, ignore_errors=True)
         return BuildResult(internal_error_report(source, policy_shown, f"{type(exc).__name__}: {exc}"))
+
+
+def _earlier_meetings(root: Path | None, record: dict[str, Any]) -> dict[str, Any]:
+    """``{"earlier": [...]}`` for a review or closure (the case's earlier meetings from the ledger); nothing for an initial meeting."""
+    meeting = record.get("meeting") or {}
+    if meeting.get("type") not in ("review", "closure"):
+        return {}
+    from docgen.ledger.history import earlier_meetings_at
+
+    reference = str((record.get("case") or {}).get("reference"))
+    return {"earlier": earlier_meetings_at(root, reference, str(meeting.get("date")), str(meeting["type"]))}
 
 
 def timed_build(job: BuildJob, builder: Builder | None = None) -> BuildResult:

@@ -315,7 +315,7 @@ class Service:
         build = self.layout.tmp / journal.claim_id
         shutil.rmtree(build, ignore_errors=True)
         make_dir(build, self.settings.dir_mode)
-        job = BuildJob(original, build, journal.name, journal.sha256, self.policy, self.settings)
+        job = BuildJob(original, build, journal.name, journal.sha256, self.policy, self.settings, self.layout.root)
         if use_pool and self.settings.workers > 1:
             try:
                 hand.pool = self._workers()
@@ -366,6 +366,8 @@ class Service:
             )
             self._reject(hand, report, outcome="duplicate")
             return
+        if result.record is not None:
+            journal.extra["record"] = result.record  # the ledger keeps it: the case's history, the next meeting's form
         where = publish(self.layout, hand.claim_dir, journal, manifest, self.settings, self.ledger)
         outcome = "amended" if journal.superseded else "published"
         warnings = len(result.report.warnings)
