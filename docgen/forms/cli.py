@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import click
@@ -28,9 +29,28 @@ def write_forms(out: Path, policy: str | None = None) -> list[Path]:
 @click.command()
 @click.option("--out", "out", required=True, type=click.Path(path_type=Path, file_okay=False), help="Folder to write the blank forms into.")
 @click.option("--policy", help="Council profile: preselects it and marks the fields that council requires.")
-def forms(out: Path, policy: str | None) -> None:
-    """Write blank fillable meeting forms (.docx and .xlsx) generated from the schema."""
+@click.option("--case", "case", default=None, help="Pre-fill the next meeting's form for this case from its latest published meeting.")
+@click.option("--root", type=click.Path(file_okay=False, path_type=Path), default=Path("."), help="With --case: the folder holding the ledger.")
+@click.option("--meeting", "meeting", type=click.Choice(["review", "closure"]), default="review", help="With --case: the next meeting's type.")
+def forms(out: Path, policy: str | None, case: str | None, root: Path, meeting: str) -> None:
+    """Write blank fillable meeting forms (.docx and .xlsx) generated from the schema, or a case's next meeting form."""
+    if case is not None:
+        _case_forms(out, root, case, meeting)
+        return
     written = write_forms(out, policy)
     council = f" for {policy}" if policy else ""
     for path in written:
         click.echo(f"Wrote {path} (form version {schema_version()}{council})")
+
+
+def _case_forms(out: Path, root: Path, case: str, meeting: str) -> None:
+    from docgen.forms.next_meeting import write_case_forms
+    from docgen.ledger.history import UnknownCaseError
+
+    try:
+        written = write_case_forms(out, root, case, meeting)
+    except UnknownCaseError as exc:
+        click.echo(f"docgen: {exc}", err=True)
+        sys.exit(1)
+    for path in written:
+        click.echo(f"Wrote {path} ({meeting} form for case {case}, form version {schema_version()})")
