@@ -7,8 +7,6 @@ from pathlib import Path
 
 import click
 
-from docgen.forms.generate_docx import write_docx_form
-from docgen.forms.generate_xlsx import write_xlsx_form
 from docgen.profiles import load_profile
 from docgen.schema import schema_version
 
@@ -20,6 +18,9 @@ XLSX_NAME = "cin-meeting-form.xlsx"
 
 def write_forms(out: Path, policy: str | None = None) -> list[Path]:
     """Writes both blank forms into ``out`` (created if missing) and returns their paths."""
+    from docgen.forms.generate_docx import write_docx_form  # imported when used: ``--case`` starts from kept copies
+    from docgen.forms.generate_xlsx import write_xlsx_form
+
     if policy:
         load_profile(policy)  # an unknown council stops here, before any folder is made
     out.mkdir(parents=True, exist_ok=True)

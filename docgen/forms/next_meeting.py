@@ -12,9 +12,9 @@ from __future__ import annotations
 import copy
 from pathlib import Path
 
-from docgen.forms.generate_docx import build_docx_form
-from docgen.forms.generate_xlsx import build_xlsx_form
-from docgen.forms.prefill import fill_docx_answers, fill_xlsx_answers, note_beside_docx, note_beside_xlsx
+from docgen.forms.blank_cache import blank_forms
+from docgen.forms.prefill_docx import fill_docx_answers, note_beside_docx
+from docgen.forms.prefill_xlsx import fill_xlsx_bytes
 from docgen.record import Record, as_date
 from docgen.schema import schema_version
 
@@ -57,21 +57,21 @@ def next_meeting_note(latest: Record) -> str | None:
     return f"Guidance: the next review was set for {due.day} {due:%B %Y}{when}."
 
 
-def write_next_meeting_forms(out: Path, reference: str, latest: Record, meeting_type: str = "review") -> list[Path]:
-    """Writes ``out/<REF>-<type>.docx`` and ``.xlsx`` pre-filled from ``latest`` (the case's latest published record)."""
+def write_next_meeting_forms(out: Path, reference: str, latest: Record, meeting_type: str = "review", *, cache: Path | None = None) -> list[Path]:
+    """Writes ``out/<REF>-<type>.docx`` and ``.xlsx`` pre-filled from ``latest`` (the case's latest published record).
+
+    ``cache``: a folder where the blank forms are kept once generated (``docgen.forms.blank_cache``).
+    """
     record = carried_record(latest, meeting_type)
     note = next_meeting_note(latest)
     out.mkdir(parents=True, exist_ok=True)
-    document = build_docx_form()
+    document, workbook = blank_forms(cache)
     fill_docx_answers(document, record)
-    workbook = build_xlsx_form()
-    fill_xlsx_answers(workbook, record)
     if note:
         note_beside_docx(document, "meeting.date", note)
-        note_beside_xlsx(workbook, "meeting.date", note)
     paths = [out / f"{reference}-{meeting_type}.docx", out / f"{reference}-{meeting_type}.xlsx"]
     document.save(str(paths[0]))
-    workbook.save(paths[1])
+    paths[1].write_bytes(fill_xlsx_bytes(workbook, record, {"meeting.date": note} if note else None))
     return paths
 
 
@@ -87,4 +87,4 @@ def write_case_forms(out: Path, root: Path, reference: str, meeting_type: str = 
         latest = case_history(ledger, reference).latest
     if latest.record is None:
         raise UnknownCaseError(reference)  # published before the ledger kept records, and its source form is gone
-    return write_next_meeting_forms(out, reference, latest.record, meeting_type)
+    return write_next_meeting_forms(out, reference, latest.record, meeting_type, cache=Path(root) / ".docgen" / "forms")

@@ -99,3 +99,25 @@ def test_filled_in_through_its_controls_it_reads_back_to_the_carried_record_and_
     got = _read(fill_docx(docx_path, filled, tmp_path / "filled.docx"))
     assert got == clean(as_form_answers(filled, checkbox_paths(docx_path)))
     assert _read(fill_xlsx(xlsx_path, filled, tmp_path / "filled.xlsx")) == clean(filled)
+
+
+def test_forms_from_the_kept_blank_copies_are_the_same_forms(tmp_path: Path) -> None:
+    latest = _latest()
+    made = write_next_meeting_forms(tmp_path / "made", "CIN-2026-0412", latest)
+    cache = tmp_path / "cache"
+    write_next_meeting_forms(tmp_path / "first", "CIN-2026-0412", latest, cache=cache)  # generates and keeps the blanks
+    assert sorted(p.suffix for p in cache.iterdir()) == [".docx", ".xlsx"]
+    kept = write_next_meeting_forms(tmp_path / "kept", "CIN-2026-0412", latest, cache=cache)  # starts from the kept copies
+    answers = _with_answers(carried_record(latest, "review"), {**load_answers(), "scaling": {"score": 6}})
+    for fresh, cached, fill in ((made[0], kept[0], fill_docx), (made[1], kept[1], fill_xlsx)):
+        assert _read(cached) == _read(fresh)
+        assert _read(fill(cached, answers, tmp_path / f"c{cached.suffix}")) == _read(fill(fresh, answers, tmp_path / f"f{fresh.suffix}"))
+    assert openpyxl.load_workbook(kept[1])["objectives"].data_validations.dataValidation  # the lists are still there
+
+
+def load_answers() -> dict[str, Any]:
+    """A meeting's answers: the sample's own meeting, attendance and views, with progress on each objective."""
+    sample = _latest()
+    for objective, progress in zip(sample["objectives"], ("achieved", "progressing", "not_progressing"), strict=True):
+        objective["progress"] = progress
+    return sample

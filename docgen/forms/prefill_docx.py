@@ -1,9 +1,8 @@
-"""Answers written into a generated form, as if typed into its own controls (Word) or cells (Excel).
+"""Answers written into a generated Word form, as if typed into its own controls.
 
 A pre-filled form stays a normal form: each control shows its answer the way Word stores a typed
 or picked one (placeholder flag cleared, a date picker's ``w:fullDate``, a list's shown words, a tick
-box's state), and each Excel answer is a real date, a list's words, Yes/No, a number or text, so it
-reads back to exactly the answers written.
+box's state), so it reads back to exactly the answers written.
 """
 
 from __future__ import annotations
@@ -15,15 +14,11 @@ from typing import Any
 from docx.document import Document as DocumentObject
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from openpyxl.comments import Comment
-from openpyxl.styles import Font
-from openpyxl.workbook import Workbook
 
-from docgen.forms import labels
 from docgen.record import Record, get
-from docgen.schema import Field, fields, groups
+from docgen.schema import fields, groups
 
-__all__ = ["fill_docx_answers", "fill_xlsx_answers", "note_beside_docx", "note_beside_xlsx"]
+__all__ = ["fill_docx_answers", "note_beside_docx"]
 
 W14 = "http://schemas.microsoft.com/office/word/2010/wordml"
 XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
@@ -144,69 +139,3 @@ def note_beside_docx(document: DocumentObject, path: str, note: str) -> None:
     run.append(piece)
     paragraph.append(run)
     row.find(qn("w:tc")).append(paragraph)
-
-
-# ---------------------------------------------------------------- Excel
-
-
-def _typed(spec: Field, value: Any) -> Any:
-    """A cell's answer: a real date, the list's words, Yes or No, a number, or text."""
-    if spec.type == "date":
-        return dt.date.fromisoformat(str(value))
-    if spec.type == "enum":
-        return dict(zip(spec.enum, spec.enum_titles, strict=True)).get(value, value)
-    if spec.type == "boolean":
-        return "Yes" if value else "No"
-    return value
-
-
-def _put(cell: Any, value: Any) -> None:
-    """Sets a cell's answer; text that starts like a formula stays text (form text is never a formula)."""
-    cell.value = value
-    if isinstance(value, str) and value.startswith("="):
-        cell.data_type = "s"
-        cell.quotePrefix = True
-
-
-def _named_cell(workbook: Workbook, path: str) -> Any:
-    if path not in workbook.defined_names:
-        return None
-    for sheet, coordinate in workbook.defined_names[path].destinations:
-        return workbook[sheet.strip("'")][coordinate.replace("$", "")]
-    return None
-
-
-def fill_xlsx_answers(workbook: Workbook, record: Record) -> None:
-    """Writes ``record`` into a generated Excel form: each single field's named cell, each group's sheet under its headings."""
-    for spec in fields():
-        value = get(record, spec.path)
-        cell = _named_cell(workbook, spec.path) if value is not None and spec.path != "form_version" else None
-        if cell is not None:
-            _put(cell, _typed(spec, value))
-    for group in groups():
-        items = [i for i in record.get(group.name) or [] if isinstance(i, dict)]
-        if not items or group.name not in workbook.sheetnames:
-            continue
-        sheet = workbook[group.name]
-        columns: dict[str, int] = {}
-        for heading in sheet[1]:
-            named = labels.group_field(group.name, str(heading.value)) if heading.value is not None else None
-            if named is not None:
-                columns.setdefault(named.name, heading.column)
-        for number, item in enumerate(items, start=2):
-            for spec in group.fields:
-                if item.get(spec.name) is not None and spec.name in columns:
-                    _put(sheet.cell(number, columns[spec.name]), _typed(spec, item[spec.name]))
-
-
-def note_beside_xlsx(workbook: Workbook, path: str, note: str) -> None:
-    """Guidance beside ``path``'s answer cell: in the row's first free cell to the right, and as the cell's comment."""
-    cell = _named_cell(workbook, path)
-    if cell is None:
-        return
-    sheet = cell.parent
-    column = max((c.column for c in sheet[cell.row] if c.value is not None), default=cell.column) + 1
-    beside = sheet.cell(cell.row, max(column, cell.column + 1))
-    beside.value = note
-    beside.font = Font(italic=True, color=NOTE_COLOUR, size=9)
-    cell.comment = Comment(note, "docgen")
