@@ -156,7 +156,8 @@ def earlier_meetings_at(root: Path | None, case_reference: str, meeting_date: st
     if root is None or not (Path(root) / LEDGER_PATH).is_file():
         return []
     try:
-        connection = sqlite3.connect(f"file:{Path(root) / LEDGER_PATH}?mode=ro", uri=True, timeout=30.0, isolation_level=None)
+        uri = f"{(Path(root) / LEDGER_PATH).resolve().as_uri()}?mode=ro"  # as_uri: a folder named "a #1?" stays one path
+        connection = sqlite3.connect(uri, uri=True, timeout=30.0, isolation_level=None)
     except sqlite3.Error:
         return []
     connection.row_factory = sqlite3.Row
