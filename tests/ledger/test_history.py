@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from pathlib import Path
 from typing import Any
@@ -51,6 +52,9 @@ def test_meetings_are_in_order_whatever_order_they_arrived_in(tmp_path: Path) ->
         assert history.meetings[1].objectives == [{"id": "O1", "progress": "progressing"}, {"id": "O2", "progress": "progressing"},
                                                   {"id": "O3", "progress": "progressing"}]
         assert [m["folder"] for m in earlier_meetings(ledger, CASE, "2027-02-11", "review")] == ["2026-12-17-initial"]
+        # the review, though published first, meets the initial meeting's next review
+        due = ledger.due(dt.date(2027, 2, 20), kind="next_review")
+        assert [i.date.isoformat() for i in due] == ["2027-04-08"]
 
 
 def test_an_amended_meeting_replaces_the_one_it_amends(tmp_path: Path) -> None:
