@@ -96,7 +96,8 @@ def test_initial_review_review_closure(tmp_path: Path, kind: str) -> None:
 
     # -- the first review, on the pre-filled form: objectives and actions carried, their dates now past
     form, carried = _next_form(root, kind, "review")
-    assert carried["meeting"] == {"type": "review"} and [o["id"] for o in carried["objectives"]] == ["O1", "O2", "O3"]
+    assert carried["meeting"]["type"] == "review" and "date" not in carried["meeting"] and "next_review_date" not in carried["meeting"]
+    assert carried["meeting"]["chair_name"] == "Priya Shah" and [o["id"] for o in carried["objectives"]] == ["O1", "O2", "O3"]
     review = _answers(
         carried, "2027-02-11", "2027-04-08", 7,
         {"O1": ("achieved", "The routine chart is kept every school day."), "O2": ("progressing", "Attendance up to 93%."),

@@ -1,10 +1,11 @@
 """The next meeting's form for a case: the Word and Excel forms pre-filled from its latest published meeting.
 
-What carries over is what stays true from one meeting to the next (the case, key worker, children,
-participants and how they receive copies, assessment, objectives, actions, services, contingency plan,
-closure criteria); what the meeting must answer afresh is left blank (its date and arrangements,
-attendance, reasons, views, seen alone, progress, status, scaling, decision). The last meeting's next
-review date is shown beside the meeting date, as guidance only.
+What carries over is what stays true from one meeting to the next (the council profile, case, key worker,
+children, participants and how they receive copies, assessment, objectives, actions, services,
+contingency plan, closure criteria, and the chair, venue and visit frequency); what the meeting must
+answer afresh is left blank (its date and next review, attendance, reasons, views, seen alone, progress,
+status, scaling, decision, disagreements). The last meeting's next review date is shown beside the
+meeting date, as guidance only.
 """
 
 from __future__ import annotations
@@ -18,10 +19,25 @@ from docgen.forms.prefill_xlsx import fill_xlsx_bytes
 from docgen.record import Record, as_date
 from docgen.schema import schema_version
 
-__all__ = ["AFRESH", "CARRIED", "carried_record", "next_meeting_note", "write_case_forms", "write_next_meeting_forms"]
+__all__ = ["AFRESH", "CARRIED", "CARRIED_MEETING", "carried_record", "next_meeting_note", "write_case_forms", "write_next_meeting_forms"]
 
 #: the parts of a record that carry over to the next meeting
-CARRIED = ("case", "key_worker", "children", "participants", "assessment", "objectives", "actions", "services", "contingency_plan", "closure_criteria")
+CARRIED = (
+    "policy",
+    "case",
+    "key_worker",
+    "children",
+    "participants",
+    "assessment",
+    "objectives",
+    "actions",
+    "services",
+    "contingency_plan",
+    "closure_criteria",
+)
+#: the meeting's own arrangements that usually stay (the chair, the venue, how often visits happen); its date, next
+#: review (shown as guidance instead), management agreement and the type are the new meeting's
+CARRIED_MEETING = ("venue", "chair_name", "chair_role", "visit_frequency_days")
 #: within what carries over, what each meeting answers afresh
 AFRESH = {
     "children": ("attended", "non_attendance_reason", "views", "seen_alone"),
@@ -42,7 +58,8 @@ def carried_record(latest: Record, meeting_type: str) -> Record:
             if isinstance(item, dict):
                 for name in names:
                     item.pop(name, None)
-    out["meeting"] = {"type": meeting_type}
+    meeting = latest.get("meeting") or {}
+    out["meeting"] = {**{k: meeting[k] for k in CARRIED_MEETING if meeting.get(k) not in (None, "")}, "type": meeting_type}
     return out
 
 

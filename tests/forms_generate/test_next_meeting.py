@@ -32,7 +32,7 @@ def _with_answers(carried: dict[str, Any], answers: dict[str, Any]) -> dict[str,
     for key, value in answers.items():
         if key not in (*CARRIED, "form_version"):
             out[key] = copy.deepcopy(value)
-    out["meeting"] = {**answers.get("meeting", {}), "type": carried["meeting"]["type"]}
+    out["meeting"] = {**carried["meeting"], **answers.get("meeting", {}), "type": carried["meeting"]["type"]}
     for group, names in AFRESH.items():
         for item, answered in zip(out.get(group, []), answers.get(group, []), strict=False):
             item.update({name: answered[name] for name in names if name in answered})
@@ -51,7 +51,9 @@ def test_the_form_carries_the_plan_and_leaves_the_meeting_blank(tmp_path: Path) 
     docx_path, xlsx_path = write_next_meeting_forms(tmp_path, "CIN-2026-0412", latest, "review")
     assert (docx_path.name, xlsx_path.name) == ("CIN-2026-0412-review.docx", "CIN-2026-0412-review.xlsx")
     carried = carried_record(latest, "review")
-    assert carried["meeting"] == {"type": "review"} and carried["form_version"] == schema_version()
+    assert carried["meeting"] == {
+        "type": "review", "venue": "Kingswood Family Centre", "chair_name": "Priya Shah", "chair_role": "practice_lead", "visit_frequency_days": 14
+    } and carried["form_version"] == schema_version()  # fmt: skip
     assert "attended" not in carried["children"][0] and "views" not in carried["participants"][1]
     assert "progress" not in carried["objectives"][0]
     assert carried["participants"][1]["delivery"] == latest["participants"][1]["delivery"]
@@ -67,7 +69,7 @@ def test_the_last_next_review_date_is_guidance_beside_the_meeting_date(tmp_path:
     assert note in row.cells[0].text
     sheet = openpyxl.load_workbook(xlsx_path)["Meeting"]
     assert note in [c.value for r in sheet.iter_rows() for c in r]
-    assert _read(docx_path)["meeting"] == {"type": "closure"}  # guidance is never read as an answer
+    assert "date" not in _read(docx_path)["meeting"] and "next_review_date" not in _read(docx_path)["meeting"]  # guidance is no answer
 
 
 def test_more_items_than_the_form_has_rows_get_rows_of_their_own(tmp_path: Path) -> None:
