@@ -27,6 +27,8 @@ __all__ = [
     "earlier_meetings_at",
 ]
 
+#: seconds a build waits to read a busy ledger before making the plan without the history (WAL readers rarely wait)
+BUILD_READ_TIMEOUT = 5.0
 #: meetings on the same day: the initial first, a closure last
 MEETING_ORDER = {"initial": 0, "review": 1, "closure": 2}
 
@@ -157,7 +159,7 @@ def earlier_meetings_at(root: Path | None, case_reference: str, meeting_date: st
         return []
     try:
         uri = f"{(Path(root) / LEDGER_PATH).resolve().as_uri()}?mode=ro"  # as_uri: a folder named "a #1?" stays one path
-        connection = sqlite3.connect(uri, uri=True, timeout=30.0, isolation_level=None)
+        connection = sqlite3.connect(uri, uri=True, timeout=BUILD_READ_TIMEOUT, isolation_level=None)
     except sqlite3.Error:
         return []
     connection.row_factory = sqlite3.Row
