@@ -9,6 +9,7 @@ meeting's canonical record.
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import sqlite3
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -26,6 +27,8 @@ __all__ = [
     "earlier_meetings",
     "earlier_meetings_at",
 ]
+
+log = logging.getLogger("docgen.ledger")
 
 #: seconds a build waits to read a busy ledger before making the plan without the history (WAL readers rarely wait)
 BUILD_READ_TIMEOUT = 5.0
@@ -160,13 +163,15 @@ def earlier_meetings_at(root: Path | None, case_reference: str, meeting_date: st
     try:
         uri = f"{(Path(root) / LEDGER_PATH).resolve().as_uri()}?mode=ro"  # as_uri: a folder named "a #1?" stays one path
         connection = sqlite3.connect(uri, uri=True, timeout=BUILD_READ_TIMEOUT, isolation_level=None)
-    except sqlite3.Error:
+    except sqlite3.Error as exc:
+        log.warning("the ledger could not be opened for a review's history (%s): its documents show no earlier meetings", exc)
         return []
     connection.row_factory = sqlite3.Row
     ledger = Ledger(connection, Path(root) / LEDGER_PATH)
     try:
         return earlier_meetings(ledger, case_reference, meeting_date, meeting_type)
-    except sqlite3.Error:
-        return []  # a ledger that cannot be read now: the plan is still made, without the history
+    except sqlite3.Error as exc:  # a ledger that cannot be read now: the plan is still made, without the history
+        log.warning("the ledger could not be read for a review's history (%s): its documents show no earlier meetings", exc)
+        return []
     finally:
         ledger.close()
