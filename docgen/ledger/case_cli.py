@@ -10,6 +10,7 @@ from pathlib import Path
 import click
 
 from docgen.ledger.cli import DAY, open_for_reading
+from docgen.ledger.details import fill_in_records
 from docgen.ledger.history import CaseHistory, UnknownCaseError, case_history
 
 __all__ = ["case", "history_text"]
@@ -50,6 +51,7 @@ def case(reference: str, root: Path, as_json: bool, as_of: dt.date | None) -> No
         if ledger is None:
             raise UnknownCaseError(reference)
         with ledger:
+            fill_in_records(root, ledger, reference)
             history = case_history(ledger, reference, as_of=as_of)
     except UnknownCaseError as exc:
         click.echo(f"docgen: {exc}", err=True)

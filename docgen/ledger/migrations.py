@@ -88,14 +88,13 @@ MIGRATIONS: tuple[str, ...] = (
     """,
     # 2: whether a meeting's key worker, chair and referral date were looked up in its source form
     "ALTER TABLE meetings ADD COLUMN details_checked INTEGER NOT NULL DEFAULT 0",
-    # 3: each published meeting's canonical record (the case's history, the next meeting's form); meetings
-    # published before it have theirs read once more from their source forms
+    # 3: each published meeting's canonical record (the case's history, the next meeting's form); a meeting
+    # published before it has its record read from its source form when its case is first asked for
     """
     CREATE TABLE meeting_records (
         meeting_id INTEGER PRIMARY KEY REFERENCES meetings (id),
         record TEXT NOT NULL
-    );
-    UPDATE meetings SET details_checked = 0
+    )
     """,
 )
 

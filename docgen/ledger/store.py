@@ -243,6 +243,11 @@ class Ledger:
         row = self._db.execute("SELECT record FROM meeting_records WHERE meeting_id = ?", (meeting_id,)).fetchone()
         return json.loads(row[0]) if row else None
 
+    def keep_meeting_record(self, meeting_id: int, record: dict[str, Any]) -> None:
+        """Keeps a meeting's canonical record (read later from its source form), unless the ledger already has one."""
+        with self.transaction() as db:
+            _keep_record(db, meeting_id, record)
+
     def set_meeting_details(self, meeting_id: int, record: dict[str, Any] | None) -> None:
         """Fills in a meeting's key worker, chair, referral date and record from its source form (None: it could not be read)."""
         with self.transaction() as db:

@@ -124,3 +124,21 @@ def test_a_build_reads_the_ledger_without_writing_to_it(tmp_path: Path) -> None:
     earlier = earlier_meetings_at(tmp_path, CASE, "2027-02-11", "review")
     assert [(m["type"], m["record"]["scaling"]["score"]) for m in earlier] == [("initial", 5)]
     assert ledger_file.stat().st_mtime_ns == before
+
+
+def test_a_meeting_published_before_the_ledger_kept_records_is_read_from_its_source_form(tmp_path: Path) -> None:
+    record = base_record()
+    published = manifest(record)
+    published["documents"].append({"path": "source/jones.json", "kind": "source", "child": None})
+    with Ledger.open(tmp_path) as ledger:
+        ledger.publish_meeting(published)  # as an older release did: no record
+        (only,) = ledger.meetings(CASE)
+        ledger.set_meeting_details(only.id, None)  # its details were looked for once already
+        assert ledger.meeting_record(only.id) is None
+    source = tmp_path / "outbox" / CASE / "2026-12-17-initial" / "source" / "jones.json"
+    source.parent.mkdir(parents=True)
+    source.write_text(json.dumps(record), encoding="utf-8")
+    data = json.loads(run("case", CASE, "--root", str(tmp_path), "--json").output)
+    assert data["meetings"][0]["scaling_score"] == 5
+    with Ledger.open(tmp_path) as ledger:
+        assert ledger.meeting_record(only.id) == record  # kept: read once
