@@ -393,7 +393,7 @@ def changes_section(doc: Document) -> None:
     when(doc, "review.previous", "Compared with the {{ review.previous }}.")
     loop_table(
         doc,
-        ["Objective", "For", "Progress", "What was seen"],
+        ["Objective", "What we want to see", "Progress", "What was seen"],
         "for g in review.going",
         ["{{ g.id }}: {{ g.need }}", "{{ g.outcome }}", "{{ g.progress }}", "{{ g.note }}"],
         [4.4, 4.6, 2.8, 5.2],
