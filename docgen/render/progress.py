@@ -77,10 +77,10 @@ def _going(objective: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def _achieved(record: Record, earlier: list[EarlierMeeting], child_id: str | None, *, whole_plan: bool) -> list[dict[str, Any]]:
-    """Objectives recorded as achieved (at this meeting; with ``whole_plan``, at any meeting), each once, latest word kept."""
+def _achieved(record: Record, earlier: list[EarlierMeeting], child_id: str | None) -> list[dict[str, Any]]:
+    """Objectives recorded as achieved at any meeting so far (this one included), each once, with the latest date it was said."""
     found: dict[str, dict[str, Any]] = {}
-    meetings = [*(earlier if whole_plan else []), {"date": get(record, "meeting.date"), "record": record}]
+    meetings = [*earlier, {"date": get(record, "meeting.date"), "record": record}]
     for meeting in meetings:
         for objective in (meeting.get("record") or {}).get("objectives", []):
             if not isinstance(objective, dict) or objective.get("progress") != "achieved":
@@ -107,7 +107,7 @@ def review_view(record: Record, earlier: list[EarlierMeeting], child_id: str | N
         "closure": kind == "closure",
         "previous": safe_text(f"{MEETING_WORDS.get(previous['type'], 'meeting')} on {uk_date(previous['date'])}") if previous else None,
         "going": [_going(o) for o in objectives] if held else [],
-        "achieved": _achieved(record, earlier, child_id, whole_plan=kind == "closure") if held else [],
+        "achieved": _achieved(record, earlier, child_id) if held else [],
         "no_longer_needed": [_going(o) for o in objectives if o.get("progress") == "no_longer_needed"] if held else [],
         "scores": [{"date": safe_text(uk_date(p["date"])), "score": p["score"]} for p in history],
         "chart": chart,

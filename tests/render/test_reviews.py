@@ -70,3 +70,17 @@ def test_a_closure_says_what_was_achieved_over_the_whole_plan(tmp_path: Path) ->
     assert "What we have achieved over the whole plan" in amy
     assert "Mornings and bedtimes follow a routine the children know\n11 February 2027" in amy  # from the review
     assert "Amy attends school every day she is well\n8 April 2027" in amy  # at the closure
+
+
+def test_what_was_achieved_at_an_earlier_review_is_still_shown(tmp_path: Path) -> None:
+    earlier = _earlier()
+    earlier.append({"type": "review", "date": "2027-02-11", "folder": "2027-02-11-review", "policy": "standard", "record": _review()})
+    second = clean_review()
+    second["meeting"].update(date="2027-04-08", next_review_date="2027-06-03")
+    second["objectives"] = [dict(o, target_date="2027-06-30") for o in second["objectives"] if o["id"] != "O1"]
+    second["actions"] = [dict(a, due_date="2027-05-31") for a in second["actions"] if a["objective_id"] != "O1"]
+    make_pack(second, tmp_path, earlier=earlier)
+    amy = docx_text(tmp_path / "plan-C1.docx")
+    achieved = amy[amy.index("What we have achieved") : amy.index("Scaling scores so far")]
+    assert "What we have achieved over the whole plan" not in amy  # a review, not the closure
+    assert "Mornings and bedtimes follow a routine the children know\n11 February 2027" in achieved
