@@ -1,4 +1,4 @@
-"""``docgen forms``: writes the blank Word and Excel meeting forms generated from the schema."""
+"""``docgen forms``: writes the blank Word and Excel meeting forms generated from the schema, or a case's next meeting form."""
 
 from __future__ import annotations
 
@@ -7,13 +7,15 @@ from pathlib import Path
 
 import click
 
+from docgen.options import policy_option
 from docgen.profiles import load_profile
 from docgen.schema import schema_version
 
-__all__ = ["DOCX_NAME", "XLSX_NAME", "forms", "write_forms"]
+__all__ = ["DOCX_NAME", "VISIT_LOG_NAME", "XLSX_NAME", "forms", "write_forms"]
 
 DOCX_NAME = "cin-meeting-form.docx"
 XLSX_NAME = "cin-meeting-form.xlsx"
+VISIT_LOG_NAME = "visit-log.xlsx"
 
 
 def write_forms(out: Path, policy: str | None = None) -> list[Path]:
@@ -29,14 +31,22 @@ def write_forms(out: Path, policy: str | None = None) -> list[Path]:
 
 @click.command()
 @click.option("--out", "out", required=True, type=click.Path(path_type=Path, file_okay=False), help="Folder to write the blank forms into.")
-@click.option("--policy", help="Council profile: preselects it and marks the fields that council requires.")
+@policy_option("Council profile: preselects it and marks the fields that council requires.")
+@click.option("--visit-log", "visit_log", is_flag=True, help=f"Write the blank visit log ({VISIT_LOG_NAME}) instead of the meeting forms.")
 @click.option("--case", "case", default=None, help="Pre-fill the next meeting's form for this case from its latest published meeting.")
-@click.option("--root", type=click.Path(file_okay=False, path_type=Path), default=Path("."), help="With --case: the folder holding the ledger.")
+@click.option("--root", type=click.Path(path_type=Path), default=Path("."), help="With --case: the folder holding inbox/, outbox/ and the ledger.")
 @click.option("--meeting", "meeting", type=click.Choice(["review", "closure"]), default="review", help="With --case: the next meeting's type.")
-def forms(out: Path, policy: str | None, case: str | None, root: Path, meeting: str) -> None:
-    """Write blank fillable meeting forms (.docx and .xlsx) generated from the schema, or a case's next meeting form."""
+def forms(out: Path, policy: str | None, visit_log: bool, case: str | None, root: Path, meeting: str) -> None:
+    """Write blank fillable meeting forms (.docx and .xlsx) generated from the schema, the blank visit log, or a case's next meeting form."""
     if case is not None:
         _case_forms(out, root, case, meeting)
+        return
+    if visit_log:
+        from docgen.ledger.workbooks import write_visit_log
+
+        out.mkdir(parents=True, exist_ok=True)
+        path = write_visit_log(out / VISIT_LOG_NAME)
+        click.echo(f"Wrote {path}: one row per child seen (case reference, child ID, visit date, seen alone), then drop it into the inbox.")
         return
     written = write_forms(out, policy)
     council = f" for {policy}" if policy else ""
@@ -45,9 +55,11 @@ def forms(out: Path, policy: str | None, case: str | None, root: Path, meeting: 
 
 
 def _case_forms(out: Path, root: Path, case: str, meeting: str) -> None:
+    from docgen.config import resolve_root
     from docgen.forms.next_meeting import write_case_forms
     from docgen.ledger.history import UnknownCaseError
 
+    root = resolve_root(root)  # a folder that is no docgen root is a usage error (exit 2), as for every command
     try:
         written = write_case_forms(out, root, case, meeting)
     except UnknownCaseError as exc:
