@@ -158,8 +158,18 @@ def fill_xlsx_bytes(blank: bytes, record: Record, notes: dict[str, str] | None =
                     _set(book.cell(group.name, f"{columns[spec.name]}{number}"), _typed(spec, item[spec.name]))
     for path, note in (notes or {}).items():
         if path in book.defined:
-            sheet, ref = book.defined[path]
-            row = book.cell(sheet, ref).getparent()
-            used = [_column_number(_REF.match(c.get("r")).group(1)) for c in row.iter(_m("c")) if len(c)]  # type: ignore[union-attr]
-            _set(book.cell(sheet, f"{_column_letters(max(used) + 1)}{row.get('r')}"), note)
+            _note_beside(book, *book.defined[path], note)
     return book.save()
+
+
+def _note_beside(book: _Book, sheet: str, ref: str, note: str) -> None:
+    """``note`` after the guidance in the answer's row (the sheet's "Guidance" column), else in the row's first free cell."""
+    row = book.cell(sheet, ref).getparent()
+    header = book.sheet(sheet).find(f"{_m('sheetData')}/{_m('row')}")
+    guidance = next((c for c in (header if header is not None else ()) if book.text_of(c).strip().lower() == "guidance"), None)
+    if guidance is not None:
+        cell = book.cell(sheet, f"{_REF.match(guidance.get('r')).group(1)}{row.get('r')}")  # type: ignore[union-attr]
+        _set(cell, f"{book.text_of(cell)} {note}".strip())
+        return
+    used = [_column_number(_REF.match(c.get("r")).group(1)) for c in row.iter(_m("c")) if len(c)]  # type: ignore[union-attr]
+    _set(book.cell(sheet, f"{_column_letters(max(used) + 1)}{row.get('r')}"), note)

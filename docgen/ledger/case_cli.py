@@ -12,6 +12,7 @@ import click
 from docgen.ledger.cli import DAY, open_for_reading
 from docgen.ledger.details import fill_in_records
 from docgen.ledger.history import CaseHistory, UnknownCaseError, case_history
+from docgen.options import root_option
 
 __all__ = ["case", "history_text"]
 
@@ -41,7 +42,7 @@ def history_text(history: CaseHistory) -> str:
 
 @click.command()
 @click.argument("reference")
-@click.option("--root", type=click.Path(file_okay=False, path_type=Path), default=Path("."), help="Folder holding inbox/ and outbox/.")
+@root_option()
 @click.option("--json", "as_json", is_flag=True, help="Print the history as JSON.")
 @click.option("--as-of", "as_of", type=DAY, default=None, help="The day to judge open deadlines by (default today).")
 def case(reference: str, root: Path, as_json: bool, as_of: dt.date | None) -> None:

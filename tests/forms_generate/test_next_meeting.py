@@ -68,7 +68,8 @@ def test_the_last_next_review_date_is_guidance_beside_the_meeting_date(tmp_path:
     row = next(r for t in docx.Document(str(docx_path)).tables for r in t.rows if r.cells[0].text.startswith("Meeting date"))
     assert note in row.cells[0].text
     sheet = openpyxl.load_workbook(xlsx_path)["Meeting"]
-    assert note in [c.value for r in sheet.iter_rows() for c in r]
+    (row,) = [r for r in sheet.iter_rows() if str(r[0].value).startswith("Meeting date")]
+    assert str(row[2].value).endswith(note)  # after the question's own guidance, in the printed columns
     assert "date" not in _read(docx_path)["meeting"] and "next_review_date" not in _read(docx_path)["meeting"]  # guidance is no answer
 
 

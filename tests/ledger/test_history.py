@@ -31,6 +31,7 @@ def _review(date: str, score: int, progress: str, next_review: str) -> dict[str,
 
 
 def _publish(root: Path, *records: dict[str, Any]) -> None:
+    (root / "inbox").mkdir(exist_ok=True)  # a docgen root
     with Ledger.open(root) as ledger:
         for record in records:
             ledger.publish_meeting(manifest(record), record=record)
@@ -111,6 +112,7 @@ def test_an_unknown_case_exits_1_with_one_line(tmp_path: Path) -> None:
 
 
 def test_a_root_without_a_ledger_knows_no_case(tmp_path: Path) -> None:
+    (tmp_path / "inbox").mkdir()
     result = run("case", CASE, "--root", str(tmp_path))
     assert result.exit_code == 1
     assert earlier_meetings_at(tmp_path, CASE, "2027-02-11", "review") == []
@@ -128,6 +130,7 @@ def test_a_build_reads_the_ledger_without_writing_to_it(tmp_path: Path) -> None:
 
 def test_a_meeting_published_before_the_ledger_kept_records_is_read_from_its_source_form(tmp_path: Path) -> None:
     record = base_record()
+    (tmp_path / "inbox").mkdir()
     published = manifest(record)
     published["documents"].append({"path": "source/jones.json", "kind": "source", "child": None})
     with Ledger.open(tmp_path) as ledger:
@@ -142,3 +145,9 @@ def test_a_meeting_published_before_the_ledger_kept_records_is_read_from_its_sou
     assert data["meetings"][0]["scaling_score"] == 5
     with Ledger.open(tmp_path) as ledger:
         assert ledger.meeting_record(only.id) == record  # kept: read once
+
+
+def test_a_folder_that_is_no_docgen_root_is_a_usage_error(tmp_path: Path) -> None:
+    result = run("case", CASE, "--root", str(tmp_path / "nowhere"))
+    assert result.exit_code == 2
+    assert "nowhere" in result.output
