@@ -245,12 +245,14 @@ def case_history_rows(base: Path, cases: int, repeat: int) -> list[str]:
         "case": [sys.executable, "-m", "docgen", "case", reference, "--root", str(root), "--json"],
         "forms_case": [sys.executable, "-m", "docgen", "forms", "--out", str(base / "next-forms"), "--case", reference, "--root", str(root)],
     }
+    first_forms = measure(commands["forms_case"])[0]  # the root's first: generates the blank forms it keeps under .docgen/forms
     times = {name: statistics.median(measure(command)[0] for _ in range(repeat)) for name, command in commands.items()}
     met = {name: "met" if times[name] < TARGETS[f"{name}_s"] else "NOT met" for name in times}
     return [
         f"With {cases:,} cases in the ledger (an initial meeting and a review each; median of {repeat} fresh processes): "
         f"`docgen case REF --json` {times['case']:.2f} s (target < {TARGETS['case_s']:g} s: {met['case']}); "
-        f"`docgen forms --case REF` {times['forms_case']:.2f} s (target < {TARGETS['forms_case_s']:g} s: {met['forms_case']}).",
+        f"`docgen forms --case REF` {times['forms_case']:.2f} s (target < {TARGETS['forms_case_s']:g} s: {met['forms_case']}; "
+        f"the first on a root, which also generates the blank forms it keeps, {first_forms:.2f} s).",
     ]
 
 
