@@ -31,16 +31,30 @@ TEMPLATES = {
 
 @dataclass(frozen=True)
 class Picture:
-    """An image for a template's context: a PNG file or PNG bytes, ``width_cm`` wide, described in words."""
+    """An image for a template's context: a PNG file or PNG bytes, ``width_cm`` wide, described in words (its alternative text)."""
 
     source: Path | bytes
     width_cm: float
-    description: str = ""
+    description: str
 
     def placed(self, document: DocxTemplate) -> InlineImage:
-        """The image as docxtpl places it in ``document``."""
+        """The image as docxtpl places it in ``document``, described for screen readers and tagged PDFs."""
         stream = io.BytesIO(self.source) if isinstance(self.source, bytes) else str(self.source)
-        return InlineImage(document, stream, width=Cm(self.width_cm))
+        return _DescribedImage(document, stream, width=Cm(self.width_cm), description=self.description)
+
+
+class _DescribedImage(InlineImage):
+    """docxtpl's inline image with alternative text (``wp:docPr/@descr``)."""
+
+    def __init__(self, tpl: DocxTemplate, descriptor: Any, *, width: Any, description: str) -> None:
+        super().__init__(tpl, descriptor, width=width)
+        self.description = description
+
+    def _insert_image(self) -> str:
+        inline = self.tpl.current_rendering_part.new_pic_inline(self.image_descriptor, self.width, self.height)
+        for properties in inline.xpath(".//wp:docPr"):
+            properties.set("descr", self.description)
+        return f'</w:t></w:r><w:r><w:drawing>{inline.xml}</w:drawing></w:r><w:r><w:t xml:space="preserve">'
 
 
 def _with_images(value: Any, document: DocxTemplate) -> Any:

@@ -57,5 +57,6 @@ def scaling_chart(history: list[dict[str, Any]]) -> Picture | None:
     draw.line([(_LEFT, _TOP + plot_height), (_WIDTH - 10, _TOP + plot_height)], fill="#404040", width=2)
     out = io.BytesIO()
     image.save(out, format="PNG")
-    words = ", ".join(f"{p['score']} on {p['date']}" for p in history)
+    days = [dt.date.fromisoformat(str(p["date"])) for p in history]
+    words = ", ".join(f"{p['score']} out of 10 on {day.day} {day:%B %Y}" for p, day in zip(history, days, strict=True))
     return Picture(out.getvalue(), 12.0, f"Scaling scores so far: {words}")

@@ -140,7 +140,8 @@ def build_form(job: BuildJob, builder: Builder | None = None) -> BuildResult:
         build = builder or default_builder()
         record = clean(form.record)
         history = _earlier_meetings(job.root, record)
-        manifest = build(record, report, profile, job.out_dir, source=source, pdf=job.settings.pdf, settings=job.settings, **history)
+        # the Word documents only: the service makes the PDFs on its warm LibreOffices (docgen.service.pdfs)
+        manifest = build(record, report, profile, job.out_dir, source=source, pdf=False, settings=job.settings, **history)
         return BuildResult(report, manifest=manifest, record=record)
     except Exception as exc:  # a bug in docgen must not take the service down, nor lose the form
         log.error("building %s failed:\n%s", job.name, traceback.format_exc())

@@ -84,3 +84,14 @@ def test_what_was_achieved_at_an_earlier_review_is_still_shown(tmp_path: Path) -
     achieved = amy[amy.index("What we have achieved") : amy.index("Scaling scores so far")]
     assert "What we have achieved over the whole plan" not in amy  # a review, not the closure
     assert "Mornings and bedtimes follow a routine the children know\n11 February 2027" in achieved
+
+
+def test_every_picture_a_review_adds_has_alternative_text(tmp_path: Path) -> None:
+    from docx.oxml.ns import qn
+
+    make_pack(_review(), tmp_path, earlier=_earlier())
+    for name in ("plan-C1.docx", "plan-C1-child.docx"):
+        described = [p.get("descr") for p in docx.Document(str(tmp_path / name)).element.body.iter(qn("wp:docPr"))]
+        assert described and all(described), name
+    chart = [p.get("descr") for p in docx.Document(str(tmp_path / "plan-C1.docx")).element.body.iter(qn("wp:docPr"))]
+    assert chart == ["Scaling scores so far: 5 out of 10 on 17 December 2026, 3 out of 10 on 11 February 2027"]
