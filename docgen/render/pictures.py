@@ -19,9 +19,8 @@ SCALE_OFF = TEMPLATE_DIR / "pictures" / "scale-off.png"
 def scale_pictures(score: int | None) -> list[Picture]:
     """Ten pictures in a row, the first ``score`` of them coloured in (none when no score was given)."""
     chosen = score if isinstance(score, int) else 0
-    return [
-        Picture(SCALE_ON if n <= chosen else SCALE_OFF, 1.4, f"{n} of 10{' (coloured in)' if n <= chosen else ''}") for n in range(1, 11)
-    ]
+    shown = {True: (SCALE_ON, "coloured in"), False: (SCALE_OFF, "not coloured in")}
+    return [Picture(shown[n <= chosen][0], 1.4, f"Star {n} of 10, {shown[n <= chosen][1]}") for n in range(1, 11)]
 
 
 _WIDTH, _HEIGHT, _LEFT, _BOTTOM, _TOP = 640, 300, 48, 56, 20
