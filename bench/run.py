@@ -9,7 +9,9 @@ Measures, in one run on this machine:
   the same templates, openpyxl writing the distribution list — for the same forms;
 - the latency from a drop settling to its ``manifest.json`` under ``docgen watch`` (PDF off);
 - with LibreOffice installed, the PDF figures of ``bench/pdf_bench.py``: latency with PDFs against a warm
-  one-shot ``soffice``, and documents per second over a batch (``--no-pdf`` skips them).
+  one-shot ``soffice``, and documents per second over a batch (``--no-pdf`` skips them);
+- ``docgen case REF`` and ``docgen forms --case REF`` against a ledger holding ``--cases`` cases (default
+  2,000), each with an initial meeting and a review (``--case-history-only`` runs just these).
 
 Each of the three runs is repeated (`--repeat`, default 3, interleaved) and the median wall time
 reported. Every measurement is a fresh process (interpreter start and imports included on both sides), and
@@ -44,7 +46,7 @@ SOURCES = [
     "south-gloucestershire/initial-hughes.docx",
     "south-gloucestershire/closure-brennan.xlsx",
 ]
-TARGETS = {"single_vs_floor": 1.5, "latency_s": 1.0}
+TARGETS = {"single_vs_floor": 1.5, "latency_s": 1.0, "case_s": 0.5, "forms_case_s": 1.0}
 
 
 def make_forms(folder: Path, count: int, first: int = 0) -> list[Path]:
@@ -218,6 +220,58 @@ def pdf_figures(base: Path, forms: list[Path], args: argparse.Namespace) -> list
     return pdf_bench.report(latencies, one_shots, documents, batch, len(forms), args.settle)
 
 
+# -- a case's history with many cases in the ledger -----------------------------------------------------
+
+
+def ledger_of_cases(root: Path, cases: int) -> str:
+    """A root whose ledger holds ``cases`` cases (an initial meeting and a review each, with records); returns a case in the middle."""
+    import hashlib
+
+    from docgen.deadlines import meeting_deadlines
+    from docgen.ledger import Ledger
+    from docgen.profiles import load_profile
+
+    initial = json.loads((EXAMPLES / "standard" / "initial-jones.json").read_text(encoding="utf-8"))
+    profile = load_profile("standard")
+    (root / "inbox").mkdir(parents=True)
+    with Ledger.open(root) as ledger:
+        for n in range(cases):
+            for kind, date, next_review in (("initial", "2026-12-17", "2027-02-11"), ("review", "2027-02-11", "2027-04-08")):
+                record = json.loads(json.dumps(initial))
+                record["case"]["reference"] = f"BENCH-{n:05d}"
+                record["meeting"].update(type=kind, date=date, next_review_date=next_review)
+                manifest = {
+                    "source": {"name": f"{kind}.docx", "sha256": hashlib.sha256(f"{n}-{kind}".encode()).hexdigest()},
+                    "policy": "standard",
+                    "case_reference": record["case"]["reference"],
+                    "meeting": {"type": kind, "date": date, "folder": f"{date}-{kind}"},
+                    "deadlines": [d.to_json() for d in meeting_deadlines(record, profile)],
+                    "distribution": [],
+                    "generated_at": f"{date}T17:00:00+00:00",
+                }
+                ledger.publish_meeting(manifest, record=record)
+    return f"BENCH-{cases // 2:05d}"
+
+
+def case_history_rows(base: Path, cases: int, repeat: int) -> list[str]:
+    """Median wall times of ``docgen case`` and ``docgen forms --case`` (fresh processes) with ``cases`` cases in the ledger."""
+    root = base / "many-cases"
+    reference = ledger_of_cases(root, cases)
+    commands = {
+        "case": [sys.executable, "-m", "docgen", "case", reference, "--root", str(root), "--json"],
+        "forms_case": [sys.executable, "-m", "docgen", "forms", "--out", str(base / "next-forms"), "--case", reference, "--root", str(root)],
+    }
+    first_forms = measure(commands["forms_case"])[0]  # the root's first: generates the blank forms it keeps under .docgen/forms
+    times = {name: statistics.median(measure(command)[0] for _ in range(repeat)) for name, command in commands.items()}
+    met = {name: "met" if times[name] < TARGETS[f"{name}_s"] else "NOT met" for name in times}
+    return [
+        f"With {cases:,} cases in the ledger (an initial meeting and a review each; median of {repeat} fresh processes): "
+        f"`docgen case REF --json` {times['case']:.2f} s (target < {TARGETS['case_s']:g} s: {met['case']}); "
+        f"`docgen forms --case REF` {times['forms_case']:.2f} s (target < {TARGETS['forms_case_s']:g} s: {met['forms_case']}; "
+        f"the first on a root, which also generates the blank forms it keeps, {first_forms:.2f} s).",
+    ]
+
+
 def main() -> None:
     """Runs every measurement and writes the table."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -227,10 +281,19 @@ def main() -> None:
     parser.add_argument("--drops", type=int, default=5, help="drops for the latency measurement (default 5)")
     parser.add_argument("--settle", type=float, default=1.0, help="settle_seconds while measuring latency (default 1)")
     parser.add_argument("--no-pdf", action="store_true", help="skip the PDF measurements")
+    parser.add_argument("--cases", type=int, default=2000, help="cases in the ledger for the case-history timings (default 2000)")
+    parser.add_argument("--case-history-only", action="store_true", help="only time docgen case and docgen forms --case")
     parser.add_argument("--floor-only", nargs=2, metavar=("FORMS", "OUT"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.floor_only:
         floor(Path(args.floor_only[0]), Path(args.floor_only[1]))
+        return
+    if args.case_history_only:
+        with tempfile.TemporaryDirectory(prefix="docgen-bench-") as tmp:
+            text = "\n".join(case_history_rows(Path(tmp), args.cases, args.repeat)) + "\n"
+        RESULTS.mkdir(parents=True, exist_ok=True)
+        (RESULTS / "case-history.md").write_text(text, encoding="utf-8")
+        print(text)
         return
 
     load_before = os.getloadavg()[0]  # other work on the machine slows every row alike, the parallel one most
@@ -251,6 +314,7 @@ def main() -> None:
         drops = make_forms(base / "drops", args.drops, first=9000)  # new references, never seen by the watcher
         latencies = latency(base, drops, args.settle)
         pdf_lines = [] if args.no_pdf else pdf_figures(base, forms, args)
+        case_lines = case_history_rows(base, args.cases, args.repeat)
 
     floor_s = rows["floor"][0]
     single_s = rows["workers=1"][0]
@@ -276,6 +340,8 @@ def main() -> None:
         f"({'met' if single_s / floor_s <= TARGETS['single_vs_floor'] else 'NOT met'}); "
         f"{args.workers} workers faster than the floor → {parallel_s / floor_s:.2f}× ({'met' if parallel_s < floor_s else 'NOT met'}); "
         f"latency ≤ {TARGETS['latency_s']:g} s → max {max(latencies):.2f} s ({'met' if max(latencies) <= TARGETS['latency_s'] else 'NOT met'}).",
+        "",
+        *case_lines,
         "",
         "Wall times include starting Python and importing the libraries on both sides; `run --once` also checks the templates at start-up, "
         "validates, writes the calendar, manifest and ledger and publishes atomically. Peak RSS is that of the largest single process "

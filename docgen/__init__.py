@@ -1,7 +1,29 @@
 """docgen: Child in Need plans, meeting records, distribution lists and deadlines from completed meeting forms."""
 
+from __future__ import annotations
+
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
 from docgen.errors import DocgenError
-from docgen.profiles import Profile, load_profile
-from docgen.validation import Problem, Report, validate_record
+
+if TYPE_CHECKING:
+    from docgen.profiles import Profile, load_profile
+    from docgen.validation import Problem, Report, validate_record
 
 __all__ = ["DocgenError", "Problem", "Profile", "Report", "load_profile", "validate_record"]
+
+#: imported on first use, so a command that never validates (``docgen case``, ``docgen due``) starts without them
+_LAZY = {
+    "Problem": "docgen.validation",
+    "Report": "docgen.validation",
+    "validate_record": "docgen.validation",
+    "Profile": "docgen.profiles",
+    "load_profile": "docgen.profiles",
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        return getattr(import_module(_LAZY[name]), name)
+    raise AttributeError(f"module 'docgen' has no attribute {name!r}")

@@ -27,6 +27,7 @@ LAZY_COMMANDS = {
     "retry-rejected": "docgen.service.admin_cli:retry_rejected",
     "due": "docgen.ledger.cli:due",
     "report": "docgen.ledger.cli:report",
+    "case": "docgen.ledger.case_cli:case",
     "serve": "docgen.web.cli:serve",
     "users": "docgen.web.cli:users",
     "init": "docgen.new_root:init",

@@ -111,6 +111,16 @@ def draw_pictures() -> None:
             d.line([(65, y + 12), (73, y + 21), (88, y - 2)], fill="#70AD47", width=5)
     image.save(PICTURES / "checklist.png")
 
+    for name, fill, outline in (("scale-on.png", "#F4B400", "#B07F00"), ("scale-off.png", "#FFFFFF", "#A6A6A6")):
+        image, d = canvas()  # one step of the 0-10 scale: a star, coloured in up to today's score
+        points = []
+        for i in range(10):
+            radius = 105 if i % 2 == 0 else 45
+            angle = -math.pi / 2 + i * math.pi / 5
+            points.append((120 + radius * math.cos(angle), 125 + radius * math.sin(angle)))
+        d.polygon(points, fill=fill, outline=outline, width=8)
+        image.save(PICTURES / name)
+
 
 # ------------------------------------------------------------------------------------------ helpers
 
@@ -347,6 +357,89 @@ def endings_section(doc: Document) -> None:
     scale_table(doc)
 
 
+def progress_section(doc: Document, *, with_going: bool = True) -> None:
+    """At a review or closure: how each objective is going, what was achieved, what was done, the scores so far."""
+    doc.add_paragraph("{%p if review.held %}")
+    if with_going:
+        doc.add_heading("How it is going", level=2)
+        when(doc, "review.previous", "Since the {{ review.previous }}:")
+        loop_table(
+            doc,
+            ["Objective", "How it is going", "What was seen"],
+            "for g in review.going",
+            ["{{ g.id }}: {{ g.need }}", "{{ g.progress }}", "{{ g.note }}"],
+            [5.5, 3.5, 8.0],
+        )
+    doc.add_heading("{% if review.closure %}What we have achieved over the whole plan{% else %}What we have achieved{% endif %}", level=2)
+    doc.add_paragraph("{%p if review.achieved %}")
+    loop_table(
+        doc,
+        ["Objective", "What is different now", "Recorded as achieved"],
+        "for g in review.achieved",
+        ["{{ g.need }}", "{{ g.outcome }}", "{{ g.when }}"],
+        [5.0, 8.5, 3.5],
+    )
+    doc.add_paragraph("{%p else %}")
+    doc.add_paragraph("No objective has been recorded as achieved yet.")
+    doc.add_paragraph("{%p endif %}")
+    doc.add_paragraph("{%p if review.no_longer_needed %}")
+    doc.add_paragraph("No longer needed: {% for g in review.no_longer_needed %}{{ g.need }}{% if not loop.last %}; {% endif %}{% endfor %}.")
+    doc.add_paragraph("{%p endif %}")
+    doc.add_paragraph("{%p if done_actions %}")
+    doc.add_heading("What has been done", level=2)
+    loop_table(
+        doc,
+        ["For", "What was done", "Who"],
+        "for a in done_actions",
+        ["{{ a.objective_need }}", "{{ a.action }}", "{{ a.responsible }}{% if a.agency %} ({{ a.agency }}){% endif %}"],
+        [4.0, 8.5, 4.5],
+    )
+    doc.add_paragraph("{%p endif %}")
+    doc.add_paragraph("{%p if review.scores %}")
+    doc.add_heading("Scaling scores so far", level=2)
+    doc.add_paragraph("{% for p in review.scores %}{{ p.date }}: {{ p.score }} out of 10{% if not loop.last %} · {% endif %}{% endfor %}")
+    when(doc, "review.chart", "{{ review.chart }}")
+    doc.add_paragraph("{{ review.movement }}")
+    doc.add_paragraph("{%p endif %}")
+    doc.add_paragraph("{%p endif %}")
+
+
+def changes_section(doc: Document) -> None:
+    """The meeting record at a review: progress since the last meeting, and objectives added or ended."""
+    doc.add_paragraph("{%p if review.held %}")
+    doc.add_heading("Progress since the last meeting", level=2)
+    when(doc, "review.previous", "Compared with the {{ review.previous }}.")
+    loop_table(
+        doc,
+        ["Objective", "What we want to see", "Progress", "What was seen"],
+        "for g in review.going",
+        ["{{ g.id }}: {{ g.need }}", "{{ g.outcome }}", "{{ g.progress }}", "{{ g.note }}"],
+        [4.4, 4.6, 2.8, 5.2],
+    )
+    doc.add_heading("Changes to the plan", level=2)
+    doc.add_paragraph("{%p if changes.added %}")
+    doc.add_paragraph("Added at this meeting: {% for g in changes.added %}{{ g.id }} ({{ g.need }}){% if not loop.last %}; {% endif %}{% endfor %}.")
+    doc.add_paragraph("{%p endif %}")
+    doc.add_paragraph("{%p if changes.ended %}")
+    doc.add_paragraph(
+        "Ended at this meeting: {% for g in changes.ended %}{{ g.id }} ({{ g.need }}): {{ g.progress }}{% if not loop.last %}; {% endif %}{% endfor %}."
+    )
+    doc.add_paragraph("{%p endif %}")
+    when(doc, "not changes.added and not changes.ended", "No objective was added or ended at this meeting.")
+    doc.add_paragraph("{%p endif %}")
+
+
+def scale_pictures(doc: Document) -> None:
+    """The scale as a row of ten pictures, coloured in up to today's score."""
+    table = doc.add_table(rows=1, cols=10)
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    for number, cell in enumerate(table.rows[0].cells):
+        paragraph = write(cell, "{{ review.pictures[" + str(number) + "] }}")
+        paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        cell.width = Cm(1.7)
+    fix_widths(table, [1.7] * 10)
+
+
 # ------------------------------------------------------------------------------------------ templates
 
 
@@ -372,6 +465,7 @@ def child_focused_plan() -> None:
     )
     doc.add_paragraph("{{ key_worker.name }} has overall responsibility for this plan. Everyone named below has agreed to do their part.")
     when(doc, "child.views", "What {{ child.first_name }} told us: “{{ child.views }}”")
+    progress_section(doc)
     objectives_section(doc, with_who=False)
     services_section(doc)
     doc.add_heading("Reviews and visits", level=2)
@@ -428,6 +522,12 @@ def words_and_pictures_plan() -> None:
             "{%p if scaling.score is not none %}",
             "Things are at {{ scaling.score }} out of 10.",
             "{%p endif %}",
+            "{%p if review.movement %}",
+            "{{ review.movement }}",
+            "{%p endif %}",
+            "{%p for g in review.achieved %}",
+            "✓ Done: {{ g.outcome }}",
+            "{%p endfor %}",
             "{%p if scaling.comment %}",
             "{{ scaling.comment }}",
             "{%p endif %}",
@@ -436,6 +536,11 @@ def words_and_pictures_plan() -> None:
             "{%p endif %}",
         ],
     )
+    doc.add_paragraph("{%p if scaling.score is not none %}")
+    doc.add_paragraph("Where things are now: {{ scaling.score }} out of 10", style="Heading 2")
+    scale_pictures(doc)
+    doc.add_paragraph()
+    doc.add_paragraph("{%p endif %}")
     picture_row(
         doc,
         "checklist.png",
@@ -549,6 +654,8 @@ def meeting_record() -> None:
             ("Family and environment", "{{ assessment.family_environment or '' }}"),
         ],
     )
+    changes_section(doc)
+    progress_section(doc, with_going=False)
     objectives_section(doc, with_who=True)
     services_section(doc)
     doc.add_heading("Decisions", level=2)

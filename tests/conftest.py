@@ -44,6 +44,7 @@ def clean_closure() -> dict[str, Any]:
     del record["meeting"]["next_review_date"]
     for objective in record["objectives"]:
         objective["target_date"] = "2027-06-30"
+        objective["progress"] = "achieved"
     for action in record["actions"]:
         action["due_date"] = "2027-05-31"
     record["decision"] = {"outcome": "step_down_universal", "rationale": "Objectives met; school and health visiting continue."}

@@ -1,13 +1,12 @@
-"""``docgen forms``: writes the blank Word and Excel meeting forms generated from the schema."""
+"""``docgen forms``: writes the blank Word and Excel meeting forms generated from the schema, or a case's next meeting form."""
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import click
 
-from docgen.forms.generate_docx import write_docx_form
-from docgen.forms.generate_xlsx import write_xlsx_form
 from docgen.options import policy_option
 from docgen.profiles import load_profile
 from docgen.schema import schema_version
@@ -21,6 +20,9 @@ VISIT_LOG_NAME = "visit-log.xlsx"
 
 def write_forms(out: Path, policy: str | None = None) -> list[Path]:
     """Writes both blank forms into ``out`` (created if missing) and returns their paths."""
+    from docgen.forms.generate_docx import write_docx_form  # imported when used: ``--case`` starts from kept copies
+    from docgen.forms.generate_xlsx import write_xlsx_form
+
     if policy:
         load_profile(policy)  # an unknown council stops here, before any folder is made
     out.mkdir(parents=True, exist_ok=True)
@@ -31,8 +33,14 @@ def write_forms(out: Path, policy: str | None = None) -> list[Path]:
 @click.option("--out", "out", required=True, type=click.Path(path_type=Path, file_okay=False), help="Folder to write the blank forms into.")
 @policy_option("Council profile: preselects it and marks the fields that council requires.")
 @click.option("--visit-log", "visit_log", is_flag=True, help=f"Write the blank visit log ({VISIT_LOG_NAME}) instead of the meeting forms.")
-def forms(out: Path, policy: str | None, visit_log: bool) -> None:
-    """Write blank fillable meeting forms (.docx and .xlsx) generated from the schema, or the blank visit log."""
+@click.option("--case", "case", default=None, help="Pre-fill the next meeting's form for this case from its latest published meeting.")
+@click.option("--root", type=click.Path(path_type=Path), default=Path("."), help="With --case: the folder holding inbox/, outbox/ and the ledger.")
+@click.option("--meeting", "meeting", type=click.Choice(["review", "closure"]), default="review", help="With --case: the next meeting's type.")
+def forms(out: Path, policy: str | None, visit_log: bool, case: str | None, root: Path, meeting: str) -> None:
+    """Write blank fillable meeting forms (.docx and .xlsx) generated from the schema, the blank visit log, or a case's next meeting form."""
+    if case is not None:
+        _case_forms(out, root, case, meeting)
+        return
     if visit_log:
         from docgen.ledger.workbooks import write_visit_log
 
@@ -44,3 +52,18 @@ def forms(out: Path, policy: str | None, visit_log: bool) -> None:
     council = f" for {policy}" if policy else ""
     for path in written:
         click.echo(f"Wrote {path} (form version {schema_version()}{council})")
+
+
+def _case_forms(out: Path, root: Path, case: str, meeting: str) -> None:
+    from docgen.config import resolve_root
+    from docgen.forms.next_meeting import write_case_forms
+    from docgen.ledger.history import UnknownCaseError
+
+    root = resolve_root(root)  # a folder that is no docgen root is a usage error (exit 2), as for every command
+    try:
+        written = write_case_forms(out, root, case, meeting)
+    except UnknownCaseError as exc:
+        click.echo(f"docgen: {exc}", err=True)
+        sys.exit(1)
+    for path in written:
+        click.echo(f"Wrote {path} ({meeting} form for case {case}, form version {schema_version()})")

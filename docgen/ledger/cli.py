@@ -14,7 +14,7 @@ from docgen.ledger.store import LEDGER_PATH, DueItem, Ledger
 from docgen.ledger.workbooks import sync_sent_dates
 from docgen.options import root_option
 
-__all__ = ["due", "report"]
+__all__ = ["DAY", "due", "open_for_reading", "report"]
 
 _KIND_WORDS = {
     "record_due": "Record",
@@ -52,6 +52,9 @@ def _open_for_reading(root: Path) -> Ledger | None:
     for problem in sync_sent_dates(root, ledger).problems:
         click.echo(f"Note: {problem}", err=True)
     return ledger
+
+
+open_for_reading = _open_for_reading  # for the other ledger commands (``docgen case``)
 
 
 def _label(item: DueItem) -> str:

@@ -1,37 +1,56 @@
-"""Details a manifest may not carry (key worker, chair, referral date), read once from each meeting's source form."""
+"""What a manifest may not carry (key worker, chair, referral date, the whole record), read from each meeting's source form."""
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from docgen.errors import FormError
+from docgen.ledger.models import MeetingRow
 from docgen.ledger.store import Ledger
 from docgen.record import clean
 
-__all__ = ["fill_in_from_sources"]
+__all__ = ["fill_in_from_sources", "fill_in_records"]
+
+
+def _source_record(root: Path, ledger: Ledger, meeting: MeetingRow) -> dict[str, Any] | None:
+    """The record read from ``outbox/<case>/<meeting>/source/NAME``; None when it is gone or cannot be read."""
+    manifest = ledger.meeting_manifest(meeting.id)
+    sources = [d["path"] for d in manifest.get("documents") or [] if d.get("kind") == "source" and d.get("path")]
+    name = (manifest.get("source") or {}).get("name")
+    candidates = [*sources, f"source/{name}"] if name else sources
+    folder = Path(root) / "outbox" / meeting.case_reference / meeting.folder
+    for relative in candidates:
+        path = folder / relative
+        if not path.is_file():
+            continue
+        from docgen.forms import read_form  # only needed for old or partial manifests
+
+        try:
+            record: dict[str, Any] = clean(read_form(path).record)
+        except (FormError, OSError, ValueError):
+            return None
+        return record
+    return None
 
 
 def fill_in_from_sources(root: Path, ledger: Ledger) -> int:
-    """Reads ``outbox/<case>/<meeting>/source/NAME`` for meetings published without these details; returns how many were read."""
+    """Reads the source form of meetings published without their key worker, chair and referral date; returns how many were read."""
     read = 0
     for meeting in ledger.meetings_without_details():
-        manifest = ledger.meeting_manifest(meeting.id)
-        sources = [d["path"] for d in manifest.get("documents") or [] if d.get("kind") == "source" and d.get("path")]
-        name = (manifest.get("source") or {}).get("name")
-        candidates = [*sources, f"source/{name}"] if name else sources
-        folder = Path(root) / "outbox" / meeting.case_reference / meeting.folder
-        record = None
-        for relative in candidates:
-            path = folder / relative
-            if not path.is_file():
-                continue
-            from docgen.forms import read_form  # only needed for old or partial manifests
-
-            try:
-                record = clean(read_form(path).record)
-            except (FormError, OSError, ValueError):
-                record = None
-            break
+        record = _source_record(root, ledger, meeting)
         ledger.set_meeting_details(meeting.id, record)
         read += record is not None
+    return read
+
+
+def fill_in_records(root: Path, ledger: Ledger, case_reference: str) -> int:
+    """Keeps the records of a case's meetings published before the ledger kept them, read from their source forms."""
+    read = 0
+    for meeting in ledger.meetings(case_reference):
+        if ledger.meeting_record(meeting.id) is None:
+            record = _source_record(root, ledger, meeting)
+            if record is not None:
+                ledger.keep_meeting_record(meeting.id, record)
+                read += 1
     return read

@@ -95,6 +95,14 @@ MIGRATIONS: tuple[str, ...] = (
     ALTER TABLE meetings ADD COLUMN plan_start_date TEXT;
     UPDATE meetings SET details_checked = 0
     """,
+    # 4: each published meeting's canonical record (the case's history, the next meeting's form); a meeting
+    # published before it has its record read from its source form when its case is first asked for
+    """
+    CREATE TABLE meeting_records (
+        meeting_id INTEGER PRIMARY KEY REFERENCES meetings (id),
+        record TEXT NOT NULL
+    )
+    """,
 )
 
 

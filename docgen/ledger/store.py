@@ -203,6 +203,7 @@ class Ledger:
             if same is not None:
                 meeting_id = int(same["id"])
                 if same["superseded_by"] is None:
+                    _keep_record(db, meeting_id, record)
                     return  # already stored: a retry after a crash
             else:
                 meeting_id = int(
@@ -230,6 +231,7 @@ class Ledger:
                     or 0
                 )
                 store_deadlines(db, meeting_id, case, manifest)
+            _keep_record(db, meeting_id, record)
             # This version is now current; earlier versions of the same meeting are amended by it.
             db.execute("UPDATE meetings SET superseded_by = NULL WHERE id = ?", (meeting_id,))
             db.execute(
@@ -243,8 +245,18 @@ class Ledger:
         rows = self._db.execute("SELECT * FROM meetings WHERE superseded_by IS NULL AND details_checked = 0 ORDER BY id")
         return [MeetingRow.from_row(r) for r in rows]
 
+    def meeting_record(self, meeting_id: int) -> dict[str, Any] | None:
+        """The canonical record a meeting was published from, or None where the ledger never had it."""
+        row = self._db.execute("SELECT record FROM meeting_records WHERE meeting_id = ?", (meeting_id,)).fetchone()
+        return json.loads(row[0]) if row else None
+
+    def keep_meeting_record(self, meeting_id: int, record: dict[str, Any]) -> None:
+        """Keeps a meeting's canonical record (read later from its source form), unless the ledger already has one."""
+        with self.transaction() as db:
+            _keep_record(db, meeting_id, record)
+
     def set_meeting_details(self, meeting_id: int, record: dict[str, Any] | None) -> None:
-        """Fills in a meeting's key worker, chair, referral date, visit frequency and plan start from its record (None: the source could not be read)."""
+        """Fills in a meeting's key worker, chair, referral date, visit frequency, plan start and record from its source form (None: it could not be read)."""
         with self.transaction() as db:
             row = db.execute("SELECT * FROM meetings WHERE id = ?", (meeting_id,)).fetchone()
             if record:
@@ -255,6 +267,7 @@ class Ledger:
                     "plan_start_date = coalesce(plan_start_date, ?) WHERE id = ?",
                     (*details.values(), meeting_id),
                 )
+                _keep_record(db, meeting_id, record)
             db.execute("UPDATE meetings SET details_checked = 1 WHERE id = ?", (meeting_id,))
             reconcile(db, row["case_reference"])
 
@@ -421,3 +434,11 @@ class Ledger:
             (case_reference,),
         ).fetchone()
         return as_date(row[0]) if row else None
+
+
+def _keep_record(db: sqlite3.Connection, meeting_id: int, record: dict[str, Any] | None) -> None:
+    """Keeps the meeting's canonical record, unless the ledger already has one for it."""
+    if record:
+        db.execute(
+            "INSERT OR IGNORE INTO meeting_records (meeting_id, record) VALUES (?, ?)", (meeting_id, json.dumps(record, ensure_ascii=False))
+        )

@@ -94,6 +94,19 @@ _PERSON = {
 }
 _DEADLINE = {"kind": None, "what": None, "date": None, "section": None, "description": None}
 _SCALE_POINT = {"number": None, "colour": None, "chosen": None}
+_GOING = {"id": None, "need": None, "outcome": None, "progress": None, "note": None, "when": None}
+_REVIEW = {
+    "held": None,
+    "closure": None,
+    "previous": None,
+    "going": [_GOING],
+    "achieved": [_GOING],
+    "no_longer_needed": [_GOING],
+    "scores": [{"date": None, "score": None}],
+    "chart": None,
+    "movement": None,
+    "pictures": [None],
+}
 
 
 def _with(base: dict[str, Any], **extra: Any) -> dict[str, Any]:
@@ -119,6 +132,8 @@ def _document_shapes() -> dict[str, dict[str, Any]]:
         "visits": [_DEADLINE],
         "generated_on": None,
         "procedure": None,
+        "review": _REVIEW,
+        "done_actions": [action],
     }
     child_plan = _with(common, child=child, objectives=[objective], actions=[action])
     meeting_record = _with(
@@ -130,6 +145,7 @@ def _document_shapes() -> dict[str, dict[str, Any]]:
         objectives=[objective],
         actions=[action],
         disagreements=None,
+        changes={"compared": None, "added": [_GOING], "ended": [_GOING]},
         warnings=[{"rule": None, "field": None, "message": None, "section": None, "fix": None}],
     )
     return {"child_plan": child_plan, "meeting_record": meeting_record}
@@ -240,10 +256,13 @@ def _common(record: Record, deadlines: list[Deadline], procedure: str, today: dt
     }
 
 
-def _objectives(record: Record, prepared: dict[str, Any], keep: list[int]) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    """The kept objectives (by index) with their actions, and those actions as one list."""
+def _objectives(record: Record, prepared: dict[str, Any], keep: list[int]) -> tuple[list[dict[str, Any]], list[dict[str, Any]], list[dict[str, Any]]]:
+    """The kept objectives (by index) still being worked on, with their actions; those actions as one list; the actions done.
+
+    An objective achieved or no longer needed, and an action done, are shown as done, never as work ahead.
+    """
     names = {c.get("id"): c.get("first_name") or child_name(c) for c in record.get("children", [])}
-    objectives, actions = [], []
+    objectives, actions, done = [], [], []
     raw_actions = record.get("actions", [])
     for index in keep:
         raw = record["objectives"][index]
@@ -251,24 +270,43 @@ def _objectives(record: Record, prepared: dict[str, Any], keep: list[int]) -> tu
         ids = objective_child_ids(raw)
         item["who"] = safe_text("Every child" if ids is None else " and ".join(str(names.get(i, i)) for i in ids))
         item["actions"] = []
+        finished = raw.get("progress") in ("achieved", "no_longer_needed")
         for position, action in enumerate(raw_actions):
             if action.get("objective_id") == raw.get("id"):
                 shown = dict(prepared["actions"][position], objective_need=item["need"])
-                item["actions"].append(shown)
-                actions.append(shown)
-        objectives.append(item)
-    return objectives, actions
+                if action.get("status") == "done":
+                    done.append(shown)
+                elif not finished:
+                    item["actions"].append(shown)
+                    actions.append(shown)
+        if not finished:
+            objectives.append(item)
+    return objectives, actions, done
 
 
-def child_plan_context(record: Record, child_id: str, deadlines: list[Deadline], *, procedure: str, today: dt.date) -> dict[str, Any]:
-    """Everything one child's plan (and words-and-pictures plan) shows — and nothing about a sibling."""
+def child_plan_context(
+    record: Record, child_id: str, deadlines: list[Deadline], *, procedure: str, today: dt.date, earlier: list[dict[str, Any]] | None = None
+) -> dict[str, Any]:
+    """Everything one child's plan (and words-and-pictures plan) shows — and nothing about a sibling.
+
+    ``earlier``: the case's earlier meetings, oldest first, for how the plan has moved (``docgen.render.progress``).
+    """
+    from docgen.render.progress import review_view
+
     index = next(i for i, c in enumerate(record.get("children", [])) if c.get("id") == child_id)
     raw_child = record["children"][index]
     prepared = _prepare_record(record)
     child = dict(prepared["children"][index], name=safe_text(child_name(raw_child)), age=_age(raw_child, today))
     keep = [i for i, o in enumerate(record.get("objectives", [])) if applies_to(o, child_id)]
-    objectives, actions = _objectives(record, prepared, keep)
-    return {**_common(record, deadlines, procedure, today), "child": child, "objectives": objectives, "actions": actions}
+    objectives, actions, done = _objectives(record, prepared, keep)
+    return {
+        **_common(record, deadlines, procedure, today),
+        "child": child,
+        "objectives": objectives,
+        "actions": actions,
+        "done_actions": done,
+        "review": review_view(record, earlier or [], child_id),
+    }
 
 
 def _people(record: Record, prepared: dict[str, Any]) -> list[dict[str, Any]]:
@@ -281,15 +319,23 @@ def _people(record: Record, prepared: dict[str, Any]) -> list[dict[str, Any]]:
 
 
 def meeting_record_context(
-    record: Record, deadlines: list[Deadline], warnings: list[dict[str, Any]], *, procedure: str, today: dt.date
+    record: Record,
+    deadlines: list[Deadline],
+    warnings: list[dict[str, Any]],
+    *,
+    procedure: str,
+    today: dt.date,
+    earlier: list[dict[str, Any]] | None = None,
 ) -> dict[str, Any]:
-    """Everything the Record of Planning Meeting shows: the whole meeting, everyone's views."""
+    """Everything the Record of Planning Meeting shows: the whole meeting, everyone's views, what changed since the last."""
+    from docgen.render.progress import record_review, review_view
+
     prepared = _prepare_record(record)
     children = [
         dict(shown, name=safe_text(child_name(raw)), age=_age(raw, today))
         for raw, shown in zip(record.get("children", []), prepared["children"], strict=True)
     ]
-    objectives, actions = _objectives(record, prepared, list(range(len(record.get("objectives", [])))))
+    objectives, actions, done = _objectives(record, prepared, list(range(len(record.get("objectives", [])))))
     return {
         **_common(record, deadlines, procedure, today),
         "children": children,
@@ -299,5 +345,8 @@ def meeting_record_context(
         "objectives": objectives,
         "actions": actions,
         "disagreements": prepared["disagreements"],
+        "done_actions": done,
+        "review": review_view(record, earlier or []),
+        "changes": record_review(record, earlier or []),
         "warnings": [{k: safe_text(str(w.get(k) or "")) for k in ("rule", "field", "message", "section", "fix")} for w in warnings],
     }

@@ -3,18 +3,21 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import Any
 
 import jinja2
-from docxtpl import DocxTemplate
+from docx.shared import Cm
+from docxtpl import DocxTemplate, InlineImage
 from jinja2.sandbox import SandboxedEnvironment
 
 from docgen.errors import TemplateError
 from docgen.paths import data_dir
 
-__all__ = ["TEMPLATES", "TEMPLATE_DIR", "jinja_environment", "render_template"]
+__all__ = ["TEMPLATES", "TEMPLATE_DIR", "Picture", "jinja_environment", "render_template"]
 
 TEMPLATE_DIR = data_dir("templates")
 
@@ -24,6 +27,45 @@ TEMPLATES = {
     "plan-child.docx": "child_plan",
     "meeting-record.docx": "meeting_record",
 }
+
+
+@dataclass(frozen=True)
+class Picture:
+    """An image for a template's context: a PNG file or PNG bytes, ``width_cm`` wide, described in words (its alternative text)."""
+
+    source: Path | bytes
+    width_cm: float
+    description: str
+
+    def placed(self, document: DocxTemplate) -> InlineImage:
+        """The image as docxtpl places it in ``document``, described for screen readers and tagged PDFs."""
+        stream = io.BytesIO(self.source) if isinstance(self.source, bytes) else str(self.source)
+        return _DescribedImage(document, stream, width=Cm(self.width_cm), description=self.description)
+
+
+class _DescribedImage(InlineImage):
+    """docxtpl's inline image with alternative text (``wp:docPr/@descr``)."""
+
+    def __init__(self, tpl: DocxTemplate, descriptor: Any, *, width: Any, description: str) -> None:
+        super().__init__(tpl, descriptor, width=width)
+        self.description = description
+
+    def _insert_image(self) -> str:
+        inline = self.tpl.current_rendering_part.new_pic_inline(self.image_descriptor, self.width, self.height)
+        for properties in inline.xpath(".//wp:docPr"):
+            properties.set("descr", self.description)
+        return f'</w:t></w:r><w:r><w:drawing>{inline.xml}</w:drawing></w:r><w:r><w:t xml:space="preserve">'
+
+
+def _with_images(value: Any, document: DocxTemplate) -> Any:
+    """The context with every ``Picture`` made an image of ``document`` (other values as they are)."""
+    if isinstance(value, Picture):
+        return value.placed(document)
+    if isinstance(value, dict):
+        return {key: _with_images(item, document) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_with_images(item, document) for item in value]
+    return value
 
 
 class _CompiledOnceEnvironment(SandboxedEnvironment):
@@ -65,7 +107,7 @@ def render_template(template: Path, context: dict[str, Any], out: Path, properti
     """Renders one template with the context and saves the document to ``out``, with its title/subject/author set."""
     document = DocxTemplate(str(template))
     try:
-        document.render(context, jinja_env=_rendering_environment())
+        document.render(_with_images(context, document), jinja_env=_rendering_environment())
     except jinja2.TemplateError as exc:
         raise TemplateError(f"The template {template.name} cannot be rendered: {exc}. Run docgen check-templates and correct it.") from exc
     core = document.docx.core_properties

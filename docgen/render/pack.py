@@ -16,6 +16,7 @@ from docgen.render.distribution import distribution_rows, write_distribution
 from docgen.render.documents import TEMPLATE_DIR, render_template
 from docgen.render.manifest import build_manifest, meeting_folder
 from docgen.render.pdf import Converter, add_pdfs
+from docgen.render.progress import previous_meeting, scaling_history
 from docgen.validation import Report
 
 __all__ = ["build_pack", "encrypt_email_pdfs"]
@@ -41,9 +42,14 @@ def build_pack(
     settings: Settings | None = None,
     today: dt.date | None = None,
     converter: Converter | None = None,
+    earlier: list[dict[str, Any]] | None = None,
 ) -> dict[str, Any]:
     """Writes the plans, words-and-pictures plans, meeting record, distribution list, calendar (and PDFs) into
-    ``out_dir`` and returns the manifest; the caller adds ``source/`` and writes ``manifest.json`` last."""
+    ``out_dir`` and returns the manifest; the caller adds ``source/`` and writes ``manifest.json`` last.
+
+    ``earlier``: the case's earlier published meetings, oldest first (``docgen.ledger.history.earlier_meetings``).
+    """
+    earlier = earlier or []
     settings = settings or Settings()
     generated_at = dt.datetime.now(dt.UTC).astimezone()
     today = today or generated_at.date()
@@ -67,7 +73,7 @@ def build_pack(
 
     for child in record.get("children", []):
         child_id = str(child["id"])
-        context = child_plan_context(record, child_id, deadlines, procedure=profile.title, today=today)
+        context = child_plan_context(record, child_id, deadlines, procedure=profile.title, today=today, earlier=earlier)
         name = child_name(child)
         plans[child_id] = [f"plan-{child_id}.docx"]
         render("plan.docx", context, plans[child_id][0], "plan", child_id, f"Child in Need Plan for {name}")
@@ -75,7 +81,7 @@ def build_pack(
             plans[child_id].append(f"plan-{child_id}-child.docx")
             render("plan-child.docx", context, plans[child_id][1], "child_plan", child_id, f"{child.get('first_name') or name}'s plan")
     warnings = [w.to_json() for w in report.warnings]
-    context = meeting_record_context(record, deadlines, warnings, procedure=profile.title, today=today)
+    context = meeting_record_context(record, deadlines, warnings, procedure=profile.title, today=today, earlier=earlier)
     render("meeting-record.docx", context, MEETING_RECORD, "meeting_record", None, f"Record of Planning Meeting, case {reference}")
 
     copies_due = next((d.date for d in deadlines if d.kind == "copies_due"), None) or as_date(get(record, "meeting.date"))
@@ -88,6 +94,10 @@ def build_pack(
     write_calendar(record, deadlines, out_dir / "deadlines.ics", generated_at=generated_at)
     documents.append({"path": "deadlines.ics", "kind": "calendar", "child": None})
 
+    extra: dict[str, Any] = {}
+    if get(record, "meeting.type") in ("review", "closure"):
+        extra["previous_meeting"] = previous_meeting(earlier)
+        extra["scaling_history"] = scaling_history(record, earlier)
     manifest = build_manifest(
         record,
         report,
@@ -96,6 +106,7 @@ def build_pack(
         deadlines=deadlines,
         distribution=distribution,
         generated_at=generated_at,
+        extra=extra,
     )
     if pdf:
         encrypt_email = encrypt_email_pdfs(profile, settings)

@@ -49,7 +49,7 @@ class BuildJob:
     policy: str | None  # --policy, wins over the form's own
     settings: Settings
     settings_file: str = ""  # the root's docgen.toml (or that it has none), named in every report
-    root: Path | None = None  # to tell a fault of the machine from a fault of the form
+    root: Path | None = None  # the root: its ledger holds the case's earlier meetings; a fault there is the machine's
 
 
 @dataclass
@@ -63,6 +63,7 @@ class BuildResult:
     fault: MachineFaultError | None = None  # the machine failed under the build: the form is held, neither built nor rejected
     ms: float = 0.0
     notes: list[str] = field(default_factory=list)
+    record: dict[str, Any] | None = None  # the canonical record built from, for the ledger to keep
 
     @property
     def accepted(self) -> bool:
@@ -142,9 +143,11 @@ def build_form(job: BuildJob, builder: Builder | None = None) -> BuildResult:
         profile = load_profile(report.policy)
         build = builder or default_builder()
         crash_point("before-render")
+        record = clean(form.record)
+        history = _earlier_meetings(job.root, record)
         # the Word documents only: the service makes the PDFs on its warm LibreOffices (docgen.service.pdfs)
-        manifest = build(clean(form.record), report, profile, job.out_dir, source=source, pdf=False, settings=job.settings)
-        return BuildResult(report, manifest=manifest)
+        manifest = build(record, report, profile, job.out_dir, source=source, pdf=False, settings=job.settings, **history)
+        return BuildResult(report, manifest=manifest, record=record)
     except Exception as exc:  # a bug in docgen (or the machine failing) must not take the service down, nor lose the form
         shutil.rmtree(job.out_dir, ignore_errors=True)
         fault = _machine_fault(exc, job)
@@ -159,6 +162,17 @@ def _machine_fault(exc: BaseException, job: BuildJob) -> MachineFaultError | Non
     from docgen.service.machine import machine_fault
 
     return machine_fault(exc, Layout(job.root if job.root is not None else job.out_dir.parents[2]))
+
+
+def _earlier_meetings(root: Path | None, record: dict[str, Any]) -> dict[str, Any]:
+    """``{"earlier": [...]}`` for a review or closure (the case's earlier meetings from the ledger); nothing for an initial meeting."""
+    meeting = record.get("meeting") or {}
+    if meeting.get("type") not in ("review", "closure"):
+        return {}
+    from docgen.ledger.history import earlier_meetings_at
+
+    reference = str((record.get("case") or {}).get("reference"))
+    return {"earlier": earlier_meetings_at(root, reference, str(meeting.get("date")), str(meeting["type"]))}
 
 
 def timed_build(job: BuildJob, builder: Builder | None = None) -> BuildResult:

@@ -45,7 +45,7 @@ class LedgerLike(Protocol):
 
     def record_file(self, *, sha256: str, name: str, outcome: str, where: str, detail: str | None = None) -> None: ...
 
-    def publish_meeting(self, manifest: dict[str, Any]) -> None: ...
+    def publish_meeting(self, manifest: dict[str, Any], *, record: dict[str, Any] | None = None) -> None: ...
 
 
 def write_manifest(out_dir: Path, manifest: dict[str, Any]) -> None:
@@ -282,7 +282,7 @@ def finish_publication(layout: Layout, claim_dir: Path, journal: Journal, ledger
     crash_point("after-manifest")
     journal.stage = "manifest_written"  # not saved: recovery sees the manifest itself
     crash_point("before-ledger")
-    ledger.publish_meeting(journal.manifest)
+    ledger.publish_meeting(journal.manifest, record=journal.extra.get("record"))
     ledger.record_file(sha256=journal.sha256, name=journal.name, outcome="published", where=journal.target, detail=journal.detail)
     crash_point("after-ledger")
     shutil.rmtree(claim_dir, ignore_errors=True)

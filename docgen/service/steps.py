@@ -195,6 +195,8 @@ class FormSteps:
             else:  # a fault in docgen itself: the form is kept with a report, the service carries on
                 self.reject(hand, internal_error_report(source, result.report.policy, f"{type(pdf_problem).__name__}: {pdf_problem}"))
             return
+        if result.record is not None:
+            journal.extra["record"] = result.record  # the ledger keeps it: the case's history, the next meeting's form
         where = publish(self.layout, hand.claim_dir, journal, manifest, self.settings, self.ledger)
         outcome = "amended" if journal.superseded else "published"
         warnings = len(result.report.warnings)

@@ -8,6 +8,7 @@ from typing import Any
 from docgen.errors import ConfigError
 from docgen.profiles import DEFAULT_PROFILE, Profile, available_profiles, load_profile
 from docgen.record import Record, clean
+from docgen.validation import review_rules as _review_rules  # noqa: F401  (registers its checks)
 from docgen.validation.report import Problem, Report
 from docgen.validation.rules import rule_problems
 from docgen.validation.schema_check import schema_problems

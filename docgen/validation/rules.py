@@ -18,7 +18,7 @@ from docgen.validation.report import Problem
 from docgen.validation.wording import path_of, uk_date
 from docgen.workdays import add_days, add_months
 
-__all__ = ["CHECKS", "rule_problems"]
+__all__ = ["CHECKS", "Finding", "check", "items_of", "rule_problems"]
 
 Finding = tuple[str, dict[str, Any]]
 Check = Callable[[Record, Profile, dict[str, Any]], Iterator[Finding]]
@@ -68,6 +68,11 @@ def _items(record: Record, group: str) -> Iterator[tuple[int, dict[str, Any]]]:
         for index, item in enumerate(items):
             if isinstance(item, dict):
                 yield index, item
+
+
+def items_of(record: Record, group: str) -> Iterator[tuple[int, dict[str, Any]]]:
+    """Each item of a repeating group with its index, skipping anything that is not an object."""
+    return _items(record, group)
 
 
 def _people(record: Record) -> Iterator[tuple[str, int, dict[str, Any], str]]:
@@ -142,6 +147,8 @@ def _unique_ids(record: Record, profile: Profile, params: dict[str, Any]) -> Ite
 def _objective_has_action(record: Record, profile: Profile, params: dict[str, Any]) -> Iterator[Finding]:
     served = {str(a.get("objective_id")) for _, a in _items(record, "actions")}
     for index, objective in _items(record, "objectives"):
+        if objective.get("progress") in ("achieved", "no_longer_needed"):
+            continue  # finished: nobody needs to act on it any more
         if objective.get("id") and str(objective["id"]) not in served:
             yield path_of("objectives", index), {"objective_id": objective["id"], "need": objective.get("need", "no need stated")}
 
@@ -211,9 +218,10 @@ def _dates_in_order(record: Record, profile: Profile, params: dict[str, Any]) ->
                 f"{child_name(child)}'s date of birth {uk_date(born)} is not before the meeting on {uk_date(meeting)}",
                 f"Check {child_name(child)}'s date of birth.",
             )
+    carried_over = get(record, "meeting.type") in ("review", "closure")  # their past dates: ``carried_dates``, a warning
     for index, objective in _items(record, "objectives"):
         target = as_date(objective.get("target_date"))
-        if meeting and target and target <= meeting:
+        if meeting and target and not carried_over and target <= meeting:
             yield breach(
                 path_of("objectives", index, "target_date"),
                 f"Objective {objective.get('id', index + 1)}'s target date {uk_date(target)} is not after the meeting on {uk_date(meeting)}",
@@ -221,7 +229,7 @@ def _dates_in_order(record: Record, profile: Profile, params: dict[str, Any]) ->
             )
     for index, action in _items(record, "actions"):
         due = as_date(action.get("due_date"))
-        if meeting and due and due < meeting:
+        if meeting and due and due < meeting and not carried_over:
             yield breach(
                 path_of("actions", index, "due_date"),
                 f'Action "{action.get("action", index + 1)}" is due on {uk_date(due)}, before the meeting on {uk_date(meeting)}',
@@ -378,6 +386,8 @@ def _child_considerations(record: Record, profile: Profile, params: dict[str, An
 
 @check("seen_alone")
 def _seen_alone(record: Record, profile: Profile, params: dict[str, Any]) -> Iterator[Finding]:
+    if params.get("meeting_types") and get(record, "meeting.type") not in params["meeting_types"]:
+        return  # procedure 5.1 is the first visit after the referral: not asked again at a review
     for index, child in _items(record, "children"):
         if child.get("seen_alone") is not True:
             yield path_of("children", index, "seen_alone"), {"child": child_name(child)}

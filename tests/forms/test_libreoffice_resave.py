@@ -20,6 +20,8 @@ def test_libreoffice_resave_reads_back_by_labels(tmp_path: Path) -> None:
     from docgen.forms.generate_docx import write_docx_form
 
     record = load_record()
+    record["objectives"][1].update(progress="not_progressing", progress_note="Attendance still 86%.")  # a review's answers too
+    record["actions"][0]["status"] = "in_progress"
     filled = fill_docx(write_docx_form(tmp_path / "blank.docx"), record, tmp_path / "filled.docx")
     tagged = read_form(filled)
     resaved_dir = tmp_path / "resaved"
@@ -48,6 +50,7 @@ def test_libreoffice_resave_reads_back_by_labels(tmp_path: Path) -> None:
     assert form.record["meeting"]["date"] == record["meeting"]["date"]
     assert form.record["children"][1]["non_attendance_reason"] == record["children"][1]["non_attendance_reason"]
     assert form.record["participants"][3]["delivery"] == "secure_email"
+    assert (form.record["objectives"][1]["progress"], form.record["actions"][0]["status"]) == ("not_progressing", "in_progress")
     assert form.locations["meeting.date"] == "the box beside 'Meeting date *'"
     assert form.locations["participants[1]"] == "row 3 of the Participants table"
 

@@ -78,7 +78,7 @@ def test_a_pack_keeps_its_documents_tags_and_is_pdfa_unless_encrypted(pack: tupl
     assert pdfa_part(amy) == ("2", "B") and unembedded_fonts(amy) == []
     tags = structure_types(amy)
     assert [kind for kind, _ in tags].count("/H1") == 2  # each document's title
-    assert sum(1 for kind, alt in tags if kind == "/Figure" and alt) == 6
+    assert sum(1 for kind, alt in tags if kind == "/Figure" and alt) == 6 + 10  # the six pictures, and the scale as ten stars
     pages = len(PdfReader(out / "plan-C1.pdf").pages) + len(PdfReader(out / "plan-C1-child.pdf").pages)
     assert len(amy.pages) == pages
     sarah = PdfReader(out / "pack-sarah-jones.pdf")  # by email: encrypted, so not PDF/A, but still tagged
@@ -99,6 +99,8 @@ def test_every_picture_in_the_childs_plan_has_alternative_text(pack: tuple[Path,
         "A drawing of a house",
         "A drawing of a grey cloud",
         "A drawing of a smiling sun",
+        *(f"Star {n} of 10, coloured in" for n in range(1, 6)),  # the score, 5
+        *(f"Star {n} of 10, not coloured in" for n in range(6, 11)),
         "A drawing of a checklist with ticks",
         "A drawing of three people holding hands",
         "A drawing of a calendar",

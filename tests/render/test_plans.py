@@ -127,7 +127,7 @@ def test_words_and_pictures_plan_only_where_asked_for(pack: tuple[Path, dict[str
     assert "Tom Okafor will come to see you every 14 days." in text
     assert O3[1] not in text and LEO_VIEWS not in text and "• Speech and language" not in text
     document = docx.Document(str(out / "plan-C1-child.docx"))
-    assert len(document.inline_shapes) == 6  # the pictures
+    assert len(document.inline_shapes) == 6 + 10  # the pictures, and the scale as ten pictures (score 5)
     assert document.core_properties.title == "Amy's plan"
     assert document.core_properties.author == "Tom Okafor"
     made = document.core_properties.created.replace(tzinfo=None)

@@ -29,6 +29,7 @@ def fake_build_pack(
     source: dict[str, Any],
     pdf: bool = False,
     settings: Settings | None = None,
+    earlier: list[dict[str, Any]] | None = None,
 ) -> dict[str, Any]:
     """Writes one small file per child plan and the meeting record, and returns a manifest shaped as the real one."""
     if record["case"]["reference"] == FAIL_ON_CASE:
