@@ -24,6 +24,8 @@ LAZY_COMMANDS = {
     "watch": "docgen.service.cli:watch",
     "due": "docgen.ledger.cli:due",
     "report": "docgen.ledger.cli:report",
+    "send": "docgen.send.cli:send",
+    "sent": "docgen.send.cli:sent",
 }
 
 

@@ -38,6 +38,9 @@ class Settings:
 
 _KINDS = {f.name: f.type for f in fields(Settings)}
 
+#: tables of docgen.toml that other modules read and check themselves (``[email]``: docgen/send/settings.py)
+_OWN_TABLES = {"email"}
+
 
 def _coerce(name: str, value: Any) -> Any:
     kind = _KINDS[name]
@@ -64,6 +67,7 @@ def load_settings(root: Path) -> Settings:
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise ConfigError(f"{path} cannot be read: {exc}. Correct it or remove it to use the defaults.") from exc
     data = data.get("docgen", data)  # both a bare file and a [docgen] table are accepted
+    data = {k: v for k, v in data.items() if k not in _OWN_TABLES}
     unknown = sorted(set(data) - set(_KINDS))
     if unknown:
         raise ConfigError(f"{path} has settings docgen does not know: {', '.join(unknown)}. Known: {', '.join(sorted(_KINDS))}.")
