@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from docgen.record import is_email_address
+
 __all__ = ["EMAIL_DELIVERIES", "Copy", "copies_of_meeting", "published_meetings"]
 
 EMAIL_DELIVERIES = ("email", "secure_email")
@@ -55,7 +57,7 @@ def published_meetings(outbox: Path, case: str | None = None) -> list[Path]:
     return sorted((p.parent for p in Path(outbox).glob(pattern)), key=lambda p: (p.name, p.parent.name))
 
 
-def _pdf_made(manifest: dict[str, Any], folder: Path) -> bool:
+def _pdf_made(manifest: dict[str, Any]) -> bool:
     return bool((manifest.get("pdf") or {}).get("made")) and any(d.get("kind") == "pdf" for d in manifest.get("documents", []))
 
 
@@ -74,7 +76,7 @@ def copies_of_meeting(folder: Path) -> list[Copy]:
         if row.get("delivery") in EMAIL_DELIVERIES:
             key = (str(row.get("recipient") or ""), str(row.get("email") or "").strip(), str(row.get("role") or ""))
             groups.setdefault(key, []).append(row)
-    pdf = _pdf_made(manifest, Path(folder))
+    pdf = _pdf_made(manifest)
     next_review = next((d.get("date") for d in manifest.get("deadlines", []) if d.get("kind") == "next_review"), None)
     used_packs: set[str] = set()
     copies = []
@@ -99,6 +101,8 @@ def copies_of_meeting(folder: Path) -> list[Copy]:
                 skip = f"the published folder has no {', '.join(missing)}"
         if not email:
             skip = "no email address is recorded for them"
+        elif not is_email_address(email):
+            skip = f"{email!r} is not an email address: correct it on the form and publish it again"
         copies.append(
             Copy(
                 case_reference=str(manifest["case_reference"]),

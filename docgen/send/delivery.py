@@ -54,6 +54,10 @@ def tls_context(settings: EmailSettings) -> ssl.SSLContext:
     return context
 
 
+#: CRLF line ends; headers folded only past RFC 5322's hard limit (a subject folded after its colon reads " Child..." in some mail programs)
+_WIRE = SMTP_POLICY.clone(max_line_length=998)
+
+
 def _words(reply: bytes | str) -> str:
     text = reply.decode("utf-8", "replace") if isinstance(reply, bytes) else reply
     return " ".join(text.split())
@@ -169,7 +173,7 @@ class Mailer:
 
     def deliver(self, message: EmailMessage, recipient: str) -> Delivered:
         """Hands ``message`` to the server for ``recipient`` alone; temporary failures are tried again with back-off."""
-        data = message.as_bytes(policy=SMTP_POLICY)
+        data = message.as_bytes(policy=_WIRE)
         sender = self.settings.sender_address
         attempt = 0
         while True:

@@ -116,21 +116,20 @@ def start_server(tmp: Path, certs: dict[str, Path], *, reject: tuple[str, ...] =
 
 
 def email_toml(port: int, ca: Path | None, **extra: Any) -> str:
-    """An ``[email]`` table for the test server."""
-    lines = [
-        "[email]",
-        'host = "127.0.0.1"',
-        f"port = {port}",
-        'security = "starttls"',
-        'from = "CIN plans <cin-plans@council.example>"',
-        f'username = "{USER}"',
-        'password_env = "DOCGEN_TEST_SMTP_PASSWORD"',
-        f'ca_file = "{ca or ""}"',
-        "retries = 2",
-        "timeout_seconds = 10",
-    ]
-    lines += [f"{k} = {json.dumps(v)}" for k, v in extra.items()]
-    return "\n".join(lines) + "\n"
+    """An ``[email]`` table for the test server; ``extra`` adds or replaces settings."""
+    settings: dict[str, Any] = {
+        "host": "127.0.0.1",
+        "port": port,
+        "security": "starttls",
+        "from": "CIN plans <cin-plans@council.example>",
+        "username": USER,
+        "password_env": "DOCGEN_TEST_SMTP_PASSWORD",
+        "ca_file": str(ca or ""),
+        "retries": 2,
+        "timeout_seconds": 10,
+        **extra,
+    }
+    return "[email]\n" + "".join(f"{k} = {json.dumps(v)}\n" for k, v in settings.items())
 
 
 @dataclass

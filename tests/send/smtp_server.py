@@ -68,7 +68,7 @@ def main() -> None:
 
     def authenticate(server: SMTP, session: Session, envelope: Envelope, mechanism: str, data: Any) -> AuthResult:
         ok = isinstance(data, LoginPassword) and data.login.decode() == args.user and data.password.decode() == args.password
-        return AuthResult(success=ok)
+        return AuthResult(success=ok, handled=False)  # unhandled: aiosmtpd itself answers 535 to a failure
 
     def factory() -> SMTP:
         return SMTP(handler, hostname="mail.test", tls_context=context, require_starttls=True, authenticator=authenticate, auth_required=True)
