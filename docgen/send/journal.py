@@ -14,7 +14,7 @@ import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
-__all__ = ["JOURNAL_TABLE", "Journal", "Sending"]
+__all__ = ["JOURNAL_TABLE", "Journal", "Sending", "uncertain_copies"]
 
 JOURNAL_TABLE = """
 CREATE TABLE IF NOT EXISTS sendings (
@@ -159,3 +159,17 @@ class Journal:
     def unrecorded(self) -> list[Sending]:
         """Sent messages whose sent date still has to reach the ledger or the workbook (open in Excel, or a crash)."""
         return [_sending(r) for r in self._db.execute("SELECT * FROM sendings WHERE status = 'sent' AND recorded = 0 ORDER BY rowid")]
+
+
+def uncertain_copies(ledger_path: Path) -> set[tuple[str, str, str]]:
+    """(case, meeting folder, recipient in lower case) of every copy whose sending is ``uncertain``; for ``docgen due``."""
+    if not Path(ledger_path).is_file():
+        return set()
+    db = sqlite3.connect(f"file:{ledger_path}?mode=ro", uri=True)
+    try:
+        if not db.execute("SELECT 1 FROM sqlite_master WHERE name = 'sendings'").fetchone():
+            return set()
+        rows = db.execute("SELECT case_reference, folder, recipient FROM sendings WHERE status = 'uncertain'").fetchall()
+    finally:
+        db.close()
+    return {(case, folder, recipient.strip().lower()) for case, folder, recipient in rows}

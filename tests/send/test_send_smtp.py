@@ -83,7 +83,11 @@ def test_each_recipient_gets_one_private_message_over_starttls(tmp_path: Path, m
     [pack] = [p for p in message.iter_attachments() if p.get_content_type() == "application/pdf"]
     reader = PdfReader(io.BytesIO(pack.get_content()))
     assert reader.is_encrypted
-    passwords = {line.split("\t")[1]: line.split("\t")[3] for line in (root / "outbox/CIN-2026-0412/2026-12-17-initial" / PASSWORDS_FILE).read_text().splitlines() if not line.startswith("#")}
+    passwords = {
+        line.split("\t")[1]: line.split("\t")[3]
+        for line in (root / "outbox/CIN-2026-0412/2026-12-17-initial" / PASSWORDS_FILE).read_text().splitlines()
+        if not line.startswith("#")
+    }
     assert reader.decrypt(passwords["Mrs Helen Carter"]) and len(reader.pages) == 2
     for _, messages in mail.items():
         for sent, _ in messages:
@@ -116,7 +120,10 @@ def test_dry_run_connects_to_nothing(tmp_path: Path, mail_server: MailServer, mo
     monkeypatch.delenv("DOCGEN_TEST_SMTP_PASSWORD", raising=False)
     result = docgen("send", "--root", str(root), "--dry-run")
     assert result.exit_code == 0, result.output
-    assert "Would send: CIN-2026-0412 2026-12-17-initial to Sarah Jones <sarah.jones@example.org> (plan-C1.docx, plan-C2.docx)" in result.output
+    assert (
+        "Would send: CIN-2026-0412 2026-12-17-initial to Sarah Jones <sarah.jones@example.org> (plan-C1.docx, plan-C2.docx)"
+        in result.output
+    )
     assert result.output.count("Would send") == 4
 
 
@@ -148,7 +155,9 @@ def test_552_on_one_recipient_fails_that_copy_only(tmp_path: Path, certs: dict[s
         server.stop()
 
 
-def test_refused_login_is_one_line_and_nothing_is_marked_sent(tmp_path: Path, mail_server: MailServer, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_refused_login_is_one_line_and_nothing_is_marked_sent(
+    tmp_path: Path, mail_server: MailServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
     root = tmp_path / "root"
     set_up(root, mail_server.port, mail_server.ca)
     monkeypatch.setenv("DOCGEN_TEST_SMTP_PASSWORD", "wrong")
@@ -206,11 +215,16 @@ def test_malformed_address_fails_that_copy_in_one_line(tmp_path: Path, mail_serv
     set_up(root, mail_server.port, mail_server.ca, record=record)
     outcomes = {r["recipient"]: r for r in json.loads(docgen("send", "--root", str(root), "--json").output)}
     assert outcomes["Sarah Jones"]["status"] == "skipped"
-    assert outcomes["Sarah Jones"]["detail"] == "'sarah.jones at example.org' is not an email address: correct it on the form and publish it again"
+    assert (
+        outcomes["Sarah Jones"]["detail"]
+        == "'sarah.jones at example.org' is not an email address: correct it on the form and publish it again"
+    )
     assert outcomes["Nadia Ali"]["status"] == "sent"
 
 
-def test_the_workbook_open_in_excel_is_left_alone_and_written_once_closed(tmp_path: Path, mail_server: MailServer, smtp_password: str) -> None:
+def test_the_workbook_open_in_excel_is_left_alone_and_written_once_closed(
+    tmp_path: Path, mail_server: MailServer, smtp_password: str
+) -> None:
     root = tmp_path / "root"
     set_up(root, mail_server.port, mail_server.ca)
     workbook = root / "outbox/CIN-2026-0412/2026-12-17-initial/distribution.xlsx"
@@ -234,3 +248,40 @@ def test_the_workbook_open_in_excel_is_left_alone_and_written_once_closed(tmp_pa
     assert rows[("Sarah Jones", "plan-C1.docx")] == dt.datetime(2026, 12, 18), "a date staff typed is never overwritten"
     assert rows[("Sarah Jones", "plan-C2.docx")] is not None and rows[("Sarah Jones", "plan-C2.docx")] != dt.datetime(2026, 12, 18)
     assert rows[("Daniel Jones", "plan-C1.docx")] == dt.datetime(2026, 12, 18)
+
+
+def test_an_interrupted_sending_is_uncertain_in_docgen_due_until_resent(
+    tmp_path: Path, mail_server: MailServer, smtp_password: str
+) -> None:
+    from docgen.ledger.store import Ledger
+    from docgen.send.copies import copies_of_meeting
+    from docgen.send.journal import Journal
+
+    root = tmp_path / "root"
+    set_up(root, mail_server.port, mail_server.ca)
+    sarah = next(c for c in copies_of_meeting(root / "outbox/CIN-2026-0412/2026-12-17-initial") if c.recipient == "Sarah Jones")
+    with Ledger.open(root) as ledger:  # a run that stopped after noting the message and before hearing back
+        journal = Journal.open(ledger.path)
+        journal.start(
+            copy_key=sarah.key,
+            case_reference=sarah.case_reference,
+            folder=sarah.folder,
+            recipient=sarah.recipient,
+            email=sarah.email,
+            documents=sarah.documents,
+            message_id="<earlier@council.example>",
+        )
+        journal.close()
+    outcomes = {r["recipient"]: r for r in json.loads(docgen("send", "--root", str(root), "--json").output)}
+    assert outcomes["Sarah Jones"]["status"] == "uncertain" and outcomes["Sarah Jones"]["message_id"] == "<earlier@council.example>"
+    assert "sarah.jones@example.org" not in received(mail_server)
+    due = docgen("due", "--root", str(root), "--as-of", "2026-12-18")
+    assert "Copy to: Sarah Jones (email uncertain: check, then docgen send --resend)" in due.output
+    listed = json.loads(docgen("due", "--root", str(root), "--json", "--as-of", "2026-12-18").output)
+    assert {d["recipient"] for d in listed if d.get("sending") == "uncertain"} == {"Sarah Jones"}
+
+    resent = json.loads(docgen("send", "--root", str(root), "--json", "--resend").output)
+    assert [(r["recipient"], r["status"]) for r in resent] == [("Sarah Jones", "sent")]
+    [(message, _)] = received(mail_server)["sarah.jones@example.org"]
+    assert message["Message-ID"] == "<earlier@council.example>"
+    assert "Sarah Jones" not in docgen("due", "--root", str(root), "--as-of", "2026-12-18").output
