@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
 import re
+from collections.abc import Iterator
 from typing import Any
 
 __all__ = [

@@ -183,7 +183,9 @@ def _one(
     if (before and before.status == "sent") or _all_sent_already(ledger, copy):
         return None
     if before and before.status == "uncertain" and not resend:
-        return _result(copy, "uncertain", f"{before.detail}: check with the recipient, then docgen send --resend to send it again", before.message_id)
+        return _result(
+            copy, "uncertain", f"{before.detail}: check with the recipient, then docgen send --resend to send it again", before.message_id
+        )
     if copy.skip_reason:
         return _result(copy, "skipped", copy.skip_reason)
     if copy.delivery == "secure_email" and not settings.verified_tls:

@@ -25,7 +25,9 @@ def _line(result: object) -> str:
 
 
 @click.command()
-@click.option("--root", type=click.Path(file_okay=False, path_type=Path), default=Path("."), help="Folder holding inbox/, outbox/ and docgen.toml.")
+@click.option(
+    "--root", type=click.Path(file_okay=False, path_type=Path), default=Path("."), help="Folder holding inbox/, outbox/ and docgen.toml."
+)
 @click.option("--case", "case", default=None, help="Only this case reference.")
 @click.option("--dry-run", is_flag=True, help="Show who would get what, without connecting to the mail server.")
 @click.option("--resend", is_flag=True, help="Also send again the copies whose sending was interrupted (uncertain).")
@@ -38,7 +40,9 @@ def send(root: Path, case: str | None, dry_run: bool, resend: bool, as_json: boo
     settings = load_email_settings(root)
     if settings is None:
         raise ConfigError(f"{root / 'docgen.toml'} has no [email] settings: add them (see docs/sending.md) to send copies by email.")
-    run = send_copies(root, settings, case=case, dry_run=dry_run, resend=resend, progress=None if as_json else lambda r: click.echo(_line(r)))
+    run = send_copies(
+        root, settings, case=case, dry_run=dry_run, resend=resend, progress=None if as_json else lambda r: click.echo(_line(r))
+    )
     if as_json:
         click.echo(json.dumps([r.to_json() for r in run.results], indent=2, ensure_ascii=False))
     elif not run.results and run.stopped is None:
@@ -68,7 +72,9 @@ def sent(reference: str, root: Path, recipient: str, day: str, folder: str | Non
     with Ledger.open(root, create=False) as ledger:
         meetings = [m for m in ledger.meetings(reference) if m.superseded_by is None and (folder is None or m.folder == folder)]
         if not meetings:
-            click.echo(f"docgen: no published meeting {folder or ''} for case {reference}: check the reference".replace("  ", " "), err=True)
+            click.echo(
+                f"docgen: no published meeting {folder or ''} for case {reference}: check the reference".replace("  ", " "), err=True
+            )
             sys.exit(EXIT_FAILED)
         meeting = max(meetings, key=lambda m: (m.meeting_date, m.id))
         names = {c["recipient"].strip().lower(): c["recipient"] for c in ledger.copies(meeting.id)}
@@ -80,4 +86,6 @@ def sent(reference: str, root: Path, recipient: str, day: str, folder: str | Non
         written = record_sent(root, ledger, reference, meeting.folder, name, when, "docgen sent")
     click.echo(f"Recorded: {reference} {meeting.folder}, {name}'s copies sent on {when:%d %b %Y}.")
     if not written:
-        click.echo("distribution.xlsx is open in Excel: the ledger has the date; the workbook is updated by the next docgen send once it is closed.")
+        click.echo(
+            "distribution.xlsx is open in Excel: the ledger has the date; the workbook is updated by the next docgen send once it is closed."
+        )

@@ -156,7 +156,9 @@ class Mailer:
                 ) from exc
             except (smtplib.SMTPException, OSError) as exc:
                 if isinstance(exc, smtplib.SMTPResponseException) and not _temporary(exc.smtp_code):
-                    raise MailServerError(f"The mail server {self.where} turned docgen away: {exc.smtp_code} {_words(exc.smtp_error)}.") from exc
+                    raise MailServerError(
+                        f"The mail server {self.where} turned docgen away: {exc.smtp_code} {_words(exc.smtp_error)}."
+                    ) from exc
                 attempt += 1
                 if attempt > self.settings.retries:
                     reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc) or type(exc).__name__
@@ -203,7 +205,9 @@ class Mailer:
                 continue
             except (TimeoutError, smtplib.SMTPServerDisconnected, OSError) as exc:
                 self._drop()
-                raise Uncertain(f"the connection to {self.where} broke while the message was being handed over ({exc or type(exc).__name__})") from exc
+                raise Uncertain(
+                    f"the connection to {self.where} broke while the message was being handed over ({exc or type(exc).__name__})"
+                ) from exc
             if code == 250:
                 return Delivered(f"{code} {_words(reply)}")
             smtp.rset()

@@ -44,7 +44,10 @@ def review_invitation(
     event.add("dtstart", review_date)
     event.add("dtend", review_date + dt.timedelta(days=1))
     event.add("summary", f"Child in Need review meeting: case {case_reference}")
-    event.add("description", f"Review of the Child in Need plan for case {case_reference}. The time and place will be confirmed by the key worker, {organiser_name}.")
+    event.add(
+        "description",
+        f"Review of the Child in Need plan for case {case_reference}. The time and place will be confirmed by the key worker, {organiser_name}.",
+    )
     event.add("transp", "TRANSPARENT")
     organiser = vCalAddress(f"mailto:{organiser_email}")
     organiser.params["cn"] = vText(organiser_name)

@@ -129,7 +129,9 @@ class Journal:
         self._db.execute("COMMIT")
         return int(changed)
 
-    def start(self, *, copy_key: str, case_reference: str, folder: str, recipient: str, email: str, documents: tuple[str, ...], message_id: str) -> None:
+    def start(
+        self, *, copy_key: str, case_reference: str, folder: str, recipient: str, email: str, documents: tuple[str, ...], message_id: str
+    ) -> None:
         """Durably notes that this message is about to be handed to the server (before any byte of it goes)."""
         self._write(
             "INSERT INTO sendings (copy_key, case_reference, folder, recipient, email, documents, message_id, status, attempts, started_at) "

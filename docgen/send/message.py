@@ -110,5 +110,7 @@ def build_message(
             sequence=invitation_sequence,
             now=now,
         )
-        message.add_attachment(invitation, maintype="text", subtype="calendar", filename="review-invitation.ics", params={"method": "REQUEST"})
+        message.add_attachment(
+            invitation, maintype="text", subtype="calendar", filename="review-invitation.ics", params={"method": "REQUEST"}
+        )
     return message

@@ -106,7 +106,9 @@ def _sign_off(page: TextPage, y: float, about: dict[str, Any]) -> TextPage:
     worker = about.get("key_worker") or {}
     contact = ", ".join(x for x in (f"on {worker['phone']}" if worker.get("phone") else "", worker.get("email") or "") if x)
     if worker.get("name"):
-        y = page.wrap(25, y + 3, 160, f"If you have any questions, please contact {worker['name']}" + (f", {contact}" if contact else "") + ".")
+        y = page.wrap(
+            25, y + 3, 160, f"If you have any questions, please contact {worker['name']}" + (f", {contact}" if contact else "") + "."
+        )
         y = page.wrap(25, y + 6, 160, "Yours sincerely,")
         y = page.wrap(25, y + 14, 160, str(worker["name"]))
         if worker.get("role"):
@@ -118,7 +120,12 @@ def _covering_note(envelope: Envelope, head: Letterhead, about: dict[str, Any], 
     page = TextPage()
     page.line(A4[0] - 20, 20, head.council, size=14, bold=True, right=True)
     page.line(25, 45, f"To be handed to {envelope.recipient}" + (f" ({envelope.role})" if envelope.role else ""), size=14, bold=True)
-    y = page.wrap(25, 58, 160, f"Case reference {about['case_reference']}, meeting held on {uk_date(about['meeting_date'])}. Prepared {uk_date(today)}.")
+    y = page.wrap(
+        25,
+        58,
+        160,
+        f"Case reference {about['case_reference']}, meeting held on {uk_date(about['meeting_date'])}. Prepared {uk_date(today)}.",
+    )
     y = page.wrap(25, y + 3, 160, "Enclosed:")
     for document in envelope.documents:
         y = page.wrap(30, y, 155, f"- {_document_words(document)}")
@@ -166,7 +173,9 @@ def build_print_pack(
     }
 
 
-def print_pack_for_meeting(out_dir: Path, record: dict[str, Any], profile: Profile, distribution: list[dict[str, Any]], today: dt.date) -> dict[str, Any] | None:
+def print_pack_for_meeting(
+    out_dir: Path, record: dict[str, Any], profile: Profile, distribution: list[dict[str, Any]], today: dt.date
+) -> dict[str, Any] | None:
     """``build_print_pack`` for a record being published (its PDFs already made), on its profile's letterhead."""
     meeting = record.get("meeting") or {}
     about = {

@@ -82,7 +82,9 @@ def _number(table: dict[str, Any], key: str, default: float, *, lowest: float, w
 
 def _sender(value: str | None) -> str:
     if not value:
-        raise ConfigError(f"In {CONFIG_NAME} [email], from is missing: give the address copies come from, e.g. \"CIN plans <cin-plans@council.example>\".")
+        raise ConfigError(
+            f'In {CONFIG_NAME} [email], from is missing: give the address copies come from, e.g. "CIN plans <cin-plans@council.example>".'
+        )
     name, address = parseaddr(value)
     try:
         Address(display_name=name, addr_spec=address)
@@ -106,13 +108,13 @@ def email_settings_from(table: dict[str, Any], root: Path) -> EmailSettings:
         raise ConfigError(f"In {CONFIG_NAME} [email], docgen does not know {', '.join(unknown)}. Known: {', '.join(_KNOWN)}.")
     host = _text(table, "host")
     if not host:
-        raise ConfigError(f"In {CONFIG_NAME} [email], host is missing: give the council's mail server, e.g. \"smtp.council.example\".")
+        raise ConfigError(f'In {CONFIG_NAME} [email], host is missing: give the council\'s mail server, e.g. "smtp.council.example".')
     security = _text(table, "security", "starttls") or "starttls"
     if security not in SECURITY_CHOICES:
         raise _wrong("security", '"starttls" or "ssl"', table.get("security"))
     if security == "none" and not is_loopback(host):
         raise ConfigError(
-            f"In {CONFIG_NAME} [email], security = \"none\" is only allowed to a loopback address, not {host!r}: use \"starttls\" or \"ssl\"."
+            f'In {CONFIG_NAME} [email], security = "none" is only allowed to a loopback address, not {host!r}: use "starttls" or "ssl".'
         )
     port = int(_number(table, "port", _DEFAULT_PORTS[security], lowest=1, whole=True))
     if port > 65535:
@@ -122,7 +124,9 @@ def email_settings_from(table: dict[str, Any], root: Path) -> EmailSettings:
     if ca_file:
         ca_path = Path(ca_file) if Path(ca_file).is_absolute() else root / ca_file
         if not ca_path.is_file():
-            raise ConfigError(f"In {CONFIG_NAME} [email], ca_file {ca_file!r} is not a file: give the path of the council's CA bundle (PEM).")
+            raise ConfigError(
+                f"In {CONFIG_NAME} [email], ca_file {ca_file!r} is not a file: give the path of the council's CA bundle (PEM)."
+            )
     send_on_publish = table.get("send_on_publish", False)
     if not isinstance(send_on_publish, bool):
         raise _wrong("send_on_publish", "true or false", send_on_publish)

@@ -109,6 +109,7 @@ class Service:
         self._pool: ProcessPoolExecutor | None = None
         self._redo: deque[tuple[Path, Journal]] = deque()
         self._suspects = False  # the forms to redo were in hand when a worker died
+        self.on_published: Callable[[Path], None] | None = None  # e.g. send_on_publish: given each meeting folder published
 
     # -- life cycle -------------------------------------------------------------------------------
 
@@ -367,6 +368,8 @@ class Service:
             self._reject(hand, report, outcome="duplicate")
             return
         where = publish(self.layout, hand.claim_dir, journal, manifest, self.settings, self.ledger)
+        if self.on_published is not None:
+            self.on_published(target)
         outcome = "amended" if journal.superseded else "published"
         warnings = len(result.report.warnings)
         self.log.form(journal.name, outcome, _ms(hand.started), where, f"{warnings} warning{'s' * (warnings != 1)}" if warnings else "")

@@ -46,7 +46,14 @@ class Spool:
         temp = self.folder / f".{number}.tmp"
         temp.write_bytes(content)
         (self.folder / f"{number}.json").write_text(
-            json.dumps({"mail_from": envelope.mail_from, "rcpt_tos": envelope.rcpt_tos, "tls": session.ssl is not None, "auth": session.authenticated})
+            json.dumps(
+                {
+                    "mail_from": envelope.mail_from,
+                    "rcpt_tos": envelope.rcpt_tos,
+                    "tls": session.ssl is not None,
+                    "auth": session.authenticated,
+                }
+            )
         )
         os.replace(temp, self.folder / f"{number}.eml")
         return "250 2.0.0 Message accepted for delivery"
@@ -71,7 +78,9 @@ def main() -> None:
         return AuthResult(success=ok, handled=False)  # unhandled: aiosmtpd itself answers 535 to a failure
 
     def factory() -> SMTP:
-        return SMTP(handler, hostname="mail.test", tls_context=context, require_starttls=True, authenticator=authenticate, auth_required=True)
+        return SMTP(
+            handler, hostname="mail.test", tls_context=context, require_starttls=True, authenticator=authenticate, auth_required=True
+        )
 
     async def serve() -> None:
         server = await asyncio.get_running_loop().create_server(factory, "127.0.0.1", 0)
