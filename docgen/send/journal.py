@@ -14,25 +14,8 @@ import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
-__all__ = ["JOURNAL_TABLE", "Journal", "Sending", "uncertain_copies"]
+__all__ = ["Journal", "Sending", "uncertain_copies"]
 
-JOURNAL_TABLE = """
-CREATE TABLE IF NOT EXISTS sendings (
-    copy_key TEXT PRIMARY KEY,
-    case_reference TEXT NOT NULL,
-    folder TEXT NOT NULL,
-    recipient TEXT NOT NULL,
-    email TEXT NOT NULL,
-    documents TEXT NOT NULL,
-    message_id TEXT NOT NULL,
-    status TEXT NOT NULL CHECK (status IN ('sending', 'sent', 'failed', 'uncertain')),
-    attempts INTEGER NOT NULL DEFAULT 0,
-    started_at TEXT NOT NULL,
-    sent_at TEXT,
-    detail TEXT,
-    recorded INTEGER NOT NULL DEFAULT 0
-)
-"""
 
 
 @dataclass(frozen=True)
@@ -76,12 +59,11 @@ class Journal:
     """The ``sendings`` table, over a connection of the ledger (autocommit; each change is its own transaction)."""
 
     def __init__(self, connection: sqlite3.Connection) -> None:
-        self._db = connection
-        self._db.execute(JOURNAL_TABLE)
+        self._db = connection  # the table is made by the ledger's migration 3
 
     @classmethod
     def open(cls, ledger_path: Path) -> Journal:
-        """The journal in the ledger database at ``ledger_path`` (its own connection: sending runs in its own thread)."""
+        """The journal in the ledger at ``ledger_path``, opened (and migrated) by ``Ledger.open`` first; its own connection."""
         db = sqlite3.connect(ledger_path, timeout=30.0, isolation_level=None, check_same_thread=False)
         db.row_factory = sqlite3.Row
         db.execute("PRAGMA busy_timeout = 30000")

@@ -9,6 +9,7 @@ import sqlite3
 from pathlib import Path
 
 from docgen.ledger import Ledger, Visit
+from docgen.ledger.migrations import MIGRATIONS
 from tests.ledger.builders import base_record, manifest, meeting
 
 CASE = "CIN-2026-0412"
@@ -20,7 +21,7 @@ def _open_kinds(ledger: Ledger, as_of: str = "2027-01-20") -> list[tuple[str, st
 
 def test_ledger_is_sqlite_in_wal_mode_with_a_schema_version(tmp_path: Path) -> None:
     with Ledger.open(tmp_path) as ledger:
-        assert ledger.schema_version() == 2
+        assert ledger.schema_version() == len(MIGRATIONS)
     db = sqlite3.connect(tmp_path / ".docgen" / "ledger.sqlite3")
     assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     assert {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")} >= {
