@@ -21,9 +21,11 @@ from docgen.send.message import build_message, new_message_id
 from docgen.send.settings import EmailSettings, smtp_password
 from docgen.send.workbook import write_sent_dates
 
-__all__ = ["SEND_LOCK", "SendResult", "SendRun", "record_sent", "send_copies"]
+__all__ = ["PENDING_WORKBOOKS", "SEND_LOCK", "SendResult", "SendRun", "flush_pending_workbooks", "record_sent", "send_copies", "send_lock"]
 
 SEND_LOCK = Path(".docgen") / "send.lock"
+#: meetings (``case/folder``) whose distribution.xlsx was open in Excel when a sent date was to go in
+PENDING_WORKBOOKS = Path(".docgen") / "distribution-pending.txt"
 SENT_BY = "docgen send"
 
 MailerFactory = Callable[[EmailSettings, "str | None"], Mailer]
@@ -60,7 +62,7 @@ def _result(copy: Copy, status: str, detail: str, message_id: str | None = None)
 
 
 @contextlib.contextmanager
-def _send_lock(root: Path) -> Iterator[None]:
+def send_lock(root: Path) -> Iterator[None]:
     """One sender per root at a time (``docgen send`` and ``watch``'s sender wait for each other)."""
     path = root / SEND_LOCK
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -88,7 +90,7 @@ def record_sent(root: Path, ledger: Ledger, case: str, folder: str, recipient: s
     """Records ``recipient``'s copies of one meeting as sent on ``day`` where no date is recorded yet.
 
     The ledger always; ``distribution.xlsx`` too unless it is open in Excel. Returns False when the workbook
-    must still be written (the caller tries again later).
+    must still be written (it is remembered, and written by the next ``docgen send`` or ``docgen sent``).
     """
     meeting = ledger.meeting_by_folder(case, folder)
     if meeting is None:
@@ -96,9 +98,47 @@ def record_sent(root: Path, ledger: Ledger, case: str, folder: str, recipient: s
     key = recipient.strip().lower()
     unsent = [c for c in ledger.copies(meeting.id) if c["recipient"].strip().lower() == key and not c["sent_date"]]
     ledger.mark_copies_sent(meeting.id, [(c["recipient"], c["document"], day, by) for c in unsent])
-    documents = [c["document"] for c in ledger.copies(meeting.id) if c["recipient"].strip().lower() == key]
-    written = write_sent_dates(root / "outbox" / case / folder / "distribution.xlsx", [(recipient, d, day, by) for d in documents])
-    return written is not False
+    return update_workbook(root, ledger, case, folder)
+
+
+def update_workbook(root: Path, ledger: Ledger, case: str, folder: str) -> bool:
+    """Every sent date the ledger has for the meeting goes into the blank cells of its ``distribution.xlsx``.
+
+    While the workbook is open in Excel it is left alone and remembered in ``PENDING_WORKBOOKS``; returns False then.
+    """
+    meeting = ledger.meeting_by_folder(case, folder)
+    if meeting is None:
+        return True
+    dates = [
+        (c["recipient"], c["document"], dt.date.fromisoformat(c["sent_date"]), c["sent_by"] or "")
+        for c in ledger.copies(meeting.id)
+        if c["sent_date"]
+    ]
+    if write_sent_dates(root / "outbox" / case / folder / "distribution.xlsx", dates) is not False:
+        return True
+    pending = _pending(root)
+    if f"{case}/{folder}" not in pending:
+        _write_pending(root, [*pending, f"{case}/{folder}"])
+    return False
+
+
+def _pending(root: Path) -> list[str]:
+    path = root / PENDING_WORKBOOKS
+    return [line for line in path.read_text(encoding="utf-8").splitlines() if line.strip()] if path.is_file() else []
+
+
+def _write_pending(root: Path, meetings: list[str]) -> None:
+    path = root / PENDING_WORKBOOKS
+    temp = path.with_suffix(".tmp")
+    temp.write_text("".join(f"{m}\n" for m in meetings), encoding="utf-8")
+    os.replace(temp, path)
+
+
+def flush_pending_workbooks(root: Path, ledger: Ledger) -> None:
+    """Writes the sent dates that waited while a ``distribution.xlsx`` was open in Excel (call under the send lock)."""
+    waiting = _pending(root)
+    if waiting:
+        _write_pending(root, [m for m in waiting if not update_workbook(root, ledger, *m.split("/", 1))])
 
 
 def _all_sent_already(ledger: Ledger, copy: Copy) -> bool:
@@ -149,7 +189,7 @@ def send_copies(
     password = None if dry_run else smtp_password(settings)
     with contextlib.ExitStack() as stack:
         if not dry_run:
-            stack.enter_context(_send_lock(root))
+            stack.enter_context(send_lock(root))
         ledger = stack.enter_context(Ledger.open(root))
         journal = Journal.open(ledger.path)
         stack.callback(journal.close)
@@ -159,6 +199,7 @@ def send_copies(
             sync_sent_dates(root, ledger)  # dates staff typed reach the ledger first, and are never overwritten
             journal.interrupted_to_uncertain()
             _catch_up(root, ledger, journal)
+            flush_pending_workbooks(root, ledger)
         make_mailer = mailer_factory or (lambda s, p: Mailer(s, p))
         mailer = stack.enter_context(make_mailer(settings, password))
         run = SendRun([])

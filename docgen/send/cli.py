@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import sys
 from pathlib import Path
@@ -62,14 +61,13 @@ def sent(reference: str, root: Path, recipient: str, day: str, folder: str | Non
     """Record that RECIPIENT's copies of case REFERENCE were posted or handed over on DATE."""
     from docgen.ledger.dates import parse_day
     from docgen.ledger.store import Ledger
-    from docgen.send.batch import record_sent
+    from docgen.send.batch import flush_pending_workbooks, record_sent, send_lock
 
     when = parse_day(day)
     if when is None:
         raise click.BadParameter(f"{day!r} is not a date: use 2027-01-05 or 05/01/2027", param_hint="--date")
-    if when > dt.date.today():
-        raise click.BadParameter(f"{day} is in the future: record a copy once it has gone", param_hint="--date")
-    with Ledger.open(root, create=False) as ledger:
+    with send_lock(root), Ledger.open(root, create=False) as ledger:
+        flush_pending_workbooks(root, ledger)
         meetings = [m for m in ledger.meetings(reference) if m.superseded_by is None and (folder is None or m.folder == folder)]
         if not meetings:
             click.echo(
@@ -87,5 +85,5 @@ def sent(reference: str, root: Path, recipient: str, day: str, folder: str | Non
     click.echo(f"Recorded: {reference} {meeting.folder}, {name}'s copies sent on {when:%d %b %Y}.")
     if not written:
         click.echo(
-            "distribution.xlsx is open in Excel: the ledger has the date; the workbook is updated by the next docgen send once it is closed."
+            "distribution.xlsx is open in Excel: the ledger has the date; the workbook is updated by the next docgen send or docgen sent once it is closed."
         )

@@ -17,7 +17,6 @@ from pathlib import Path
 __all__ = ["Journal", "Sending", "uncertain_copies"]
 
 
-
 @dataclass(frozen=True)
 class Sending:
     """One copy's row in the journal."""
