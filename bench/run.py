@@ -7,7 +7,8 @@ Measures, in one run on this machine:
 - the floor: the bare libraries doing the same job in one process — python-docx reading the
   controls (openpyxl for the Excel forms), docxtpl rendering each plan and the meeting record from
   the same templates, openpyxl writing the distribution list — for the same forms;
-- the latency from a drop settling to its ``manifest.json`` under ``docgen watch`` (PDF off).
+- the latency from a drop settling to its ``manifest.json`` under ``docgen watch`` (PDF off);
+- ``docgen send``: messages per second to a local SMTP server (``bench/send.py``).
 
 Each of the three runs is repeated (`--repeat`, default 3, interleaved) and the median wall time
 reported. Every measurement is a fresh process (interpreter start and imports included on both sides), and
@@ -210,6 +211,7 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3, help="rounds of the three runs, interleaved; medians reported (default 3)")
     parser.add_argument("--drops", type=int, default=5, help="drops for the latency measurement (default 5)")
     parser.add_argument("--settle", type=float, default=1.0, help="settle_seconds while measuring latency (default 1)")
+    parser.add_argument("--messages", type=int, default=40, help="messages for the sending measurement (default 40)")
     parser.add_argument("--floor-only", nargs=2, metavar=("FORMS", "OUT"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.floor_only:
@@ -233,6 +235,9 @@ def main() -> None:
         rows = {name: (statistics.median(s for s, _ in got), max(r for _, r in got)) for name, got in runs.items()}
         drops = make_forms(base / "drops", args.drops, first=9000)  # new references, never seen by the watcher
         latencies = latency(base, drops, args.settle)
+    from send import send_lines  # bench/send.py, beside this file
+
+    sending = send_lines(args.messages)
 
     floor_s = rows["floor"][0]
     single_s = rows["workers=1"][0]
@@ -258,6 +263,8 @@ def main() -> None:
         f"({'met' if single_s / floor_s <= TARGETS['single_vs_floor'] else 'NOT met'}); "
         f"{args.workers} workers faster than the floor → {parallel_s / floor_s:.2f}× ({'met' if parallel_s < floor_s else 'NOT met'}); "
         f"latency ≤ {TARGETS['latency_s']:g} s → max {max(latencies):.2f} s ({'met' if max(latencies) <= TARGETS['latency_s'] else 'NOT met'}).",
+        "",
+        *sending,
         "",
         "Wall times include starting Python and importing the libraries on both sides; `run --once` also checks the templates at start-up, "
         "validates, writes the calendar, manifest and ledger and publishes atomically. Peak RSS is that of the largest single process "

@@ -92,13 +92,19 @@ def record_sent(root: Path, ledger: Ledger, case: str, folder: str, recipient: s
     The ledger always; ``distribution.xlsx`` too unless it is open in Excel. Returns False when the workbook
     must still be written (it is remembered, and written by the next ``docgen send`` or ``docgen sent``).
     """
+    mark_in_ledger(ledger, case, folder, recipient, day, by)
+    return update_workbook(root, ledger, case, folder)
+
+
+def mark_in_ledger(ledger: Ledger, case: str, folder: str, recipient: str, day: dt.date, by: str) -> None:
+    """``recipient``'s copies of the meeting are sent on ``day`` (their ``copies_due`` met), where no date is recorded yet."""
     meeting = ledger.meeting_by_folder(case, folder)
     if meeting is None:
-        return True  # superseded or never published through this ledger: nothing left to record
+        return  # superseded or never published through this ledger: nothing left to record
     key = recipient.strip().lower()
     unsent = [c for c in ledger.copies(meeting.id) if c["recipient"].strip().lower() == key and not c["sent_date"]]
-    ledger.mark_copies_sent(meeting.id, [(c["recipient"], c["document"], day, by) for c in unsent])
-    return update_workbook(root, ledger, case, folder)
+    if unsent:
+        ledger.mark_copies_sent(meeting.id, [(c["recipient"], c["document"], day, by) for c in unsent])
 
 
 def update_workbook(root: Path, ledger: Ledger, case: str, folder: str) -> bool:
@@ -152,9 +158,19 @@ def _all_sent_already(ledger: Ledger, copy: Copy) -> bool:
 
 def _catch_up(root: Path, ledger: Ledger, journal: Journal) -> None:
     """Sent messages whose date is not yet everywhere (a crash, or the workbook was open in Excel)."""
+    touched: dict[tuple[str, str], list[str]] = {}
     for row in journal.unrecorded():
-        if record_sent(root, ledger, row.case_reference, row.folder, row.recipient, _local_day(row.sent_at or ""), SENT_BY):
-            journal.mark_recorded(row.copy_key)
+        mark_in_ledger(ledger, row.case_reference, row.folder, row.recipient, _local_day(row.sent_at or ""), SENT_BY)
+        touched.setdefault((row.case_reference, row.folder), []).append(row.copy_key)
+    _into_workbooks(root, ledger, journal, touched)
+
+
+def _into_workbooks(root: Path, ledger: Ledger, journal: Journal, touched: dict[tuple[str, str], list[str]]) -> None:
+    """Each meeting's distribution.xlsx written once for all its copies just sent; then their journal rows are complete."""
+    for (case, folder), keys in touched.items():
+        if update_workbook(root, ledger, case, folder):
+            for key in keys:
+                journal.mark_recorded(key)
 
 
 def _current_copies(root: Path, ledger: Ledger, case: str | None) -> list[Copy]:
@@ -203,16 +219,21 @@ def send_copies(
         make_mailer = mailer_factory or (lambda s, p: Mailer(s, p))
         mailer = stack.enter_context(make_mailer(settings, password))
         run = SendRun([])
+        touched: dict[tuple[str, str], list[str]] = {}  # meetings whose workbook gets the dates once, after the batch
+        stack.callback(_into_workbooks, root, ledger, journal, touched)
         for copy in _current_copies(root, ledger, case):
             try:
                 result = _one(root, copy, settings, ledger, journal, mailer, dry_run=dry_run, resend=resend)
             except MailServerError as exc:
                 run.stopped = exc
                 return run
-            if result is not None:
-                run.results.append(result)
-                if progress:
-                    progress(result)
+            if result is None:
+                continue
+            if result.status == "sent":
+                touched.setdefault((copy.case_reference, copy.folder), []).append(copy.key)
+            run.results.append(result)
+            if progress:
+                progress(result)
         return run
 
 
@@ -260,8 +281,7 @@ def _one(
         raise
     now = dt.datetime.now(dt.UTC)
     journal.sent(copy.key, delivered.reply, now)
-    if record_sent(root, ledger, copy.case_reference, copy.folder, copy.recipient, now.astimezone().date(), SENT_BY):
-        journal.mark_recorded(copy.key)
+    mark_in_ledger(ledger, copy.case_reference, copy.folder, copy.recipient, now.astimezone().date(), SENT_BY)
     return _result(copy, "sent", delivered.reply, message_id)
 
 

@@ -3,7 +3,8 @@
 Steps, in the order a message goes through them:
 ``before_record`` (nothing written yet), ``after_record`` (the durable "sending" row, nothing handed over),
 ``after_250`` (the server took it, not yet noted), ``after_sent`` (noted as sent, sent date not yet
-in the ledger), ``after_ledger`` (ledger done, distribution.xlsx not yet written), ``after_recorded`` (all done).
+in the ledger); then, once per meeting after the batch, ``before_workbook`` (the ledger has every date,
+distribution.xlsx not yet written) and ``after_recorded`` (all done; N counts the journal rows completed).
 """
 
 from __future__ import annotations
@@ -45,7 +46,7 @@ def _around(owner: Any, name: str, before: str | None, after: str | None) -> Non
 _around(Journal, "start", "before_record", "after_record")
 _around(Mailer, "deliver", None, "after_250")
 _around(Journal, "sent", None, "after_sent")
-_around(batch, "write_sent_dates", "after_ledger", None)
+_around(batch, "write_sent_dates", "before_workbook", None)
 _around(Journal, "mark_recorded", None, "after_recorded")
 
 if __name__ == "__main__":

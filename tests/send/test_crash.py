@@ -21,10 +21,11 @@ from tests.send.helpers import PASSWORD, MailServer, email_toml, many_recipients
 CRASHER = Path(__file__).with_name("crashing_send.py")
 REPO = Path(__file__).resolve().parents[2]
 BATCH = 20
-STEPS = ("before_record", "after_record", "after_250", "after_sent", "after_ledger", "after_recorded")
-#: where the kill lands: every step in the middle of the batch; the two steps that leave a message uncertain
-#: also at its first and last message
+STEPS = ("before_record", "after_record", "after_250", "after_sent", "after_recorded")
+#: where the kill lands: every per-message step in the middle of the batch; the two steps that leave a message
+#: uncertain also at its first and last message
 SCENARIOS = [(step, 11) for step in STEPS] + [(step, n) for step in ("after_record", "after_250") for n in (1, BATCH)]
+SCENARIOS.append(("before_workbook", 1))  # the workbook is written once, after the batch
 
 
 def _docgen(root: Path, *args: str, crash: tuple[str, int] | None = None) -> subprocess.CompletedProcess[str]:
