@@ -20,6 +20,7 @@ from docgen.send.journal import Journal, Sending
 from docgen.send.message import build_message, new_message_id
 from docgen.send.settings import EmailSettings, smtp_password
 from docgen.send.workbook import write_sent_dates
+from docgen.service.journal import write_atomically
 
 __all__ = ["PENDING_WORKBOOKS", "SEND_LOCK", "SendResult", "SendRun", "flush_pending_workbooks", "record_sent", "send_copies", "send_lock"]
 
@@ -134,10 +135,7 @@ def _pending(root: Path) -> list[str]:
 
 
 def _write_pending(root: Path, meetings: list[str]) -> None:
-    path = root / PENDING_WORKBOOKS
-    temp = path.with_suffix(".tmp")
-    temp.write_text("".join(f"{m}\n" for m in meetings), encoding="utf-8")
-    os.replace(temp, path)
+    write_atomically(root / PENDING_WORKBOOKS, "".join(f"{m}\n" for m in meetings).encode("utf-8"), 0o600)
 
 
 def flush_pending_workbooks(root: Path, ledger: Ledger) -> None:

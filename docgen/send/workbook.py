@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
-import os
+import io
 import re
-import tempfile
 from collections.abc import Iterable
 from pathlib import Path
+
+from docgen.service.journal import write_atomically
 
 __all__ = ["is_open_in_excel", "write_sent_dates"]
 
@@ -58,16 +59,7 @@ def write_sent_dates(workbook: Path, sent: Iterable[tuple[str, str, dt.date, str
 
 
 def _save_atomically(book: object, target: Path) -> None:
-    """A temporary file in the same folder, flushed to disk, then renamed over the workbook (keeping its mode)."""
-    mode = target.stat().st_mode & 0o777
-    handle, temp = tempfile.mkstemp(prefix=".distribution-", suffix=".xlsx", dir=target.parent)
-    try:
-        os.fchmod(handle, mode)
-        with os.fdopen(handle, "wb") as stream:
-            book.save(stream)  # type: ignore[attr-defined]
-            stream.flush()
-            os.fsync(stream.fileno())
-        os.replace(temp, target)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
+    """The whole workbook to disk beside the old one, then renamed over it (keeping its mode): Excel never sees half."""
+    buffer = io.BytesIO()
+    book.save(buffer)  # type: ignore[attr-defined]
+    write_atomically(target, buffer.getvalue(), target.stat().st_mode & 0o777)
