@@ -100,7 +100,9 @@ class MailServer:
         self.process.wait(timeout=10)
 
 
-def start_server(tmp: Path, certs: dict[str, Path], *, reject: tuple[str, ...] = (), defer: tuple[str, ...] = ()) -> MailServer:
+def start_server(
+    tmp: Path, certs: dict[str, Path], *, reject: tuple[str, ...] = (), defer: tuple[str, ...] = (), implicit_tls: bool = False
+) -> MailServer:
     """Starts ``smtp_server.py`` on a free loopback port and waits until it listens."""
     spool = tmp / "spool"
     spool.mkdir(parents=True, exist_ok=True)
@@ -110,6 +112,8 @@ def start_server(tmp: Path, certs: dict[str, Path], *, reject: tuple[str, ...] =
         command += ["--reject", address]
     for address in defer:
         command += ["--defer", address]
+    if implicit_tls:
+        command.append("--implicit-tls")
     process = subprocess.Popen(command, stdout=subprocess.PIPE, text=True)
     assert process.stdout is not None
     line = process.stdout.readline()

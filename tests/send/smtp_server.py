@@ -24,8 +24,9 @@ from aiosmtpd.smtp import SMTP, AuthResult, Envelope, LoginPassword, Session
 class Spool:
     """Takes messages and writes them to the spool folder; refuses or defers the addresses it was told to."""
 
-    def __init__(self, folder: Path, reject: set[str], defer: set[str]) -> None:
+    def __init__(self, folder: Path, reject: set[str], defer: set[str], implicit_tls: bool = False) -> None:
         self.folder = folder
+        self.implicit_tls = implicit_tls
         self.reject = reject
         self.defer = defer
         self.deferred: set[str] = set()
@@ -50,7 +51,7 @@ class Spool:
                 {
                     "mail_from": envelope.mail_from,
                     "rcpt_tos": envelope.rcpt_tos,
-                    "tls": session.ssl is not None,
+                    "tls": session.ssl is not None or self.implicit_tls,
                     "auth": session.authenticated,
                 }
             )
@@ -68,22 +69,25 @@ def main() -> None:
     parser.add_argument("--password", default="s3cret-pass")
     parser.add_argument("--reject", action="append", default=[])
     parser.add_argument("--defer", action="append", default=[])
+    parser.add_argument("--implicit-tls", action="store_true", help="TLS from the first byte (port 465 style) instead of STARTTLS")
     args = parser.parse_args()
     context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
     context.load_cert_chain(args.cert, args.key)
-    handler = Spool(args.spool, set(args.reject), set(args.defer))
+    handler = Spool(args.spool, set(args.reject), set(args.defer), args.implicit_tls)
 
     def authenticate(server: SMTP, session: Session, envelope: Envelope, mechanism: str, data: Any) -> AuthResult:
         ok = isinstance(data, LoginPassword) and data.login.decode() == args.user and data.password.decode() == args.password
         return AuthResult(success=ok, handled=False)  # unhandled: aiosmtpd itself answers 535 to a failure
 
     def factory() -> SMTP:
+        if args.implicit_tls:
+            return SMTP(handler, hostname="mail.test", authenticator=authenticate, auth_required=True, auth_require_tls=False)
         return SMTP(
             handler, hostname="mail.test", tls_context=context, require_starttls=True, authenticator=authenticate, auth_required=True
         )
 
     async def serve() -> None:
-        server = await asyncio.get_running_loop().create_server(factory, "127.0.0.1", 0)
+        server = await asyncio.get_running_loop().create_server(factory, "127.0.0.1", 0, ssl=context if args.implicit_tls else None)
         print(f"PORT {server.sockets[0].getsockname()[1]}", flush=True)
         async with server:
             await server.serve_forever()

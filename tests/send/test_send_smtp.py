@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import shutil
 from pathlib import Path
 from typing import Any
 
@@ -285,3 +286,40 @@ def test_an_interrupted_sending_is_uncertain_in_docgen_due_until_resent(
     [(message, _)] = received(mail_server)["sarah.jones@example.org"]
     assert message["Message-ID"] == "<earlier@council.example>"
     assert "Sarah Jones" not in docgen("due", "--root", str(root), "--as-of", "2026-12-18").output
+
+
+def test_implicit_tls_on_its_own_port(tmp_path: Path, certs: dict[str, Path], smtp_password: str) -> None:
+    server = start_server(tmp_path / "mail", certs, implicit_tls=True)
+    try:
+        root = tmp_path / "root"
+        set_up(root, server.port, certs["ca"], security="ssl")
+        outcomes = json.loads(docgen("send", "--root", str(root), "--json").output)
+        assert [o["status"] for o in outcomes] == ["sent"] * 4
+        assert all(e["auth"] for _, e in server.messages())
+    finally:
+        server.stop()
+
+
+def test_only_the_case_asked_for(tmp_path: Path, mail_server: MailServer, smtp_password: str) -> None:
+    root = tmp_path / "root"
+    set_up(root, mail_server.port, mail_server.ca)
+    result = docgen("send", "--root", str(root), "--case", "CIN-OTHER")
+    assert result.exit_code == 0 and result.output == "Nothing to send: every email copy has been sent.\n"
+    assert mail_server.messages() == []
+    assert len(json.loads(docgen("send", "--root", str(root), "--case", "CIN-2026-0412", "--json").output)) == 4
+
+
+def test_a_council_s_broken_email_template_is_one_line(
+    tmp_path: Path, mail_server: MailServer, smtp_password: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    own = tmp_path / "data"
+    shutil.copytree(Path(__file__).resolve().parents[2] / "templates", own / "templates")
+    shutil.copytree(Path(__file__).resolve().parents[2] / "schemas", own / "schemas")
+    (own / "templates/email/copy.txt").write_text("Hello {{ case_reference\n")
+    monkeypatch.setenv("DOCGEN_DATA", str(own))
+    root = tmp_path / "root"
+    set_up(root, mail_server.port, mail_server.ca)
+    result = docgen("send", "--root", str(root))
+    assert result.exit_code == 2
+    assert f"docgen: The email template {own / 'templates/email/copy.txt'} cannot be used" in result.output
+    assert mail_server.messages() == []
