@@ -61,7 +61,7 @@ def sent(reference: str, root: Path, recipient: str, day: str, folder: str | Non
     """Record that RECIPIENT's copies of case REFERENCE were posted or handed over on DATE."""
     from docgen.ledger.dates import parse_day
     from docgen.ledger.store import Ledger
-    from docgen.send.batch import flush_pending_workbooks, record_sent, send_lock
+    from docgen.send.sent_dates import flush_pending_workbooks, record_sent, send_lock
 
     when = parse_day(day)
     if when is None:

@@ -15,7 +15,7 @@ import sys
 from collections.abc import Callable
 from typing import Any
 
-from docgen.send import batch
+from docgen.send import sent_dates
 from docgen.send.delivery import Mailer
 from docgen.send.journal import Journal
 
@@ -46,7 +46,7 @@ def _around(owner: Any, name: str, before: str | None, after: str | None) -> Non
 _around(Journal, "start", "before_record", "after_record")
 _around(Mailer, "deliver", None, "after_250")
 _around(Journal, "sent", None, "after_sent")
-_around(batch, "write_sent_dates", "before_workbook", None)
+_around(sent_dates, "write_sent_dates", "before_workbook", None)
 _around(Journal, "mark_recorded", None, "after_recorded")
 
 if __name__ == "__main__":
