@@ -38,11 +38,13 @@ class Copy:
     skip_reason: str | None = None
     key_worker: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
     next_review: str | None = None
+    source_sha256: str = ""  # the published form's: an amended form's copies are new copies, sent again
 
     @property
     def key(self) -> str:
-        """Stable identity of this copy in the sending journal: case, meeting, recipient and address."""
-        raw = "\x1f".join((self.case_reference, self.folder, self.recipient.strip().lower(), self.email.strip().lower()))
+        """Identity of this copy in the sending journal: the meeting as published, the recipient and the address."""
+        parts = (self.case_reference, self.folder, self.source_sha256, self.recipient.strip().lower(), self.email.strip().lower())
+        raw = "\x1f".join(parts)
         return hashlib.sha256(raw.encode("utf-8")).hexdigest()[:32]
 
     @property
@@ -119,6 +121,7 @@ def copies_of_meeting(folder: Path) -> list[Copy]:
                 skip_reason=skip,
                 key_worker=dict(manifest.get("key_worker") or {}),
                 next_review=next_review,
+                source_sha256=str((manifest.get("source") or {}).get("sha256") or ""),
             )
         )
     return copies

@@ -6,6 +6,7 @@ import datetime as dt
 import email
 import email.policy
 import json
+import shutil
 import subprocess
 import sys
 from dataclasses import dataclass, field
@@ -150,11 +151,18 @@ class Published:
         return self.root / "outbox" / m["case_reference"] / m["meeting"]["folder"]
 
 
-def publish(root: Path, record: dict[str, Any], *, pdf: bool = True, **kwargs: Any) -> dict[str, Any]:
-    """Builds the meeting's pack straight into ``root/outbox`` (PDFs by a fake converter) and records it in the ledger."""
+def publish(root: Path, record: dict[str, Any], *, pdf: bool = True, sha256: str | None = None, **kwargs: Any) -> dict[str, Any]:
+    """Builds the meeting's pack straight into ``root/outbox`` (PDFs by a fake converter) and records it in the ledger.
+
+    ``sha256`` stands for the form's content: another one publishes an amendment of the same meeting.
+    """
     (root / "inbox").mkdir(parents=True, exist_ok=True)
     folder = root / "outbox" / record["case"]["reference"] / f"{record['meeting']['date']}-{record['meeting']['type']}"
+    if folder.exists():
+        shutil.rmtree(folder)  # an amendment's folder is made afresh (the service keeps the earlier one aside)
     manifest = make_pack(record, folder, pdf=pdf, converter=FakeConverter() if pdf else None, **kwargs)
+    if sha256:
+        manifest["source"]["sha256"] = sha256
     write_manifest(folder, manifest)
     with Ledger.open(root) as ledger:
         ledger.publish_meeting(manifest, record=record)

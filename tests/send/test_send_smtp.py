@@ -323,3 +323,26 @@ def test_a_council_s_broken_email_template_is_one_line(
     assert result.exit_code == 2
     assert f"docgen: The email template {own / 'templates/email/copy.txt'} cannot be used" in result.output
     assert mail_server.messages() == []
+
+
+def test_an_amended_form_s_copies_go_again_and_the_invitation_updates_the_same_event(
+    tmp_path: Path, mail_server: MailServer, smtp_password: str
+) -> None:
+    root = tmp_path / "root"
+    set_up(root, mail_server.port, mail_server.ca)
+    assert len(json.loads(docgen("send", "--root", str(root), "--json").output)) == 4
+    record = clean_initial()
+    record["meeting"]["next_review_date"] = "2027-02-18"
+    publish(root, record, sha256="1" * 64)
+    again = json.loads(docgen("send", "--root", str(root), "--json").output)
+    assert [o["status"] for o in again] == ["sent"] * 4
+    first, second = (m for m, _ in received(mail_server)["sarah.jones@example.org"])
+
+    def invitation(message: Any) -> str:
+        [part] = [p for p in message.iter_attachments() if p.get_filename() == "review-invitation.ics"]
+        content = part.get_content()
+        return content.decode() if isinstance(content, bytes) else content
+
+    uid = [line for line in invitation(first).splitlines() if line.startswith("UID:")]
+    assert uid == [line for line in invitation(second).splitlines() if line.startswith("UID:")]
+    assert "DTSTART;VALUE=DATE:20270218" in invitation(second)
