@@ -2,7 +2,7 @@
 
 ``python tests/send/smtp_server.py --spool DIR --cert C --key K --user U --password P [--reject ADDR]... [--defer ADDR]...``
 prints ``PORT <n>`` once it listens on 127.0.0.1 (a free port). Each message it takes is written to
-``DIR/<n>.eml`` with ``DIR/<n>.json`` ({mail_from, rcpt_tos, tls, auth}). ``--reject`` answers 552 at
+``DIR/<n>.eml`` with ``DIR/<n>.json`` ({mail_from, rcpt_tos, tls, auth, peer}: the client's address and port). ``--reject`` answers 552 at
 RCPT for that address; ``--defer`` answers 451 the first time that address is given.
 """
 
@@ -53,6 +53,7 @@ class Spool:
                     "rcpt_tos": envelope.rcpt_tos,
                     "tls": session.ssl is not None or self.implicit_tls,
                     "auth": session.authenticated,
+                    "peer": list(session.peer) if isinstance(session.peer, tuple) else str(session.peer),
                 }
             )
         )

@@ -55,6 +55,7 @@ def test_each_recipient_gets_one_private_message_over_starttls(tmp_path: Path, m
 
     mail = received(mail_server)
     assert {k: len(v) for k, v in mail.items()} == dict.fromkeys(outcomes, 1)
+    assert len({tuple(e["peer"]) for _, e in mail_server.messages()}) == 1, "one connection for the whole batch"
     for address, [(message, envelope)] in mail.items():
         assert envelope["tls"] and envelope["auth"], "sent only over TLS, after logging in"
         assert envelope["rcpt_tos"] == [address] and message["To"] == address
