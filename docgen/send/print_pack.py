@@ -9,12 +9,14 @@ its recipient's bundle, so a bundle that comes apart can be put back together.
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from pypdf import PdfReader, PdfWriter
+from pypdf.errors import PdfReadError
 from pypdf.generic import NameObject, TextStringObject
 
 from docgen.profiles import Profile
@@ -23,6 +25,8 @@ from docgen.send.letterhead import Letterhead, letterhead_for
 from docgen.send.pdf_text import A4, TextPage
 
 __all__ = ["ADDRESS_BOX", "DL_WINDOW", "PRINT_PACK", "Envelope", "build_print_pack", "envelopes", "print_pack_for_meeting"]
+
+log = logging.getLogger(__name__)
 
 PRINT_PACK = "print-pack.pdf"
 
@@ -184,4 +188,9 @@ def print_pack_for_meeting(
         "next_review": meeting.get("next_review_date") if meeting.get("type") != "closure" else None,
         "key_worker": record.get("key_worker") or {},
     }
-    return build_print_pack(out_dir, distribution, letterhead_for(profile), about, today=today)
+    try:
+        return build_print_pack(out_dir, distribution, letterhead_for(profile), about, today=today)
+    except (OSError, PdfReadError) as exc:  # the plans are published all the same; the print pack can be made by hand
+        (out_dir / PRINT_PACK).unlink(missing_ok=True)
+        log.warning("print-pack.pdf was not made (%s): print the copies to post from their PDFs.", exc)
+        return None
