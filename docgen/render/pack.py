@@ -100,13 +100,8 @@ def build_pack(
             converter=converter,
         )
         documents.extend(made.documents)
-        if made.problem is None:  # the copies to post or hand over, with their cover letters
-            from docgen.send.print_pack import print_pack_for_meeting
-
-            printed = print_pack_for_meeting(out_dir, record, profile, distribution, today)
-            documents.extend([printed] if printed else [])
         extra["pdf"] = {"made": made.problem is None, "problem": made.problem, "passwords_file": made.passwords_file}
-    return build_manifest(
+    manifest = build_manifest(
         record,
         report,
         source=source,
@@ -116,3 +111,8 @@ def build_pack(
         generated_at=generated_at,
         extra=extra,
     )
+    if pdf and manifest["pdf"]["made"]:  # the copies to post or hand over, behind their cover letters
+        from docgen.send.print_pack import add_print_pack
+
+        add_print_pack(out_dir, manifest, today=today)
+    return manifest

@@ -19,12 +19,12 @@ from pypdf import PdfReader, PdfWriter
 from pypdf.errors import PdfReadError
 from pypdf.generic import NameObject, TextStringObject
 
-from docgen.profiles import Profile
+from docgen.profiles import load_profile
 from docgen.render.context import uk_date
 from docgen.send.letterhead import Letterhead, letterhead_for
 from docgen.send.pdf_text import A4, TextPage
 
-__all__ = ["ADDRESS_BOX", "DL_WINDOW", "PRINT_PACK", "Envelope", "build_print_pack", "envelopes", "print_pack_for_meeting"]
+__all__ = ["ADDRESS_BOX", "DL_WINDOW", "PRINT_PACK", "Envelope", "add_print_pack", "build_print_pack", "envelopes"]
 
 log = logging.getLogger(__name__)
 
@@ -177,20 +177,22 @@ def build_print_pack(
     }
 
 
-def print_pack_for_meeting(
-    out_dir: Path, record: dict[str, Any], profile: Profile, distribution: list[dict[str, Any]], today: dt.date
-) -> dict[str, Any] | None:
-    """``build_print_pack`` for a record being published (its PDFs already made), on its profile's letterhead."""
-    meeting = record.get("meeting") or {}
+def add_print_pack(out_dir: Path, manifest: dict[str, Any], *, today: dt.date | None = None) -> None:
+    """Makes ``print-pack.pdf`` for a meeting whose PDFs are made, on its profile's letterhead, and lists it in ``manifest``."""
+    next_review = next((d.get("date") for d in manifest.get("deadlines", []) if d.get("kind") == "next_review"), None)
     about = {
-        "case_reference": (record.get("case") or {}).get("reference"),
-        "meeting_date": meeting.get("date"),
-        "next_review": meeting.get("next_review_date") if meeting.get("type") != "closure" else None,
-        "key_worker": record.get("key_worker") or {},
+        "case_reference": manifest["case_reference"],
+        "meeting_date": manifest["meeting"]["date"],
+        "next_review": next_review,
+        "key_worker": manifest.get("key_worker") or {},
     }
     try:
-        return build_print_pack(out_dir, distribution, letterhead_for(profile), about, today=today)
+        entry = build_print_pack(
+            out_dir, manifest["distribution"], letterhead_for(load_profile(manifest["policy"])), about, today=today or dt.date.today()
+        )
     except (OSError, PdfReadError) as exc:  # the plans are published all the same; the print pack can be made by hand
         (out_dir / PRINT_PACK).unlink(missing_ok=True)
         log.warning("print-pack.pdf was not made (%s): print the copies to post from their PDFs.", exc)
-        return None
+        return
+    if entry is not None:
+        manifest["documents"].append(entry)

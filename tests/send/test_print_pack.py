@@ -152,9 +152,15 @@ def test_the_letterhead_comes_from_the_profile_or_what_it_extends(tmp_path: Path
 
 
 def test_a_pdf_that_cannot_be_read_leaves_no_print_pack_and_publishing_goes_on(tmp_path: Path) -> None:
-    from docgen.send.print_pack import print_pack_for_meeting
+    from docgen.send.print_pack import add_print_pack
 
     (tmp_path / "plan-C1.pdf").write_bytes(b"not a pdf")
-    rows = [r for r in _rows() if r["document"] == "plan-C1.docx" and r["delivery"] == "post"]
-    assert print_pack_for_meeting(tmp_path, clean_initial(), load_profile("standard"), rows, dt.date(2026, 12, 18)) is None
-    assert not (tmp_path / "print-pack.pdf").exists()
+    manifest = {
+        "case_reference": "CIN-1",
+        "meeting": {"date": "2026-12-17"},
+        "policy": "standard",
+        "documents": [],
+        "distribution": _rows()[:1],
+    }
+    add_print_pack(tmp_path, manifest, today=dt.date(2026, 12, 18))
+    assert manifest["documents"] == [] and not (tmp_path / "print-pack.pdf").exists()
