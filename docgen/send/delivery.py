@@ -168,6 +168,14 @@ class Mailer:
                     ) from exc
                 self._sleep(self._backoff * 2 ** (attempt - 1))
 
+    def _reset(self) -> None:
+        """RSET after a refusal, so the connection can carry the next message; a connection that broke is dropped."""
+        try:
+            if self._smtp is not None:
+                self._smtp.rset()
+        except (smtplib.SMTPException, OSError):
+            self._drop()
+
     def _drop(self) -> None:
         if self._smtp is not None:
             self._smtp.close()
@@ -185,7 +193,7 @@ class Mailer:
                 if code == 250:
                     code, reply = smtp.rcpt(recipient)
                 if code not in (250, 251):
-                    smtp.rset()
+                    self._reset()
                     raise smtplib.SMTPResponseException(code, reply)
             except smtplib.SMTPResponseException as exc:
                 if not _temporary(exc.smtp_code):
@@ -210,7 +218,7 @@ class Mailer:
                 ) from exc
             if code == 250:
                 return Delivered(f"{code} {_words(reply)}")
-            smtp.rset()
+            self._reset()
             if not _temporary(code):
                 raise Refused(f"{code} {_words(reply)}")
             attempt = self._wait_again(attempt, f"{code} {_words(reply)}")

@@ -102,7 +102,14 @@ class MailServer:
 
 
 def start_server(
-    tmp: Path, certs: dict[str, Path], *, reject: tuple[str, ...] = (), defer: tuple[str, ...] = (), implicit_tls: bool = False
+    tmp: Path,
+    certs: dict[str, Path],
+    *,
+    reject: tuple[str, ...] = (),
+    defer: tuple[str, ...] = (),
+    hang_up_at_rcpt: tuple[str, ...] = (),
+    hang_up_after_data: tuple[str, ...] = (),
+    implicit_tls: bool = False,
 ) -> MailServer:
     """Starts ``smtp_server.py`` on a free loopback port and waits until it listens."""
     spool = tmp / "spool"
@@ -113,6 +120,10 @@ def start_server(
         command += ["--reject", address]
     for address in defer:
         command += ["--defer", address]
+    for address in hang_up_at_rcpt:
+        command += ["--hang-up-at-rcpt", address]
+    for address in hang_up_after_data:
+        command += ["--hang-up-after-data", address]
     if implicit_tls:
         command.append("--implicit-tls")
     process = subprocess.Popen(command, stdout=subprocess.PIPE, text=True)

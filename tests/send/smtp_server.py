@@ -3,7 +3,9 @@
 ``python tests/send/smtp_server.py --spool DIR --cert C --key K --user U --password P [--reject ADDR]... [--defer ADDR]...``
 prints ``PORT <n>`` once it listens on 127.0.0.1 (a free port). Each message it takes is written to
 ``DIR/<n>.eml`` with ``DIR/<n>.json`` ({mail_from, rcpt_tos, tls, auth, peer}: the client's address and port). ``--reject`` answers 552 at
-RCPT for that address; ``--defer`` answers 451 the first time that address is given.
+RCPT for that address; ``--defer`` answers 451 the first time that address is given; ``--hang-up-at-rcpt``
+closes the connection the first time that address is given; ``--hang-up-after-data`` keeps the first message
+for that address and closes the connection instead of answering (the client cannot know it arrived).
 """
 
 from __future__ import annotations
@@ -27,6 +29,8 @@ class Spool:
     def __init__(self, folder: Path, reject: set[str], defer: set[str], implicit_tls: bool = False) -> None:
         self.folder = folder
         self.implicit_tls = implicit_tls
+        self.hang_up_at_rcpt: set[str] = set()
+        self.hang_up_after_data: set[str] = set()
         self.reject = reject
         self.defer = defer
         self.deferred: set[str] = set()
@@ -35,6 +39,10 @@ class Spool:
     async def handle_RCPT(self, server: SMTP, session: Session, envelope: Envelope, address: str, options: list[str]) -> str:
         if address in self.reject:
             return "552 5.2.2 Mailbox full: the recipient's mailbox is over its quota"
+        if address in self.hang_up_at_rcpt:
+            self.hang_up_at_rcpt.discard(address)
+            server.transport.close()  # type: ignore[union-attr]
+            return "421 closing"
         if address in self.defer and address not in self.deferred:
             self.deferred.add(address)
             return "451 4.3.0 Please try again later"
@@ -58,6 +66,9 @@ class Spool:
             )
         )
         os.replace(temp, self.folder / f"{number}.eml")
+        if self.hang_up_after_data & set(envelope.rcpt_tos):
+            self.hang_up_after_data -= set(envelope.rcpt_tos)
+            server.transport.close()  # type: ignore[union-attr]
         return "250 2.0.0 Message accepted for delivery"
 
 
@@ -70,11 +81,14 @@ def main() -> None:
     parser.add_argument("--password", default="s3cret-pass")
     parser.add_argument("--reject", action="append", default=[])
     parser.add_argument("--defer", action="append", default=[])
+    parser.add_argument("--hang-up-at-rcpt", action="append", default=[])
+    parser.add_argument("--hang-up-after-data", action="append", default=[])
     parser.add_argument("--implicit-tls", action="store_true", help="TLS from the first byte (port 465 style) instead of STARTTLS")
     args = parser.parse_args()
     context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
     context.load_cert_chain(args.cert, args.key)
     handler = Spool(args.spool, set(args.reject), set(args.defer), args.implicit_tls)
+    handler.hang_up_at_rcpt, handler.hang_up_after_data = set(args.hang_up_at_rcpt), set(args.hang_up_after_data)
 
     def authenticate(server: SMTP, session: Session, envelope: Envelope, mechanism: str, data: Any) -> AuthResult:
         ok = isinstance(data, LoginPassword) and data.login.decode() == args.user and data.password.decode() == args.password

@@ -347,3 +347,28 @@ def test_an_amended_form_s_copies_go_again_and_the_invitation_updates_the_same_e
     uid = [line for line in invitation(first).splitlines() if line.startswith("UID:")]
     assert uid == [line for line in invitation(second).splitlines() if line.startswith("UID:")]
     assert "DTSTART;VALUE=DATE:20270218" in invitation(second)
+
+
+def test_dropped_connections_retried_before_handover_and_uncertain_after(
+    tmp_path: Path, certs: dict[str, Path], smtp_password: str
+) -> None:
+    server = start_server(
+        tmp_path / "mail", certs, hang_up_at_rcpt=("sarah.jones@example.org",), hang_up_after_data=("nadia.ali@health.example",)
+    )
+    try:
+        root = tmp_path / "root"
+        set_up(root, server.port, certs["ca"])
+        outcomes = {r["email"]: r for r in json.loads(docgen("send", "--root", str(root), "--json").output)}
+        assert outcomes["sarah.jones@example.org"]["status"] == "sent", "dropped before the message went: tried again"
+        nadia = outcomes["nadia.ali@health.example"]
+        assert nadia["status"] == "uncertain" and "broke while the message was being handed over" in nadia["detail"]
+        assert {k: len(v) for k, v in received(server).items()} == dict.fromkeys(outcomes, 1), "each arrived once"
+        assert {o["status"] for o in outcomes.values() if o is not nadia} == {"sent"}
+
+        assert [o["status"] for o in json.loads(docgen("send", "--root", str(root), "--json").output)] == ["uncertain"]
+        resent = json.loads(docgen("send", "--root", str(root), "--json", "--resend").output)
+        assert [(o["email"], o["status"]) for o in resent] == [("nadia.ali@health.example", "sent")]
+        first, second = (m for m, _ in received(server)["nadia.ali@health.example"])
+        assert first["Message-ID"] == second["Message-ID"] == nadia["message_id"]
+    finally:
+        server.stop()
