@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+from collections import Counter
 from pathlib import Path
 
 import click
@@ -46,6 +47,9 @@ def send(root: Path, case: str | None, dry_run: bool, resend: bool, as_json: boo
         click.echo(json.dumps([r.to_json() for r in run.results], indent=2, ensure_ascii=False))
     elif not run.results and run.stopped is None:
         click.echo("Nothing to send: every email copy has been sent.")
+    else:
+        counts = Counter(_STATUS_WORDS[r.status].lower() for r in run.results)
+        click.echo(", ".join(f"{n} {status}" for status, n in counts.items()) + "." if counts else "Nothing was sent.")
     if run.stopped is not None:
         click.echo(f"docgen: {run.stopped}", err=True)
         sys.exit(EXIT_SETTINGS if run.stopped.settings_problem else EXIT_FAILED)

@@ -127,6 +127,7 @@ def test_dry_run_connects_to_nothing(tmp_path: Path, mail_server: MailServer, mo
         in result.output
     )
     assert result.output.count("Would send") == 4
+    assert result.output.endswith("\n4 would send.\n")
 
 
 def test_secure_email_without_pdf_is_skipped_with_the_reason(tmp_path: Path, mail_server: MailServer, smtp_password: str) -> None:
