@@ -14,7 +14,7 @@ from pathlib import Path
 
 from docgen.ledger.store import LEDGER_PATH, Ledger
 from docgen.send.copies import Copy, copies_of_meeting
-from docgen.send.delivery import Mailer, MailServerError, Refused, Uncertain
+from docgen.send.delivery import Mailer, MailServerError, Postbox, Refused, Uncertain
 from docgen.send.journal import Journal, Sending
 from docgen.send.message import build_message, new_message_id
 from docgen.send.sent_dates import flush_pending_workbooks, mark_in_ledger, send_lock, update_workbook
@@ -24,7 +24,7 @@ __all__ = ["SendResult", "SendRun", "send_copies"]
 
 SENT_BY = "docgen send"
 
-MailerFactory = Callable[[EmailSettings, "str | None"], Mailer]
+MailerFactory = Callable[[EmailSettings, "str | None"], Postbox]
 
 
 @dataclass(frozen=True)
@@ -152,7 +152,7 @@ def send_copies(
 
 
 def _one(
-    root: Path, copy: Copy, settings: EmailSettings, ledger: Ledger, journal: Journal, mailer: Mailer, *, dry_run: bool, resend: bool
+    root: Path, copy: Copy, settings: EmailSettings, ledger: Ledger, journal: Journal, mailer: Postbox, *, dry_run: bool, resend: bool
 ) -> SendResult | None:
     """What becomes of one copy; None for one already sent (nothing to say about it)."""
     before: Sending | None = journal.get(copy.key)

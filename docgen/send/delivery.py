@@ -17,11 +17,12 @@ from dataclasses import dataclass
 from email.message import EmailMessage
 from email.policy import SMTP as SMTP_POLICY
 from types import TracebackType
+from typing import Protocol
 
 from docgen.errors import DocgenError
 from docgen.send.settings import EmailSettings
 
-__all__ = ["Delivered", "MailServerError", "Mailer", "Refused", "Uncertain", "tls_context"]
+__all__ = ["Delivered", "MailServerError", "Mailer", "Postbox", "Refused", "Uncertain", "tls_context"]
 
 
 class MailServerError(DocgenError):
@@ -45,6 +46,18 @@ class Delivered:
     """The server took the message: its reply."""
 
     reply: str
+
+
+class Postbox(Protocol):
+    """What the sending loop needs of a mailer: ``Mailer``, or a fake in tests."""
+
+    def __enter__(self) -> Postbox: ...
+
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None) -> None: ...
+
+    def deliver(self, message: EmailMessage, recipient: str) -> Delivered:
+        """Hands the message over for ``recipient`` alone (see ``Mailer.deliver``)."""
+        ...
 
 
 def tls_context(settings: EmailSettings) -> ssl.SSLContext:

@@ -41,7 +41,7 @@ class FakeMailer:
 
 
 def _run(root: Path, mailer: FakeMailer, **kwargs: bool) -> dict[str, tuple[str, str]]:
-    run = send_copies(root, SETTINGS, mailer_factory=lambda s, p: mailer, **kwargs)  # type: ignore[arg-type,return-value]
+    run = send_copies(root, SETTINGS, mailer_factory=lambda s, p: mailer, **kwargs)
     return {r.recipient: (r.status, r.detail) for r in run.results} | ({"stopped": ("", str(run.stopped))} if run.stopped else {})
 
 
@@ -89,7 +89,7 @@ def test_the_server_going_away_mid_batch_stops_the_run_and_marks_nothing_more(ro
 def test_secure_copies_never_go_without_verified_tls(root: Path) -> None:
     relay = EmailSettings("127.0.0.1", 25, "none", "CIN plans <cin@council.example>")
     mailer = FakeMailer({})
-    run = send_copies(root, relay, mailer_factory=lambda s, p: mailer)  # type: ignore[arg-type,return-value]
+    run = send_copies(root, relay, mailer_factory=lambda s, p: mailer)
     skipped = {r.recipient: r.detail for r in run.results if r.status == "skipped"}
     assert set(skipped) == {"Mrs Helen Carter", "Nadia Ali"}
     assert skipped["Nadia Ali"] == 'secure email goes only over verified TLS, and docgen.toml [email] has security = "none"'
