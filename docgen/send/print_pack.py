@@ -22,7 +22,7 @@ from pypdf.generic import NameObject, TextStringObject
 from docgen.profiles import load_profile
 from docgen.render.context import uk_date
 from docgen.send.letterhead import Letterhead, letterhead_for
-from docgen.send.pdf_text import A4, TextPage
+from docgen.send.pdf_text import A4, TextPage, text_width_mm
 
 __all__ = ["ADDRESS_BOX", "DL_WINDOW", "PRINT_PACK", "Envelope", "add_print_pack", "build_print_pack", "envelopes"]
 
@@ -143,7 +143,8 @@ def _number_pages(writer: PdfWriter, first: int, envelope: Envelope, case_refere
     for number, page in enumerate(pages, start=1):
         width, height = float(page.mediabox.width) / (72 / 25.4), float(page.mediabox.height) / (72 / 25.4)
         footer = TextPage(width_mm=width, height_mm=height)
-        footer.line(width / 2 - 45, height - 7, f"{envelope.recipient}, case {case_reference}: page {number} of {len(pages)}", size=8)
+        text = f"{envelope.recipient}, case {case_reference}: page {number} of {len(pages)}"
+        footer.line((width - text_width_mm(text, 8)) / 2, height - 7, text, size=8)
         page.merge_page(footer.page(writer))
 
 
