@@ -47,6 +47,7 @@ class BuildJob:
     sha256: str
     policy: str | None  # --policy, wins over the form's own
     settings: Settings
+    settings_file: str = ""  # the root's docgen.toml (or that it has none), named in every report
 
 
 @dataclass
@@ -107,7 +108,7 @@ def build_form(job: BuildJob, builder: Builder | None = None) -> BuildResult:
     from docgen.forms import read_form
     from docgen.profiles import load_profile
     from docgen.record import clean
-    from docgen.validation import validate_record
+    from docgen.validation import profile_basis, validate_record
 
     source = {"name": job.name, "sha256": job.sha256}
     default_policy = job.settings.policy
@@ -119,10 +120,17 @@ def build_form(job: BuildJob, builder: Builder | None = None) -> BuildResult:
         try:
             form = read_form(job.path)
         except FormError as exc:
-            report = Report(source, policy_shown, [Problem(exc.kind, "error", "", str(exc), "", "")])
+            basis = profile_basis({}, job.policy, policy_shown, job.settings_file)
+            report = Report(source, policy_shown, [Problem(exc.kind, "error", "", str(exc), "", "")], basis=basis)
             return BuildResult(report, incomplete=exc.kind == "form-incomplete")
         report = validate_record(
-            form.record, job.policy, default_policy=default_policy, source=source, locations=form.locations, extra=form.problems
+            form.record,
+            job.policy,
+            default_policy=default_policy,
+            source=source,
+            locations=form.locations,
+            extra=form.problems,
+            settings_file=job.settings_file,
         )
         if not report.valid:
             return BuildResult(report)

@@ -27,7 +27,7 @@ def rules_markdown() -> str:
         profile = load_profile(profile_id)
         data = json.loads((PROFILE_DIR / f"{profile_id}.json").read_text(encoding="utf-8"))
         parent = f", extends `{data['extends']}`" if data.get("extends") else ""
-        out += [f"## `{profile.id}`: {profile.title}", "", f"Source: `seeds/{profile.source}`{parent}.", ""]
+        out += [f"## `{profile.id}`: {profile.title}", "", f"Source: [`docs/sources/{profile.source}`](sources/{profile.source}){parent}.", ""]
         out += ["| rule | severity | cites | check | message |", "|---|---|---|---|---|"]
         for rule in sorted(profile.rules, key=lambda r: r.id):
             out.append(f"| `{rule.id}` | {rule.severity} | {_cell(rule.cite)} | `{rule.check}` | {_cell(rule.message)} |")
