@@ -10,6 +10,7 @@ from pathlib import Path
 import click
 
 from docgen.errors import ConfigError
+from docgen.options import root_option
 
 __all__ = ["send", "sent"]
 
@@ -25,9 +26,7 @@ def _line(result: object) -> str:
 
 
 @click.command()
-@click.option(
-    "--root", type=click.Path(file_okay=False, path_type=Path), default=Path("."), help="Folder holding inbox/, outbox/ and docgen.toml."
-)
+@root_option()
 @click.option("--case", "case", default=None, help="Only this case reference.")
 @click.option("--dry-run", is_flag=True, help="Show who would get what, without connecting to the mail server.")
 @click.option("--resend", is_flag=True, help="Also send again the copies whose sending was interrupted (uncertain).")
@@ -57,7 +56,7 @@ def send(root: Path, case: str | None, dry_run: bool, resend: bool, as_json: boo
 
 @click.command()
 @click.argument("reference")
-@click.option("--root", type=click.Path(file_okay=False, path_type=Path), default=Path("."), help="Folder holding inbox/ and outbox/.")
+@root_option()
 @click.option("--recipient", required=True, help="Who the copies went to, as the distribution list names them.")
 @click.option("--date", "day", required=True, help="The day they were posted or handed over (2027-01-05 or 05/01/2027).")
 @click.option("--meeting", "folder", default=None, help="The meeting's outbox folder (default: the case's latest meeting).")
