@@ -85,3 +85,17 @@ def test_the_password_comes_only_from_the_named_variable(tmp_path: Path, monkeyp
         smtp_password(settings)
     monkeypatch.setenv("DOCGEN_SMTP_PASSWORD", "pa55")
     assert smtp_password(settings) == "pa55"
+
+
+def test_the_email_block_docgen_init_writes_works_once_uncommented(tmp_path: Path) -> None:
+    from docgen.new_root import settings_text
+
+    text = settings_text("standard")
+    start = text.index("# [email]")
+    uncommented = text[:start] + "".join(line.removeprefix("# ") + "\n" for line in text[start:].splitlines())
+    (tmp_path / "inbox").mkdir()
+    (tmp_path / "docgen.toml").write_text(uncommented)
+    assert load_email_settings(tmp_path) == EmailSettings(
+        host="smtp.council.example", port=587, security="starttls", sender="CIN plans <cin-plans@council.example>", username="cin-plans"
+    )
+    assert load_settings(tmp_path).policy == "standard"
