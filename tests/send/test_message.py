@@ -40,6 +40,8 @@ def test_privacy_one_recipient_no_child_named_and_only_their_own_documents(tmp_p
     for copy, message in built:
         assert message.get_all("To") == [copy.email] and message["Cc"] is None and message["Bcc"] is None
         texts = [message["Subject"]] + [p.get_content() for p in message.walk() if p.get_content_type() in ("text/plain", "text/html")]
+        texts += [str(p.get_content()) for p in message.iter_attachments() if p.get_content_type() == "text/calendar"]
+        texts += [str(p.get_filename()) for p in message.iter_attachments()]
         for name in names:
             assert all(name not in text for text in texts), f"{name} named in {copy.recipient}'s message"
         assert "CIN-2026-0412" in message["Subject"] and "17 December 2026" in message["Subject"]
