@@ -27,6 +27,8 @@ LAZY_COMMANDS = {
     "report": "docgen.ledger.cli:report",
     "send": "docgen.send.cli:send",
     "sent": "docgen.send.cli:sent",
+    "serve": "docgen.web.cli:serve",
+    "users": "docgen.web.cli:users",
     "init": "docgen.new_root:init",
 }
 

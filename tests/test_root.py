@@ -23,6 +23,9 @@ COMMANDS = {
     "validate": ["validate", "FORM"],
     "send": ["send", "--dry-run"],
     "sent": ["sent", "CIN-1", "--recipient", "Someone", "--date", "2026-12-18"],
+    "serve": ["serve"],
+    "users list": ["users", "list"],
+    "users add": ["users", "add", "amy", "--role", "admin", "--password-stdin"],
 }
 
 
