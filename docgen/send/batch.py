@@ -171,7 +171,10 @@ def _one(
     # an uncertain message sent again keeps its Message-ID, so mail programs can see it is the same message
     message_id = before.message_id if before and before.status == "uncertain" else new_message_id(settings.sender)
     folder = root / "outbox" / copy.case_reference / copy.folder
-    files = {name: (folder / name).read_bytes() for name in copy.attachments}
+    try:
+        files = {name: (folder / name).read_bytes() for name in copy.attachments}
+    except OSError as exc:
+        return _result(copy, "skipped", f"{exc.filename} cannot be read ({exc.strerror}): publish the meeting again or check the outbox")
     message = build_message(copy, files, sender=settings.sender, message_id=message_id, invitation_sequence=_sequence(folder))
     journal.start(
         copy_key=copy.key,

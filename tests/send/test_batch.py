@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 from email.message import EmailMessage
 from pathlib import Path
 from types import TracebackType
@@ -94,3 +95,14 @@ def test_secure_copies_never_go_without_verified_tls(root: Path) -> None:
     assert set(skipped) == {"Mrs Helen Carter", "Nadia Ali"}
     assert skipped["Nadia Ali"] == 'secure email goes only over verified TLS, and docgen.toml [email] has security = "none"'
     assert mailer.delivered == ["sarah.jones@example.org", "tom.okafor@council.example"]
+
+
+def test_an_attachment_that_cannot_be_read_is_skipped_with_the_reason(root: Path) -> None:
+    folder = root / "outbox/CIN-2026-0412/2026-12-17-initial"
+    (folder / "meeting-record.pdf").chmod(0)
+    if os.access(folder / "meeting-record.pdf", os.R_OK):  # root reads anything: take the file away instead
+        (folder / "meeting-record.pdf").rename(folder / "meeting-record.pdf.moved")
+    outcomes = _run(root, FakeMailer({}))
+    status, detail = outcomes["Tom Okafor"]
+    assert status == "skipped" and "meeting-record.pdf" in detail
+    assert outcomes["Sarah Jones"][0] == "sent"
