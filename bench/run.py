@@ -8,6 +8,7 @@ Measures, in one run on this machine:
   controls (openpyxl for the Excel forms), docxtpl rendering each plan and the meeting record from
   the same templates, openpyxl writing the distribution list — for the same forms;
 - the latency from a drop settling to its ``manifest.json`` under ``docgen watch`` (PDF off);
+- ``docgen send``: messages per second to a local SMTP server (``bench/send.py``).
 - with LibreOffice installed, the PDF figures of ``bench/pdf_bench.py``: latency with PDFs against a warm
   one-shot ``soffice``, and documents per second over a batch (``--no-pdf`` skips them);
 - ``docgen case REF`` and ``docgen forms --case REF`` against a ledger holding ``--cases`` cases (default
@@ -280,6 +281,7 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3, help="rounds of the three runs, interleaved; medians reported (default 3)")
     parser.add_argument("--drops", type=int, default=5, help="drops for the latency measurement (default 5)")
     parser.add_argument("--settle", type=float, default=1.0, help="settle_seconds while measuring latency (default 1)")
+    parser.add_argument("--messages", type=int, default=40, help="messages for the sending measurement (default 40)")
     parser.add_argument("--no-pdf", action="store_true", help="skip the PDF measurements")
     parser.add_argument("--cases", type=int, default=2000, help="cases in the ledger for the case-history timings (default 2000)")
     parser.add_argument("--case-history-only", action="store_true", help="only time docgen case and docgen forms --case")
@@ -315,6 +317,9 @@ def main() -> None:
         latencies = latency(base, drops, args.settle)
         pdf_lines = [] if args.no_pdf else pdf_figures(base, forms, args)
         case_lines = case_history_rows(base, args.cases, args.repeat)
+    from send import send_lines  # bench/send.py, beside this file
+
+    sending = send_lines(args.messages)
 
     floor_s = rows["floor"][0]
     single_s = rows["workers=1"][0]
@@ -342,6 +347,7 @@ def main() -> None:
         f"latency ≤ {TARGETS['latency_s']:g} s → max {max(latencies):.2f} s ({'met' if max(latencies) <= TARGETS['latency_s'] else 'NOT met'}).",
         "",
         *case_lines,
+        *sending,
         "",
         "Wall times include starting Python and importing the libraries on both sides; `run --once` also checks the templates at start-up, "
         "validates, writes the calendar, manifest and ledger and publishes atomically. Peak RSS is that of the largest single process "

@@ -28,6 +28,8 @@ LAZY_COMMANDS = {
     "due": "docgen.ledger.cli:due",
     "report": "docgen.ledger.cli:report",
     "case": "docgen.ledger.case_cli:case",
+    "send": "docgen.send.cli:send",
+    "sent": "docgen.send.cli:sent",
     "serve": "docgen.web.cli:serve",
     "users": "docgen.web.cli:users",
     "init": "docgen.new_root:init",

@@ -12,8 +12,8 @@ from docgen.errors import ConfigError
 __all__ = ["CONFIG_NAME", "Settings", "load_settings", "resolve_root", "settings_file_note"]
 
 CONFIG_NAME = "docgen.toml"
-#: tables of docgen.toml that their own modules read: [web] (docgen.web.settings)
-SECTIONS = frozenset({"web"})
+#: tables of docgen.toml that their own modules read: [web] (docgen.web.settings), [email] (docgen.send.settings)
+SECTIONS = frozenset({"web", "email"})
 
 
 @dataclass(frozen=True)

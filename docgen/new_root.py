@@ -29,6 +29,17 @@ observer = "auto"            # "polling" when inbox/ is on a network share
 # file_mode = "640"          # permissions of published files (octal): owner reads and writes, group reads
 # dir_mode = "750"           # permissions of published folders
 # encrypt_email_pdfs = true  # PDF copies sent by email are password-protected (default: as the profile says)
+
+# Emailing the copies (`docgen send`): uncomment and fill in; see docs/sending.md.
+# [email]
+# host = "smtp.council.example"
+# port = 587
+# security = "starttls"            # "starttls" or "ssl"
+# from = "CIN plans <cin-plans@council.example>"
+# username = "cin-plans"
+# password_env = "DOCGEN_SMTP_PASSWORD"   # the password is never written here
+# ca_file = ""                     # the council's own CA bundle, if it has one
+# send_on_publish = false          # true: `docgen watch` emails each meeting's copies once published
 """
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -14,6 +15,7 @@ __all__ = [
     "child_name",
     "clean",
     "get",
+    "is_email_address",
     "objective_child_ids",
     "objectives_for",
     "person_label",
@@ -110,3 +112,13 @@ def applies_to(objective: dict[str, Any], child_id: str) -> bool:
 def objectives_for(record: Record, child_id: str) -> Iterator[dict[str, Any]]:
     """The objectives in this child's plan: their own and those for all children."""
     return (o for o in record.get("objectives", []) if isinstance(o, dict) and applies_to(o, child_id))
+
+
+_EMAIL = re.compile(r"[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}")
+
+
+def is_email_address(value: Any) -> bool:
+    """True for one plain address (``name@agency.example``): no spaces, no display name, a dotted domain."""
+    text = value.strip() if isinstance(value, str) else ""
+    local = text.partition("@")[0]
+    return bool(_EMAIL.fullmatch(text)) and not local.startswith(".") and not local.endswith(".") and ".." not in local

@@ -21,6 +21,8 @@ COMMANDS = {
     "due": ["due"],
     "report": ["report", "--from", "2027-01-01", "--to", "2027-03-31", "-o", "REPORT"],
     "validate": ["validate", "FORM"],
+    "send": ["send", "--dry-run"],
+    "sent": ["sent", "CIN-1", "--recipient", "Someone", "--date", "2026-12-18"],
     "serve": ["serve"],
     "users list": ["users", "list"],
     "users add": ["users", "add", "amy", "--role", "admin", "--password-stdin"],

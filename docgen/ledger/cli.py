@@ -57,16 +57,28 @@ def _open_for_reading(root: Path) -> Ledger | None:
 open_for_reading = _open_for_reading  # for the other ledger commands (``docgen case``)
 
 
-def _label(item: DueItem) -> str:
+def _key(item: DueItem) -> tuple[str, str, str]:
+    return (item.case_reference, item.meeting, (item.recipient or "").strip().lower())
+
+
+def _uncertain_emails(root: Path) -> set[tuple[str, str, str]]:
+    """Copies whose email may or may not have gone (``docgen send`` was interrupted): staff check, then ``--resend``."""
+    from docgen.send.journal import uncertain_copies
+
+    return uncertain_copies(root / LEDGER_PATH)
+
+
+def _label(item: DueItem, uncertain: set[tuple[str, str, str]]) -> str:
     who = item.recipient or (f"child {item.child}" if item.child else "")
-    return f"{_KIND_WORDS.get(item.kind, item.kind)}" + (f": {who}" if who else "")
+    flag = " (email uncertain: check, then docgen send --resend)" if item.kind == "copies_due" and _key(item) in uncertain else ""
+    return f"{_KIND_WORDS.get(item.kind, item.kind)}" + (f": {who}" if who else "") + flag
 
 
 def _days(count: int, words: str) -> str:
     return "today" if count == 0 else f"{count} day{'s' if count != 1 else ''} {words}"
 
 
-def _table(items: list[DueItem], as_of: dt.date) -> str:
+def _table(items: list[DueItem], as_of: dt.date, uncertain: set[tuple[str, str, str]]) -> str:
     overdue = [i for i in items if i.status == "overdue"]
     upcoming = [i for i in items if i.status == "upcoming"]
     lines: list[str] = []
@@ -81,7 +93,7 @@ def _table(items: list[DueItem], as_of: dt.date) -> str:
                 f"{i.date:%d %b %Y}",
                 _days(i.days_late, "late") if i.status == "overdue" else _days((i.date - as_of).days, "to go"),
                 i.case_reference,
-                _label(i),
+                _label(i, uncertain),
                 i.key_worker or "",
                 i.section,
             )
@@ -125,12 +137,13 @@ def due(
     if ledger is not None:
         with ledger:
             items = ledger.due(day, overdue_only=overdue, within_days=within_days, case=case, key_worker=key_worker, kind=kind)
+    uncertain = _uncertain_emails(root)
     if as_json:
-        click.echo(json.dumps([i.to_json() for i in items], indent=2))
+        click.echo(json.dumps([i.to_json() | ({"sending": "uncertain"} if _key(i) in uncertain else {}) for i in items], indent=2))
     elif not items:
         click.echo("Nothing is due.")
     else:
-        click.echo(_table(items, day))
+        click.echo(_table(items, day, uncertain))
 
 
 @click.command()

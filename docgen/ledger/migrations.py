@@ -103,6 +103,25 @@ MIGRATIONS: tuple[str, ...] = (
         record TEXT NOT NULL
     )
     """,
+    # 5: the sending journal of ``docgen send`` (docgen/send/journal.py): one row per emailed copy, written before it goes
+    """
+    CREATE TABLE IF NOT EXISTS sendings (
+        copy_key TEXT PRIMARY KEY,
+        case_reference TEXT NOT NULL,
+        folder TEXT NOT NULL,
+        recipient TEXT NOT NULL,
+        email TEXT NOT NULL,
+        documents TEXT NOT NULL,
+        message_id TEXT NOT NULL,
+        status TEXT NOT NULL CHECK (status IN ('sending', 'sent', 'failed', 'uncertain')),
+        attempts INTEGER NOT NULL DEFAULT 0,
+        started_at TEXT NOT NULL,
+        sent_at TEXT,
+        detail TEXT,
+        recorded INTEGER NOT NULL DEFAULT 0
+    );
+    CREATE INDEX IF NOT EXISTS sendings_status ON sendings (status)
+    """,
 )
 
 

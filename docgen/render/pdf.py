@@ -170,6 +170,10 @@ def add_pdfs(out_dir: Path, manifest: dict[str, Any], *, encrypt_email: bool, ti
     made = make_pdfs(out_dir, words, manifest["distribution"], encrypt_email=encrypt_email, timeout=timeout, converter=converter)
     manifest["documents"].extend(made.documents)
     manifest["pdf"] = {"made": made.problem is None, "problem": made.problem, "passwords_file": made.passwords_file}
+    if made.problem is None:  # the copies to post or hand over, behind their cover letters
+        from docgen.send.print_pack import add_print_pack
+
+        add_print_pack(out_dir, manifest)
 
 
 def _make_packs(out_dir: Path, pdf_of: dict[str, str], distribution: list[dict[str, Any]], encrypt_email: bool, result: PdfResult) -> None:

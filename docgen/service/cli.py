@@ -189,6 +189,12 @@ def run(once: bool, root: Path, policy: str | None, workers: int | None, pdf: bo
 @_service_options
 def watch(root: Path, policy: str | None, workers: int | None, pdf: bool | None, json_log: bool) -> None:
     """Process ROOT/inbox now and every new drop, until stopped (SIGINT/SIGTERM finish the form in hand, then exit 0)."""
+    from docgen.send.on_publish import sending_on_publish
     from docgen.service.watch import watch as watch_inbox
 
-    _serve(root, policy, workers, pdf, json_log, watch_inbox, watching=True)
+    def watch_and_send(service: Any) -> None:
+        with sending_on_publish(service.root, service.log.event) as on_published:
+            service.on_published = on_published
+            watch_inbox(service)
+
+    _serve(root, policy, workers, pdf, json_log, watch_and_send, watching=True)

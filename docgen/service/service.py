@@ -127,6 +127,15 @@ class Service:
         self._lock.release()
 
     @property
+    def on_published(self) -> Callable[[Path], None] | None:
+        """Called with each meeting folder once it is published (``send_on_publish``)."""
+        return self.steps.on_published
+
+    @on_published.setter
+    def on_published(self, hook: Callable[[Path], None] | None) -> None:
+        self.steps.on_published = hook
+
+    @property
     def ledger(self) -> Any:
         """The ledger, opened again if ``rest`` closed it."""
         if self._ledger is None:

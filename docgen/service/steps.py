@@ -74,6 +74,7 @@ class FormSteps:
         self.layout, self.settings, self.policy, self.builder = layout, settings, policy, builder
         self.log, self.tracker, self.workers = log, tracker, workers
         self._ledger, self.worker_died, self.pdfs = ledger, worker_died, pdfs
+        self.on_published: Callable[[Path], None] | None = None  # e.g. send_on_publish: given each meeting folder published
 
     @property
     def ledger(self) -> Any:
@@ -198,6 +199,8 @@ class FormSteps:
         if result.record is not None:
             journal.extra["record"] = result.record  # the ledger keeps it: the case's history, the next meeting's form
         where = publish(self.layout, hand.claim_dir, journal, manifest, self.settings, self.ledger)
+        if self.on_published is not None:
+            self.on_published(target)
         outcome = "amended" if journal.superseded else "published"
         warnings = len(result.report.warnings)
         self.log.form(journal.name, outcome, _ms(hand.started), where, f"{warnings} warning{'s' * (warnings != 1)}" if warnings else "")

@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 from docgen.profiles import Profile, RuleSpec
-from docgen.record import Record, applies_to, as_date, child_name, get, objective_child_ids, person_label
+from docgen.record import Record, applies_to, as_date, child_name, get, is_email_address, objective_child_ids, person_label
 from docgen.validation.report import Problem
 from docgen.validation.wording import path_of, uk_date
 from docgen.workdays import add_days, add_months
@@ -417,6 +417,13 @@ def _delivery_details(record: Record, profile: Profile, params: dict[str, Any]) 
                     "needed": need[1],
                 },
             )
+
+
+@check("email_address")
+def _email_address(record: Record, profile: Profile, params: dict[str, Any]) -> Iterator[Finding]:
+    for group, index, item, role in _people(record):
+        if item.get("email") and not is_email_address(item["email"]):
+            yield path_of(group, index, "email"), {**_person_context(group, item, role), "email": str(item["email"])}
 
 
 # ---------------------------------------------------------------- meeting and decision

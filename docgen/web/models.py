@@ -156,6 +156,10 @@ def case_history(access: LedgerAccess, reference: str, as_of: dt.date) -> CaseHi
         score, progress = _scaling_and_progress(access.root, ledger, row, manifest)
         meetings.append(MeetingHistory(row, manifest, ledger.copies(row.id), score, progress))
     deadlines = [dict(d, state=_state(d, as_of)) for d in ledger.deadlines(case=reference) if d["status"] != "retired"]
+    uncertain_copies = _provided("docgen.send.journal", "uncertain_copies")  # emails docgen send may or may not have sent
+    uncertain = uncertain_copies(ledger.path) if uncertain_copies else set()
+    for d in deadlines:
+        d["email_uncertain"] = (reference, d.get("folder"), str(d.get("recipient") or "").strip().lower()) in uncertain
     children = sorted({str(c) for m in meetings for c in m.manifest.get("children") or []})
     key_worker = next((m.key_worker for m in reversed(rows) if m.key_worker), None)
     return CaseHistory(reference, key_worker, meetings, deadlines, ledger.visits(reference), children)

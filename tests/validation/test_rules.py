@@ -159,6 +159,8 @@ CASES: list[tuple[str, str, str, Mutation, set[tuple[str, str, str]]]] = [
      {("standard-3.3-delivery-details", "warning", "participants[1].address")}),
     ("email with no email address", "initial", "standard", _set("participants[0].email", "  "),
      {("standard-3.3-delivery-details", "warning", "participants[0].email")}),
+    ("a malformed email address", "initial", "standard", _set("participants[0].email", "sarah.jones at example.org"),
+     {("standard-3.3-email-address", "warning", "participants[0].email")}),
     ("review beyond 3 months", "initial", "standard", _set("meeting.next_review_date", "2027-03-18"),
      {("standard-4.1-review-interval", "error", "meeting.next_review_date")}),
     ("review at the 6 month point", "review", "standard",

@@ -255,3 +255,22 @@ def test_every_page_says_so_while_the_inbox_service_is_paused(published_root: Pa
     state.write_state(paused, state.ServiceState("running"))
     with signed_in(paused) as client:
         assert 'id="paused"' not in client.get("/").text
+
+
+def test_a_copy_whose_email_is_uncertain_says_so_on_the_case_page(root: Path, admin: TestClient) -> None:
+    from docgen.ledger import Ledger
+    from docgen.send.journal import Journal
+
+    with Ledger.open(root) as ledger:
+        [meeting] = ledger.meetings(CASE)
+        journal = Journal.open(ledger.path)  # as docgen send leaves it when stopped after handing the message over
+        journal.start(
+            copy_key="web-test", case_reference=CASE, folder=meeting.folder, recipient="Mrs Helen Carter",
+            email="h.carter@school.example", documents=("plan-C1.docx",), message_id="<x@council.example>",
+        )
+        journal.uncertain("web-test", "the connection broke")
+        journal.close()
+    deadlines = admin.get(f"/cases/{CASE}").text.split('id="deadlines"')[1].split("</table>")[0]
+    row = next(r for r in deadlines.split("<tr") if "Mrs Helen Carter" in r)
+    assert "Email uncertain: check with them, then docgen send --resend" in row
+    assert deadlines.count("Email uncertain") == 1

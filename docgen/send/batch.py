@@ -1,0 +1,210 @@
+"""``send_copies``: every email and secure email copy not yet sent, one message per recipient per meeting, exactly once.
+
+For each copy: a durable ``sending`` record with the Message-ID, the message handed to the server, then
+``sent`` with the time — and the sent date goes to the ledger (``copies_due`` met) and ``distribution.xlsx``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from docgen.ledger.store import LEDGER_PATH, Ledger
+from docgen.send.copies import Copy, copies_of_meeting
+from docgen.send.delivery import Mailer, MailServerError, Postbox, Refused, Uncertain
+from docgen.send.journal import Journal, Sending
+from docgen.send.message import build_message, new_message_id
+from docgen.send.sent_dates import flush_pending_workbooks, mark_in_ledger, send_lock, update_workbook
+from docgen.send.settings import EmailSettings, smtp_password
+
+__all__ = ["SendResult", "SendRun", "send_copies"]
+
+SENT_BY = "docgen send"
+
+MailerFactory = Callable[[EmailSettings, "str | None"], Postbox]
+
+
+@dataclass(frozen=True)
+class SendResult:
+    """One line of ``docgen send --json``."""
+
+    case_reference: str
+    meeting: str
+    recipient: str
+    email: str
+    documents: list[str]
+    status: str  # sent, failed, uncertain, skipped (and would_send in a dry run)
+    message_id: str | None
+    detail: str
+
+    def to_json(self) -> dict[str, object]:
+        """The object ``--json`` prints."""
+        return asdict(self)
+
+
+@dataclass
+class SendRun:
+    """What one run did: a result per copy looked at, and why it stopped early (the server could not be used), if it did."""
+
+    results: list[SendResult]
+    stopped: MailServerError | None = None
+
+
+def _result(copy: Copy, status: str, detail: str, message_id: str | None = None) -> SendResult:
+    return SendResult(copy.case_reference, copy.folder, copy.recipient, copy.email, list(copy.documents), status, message_id, detail)
+
+
+def _local_day(stamp: str) -> dt.date:
+    return dt.datetime.fromisoformat(stamp).astimezone().date()
+
+
+def _all_sent_already(ledger: Ledger, copy: Copy) -> bool:
+    """Staff recorded every document of this copy as sent (by hand, post, or the xlsx)."""
+    meeting = ledger.meeting_by_folder(copy.case_reference, copy.folder)
+    if meeting is None:
+        return True
+    rows = [c for c in ledger.copies(meeting.id) if c["recipient"].strip().lower() == copy.recipient.strip().lower()]
+    return bool(rows) and all(c["sent_date"] for c in rows)
+
+
+def _catch_up(root: Path, ledger: Ledger, journal: Journal) -> None:
+    """Sent messages whose date is not yet everywhere (a crash, or the workbook was open in Excel)."""
+    touched: dict[tuple[str, str], list[str]] = {}
+    for row in journal.unrecorded():
+        mark_in_ledger(ledger, row.case_reference, row.folder, row.recipient, _local_day(row.sent_at or ""), SENT_BY)
+        touched.setdefault((row.case_reference, row.folder), []).append(row.copy_key)
+    _into_workbooks(root, ledger, journal, touched)
+
+
+def _into_workbooks(root: Path, ledger: Ledger, journal: Journal, touched: dict[tuple[str, str], list[str]]) -> None:
+    """Each meeting's distribution.xlsx written once for all its copies just sent; then their journal rows are complete."""
+    for (case, folder), keys in touched.items():
+        if update_workbook(root, ledger, case, folder):
+            for key in keys:
+                journal.mark_recorded(key)
+
+
+def _current_copies(root: Path, ledger: Ledger, case: str | None) -> list[Copy]:
+    copies = []
+    for meeting in ledger.meetings(case):
+        if meeting.superseded_by is not None:
+            continue
+        folder = root / "outbox" / meeting.case_reference / meeting.folder
+        if (folder / "manifest.json").is_file():
+            copies += copies_of_meeting(folder)
+    return copies
+
+
+def send_copies(
+    root: Path,
+    settings: EmailSettings,
+    *,
+    case: str | None = None,
+    dry_run: bool = False,
+    resend: bool = False,
+    mailer_factory: MailerFactory | None = None,
+    progress: Callable[[SendResult], None] | None = None,
+) -> SendRun:
+    """Sends every copy still to go (see the module's note) and says what became of each one it looked at.
+
+    When the server cannot be reached or refuses the login the run stops there (``stopped`` says why; nothing
+    more is sent). Raises ``ConfigError`` when the password variable is missing.
+    """
+    root = Path(root)
+    if not (root / LEDGER_PATH).is_file():
+        return SendRun([])  # nothing was ever published here
+    password = None if dry_run else smtp_password(settings)
+    with contextlib.ExitStack() as stack:
+        if not dry_run:
+            stack.enter_context(send_lock(root))
+        ledger = stack.enter_context(Ledger.open(root))
+        journal = Journal.open(ledger.path)
+        stack.callback(journal.close)
+        if not dry_run:
+            from docgen.ledger.workbooks import sync_sent_dates
+
+            sync_sent_dates(root, ledger)  # dates staff typed reach the ledger first, and are never overwritten
+            journal.interrupted_to_uncertain()
+            _catch_up(root, ledger, journal)
+            flush_pending_workbooks(root, ledger)
+        make_mailer = mailer_factory or (lambda s, p: Mailer(s, p))
+        mailer = stack.enter_context(make_mailer(settings, password))
+        run = SendRun([])
+        touched: dict[tuple[str, str], list[str]] = {}  # meetings whose workbook gets the dates once, after the batch
+        stack.callback(_into_workbooks, root, ledger, journal, touched)
+        for copy in _current_copies(root, ledger, case):
+            try:
+                result = _one(root, copy, settings, ledger, journal, mailer, dry_run=dry_run, resend=resend)
+            except MailServerError as exc:
+                run.stopped = exc
+                return run
+            if result is None:
+                continue
+            if result.status == "sent":
+                touched.setdefault((copy.case_reference, copy.folder), []).append(copy.key)
+            run.results.append(result)
+            if progress:
+                progress(result)
+        return run
+
+
+def _one(
+    root: Path, copy: Copy, settings: EmailSettings, ledger: Ledger, journal: Journal, mailer: Postbox, *, dry_run: bool, resend: bool
+) -> SendResult | None:
+    """What becomes of one copy; None for one already sent (nothing to say about it)."""
+    before: Sending | None = journal.get(copy.key)
+    if (before and before.status == "sent") or _all_sent_already(ledger, copy):
+        return None
+    if before and before.status in ("uncertain", "sending") and not resend:  # "sending": a dry run beside a stopped one
+        return _result(
+            copy, "uncertain", f"{before.detail}: check with the recipient, then docgen send --resend to send it again", before.message_id
+        )
+    if copy.skip_reason:
+        return _result(copy, "skipped", copy.skip_reason)
+    if copy.delivery == "secure_email" and not settings.verified_tls:
+        return _result(copy, "skipped", 'secure email goes only over verified TLS, and docgen.toml [email] has security = "none"')
+    if dry_run:
+        return _result(copy, "would_send", f"would email {', '.join(copy.attachments)} to {copy.email}")
+    # an uncertain message sent again keeps its Message-ID, so mail programs can see it is the same message
+    message_id = before.message_id if before and before.status == "uncertain" else new_message_id(settings.sender)
+    folder = root / "outbox" / copy.case_reference / copy.folder
+    try:
+        files = {name: (folder / name).read_bytes() for name in copy.attachments}
+    except OSError as exc:
+        return _result(copy, "skipped", f"{exc.filename} cannot be read ({exc.strerror}): publish the meeting again or check the outbox")
+    message = build_message(copy, files, sender=settings.sender, message_id=message_id, invitation_sequence=_sequence(folder))
+    journal.start(
+        copy_key=copy.key,
+        case_reference=copy.case_reference,
+        folder=copy.folder,
+        recipient=copy.recipient,
+        email=copy.email,
+        documents=copy.documents,
+        message_id=message_id,
+    )
+    try:
+        delivered = mailer.deliver(message, copy.email)
+    except Refused as exc:
+        journal.failed(copy.key, str(exc))
+        return _result(copy, "failed", f"the mail server refused it: {exc}; the copy stays due", message_id)
+    except Uncertain as exc:
+        journal.uncertain(copy.key, str(exc))
+        return _result(copy, "uncertain", f"{exc}: check with the recipient, then docgen send --resend to send it again", message_id)
+    except MailServerError as exc:
+        journal.failed(copy.key, str(exc))
+        raise
+    now = dt.datetime.now(dt.UTC)
+    journal.sent(copy.key, delivered.reply, now)
+    mark_in_ledger(ledger, copy.case_reference, copy.folder, copy.recipient, now.astimezone().date(), SENT_BY)
+    return _result(copy, "sent", delivered.reply, message_id)
+
+
+def _sequence(folder: Path) -> int:
+    """The invitation's SEQUENCE: later publications of the meeting (an amended form) carry a higher one."""
+    try:
+        return int((folder / "manifest.json").stat().st_mtime)
+    except OSError:
+        return 0

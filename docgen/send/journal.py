@@ -1,0 +1,158 @@
+"""The sending journal: a durable record, in the ledger's database, of every message handed to the mail server.
+
+Before a message goes, a ``sending`` row with its Message-ID is committed; after the server's 250 the
+row becomes ``sent`` with the time. A row still ``sending`` when the next run starts was interrupted
+after the server may have taken the message: it becomes ``uncertain`` and is sent again only when
+staff ask (``docgen send --resend``). ``failed`` rows (the server refused) are tried again next run.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sqlite3
+from dataclasses import dataclass
+from pathlib import Path
+
+__all__ = ["Journal", "Sending", "uncertain_copies"]
+
+
+@dataclass(frozen=True)
+class Sending:
+    """One copy's row in the journal."""
+
+    copy_key: str
+    case_reference: str
+    folder: str
+    recipient: str
+    email: str
+    documents: tuple[str, ...]
+    message_id: str
+    status: str
+    sent_at: str | None
+    detail: str | None
+    recorded: bool  # the sent date is in the ledger and distribution.xlsx
+
+
+def _now() -> str:
+    return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+
+
+def _sending(row: sqlite3.Row) -> Sending:
+    return Sending(
+        copy_key=row["copy_key"],
+        case_reference=row["case_reference"],
+        folder=row["folder"],
+        recipient=row["recipient"],
+        email=row["email"],
+        documents=tuple(json.loads(row["documents"])),
+        message_id=row["message_id"],
+        status=row["status"],
+        sent_at=row["sent_at"],
+        detail=row["detail"],
+        recorded=bool(row["recorded"]),
+    )
+
+
+class Journal:
+    """The ``sendings`` table, over a connection of the ledger (autocommit; each change is its own transaction)."""
+
+    def __init__(self, connection: sqlite3.Connection) -> None:
+        self._db = connection  # the table is made by the ledger's migration 3
+
+    @classmethod
+    def open(cls, ledger_path: Path) -> Journal:
+        """The journal in the ledger at ``ledger_path``, opened (and migrated) by ``Ledger.open`` first; its own connection."""
+        db = sqlite3.connect(ledger_path, timeout=30.0, isolation_level=None, check_same_thread=False)
+        db.row_factory = sqlite3.Row
+        db.execute("PRAGMA busy_timeout = 30000")
+        db.execute("PRAGMA journal_mode = WAL")
+        return cls(db)
+
+    def close(self) -> None:
+        """Closes the connection."""
+        self._db.close()
+
+    def _write(self, sql: str, args: tuple[object, ...]) -> None:
+        # synchronous = FULL for these few writes: a record of a message handed over must survive a power cut too
+        self._db.execute("PRAGMA synchronous = FULL")
+        self._db.execute("BEGIN IMMEDIATE")
+        try:
+            self._db.execute(sql, args)
+        except BaseException:
+            self._db.execute("ROLLBACK")
+            raise
+        self._db.execute("COMMIT")
+
+    def get(self, copy_key: str) -> Sending | None:
+        """The copy's row, or None if it was never tried."""
+        row = self._db.execute("SELECT * FROM sendings WHERE copy_key = ?", (copy_key,)).fetchone()
+        return _sending(row) if row else None
+
+    def all(self, *, case: str | None = None, status: str | None = None) -> list[Sending]:
+        """Rows, optionally of one case or status, in the order they were started."""
+        sql, args = "SELECT * FROM sendings WHERE 1 = 1", []
+        if case:
+            sql += " AND case_reference = ?"
+            args.append(case)
+        if status:
+            sql += " AND status = ?"
+            args.append(status)
+        return [_sending(r) for r in self._db.execute(sql + " ORDER BY started_at, rowid", args)]
+
+    def interrupted_to_uncertain(self) -> int:
+        """Rows left ``sending`` by a run that stopped: the server may have the message. Call only while holding the send lock."""
+        self._db.execute("BEGIN IMMEDIATE")
+        changed = self._db.execute(
+            "UPDATE sendings SET status = 'uncertain', detail = 'sending was interrupted after the message may have reached the mail server' "
+            "WHERE status = 'sending'"
+        ).rowcount
+        self._db.execute("COMMIT")
+        return int(changed)
+
+    def start(
+        self, *, copy_key: str, case_reference: str, folder: str, recipient: str, email: str, documents: tuple[str, ...], message_id: str
+    ) -> None:
+        """Durably notes that this message is about to be handed to the server (before any byte of it goes)."""
+        self._write(
+            "INSERT INTO sendings (copy_key, case_reference, folder, recipient, email, documents, message_id, status, attempts, started_at) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, 'sending', 1, ?) ON CONFLICT (copy_key) DO UPDATE SET status = 'sending', "
+            "message_id = excluded.message_id, attempts = sendings.attempts + 1, started_at = excluded.started_at, detail = NULL, "
+            "email = excluded.email, documents = excluded.documents",
+            (copy_key, case_reference, folder, recipient, email, json.dumps(list(documents)), message_id, _now()),
+        )
+
+    def sent(self, copy_key: str, reply: str, when: dt.datetime | None = None) -> None:
+        """The server answered 250: the message is sent."""
+        stamp = (when or dt.datetime.now(dt.UTC)).isoformat(timespec="seconds")
+        self._write("UPDATE sendings SET status = 'sent', sent_at = ?, detail = ? WHERE copy_key = ?", (stamp, reply, copy_key))
+
+    def failed(self, copy_key: str, detail: str) -> None:
+        """The server refused the message for good (or it could not be handed over): the copy stays due."""
+        self._write("UPDATE sendings SET status = 'failed', detail = ? WHERE copy_key = ?", (detail, copy_key))
+
+    def uncertain(self, copy_key: str, detail: str) -> None:
+        """The connection broke while the message was being handed over: the server may have it."""
+        self._write("UPDATE sendings SET status = 'uncertain', detail = ? WHERE copy_key = ?", (detail, copy_key))
+
+    def mark_recorded(self, copy_key: str) -> None:
+        """The sent date is now in the ledger and ``distribution.xlsx``."""
+        self._write("UPDATE sendings SET recorded = 1 WHERE copy_key = ?", (copy_key,))
+
+    def unrecorded(self) -> list[Sending]:
+        """Sent messages whose sent date still has to reach the ledger or the workbook (open in Excel, or a crash)."""
+        return [_sending(r) for r in self._db.execute("SELECT * FROM sendings WHERE status = 'sent' AND recorded = 0 ORDER BY rowid")]
+
+
+def uncertain_copies(ledger_path: Path) -> set[tuple[str, str, str]]:
+    """(case, meeting folder, recipient in lower case) of every copy whose sending is ``uncertain``; for ``docgen due``."""
+    if not Path(ledger_path).is_file():
+        return set()
+    db = sqlite3.connect(f"file:{ledger_path}?mode=ro", uri=True)
+    try:
+        if not db.execute("SELECT 1 FROM sqlite_master WHERE name = 'sendings'").fetchone():
+            return set()
+        rows = db.execute("SELECT case_reference, folder, recipient FROM sendings WHERE status = 'uncertain'").fetchall()
+    finally:
+        db.close()
+    return {(case, folder, recipient.strip().lower()) for case, folder, recipient in rows}
