@@ -1,8 +1,11 @@
-"""Council profiles: a schema overlay, timescales and rule settings, read from ``schemas/profiles/*.json``.
+"""Council profiles: a schema overlay, timescales and rule settings, read from JSON files.
 
-A profile may ``extend`` another. The child's timescales and rules replace the parent's key by key
-(a rule set to ``null`` is switched off); its schema overlay is applied on top of the parent's.
-Adding a council is adding a JSON file: no code changes.
+A council's own profiles live in ``<root>/profiles/`` and are found before the shipped ones in
+``schemas/profiles/``; an id in both places is a settings error. A profile may ``extend`` another:
+the child's timescales and rules replace the parent's key by key (a rule set to ``null`` is switched
+off); its schema overlay is laid on top of the parent's. Every file is checked against
+``schemas/profile.schema.json`` as it is loaded (``docgen.profile_check``). Adding a council is
+adding a JSON file: no code changes.
 """
 
 from __future__ import annotations
@@ -14,17 +17,31 @@ from pathlib import Path
 from typing import Any
 
 from docgen.errors import ConfigError
-from docgen.schema import SCHEMA_DIR
+from docgen.schema import SCHEMA_DIR, Catalogue, catalogue_of, merged_schema
 
-__all__ = ["DEFAULT_PROFILE", "PROFILE_DIR", "Profile", "RuleSpec", "available_profiles", "load_profile"]
+__all__ = [
+    "COUNCIL_FOLDER",
+    "DEFAULT_PROFILE",
+    "PROFILE_DIR",
+    "Profile",
+    "RuleSpec",
+    "available_profiles",
+    "council_dir",
+    "generation",
+    "load_profile",
+    "profile_files",
+    "read_profile_file",
+    "use_profiles_in",
+]
 
-PROFILE_DIR = SCHEMA_DIR / "profiles"
+PROFILE_DIR = SCHEMA_DIR / "profiles"  # the shipped profiles
+COUNCIL_FOLDER = "profiles"  # a root's own profiles: <root>/profiles/
 DEFAULT_PROFILE = "standard"
 
 
 @dataclass(frozen=True)
 class RuleSpec:
-    """One rule as a profile states it: which check, how severe, which section, what to say."""
+    """One rule as a profile states it: which check, how severe, which section, what to say, and when."""
 
     id: str
     check: str
@@ -34,6 +51,7 @@ class RuleSpec:
     fix: str
     cite: str  # "procedure 2.3" / "South Gloucestershire guidance, ..." — filled from the defining profile
     params: dict[str, Any] = field(default_factory=dict)
+    when: dict[str, Any] = field(default_factory=dict)  # the rule applies only where these fields have these answers
 
 
 @dataclass(frozen=True, eq=False)  # identity hash: profiles are loaded once and cached
@@ -48,87 +66,125 @@ class Profile:
     schema_rules: dict[str, dict[str, Any]]
     timescales: dict[str, Any]
     rules: tuple[RuleSpec, ...]
+    path: Path | None = None  # the file it was read from
 
     def timescale(self, name: str) -> Any:
         """A timescale setting by name (``record_due``, ``review_interval``...); None where the profile has none."""
         return self.timescales.get(name)
 
+    @property
+    def catalogue(self) -> Catalogue:
+        """The record's fields as this council's forms have them: the base schema with this profile's overlays."""
+        return _catalogue(self)
 
-def available_profiles(directory: Path = PROFILE_DIR) -> list[str]:
-    """The ids of every profile on disk, sorted."""
-    return sorted(p.stem for p in directory.glob("*.json"))
+
+@lru_cache(maxsize=64)
+def _catalogue(profile: Profile) -> Catalogue:
+    return catalogue_of(merged_schema(profile.schema_overlays))
 
 
-def _read(profile_id: str, directory: Path) -> dict[str, Any]:
-    path = directory / f"{profile_id}.json"
-    if not path.is_file():
-        known = ", ".join(available_profiles(directory)) or "none"
-        raise ConfigError(f"There is no council profile called {profile_id!r}: use one of {known}.")
+# ---------------------------------------------------------------- where profiles are found
+
+_where: dict[str, Any] = {"council_dir": None, "generation": 0}
+
+
+def use_profiles_in(root: Path | None) -> None:
+    """Council profiles from ``root/profiles/`` from now on (None: ``./profiles/`` of the current folder)."""
+    _where["council_dir"] = None if root is None else Path(root).absolute() / COUNCIL_FOLDER
+    _where["generation"] += 1
+
+
+def council_dir() -> Path:
+    """The folder holding the council's own profiles."""
+    chosen = _where["council_dir"]
+    return chosen if isinstance(chosen, Path) else Path.cwd() / COUNCIL_FOLDER
+
+
+def generation() -> int:
+    """A number that changes whenever the profile folders are chosen again, so what was worked out from them is redone."""
+    return int(_where["generation"])
+
+
+def profile_files() -> dict[str, Path]:
+    """Every profile id and its file: the council's own first, then the shipped ones; an id in both is refused."""
+    return _files(council_dir(), generation())
+
+
+@lru_cache(maxsize=8)
+def _files(council: Path, _generation: int) -> dict[str, Path]:
+    found: dict[str, Path] = {}
+    for folder in (council, PROFILE_DIR):
+        for path in sorted(folder.glob("*.json")) if folder.is_dir() else ():
+            if path.stem in found:
+                raise ConfigError(
+                    f"Two council profiles have the id {path.stem!r}: {found[path.stem]} and {path}. "
+                    "Rename the council's file and its id (a council's profile may extend the shipped one instead)."
+                )
+            found[path.stem] = path
+    return found
+
+
+def available_profiles(directory: Path | None = None) -> list[str]:
+    """The ids of every profile docgen can use (or of those in ``directory``), sorted."""
+    if directory is not None:
+        return sorted(p.stem for p in directory.glob("*.json"))
+    return sorted(profile_files())
+
+
+def read_profile_file(path: Path) -> Any:
+    """A profile file's JSON; a file that is not JSON is a settings error naming it and the line."""
     try:
-        data: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+        return json.loads(path.read_text(encoding="utf-8-sig"))
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"The council profile {path} cannot be read ({exc}): save it as UTF-8 text.") from exc
     except json.JSONDecodeError as exc:
-        raise ConfigError(f"The profile file {path.name} is not valid JSON (line {exc.lineno}): correct it.") from exc
-    if data.get("id") != profile_id:
-        raise ConfigError(f"The profile file {path.name} says its id is {data.get('id')!r}: it must be {profile_id!r}.")
-    return data
+        raise ConfigError(
+            f"The council profile {path} is not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg}): correct it."
+        ) from exc
 
 
-_REQUIRED_RULE_KEYS = ("check", "severity", "section", "message", "fix")
+# ---------------------------------------------------------------- loading
 
 
-def _cited(spec: Any, cite: str) -> Any:
-    """A timescale with ``cite`` filled in from its own ``section``, as its defining profile cites."""
-    if isinstance(spec, list):
-        return [_cited(item, cite) for item in spec]
-    if isinstance(spec, dict) and "section" in spec:
-        return {**spec, "cite": cite.format(section=spec["section"])}
-    return spec
+def load_profile(profile_id: str | None = None) -> Profile:
+    """The profile ``profile_id`` (default ``standard``) with everything it extends merged in, checked."""
+    return _load(profile_id or DEFAULT_PROFILE, council_dir(), generation())
 
 
-def load_profile(profile_id: str | None = None, directory: Path = PROFILE_DIR) -> Profile:
-    """The profile ``profile_id`` (default ``standard``) with everything it extends merged in."""
-    return _load(profile_id or DEFAULT_PROFILE, directory)
+@lru_cache(maxsize=64)
+def _load(profile_id: str, _council: Path, _generation: int) -> Profile:
+    from docgen.profile_check import check_chain
 
-
-@lru_cache(maxsize=32)
-def _load(profile_id: str, directory: Path) -> Profile:
-    chain: list[dict[str, Any]] = []
+    files = profile_files()
+    if profile_id not in files:
+        known = ", ".join(sorted(files)) or "none"
+        raise ConfigError(f"There is no council profile called {profile_id!r}: use one of {known}.")
+    chain: list[tuple[Path, dict[str, Any]]] = []
     current: str | None = profile_id
     while current:
-        if current in (d["id"] for d in chain):
+        if current in (d["id"] for _, d in chain):
             raise ConfigError(f"The profile {profile_id!r} extends itself through {current!r}: break the loop.")
-        data = _read(current, directory)
-        chain.append(data)
-        current = data.get("extends")
+        path = files[current]
+        chain.append((path, read_profile_file(path)))
+        parent = chain[-1][1].get("extends") if isinstance(chain[-1][1], dict) else None
+        current = parent if isinstance(parent, str) and parent in files else None
+    check_chain(chain, files)  # every mistake in every file, at once, before anything is merged
+    return _merged([data for _, data in chain], chain[0][0])
 
+
+def _merged(chain: list[dict[str, Any]], path: Path) -> Profile:
     timescales: dict[str, Any] = {}
     rules: dict[str, RuleSpec | None] = {}
     schema_rules: dict[str, dict[str, Any]] = {}
     for data in reversed(chain):  # the base first, so children override
         cite = data.get("cite", "{section}")
         for name, spec in data.get("timescales", {}).items():
-            timescales[name] = _cited(spec, cite)
-        for path, spec in data.get("schema_rules", {}).items():
-            schema_rules[path] = {**spec, "cite": cite.format(section=spec["section"])}
+            if name != "$comment":
+                timescales[name] = _cited(spec, cite)
+        for key, spec in data.get("schema_rules", {}).items():
+            schema_rules[key] = {**spec, "cite": cite.format(section=spec["section"])}
         for rule_id, spec in data.get("rules", {}).items():
-            if spec is None:
-                rules[rule_id] = None
-                continue
-            missing = [k for k in _REQUIRED_RULE_KEYS if k not in spec]
-            if missing:
-                raise ConfigError(f"Rule {rule_id} in profile {data['id']!r} lacks {', '.join(missing)}: add them.")
-            if spec["severity"] not in ("error", "warning"):
-                raise ConfigError(f"Rule {rule_id} in profile {data['id']!r} has severity {spec['severity']!r}: use error or warning.")
-            rules[rule_id] = RuleSpec(
-                id=rule_id,
-                check=spec["check"],
-                severity=spec["severity"],
-                section=spec["section"],
-                message=spec["message"],
-                fix=spec["fix"],
-                cite=cite.format(section=spec["section"]),
-                params=dict(spec.get("params", {})),
-            )
+            rules[rule_id] = None if spec is None else _rule(rule_id, spec, cite)
     top = chain[0]
     return Profile(
         id=top["id"],
@@ -139,4 +195,28 @@ def _load(profile_id: str, directory: Path) -> Profile:
         schema_rules=schema_rules,
         timescales=timescales,
         rules=tuple(r for r in rules.values() if r is not None),
+        path=path,
     )
+
+
+def _rule(rule_id: str, spec: dict[str, Any], cite: str) -> RuleSpec:
+    return RuleSpec(
+        id=rule_id,
+        check=spec["check"],
+        severity=spec["severity"],
+        section=spec["section"],
+        message=spec["message"],
+        fix=spec["fix"],
+        cite=cite.format(section=spec["section"]),
+        params=dict(spec.get("params", {})),
+        when=dict(spec.get("when", {})),
+    )
+
+
+def _cited(spec: Any, cite: str) -> Any:
+    """A timescale with ``cite`` filled in from its own ``section``, as its defining profile cites."""
+    if isinstance(spec, list):
+        return [_cited(item, cite) for item in spec]
+    if isinstance(spec, dict) and "section" in spec:
+        return {**spec, "cite": cite.format(section=spec["section"])}
+    return spec

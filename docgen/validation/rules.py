@@ -14,9 +14,10 @@ from typing import Any
 
 from docgen.profiles import Profile, RuleSpec
 from docgen.record import Record, applies_to, as_date, child_name, get, objective_child_ids, person_label
+from docgen.timescales import applicable, condition_holds, period_of
 from docgen.validation.report import Problem
 from docgen.validation.wording import path_of, uk_date
-from docgen.workdays import add_days, add_months
+from docgen.workdays import add_months
 
 __all__ = ["CHECKS", "rule_problems"]
 
@@ -43,12 +44,11 @@ class _Context(dict[str, Any]):
 
 
 def rule_problems(record: Record, profile: Profile) -> Iterator[Problem]:
-    """Runs every rule the profile switches on."""
+    """Runs every rule the profile switches on, each where its ``when`` holds (the profile's check refused unknown checks)."""
     for rule in profile.rules:
-        fn = CHECKS.get(rule.check)
-        if fn is None:
-            raise KeyError(f"profile {profile.id!r} rule {rule.id} names unknown check {rule.check!r}")
-        for path, context in fn(record, profile, rule.params):
+        if not condition_holds(rule.when, record):
+            continue
+        for path, context in CHECKS[rule.check](record, profile, rule.params):
             yield _problem(rule, path, context)
 
 
@@ -246,9 +246,9 @@ def _plan_by(record: Record, profile: Profile, params: dict[str, Any]) -> Iterat
     spec = limits[index]
     meeting = _meeting_date(record)
     start = as_date(get(record, spec["from"]))
-    if not meeting or not start:
+    if not meeting or not start or not condition_holds(spec.get("when"), record):
         return
-    limit = add_days(start, int(spec["days"]), spec.get("day_kind", "calendar"))
+    limit = period_of(spec).after(start)
     if meeting > limit:
         yield (
             "meeting.date",
@@ -263,19 +263,16 @@ def _plan_by(record: Record, profile: Profile, params: dict[str, Any]) -> Iterat
 
 @check("review_interval")
 def _review_interval(record: Record, profile: Profile, params: dict[str, Any]) -> Iterator[Finding]:
-    spec = profile.timescale("review_interval")
+    spec = applicable(profile.timescale("review_interval"), record)
     meeting = _meeting_date(record)
     next_review = as_date(get(record, "meeting.next_review_date"))
     if not spec or _is_closure(record) or not meeting or not next_review:
         return
     if spec.get("unless") and get(record, spec["unless"]):
         return
-    if "months" in spec:
-        limit = add_months(meeting, int(spec["months"]))
-        interval = spec.get("label", f"{spec['months']} months")
-    else:
-        limit = meeting + dt.timedelta(days=int(spec["days"]))
-        interval = spec.get("label", f"{spec['days']} days")
+    period = period_of(spec)
+    limit = period.after(meeting)
+    interval = spec.get("label", period.words())
     if next_review > limit:
         yield (
             "meeting.next_review_date",
@@ -316,10 +313,14 @@ def _plan_start_known(record: Record, profile: Profile, params: dict[str, Any]) 
 
 @check("visit_frequency")
 def _visit_frequency(record: Record, profile: Profile, params: dict[str, Any]) -> Iterator[Finding]:
-    spec = profile.timescale("visit_interval_max_days")
+    spec = applicable(profile.timescale("visit_interval_max_days"), record)
     frequency = get(record, "meeting.visit_frequency_days")
-    if spec and isinstance(frequency, int) and not isinstance(frequency, bool) and frequency > int(spec["days"]):
-        yield "meeting.visit_frequency_days", {"frequency": frequency, "max_days": spec["days"]}
+    meeting = _meeting_date(record)
+    if not spec or not isinstance(frequency, int) or isinstance(frequency, bool) or not meeting:
+        return
+    max_days = (period_of(spec).after(meeting) - meeting).days
+    if frequency > max_days:
+        yield "meeting.visit_frequency_days", {"frequency": frequency, "max_days": max_days}
 
 
 # ---------------------------------------------------------------- people
@@ -423,6 +424,14 @@ def _field_present(record: Record, profile: Profile, params: dict[str, Any]) -> 
         return
     if get(record, params["field"]) in (None, ""):
         yield params["field"], {}
+
+
+@check("field_in")
+def _field_in(record: Record, profile: Profile, params: dict[str, Any]) -> Iterator[Finding]:
+    """A field's answer is one of ``values`` (e.g. who may chair a first meeting); an unanswered field is left to the schema."""
+    value = get(record, params["field"])
+    if value not in (None, "") and value not in params.get("values", ()):
+        yield params["field"], {"value": str(value).replace("_", " ")}
 
 
 @check("assessment_triangle")
