@@ -24,6 +24,7 @@ LAZY_COMMANDS = {
     "watch": "docgen.service.cli:watch",
     "due": "docgen.ledger.cli:due",
     "report": "docgen.ledger.cli:report",
+    "profiles": "docgen.profiles_cli:profiles",
 }
 
 
@@ -42,6 +43,9 @@ class _Group(click.Group):
         return super().get_command(ctx, cmd_name)
 
     def invoke(self, ctx: click.Context) -> object:
+        from docgen.profiles import use_profiles_in
+
+        use_profiles_in(None)  # ./profiles/ unless the command's --root says otherwise (each run starts afresh)
         try:
             return super().invoke(ctx)
         except DocgenError as exc:

@@ -58,7 +58,11 @@ def meeting_deadlines(record: Record, profile: Profile) -> list[Deadline]:
 
     next_review = as_date(get(record, "meeting.next_review_date"))
     if get(record, "meeting.type") != "closure" and next_review:
-        found.append(Deadline("next_review", next_review, cite(applicable(profile.timescale("review_interval"), record)), "Child in Need review meeting"))
+        found.append(
+            Deadline(
+                "next_review", next_review, cite(applicable(profile.timescale("review_interval"), record)), "Child in Need review meeting"
+            )
+        )
         frequency = get(record, "meeting.visit_frequency_days")
         if isinstance(frequency, int) and frequency > 0:
             visit_section = cite(applicable(profile.timescale("visit_interval_max_days"), record))

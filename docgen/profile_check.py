@@ -30,9 +30,7 @@ class ProfileMistakes(ConfigError):
     def __init__(self, lines: list[str]) -> None:
         self.lines = lines
         many = f"{len(lines)} mistakes" if len(lines) > 1 else "a mistake"
-        super().__init__(
-            f"A council profile has {many}; correct it and check it with `docgen profiles check`:\n" + "\n".join(lines)
-        )
+        super().__init__(f"A council profile has {many}; correct it and check it with `docgen profiles check`:\n" + "\n".join(lines))
 
 
 @cache
@@ -157,7 +155,7 @@ def _alternatives(error: ValidationError, key: Key) -> Iterator[tuple[Key, str]]
         if inner_errors and not wrong_type:  # the branch meant for this kind of value: its own mistakes
             for inner in inner_errors:
                 for inner_key, what in _translate(inner):
-                    yield (*key, *inner_key[len(key):]) if inner_key[: len(key)] == key else inner_key, what
+                    yield (*key, *inner_key[len(key) :]) if inner_key[: len(key)] == key else inner_key, what
             return
     yield key, f"expected {' or '.join(_branch_words(b) for b in branches)}, not {_shown(error.instance)}"
 
@@ -186,7 +184,11 @@ def _types(kinds: Any) -> str:
 
 
 def _shown(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False) if not isinstance(value, (dict, list)) else _TYPE_WORDS["object" if isinstance(value, dict) else "array"]
+    return (
+        json.dumps(value, ensure_ascii=False)
+        if not isinstance(value, (dict, list))
+        else _TYPE_WORDS["object" if isinstance(value, dict) else "array"]
+    )
 
 
 # ---------------------------------------------------------------- fields the profile names
@@ -198,13 +200,19 @@ def _field_mistakes(data: dict[str, Any], fields: Catalogue, inherited: set[str]
 
     def single(key: Key, path: str, *, date: bool = False) -> Iterator[tuple[Key, str]]:
         if path not in singles:
-            yield key, f"{path!r} is not a field of the meeting record or of this profile's schema; expected a field path such as case.referral_date"
+            yield (
+                key,
+                f"{path!r} is not a field of the meeting record or of this profile's schema; expected a field path such as case.referral_date",
+            )
         elif date and singles[path].type != "date":
             yield key, f"expected a date field to count from, but {path!r} is {singles[path].type}"
 
     for path in data.get("schema_rules", {}):
-        if path not in everything:
-            yield ("schema_rules", path), f"{path!r} is not a field of the meeting record or of this profile's schema; expected a field path such as contingency_plan"
+        if path not in everything and not path.startswith("$"):
+            yield (
+                ("schema_rules", path),
+                f"{path!r} is not a field of the meeting record or of this profile's schema; expected a field path such as contingency_plan",
+            )
     for name, setting in data.get("timescales", {}).items():
         specs = setting if isinstance(setting, list) else [setting]
         for index, spec in enumerate(specs):
@@ -218,6 +226,8 @@ def _field_mistakes(data: dict[str, Any], fields: Catalogue, inherited: set[str]
             for path in spec.get("when", {}):
                 yield from single((*where, "when", path), path)
     for rule_id, rule in data.get("rules", {}).items():
+        if rule_id.startswith("$"):
+            continue
         if rule is None:
             if rule_id not in inherited:
                 yield ("rules", rule_id), "null switches off an inherited rule, but no profile this one extends has that rule"

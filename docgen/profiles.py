@@ -26,6 +26,8 @@ __all__ = [
     "Profile",
     "RuleSpec",
     "available_profiles",
+    "check_every_profile",
+    "check_profile_file",
     "council_dir",
     "generation",
     "load_profile",
@@ -153,23 +155,59 @@ def load_profile(profile_id: str | None = None) -> Profile:
 
 @lru_cache(maxsize=64)
 def _load(profile_id: str, _council: Path, _generation: int) -> Profile:
-    from docgen.profile_check import check_chain
-
     files = profile_files()
     if profile_id not in files:
         known = ", ".join(sorted(files)) or "none"
         raise ConfigError(f"There is no council profile called {profile_id!r}: use one of {known}.")
-    chain: list[tuple[Path, dict[str, Any]]] = []
-    current: str | None = profile_id
-    while current:
-        if current in (d["id"] for _, d in chain):
-            raise ConfigError(f"The profile {profile_id!r} extends itself through {current!r}: break the loop.")
-        path = files[current]
-        chain.append((path, read_profile_file(path)))
-        parent = chain[-1][1].get("extends") if isinstance(chain[-1][1], dict) else None
-        current = parent if isinstance(parent, str) and parent in files else None
+    return _checked(files[profile_id], read_profile_file(files[profile_id]), files)
+
+
+def check_profile_file(path: Path) -> Profile:
+    """Checks a profile file before it goes live (it may extend any profile docgen has); its mistakes raise ``ConfigError``."""
+    path = Path(path)
+    files = dict(profile_files())
+    if path.stem in files and files[path.stem].parent == PROFILE_DIR and files[path.stem].resolve() != path.resolve():
+        raise ConfigError(
+            f"Two council profiles have the id {path.stem!r}: {files[path.stem]} and {path}. "
+            "Rename the council's file and its id (a council's profile may extend the shipped one instead)."
+        )
+    files[path.stem] = path  # a new version of a live profile is checked in its place
+    return _checked(path, read_profile_file(path), files)
+
+
+def check_every_profile() -> list[Profile]:
+    """Loads every profile docgen can use, so that a broken one stops a command before any form is read."""
+    lines: list[str] = []
+    loaded: list[Profile] = []
+    for profile_id in available_profiles():
+        try:
+            loaded.append(load_profile(profile_id))
+        except ConfigError as exc:
+            from docgen.profile_check import ProfileMistakes
+
+            if not isinstance(exc, ProfileMistakes):
+                raise
+            lines += [line for line in exc.lines if line not in lines]
+    if lines:
+        from docgen.profile_check import ProfileMistakes
+
+        raise ProfileMistakes(lines)
+    return loaded
+
+
+def _checked(path: Path, data: Any, files: dict[str, Path]) -> Profile:
+    from docgen.profile_check import check_chain
+
+    chain: list[tuple[Path, Any]] = [(path, data)]
+    while isinstance(chain[-1][1], dict):
+        parent = chain[-1][1].get("extends")
+        if not isinstance(parent, str) or parent not in files:
+            break
+        if parent in (d.get("id") for _, d in chain) or files[parent] in (p for p, _ in chain):
+            raise ConfigError(f"The council profile {path} extends itself through {parent!r}: break the loop.")
+        chain.append((files[parent], read_profile_file(files[parent])))
     check_chain(chain, files)  # every mistake in every file, at once, before anything is merged
-    return _merged([data for _, data in chain], chain[0][0])
+    return _merged([d for _, d in chain], path)
 
 
 def _merged(chain: list[dict[str, Any]], path: Path) -> Profile:
@@ -178,12 +216,11 @@ def _merged(chain: list[dict[str, Any]], path: Path) -> Profile:
     schema_rules: dict[str, dict[str, Any]] = {}
     for data in reversed(chain):  # the base first, so children override
         cite = data.get("cite", "{section}")
-        for name, spec in data.get("timescales", {}).items():
-            if name != "$comment":
-                timescales[name] = _cited(spec, cite)
-        for key, spec in data.get("schema_rules", {}).items():
+        for name, spec in _entries(data.get("timescales", {})):
+            timescales[name] = _cited(spec, cite)
+        for key, spec in _entries(data.get("schema_rules", {})):
             schema_rules[key] = {**spec, "cite": cite.format(section=spec["section"])}
-        for rule_id, spec in data.get("rules", {}).items():
+        for rule_id, spec in _entries(data.get("rules", {})):
             rules[rule_id] = None if spec is None else _rule(rule_id, spec, cite)
     top = chain[0]
     return Profile(
@@ -197,6 +234,11 @@ def _merged(chain: list[dict[str, Any]], path: Path) -> Profile:
         rules=tuple(r for r in rules.values() if r is not None),
         path=path,
     )
+
+
+def _entries(table: dict[str, Any]) -> list[tuple[str, Any]]:
+    """A profile table's entries without its ``$comment`` notes."""
+    return [(key, value) for key, value in table.items() if not key.startswith("$")]
 
 
 def _rule(rule_id: str, spec: dict[str, Any], cite: str) -> RuleSpec:

@@ -70,7 +70,7 @@ def build_docx_form(policy: str | None = None) -> DocumentObject:
     document.add_paragraph(FORM_TITLE, style="Title")
     for text in INTRO:
         document.add_paragraph(text)
-    for part in layout():
+    for part in layout(policy):
         if isinstance(part, Group):
             builder.group(part)
         else:

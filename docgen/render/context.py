@@ -20,7 +20,7 @@ from typing import Any
 
 from docgen.deadlines import Deadline
 from docgen.record import Record, applies_to, as_date, child_name, objective_child_ids
-from docgen.schema import base_schema
+from docgen.schema import base_schema, catalogue
 
 __all__ = [
     "DOCUMENT_SHAPES",
@@ -160,7 +160,7 @@ def _prepared(value: Any, spec: dict[str, Any]) -> Any:
 
 
 def _prepare_record(record: Record) -> dict[str, Any]:
-    prepared = _prepared(record, base_schema())
+    prepared = _prepared(record, catalogue().schema)  # with the fields council profiles add, for their own templates
     assert isinstance(prepared, dict)
     return prepared
 

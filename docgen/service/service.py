@@ -315,7 +315,7 @@ class Service:
         build = self.layout.tmp / journal.claim_id
         shutil.rmtree(build, ignore_errors=True)
         make_dir(build, self.settings.dir_mode)
-        job = BuildJob(original, build, journal.name, journal.sha256, self.policy, self.settings)
+        job = BuildJob(original, build, journal.name, journal.sha256, self.policy, self.settings, self.root)
         if use_pool and self.settings.workers > 1:
             try:
                 hand.pool = self._workers()
