@@ -55,11 +55,12 @@ def _coerce(name: str, value: Any) -> Any:
 
 
 def load_settings(root: Path) -> Settings:
-    """Reads ``root/docgen.toml`` (missing file: defaults) and takes council profiles from ``root/profiles/`` from now on."""
-    from docgen.profiles import COUNCIL_FOLDER, council_dir, use_profiles_in
+    """Reads ``root/docgen.toml`` (missing file: defaults); council profiles come from ``root/profiles/`` from now on, checked."""
+    from docgen.profiles import COUNCIL_FOLDER, check_every_profile, council_dir, use_profiles_in
 
     if Path(root).absolute() / COUNCIL_FOLDER != council_dir():  # choosing them again would throw away what was worked out
         use_profiles_in(root)
+    check_every_profile()  # a broken council profile stops every command here, never a form later
     path = Path(root) / CONFIG_NAME
     if not path.is_file():
         return Settings()

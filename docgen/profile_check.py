@@ -15,6 +15,7 @@ from typing import Any
 from jsonschema import Draft202012Validator, SchemaError, ValidationError
 
 from docgen.errors import ConfigError
+from docgen.profiles import shown_path
 from docgen.schema import SCHEMA_DIR, Catalogue, catalogue_of, merged_schema
 
 __all__ = ["PROFILE_SCHEMA_FILE", "ProfileMistakes", "check_chain", "known_checks", "profile_schema"]
@@ -51,13 +52,13 @@ def check_chain(chain: list[tuple[Path, Any]], files: Mapping[str, Path]) -> Non
     """Refuses a profile (first in ``chain``, then what it extends) with every mistake in any of its files."""
     lines: list[str] = []
     for path, data in chain:
-        lines += [f"{path}: {_key(key)}: {what}" for key, what in _file_mistakes(path, data, files)]
+        lines += [f"{shown_path(path)}: {_key(key)}: {what}" for key, what in _file_mistakes(path, data, files)]
     if not lines:
         overlays = [d["schema"] for _, d in reversed(chain) if d.get("schema")]
         fields = catalogue_of(merged_schema(overlays))
         inherited: set[str] = set()
         for path, data in reversed(chain):
-            lines += [f"{path}: {_key(key)}: {what}" for key, what in _field_mistakes(data, fields, inherited)]
+            lines += [f"{shown_path(path)}: {_key(key)}: {what}" for key, what in _field_mistakes(data, fields, inherited)]
             inherited |= set(data.get("rules", {}))
     if lines:
         raise ProfileMistakes(lines)
@@ -66,7 +67,10 @@ def check_chain(chain: list[tuple[Path, Any]], files: Mapping[str, Path]) -> Non
 def _key(key: Key) -> str:
     out = ""
     for part in key:
-        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else part)
+        if isinstance(part, int) or "." in part or " " in part:  # a rule id "standard-4.1-..." or a field path
+            out += f"[{json.dumps(part)}]"
+        else:
+            out += f".{part}" if out else part
     return out or "(the whole file)"
 
 
@@ -78,13 +82,20 @@ def _file_mistakes(path: Path, data: Any, files: Mapping[str, Path]) -> Iterator
         yield (), f"expected a JSON object ({{ ... }}) holding the profile, not {_shown(data)}"
         return
     validator = Draft202012Validator(profile_schema())
-    for error in sorted(validator.iter_errors(data), key=lambda e: [str(p) for p in e.absolute_path]):
+    wrong_type: set[Key] = set()  # a value of the wrong kind: nothing else about it is worth saying
+    for error in sorted(validator.iter_errors(data), key=lambda e: ([str(p) for p in e.absolute_path], e.validator != "type")):
+        key = tuple(error.absolute_path)
+        if key in wrong_type:
+            continue
+        if error.validator == "type":
+            wrong_type.add(key)
         yield from _translate(error)
     if isinstance(data.get("id"), str) and data["id"] != path.stem:
         yield ("id",), f"expected {path.stem!r}, the file's name, not {data['id']!r} (rename the file or change the id)"
     parent = data.get("extends")
     if isinstance(parent, str) and parent not in files:
-        yield ("extends",), f"expected the id of a profile docgen has ({', '.join(sorted(files))}), not {parent!r}"
+        others = ", ".join(sorted(set(files) - {path.stem}))
+        yield ("extends",), f"expected the id of a profile docgen has ({others}), not {parent!r}"
     elif parent == data.get("id"):
         yield ("extends",), "expected another profile's id: a profile cannot extend itself"
     cite = data.get("cite")

@@ -33,6 +33,7 @@ __all__ = [
     "load_profile",
     "profile_files",
     "read_profile_file",
+    "shown_path",
     "use_profiles_in",
 ]
 
@@ -118,12 +119,24 @@ def _files(council: Path, _generation: int) -> dict[str, Path]:
     for folder in (council, PROFILE_DIR):
         for path in sorted(folder.glob("*.json")) if folder.is_dir() else ():
             if path.stem in found:
-                raise ConfigError(
-                    f"Two council profiles have the id {path.stem!r}: {found[path.stem]} and {path}. "
-                    "Rename the council's file and its id (a council's profile may extend the shipped one instead)."
-                )
+                raise _clash(found[path.stem], path)
             found[path.stem] = path
     return found
+
+
+def _clash(first: Path, second: Path) -> ConfigError:
+    return ConfigError(
+        f"Two council profiles have the id {first.stem!r}: {shown_path(first)} and {shown_path(second)}. "
+        "Give the council's file another name and id (it may extend the shipped one instead)."
+    )
+
+
+def shown_path(path: Path) -> str:
+    """``path`` as a person would type it: relative to the current folder where it is inside it."""
+    try:
+        return str(Path(path).absolute().relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
 
 
 def available_profiles(directory: Path | None = None) -> list[str]:
@@ -138,10 +151,10 @@ def read_profile_file(path: Path) -> Any:
     try:
         return json.loads(path.read_text(encoding="utf-8-sig"))
     except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"The council profile {path} cannot be read ({exc}): save it as UTF-8 text.") from exc
+        raise ConfigError(f"The council profile {shown_path(path)} cannot be read ({exc}): save it as UTF-8 text.") from exc
     except json.JSONDecodeError as exc:
         raise ConfigError(
-            f"The council profile {path} is not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg}): correct it."
+            f"The council profile {shown_path(path)} is not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg}): correct it."
         ) from exc
 
 
@@ -167,10 +180,7 @@ def check_profile_file(path: Path) -> Profile:
     path = Path(path)
     files = dict(profile_files())
     if path.stem in files and files[path.stem].parent == PROFILE_DIR and files[path.stem].resolve() != path.resolve():
-        raise ConfigError(
-            f"Two council profiles have the id {path.stem!r}: {files[path.stem]} and {path}. "
-            "Rename the council's file and its id (a council's profile may extend the shipped one instead)."
-        )
+        raise _clash(files[path.stem], path)
     files[path.stem] = path  # a new version of a live profile is checked in its place
     return _checked(path, read_profile_file(path), files)
 
@@ -204,7 +214,7 @@ def _checked(path: Path, data: Any, files: dict[str, Path]) -> Profile:
         if not isinstance(parent, str) or parent not in files:
             break
         if parent in (d.get("id") for _, d in chain) or files[parent] in (p for p, _ in chain):
-            raise ConfigError(f"The council profile {path} extends itself through {parent!r}: break the loop.")
+            raise ConfigError(f"The council profile {shown_path(path)} extends itself through {parent!r}: break the loop.")
         chain.append((files[parent], read_profile_file(files[parent])))
     check_chain(chain, files)  # every mistake in every file, at once, before anything is merged
     return _merged([d for _, d in chain], path)

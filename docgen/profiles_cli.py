@@ -9,7 +9,7 @@ from typing import Any
 import click
 
 from docgen.errors import ConfigError
-from docgen.profiles import Profile, check_every_profile, check_profile_file, council_dir, load_profile, use_profiles_in
+from docgen.profiles import Profile, check_every_profile, check_profile_file, council_dir, load_profile, shown_path, use_profiles_in
 
 __all__ = ["profiles", "starting_profile"]
 
@@ -34,7 +34,7 @@ def check(files: tuple[Path, ...], root: Path | None) -> None:
         use_profiles_in(root)
     checked = [check_profile_file(path) for path in files] if files else check_every_profile()
     for profile in checked:
-        click.echo(f"{profile.path}: no mistakes — {describe(profile)}")
+        click.echo(f"{shown_path(profile.path) if profile.path else profile.id}: no mistakes — {describe(profile)}")
 
 
 def describe(profile: Profile) -> str:

@@ -8,7 +8,7 @@ import click
 
 from docgen.forms.generate_docx import write_docx_form
 from docgen.forms.generate_xlsx import write_xlsx_form
-from docgen.profiles import load_profile
+from docgen.profiles import check_every_profile, load_profile
 from docgen.schema import schema_version
 
 __all__ = ["DOCX_NAME", "XLSX_NAME", "forms", "write_forms"]
@@ -27,9 +27,10 @@ def write_forms(out: Path, policy: str | None = None) -> list[Path]:
 
 @click.command()
 @click.option("--out", "out", required=True, type=click.Path(path_type=Path, file_okay=False), help="Folder to write the blank forms into.")
-@click.option("--policy", help="Council profile: preselects it and marks the fields that council requires.")
+@click.option("--policy", help="Council profile: preselects it, adds that council's own fields and marks the fields it requires.")
 def forms(out: Path, policy: str | None) -> None:
     """Write blank fillable meeting forms (.docx and .xlsx) generated from the schema."""
+    check_every_profile()  # ./profiles/ holds the council's own: a broken one is a settings error, not a form without it
     written = write_forms(out, policy)
     council = f" for {policy}" if policy else ""
     for path in written:

@@ -41,10 +41,9 @@ def _service_options(command: Callable[..., Any]) -> Callable[..., Any]:
 
 
 def _settings(root: Path, workers: int | None, pdf: bool | None, policy: str | None) -> Settings:
-    from docgen.profiles import check_every_profile, load_profile
+    from docgen.profiles import load_profile
 
-    settings = load_settings(root)  # also takes the council's profiles from root/profiles/
-    check_every_profile()  # a broken council profile is a settings error (exit 2), never a rejected form
+    settings = load_settings(root)  # also takes the council's profiles from root/profiles/, checked
     if policy:
         load_profile(policy)  # an unknown --policy is a usage error (exit 2), before anything moves
     return settings.with_overrides(workers=workers, pdf=pdf)
