@@ -213,7 +213,7 @@ def _field_mistakes(data: dict[str, Any], fields: Catalogue, inherited: set[str]
         if path not in singles:
             yield (
                 key,
-                f"{path!r} is not a field of the meeting record or of this profile's schema; expected a field path such as case.referral_date",
+                f'expected a field of the meeting record, not {path!r}: add that field to this profile\'s "schema" (with a title and description), or correct the path',
             )
         elif date and singles[path].type != "date":
             yield key, f"expected a date field to count from, but {path!r} is {singles[path].type}"
@@ -222,7 +222,7 @@ def _field_mistakes(data: dict[str, Any], fields: Catalogue, inherited: set[str]
         if path not in everything and not path.startswith("$"):
             yield (
                 ("schema_rules", path),
-                f"{path!r} is not a field of the meeting record or of this profile's schema; expected a field path such as contingency_plan",
+                f'expected a field of the meeting record, not {path!r}: add that field to this profile\'s "schema", or correct the path',
             )
     for name, setting in data.get("timescales", {}).items():
         specs = setting if isinstance(setting, list) else [setting]
