@@ -14,7 +14,7 @@ from typing import Any
 from docgen.record import Record, get
 from docgen.workdays import add_days, add_months
 
-__all__ = ["Period", "applicable", "condition_holds", "period_of"]
+__all__ = ["Period", "applicable", "condition_holds", "condition_words", "period_of"]
 
 
 @dataclass(frozen=True)
@@ -52,6 +52,15 @@ def condition_holds(when: Mapping[str, Any] | None, record: Record) -> bool:
         if get(record, path) not in allowed:
             return False
     return True
+
+
+def condition_words(when: Mapping[str, Any]) -> str:
+    """``when`` as a sentence's end: "key_worker.team is Health and Disability and meeting.type is review or closure"."""
+    parts = []
+    for path, wanted in when.items():
+        answers = [str(w) for w in (wanted if isinstance(wanted, list) else [wanted])]
+        parts.append(f"{path} is {' or '.join(answers)}")
+    return " and ".join(parts)
 
 
 def applicable(setting: Any, record: Record) -> dict[str, Any] | None:

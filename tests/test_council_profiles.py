@@ -109,7 +109,11 @@ def test_the_filled_form_reads_back_with_the_councils_fields(root: Path, kind: s
 def test_a_word_table_of_labels_and_answers_is_read_by_the_councils_titles(root: Path) -> None:
     document = Document()
     table = document.add_table(rows=0, cols=2)
-    for label, answer in (("Case reference", "CIN-7"), ("Strategy discussion date", "25/11/2026"), ("Key worker's team", "Health and Disability")):
+    for label, answer in (
+        ("Case reference", "CIN-7"),
+        ("Strategy discussion date", "25/11/2026"),
+        ("Key worker's team", "Health and Disability"),
+    ):
         cells = table.add_row().cells
         cells[0].text, cells[1].text = label, answer
     document.save(str(root / "legacy.docx"))
@@ -136,7 +140,16 @@ def test_a_word_form_resaved_by_libreoffice_still_gives_the_councils_field(root:
     filled = fill_docx(root / "blank" / "cin-meeting-form.docx", record, root / "filled.docx")
     out, office_profile = tmp_path_factory.mktemp("resaved"), tmp_path_factory.mktemp("lo-profile")
     subprocess.run(
-        ["soffice", f"-env:UserInstallation=file://{office_profile}", "--headless", "--convert-to", "docx", "--outdir", str(out), str(filled)],
+        [
+            "soffice",
+            f"-env:UserInstallation=file://{office_profile}",
+            "--headless",
+            "--convert-to",
+            "docx",
+            "--outdir",
+            str(out),
+            str(filled),
+        ],
         check=True,
         capture_output=True,
         timeout=180,
@@ -163,7 +176,9 @@ def test_the_review_interval_depends_on_the_key_workers_team(root: Path) -> None
 
 
 def test_the_councils_field_reaches_the_documents(root: Path) -> None:
-    context = child_plan_context(_record("Health and Disability", "2027-05-13"), "C1", [], procedure="Testshire", today=dt.date(2026, 12, 17))
+    context = child_plan_context(
+        _record("Health and Disability", "2027-05-13"), "C1", [], procedure="Testshire", today=dt.date(2026, 12, 17)
+    )
     assert context["case"]["strategy_discussion_date"] == "25 November 2026"
 
 

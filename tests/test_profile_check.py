@@ -132,7 +132,11 @@ def test_the_profile_schema_is_draft_2020_12_and_describes_every_key() -> None:
 
 @pytest.mark.parametrize(
     "path",
-    [*sorted(PROFILE_DIR.glob("*.json")), HERE / "testshire.json", *sorted((Path(__file__).parents[1] / "docs" / "profiles").glob("*.json"))],
+    [
+        *sorted(PROFILE_DIR.glob("*.json")),
+        HERE / "testshire.json",
+        *sorted((Path(__file__).parents[1] / "docs" / "profiles").glob("*.json")),
+    ],
     ids=lambda p: p.name,
 )
 def test_every_profile_we_ship_or_document_checks_clean(root: Path, path: Path) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 from docgen.profiles import available_profiles, load_profile, profile_files
+from docgen.timescales import condition_words
 
 __all__ = ["rules_markdown"]
 
@@ -30,7 +31,8 @@ def rules_markdown() -> str:
         out += [f"## `{profile.id}`: {profile.title}", "", f"Source: `seeds/{profile.source}`{parent}.", ""]
         out += ["| rule | severity | cites | check | message |", "|---|---|---|---|---|"]
         for rule in sorted(profile.rules, key=lambda r: r.id):
-            out.append(f"| `{rule.id}` | {rule.severity} | {_cell(rule.cite)} | `{rule.check}` | {_cell(rule.message)} |")
+            only = f" (only when {condition_words(rule.when)})" if rule.when else ""
+            out.append(f"| `{rule.id}` | {rule.severity} | {_cell(rule.cite)} | `{rule.check}` | {_cell(rule.message + only)} |")
         for path, spec in sorted(profile.schema_rules.items()):
             out.append(f"| `{spec['id']}` | error | {_cell(spec['cite'])} | required `{path}` | {_cell(spec['message'])} |")
         switched_off = sorted(k for k, v in data.get("rules", {}).items() if v is None and not k.startswith("$"))

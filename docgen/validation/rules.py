@@ -431,7 +431,9 @@ def _field_in(record: Record, profile: Profile, params: dict[str, Any]) -> Itera
     """A field's answer is one of ``values`` (e.g. who may chair a first meeting); an unanswered field is left to the schema."""
     value = get(record, params["field"])
     if value not in (None, "") and value not in params.get("values", ()):
-        yield params["field"], {"value": str(value).replace("_", " ")}
+        spec = profile.catalogue.field(params["field"])
+        shown = dict(zip(spec.enum, spec.enum_titles, strict=True)).get(value, value) if spec else value
+        yield params["field"], {"value": str(shown).lower() if spec and spec.enum else str(shown)}
 
 
 @check("assessment_triangle")
