@@ -8,7 +8,6 @@ import copy
 import datetime as dt
 import json
 import shutil
-import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -27,6 +26,7 @@ from docgen.schema import schema_version
 from docgen.validation import validate_record
 from tests.conftest import clean_initial
 from tests.forms_generate.fill import fill_docx, fill_xlsx
+from tests.forms_generate.test_libreoffice import _soffice as resave_with_libreoffice
 
 PROFILE = Path(__file__).parent / "profiles" / "testshire.json"
 TITLE, DESCRIPTION = "Strategy discussion date", "The date of the strategy discussion, where there was one."
@@ -138,22 +138,8 @@ def test_an_excel_sheet_of_titles_and_answers_is_read_by_the_councils_titles(roo
 def test_a_word_form_resaved_by_libreoffice_still_gives_the_councils_field(root: Path, tmp_path_factory: pytest.TempPathFactory) -> None:
     record = _record("Health and Disability", "2027-05-13")
     filled = fill_docx(root / "blank" / "cin-meeting-form.docx", record, root / "filled.docx")
-    out, office_profile = tmp_path_factory.mktemp("resaved"), tmp_path_factory.mktemp("lo-profile")
-    subprocess.run(
-        [
-            "soffice",
-            f"-env:UserInstallation=file://{office_profile}",
-            "--headless",
-            "--convert-to",
-            "docx",
-            "--outdir",
-            str(out),
-            str(filled),
-        ],
-        check=True,
-        capture_output=True,
-        timeout=180,
-    )
+    out = tmp_path_factory.mktemp("resaved")
+    resave_with_libreoffice(tmp_path_factory.mktemp("office"), "docx", filled, out)
     parsed = read_form(out / "filled.docx")
     assert _strip_form_only(parsed.record) == _strip_form_only(record)
 
