@@ -90,11 +90,9 @@ def _file_mistakes(path: Path, data: Any, files: Mapping[str, Path]) -> Iterator
         if error.validator == "type":
             wrong_type.add(key)
         yield from _translate(error)
-    if isinstance(data.get("id"), str) and data["id"] != path.stem:
-        yield ("id",), f"expected {path.stem!r}, the file's name, not {data['id']!r} (rename the file or change the id)"
     parent = data.get("extends")
     if isinstance(parent, str) and parent not in files:
-        others = ", ".join(sorted(set(files) - {path.stem}))
+        others = ", ".join(sorted(set(files) - {data.get("id")}))
         yield ("extends",), f"expected the id of a profile docgen has ({others}), not {parent!r}"
     elif parent == data.get("id"):
         yield ("extends",), "expected another profile's id: a profile cannot extend itself"

@@ -29,6 +29,7 @@ __all__ = [
     "check_every_profile",
     "check_profile_file",
     "council_dir",
+    "declared_id",
     "generation",
     "load_profile",
     "profile_files",
@@ -118,15 +119,26 @@ def _files(council: Path, _generation: int) -> dict[str, Path]:
     found: dict[str, Path] = {}
     for folder in (council, PROFILE_DIR):
         for path in sorted(folder.glob("*.json")) if folder.is_dir() else ():
-            if path.stem in found:
-                raise _clash(found[path.stem], path)
-            found[path.stem] = path
+            profile_id = declared_id(path)
+            if profile_id in found:
+                raise _clash(profile_id, found[profile_id], path)
+            found[profile_id] = path
     return found
 
 
-def _clash(first: Path, second: Path) -> ConfigError:
+def declared_id(path: Path) -> str:
+    """The id a profile file gives itself; its file name where it gives none it can be read by."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8-sig"))
+    except (OSError, UnicodeDecodeError, ValueError):
+        return path.stem  # loading it says what is wrong with it
+    found = data.get("id") if isinstance(data, dict) else None
+    return found if isinstance(found, str) and found else path.stem
+
+
+def _clash(profile_id: str, first: Path, second: Path) -> ConfigError:
     return ConfigError(
-        f"Two council profiles have the id {first.stem!r}: {shown_path(first)} and {shown_path(second)}. "
+        f"Two council profiles have the id {profile_id!r}: {shown_path(first)} and {shown_path(second)}. "
         "Give the council's file another name and id (it may extend the shipped one instead)."
     )
 
@@ -139,10 +151,8 @@ def shown_path(path: Path) -> str:
         return str(path)
 
 
-def available_profiles(directory: Path | None = None) -> list[str]:
-    """The ids of every profile docgen can use (or of those in ``directory``), sorted."""
-    if directory is not None:
-        return sorted(p.stem for p in directory.glob("*.json"))
+def available_profiles() -> list[str]:
+    """The ids of every profile docgen can use, sorted."""
     return sorted(profile_files())
 
 
@@ -179,9 +189,11 @@ def check_profile_file(path: Path) -> Profile:
     """Checks a profile file before it goes live (it may extend any profile docgen has); its mistakes raise ``ConfigError``."""
     path = Path(path)
     files = dict(profile_files())
-    if path.stem in files and files[path.stem].parent == PROFILE_DIR and files[path.stem].resolve() != path.resolve():
-        raise _clash(files[path.stem], path)
-    files[path.stem] = path  # a new version of a live profile is checked in its place
+    profile_id = declared_id(path)
+    live = files.get(profile_id)
+    if live is not None and live.parent == PROFILE_DIR and live.resolve() != path.resolve():
+        raise _clash(profile_id, live, path)
+    files[profile_id] = path  # a new version of a live profile is checked in its place
     return _checked(path, read_profile_file(path), files)
 
 
