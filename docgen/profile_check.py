@@ -41,6 +41,11 @@ def profile_schema() -> dict[str, Any]:
     return loaded
 
 
+@cache
+def _validator() -> Draft202012Validator:
+    return Draft202012Validator(profile_schema())
+
+
 def known_checks() -> list[str]:
     """The names a rule's ``check`` may use: the checks docgen's code provides."""
     from docgen.validation.rules import CHECKS  # the checks import profiles: loaded only when asked
@@ -81,7 +86,7 @@ def _file_mistakes(path: Path, data: Any, files: Mapping[str, Path]) -> Iterator
     if not isinstance(data, dict):
         yield (), f"expected a JSON object ({{ ... }}) holding the profile, not {_shown(data)}"
         return
-    validator = Draft202012Validator(profile_schema())
+    validator = _validator()
     wrong_type: set[Key] = set()  # a value of the wrong kind: nothing else about it is worth saying
     for error in sorted(validator.iter_errors(data), key=lambda e: ([str(p) for p in e.absolute_path], e.validator != "type")):
         key = tuple(error.absolute_path)
