@@ -164,6 +164,15 @@ def test_a_word_form_resaved_by_libreoffice_still_gives_the_councils_field(root:
 # ---------------------------------------------------------------- judged and published
 
 
+def test_docgen_validate_in_the_root_judges_a_form_by_the_councils_profile(root: Path) -> None:
+    fill_docx(root / "blank" / "cin-meeting-form.docx", _record("Children in Need", "2027-05-13"), root / "filled.docx")
+    result = CliRunner().invoke(main, ["validate", "filled.docx", "--json"])
+    assert result.exit_code == 1
+    report = json.loads(result.stdout)
+    assert [(e["rule"], e["field"]) for e in report["errors"]] == [("testshire-2-review", "meeting.next_review_date")]
+    assert [w["rule"] for w in report["warnings"]] == ["testshire-1-strategy-10-days"]
+
+
 def test_the_review_interval_depends_on_the_key_workers_team(root: Path) -> None:
     five_months_on = "2027-05-13"
     assert validate_record(_record("Health and Disability", five_months_on)).errors == []

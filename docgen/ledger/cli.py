@@ -12,7 +12,7 @@ from docgen.ledger.dates import parse_day
 from docgen.ledger.details import fill_in_from_sources
 from docgen.ledger.store import LEDGER_PATH, DueItem, Ledger
 from docgen.ledger.workbooks import sync_sent_dates
-from docgen.profiles import use_profiles_in
+from docgen.profiles import check_every_profile, use_profiles_in
 
 __all__ = ["due", "report"]
 
@@ -46,6 +46,7 @@ DAY = DayParam()
 def _open_for_reading(root: Path) -> Ledger | None:
     """The root's ledger with the outbox's sent dates read in; None where nothing was ever published."""
     use_profiles_in(root)  # a meeting published under the council's own profile is judged by it
+    check_every_profile()
     if not (root / LEDGER_PATH).is_file():
         return None
     ledger = Ledger.open(root)
