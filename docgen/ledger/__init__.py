@@ -6,6 +6,17 @@ Edited distribution lists and visit logs come back through ``docgen.ledger.workb
 
 from __future__ import annotations
 
-from docgen.ledger.store import LEDGER_PATH, DueItem, Ledger, LedgerError, MeetingRow, SeenFile, Visit
+from docgen.ledger.models import DeadlineKind, DeadlineStatus, DueItem, MeetingRow, SeenFile, Visit
+from docgen.ledger.store import LEDGER_PATH, Ledger, LedgerError
 
-__all__ = ["LEDGER_PATH", "DueItem", "Ledger", "LedgerError", "MeetingRow", "SeenFile", "Visit"]
+__all__ = [
+    "LEDGER_PATH",
+    "DeadlineKind",
+    "DeadlineStatus",
+    "DueItem",
+    "Ledger",
+    "LedgerError",
+    "MeetingRow",
+    "SeenFile",
+    "Visit",
+]

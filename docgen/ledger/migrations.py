@@ -1,0 +1,103 @@
+"""The ledger's schema, one step per version: ``PRAGMA user_version`` says how many steps a ledger has had."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+from docgen.errors import LedgerError
+
+__all__ = ["MIGRATIONS", "migrate"]
+
+# Each entry upgrades the schema by one version. Never edit a step once released: add another.
+MIGRATIONS: tuple[str, ...] = (
+    """
+    CREATE TABLE files (
+        sha256 TEXT PRIMARY KEY,
+        name TEXT NOT NULL,
+        outcome TEXT NOT NULL CHECK (outcome IN ('published', 'rejected', 'duplicate', 'ledger_update')),
+        "where" TEXT,
+        detail TEXT,
+        at TEXT NOT NULL
+    );
+    CREATE TABLE meetings (
+        id INTEGER PRIMARY KEY,
+        case_reference TEXT NOT NULL,
+        meeting_date TEXT NOT NULL,
+        meeting_type TEXT NOT NULL,
+        policy TEXT NOT NULL,
+        sha256 TEXT NOT NULL,
+        folder TEXT NOT NULL,
+        key_worker TEXT,
+        chair_role TEXT,
+        referral_date TEXT,
+        published_at TEXT NOT NULL,
+        superseded_by INTEGER REFERENCES meetings (id),
+        manifest TEXT NOT NULL,
+        UNIQUE (case_reference, meeting_date, meeting_type, sha256)
+    );
+    CREATE INDEX meetings_case ON meetings (case_reference, meeting_date);
+    CREATE TABLE deadlines (
+        id INTEGER PRIMARY KEY,
+        meeting_id INTEGER NOT NULL REFERENCES meetings (id),
+        case_reference TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        due_date TEXT NOT NULL,
+        child TEXT,
+        recipient TEXT,
+        document TEXT,
+        section TEXT NOT NULL DEFAULT '',
+        description TEXT NOT NULL DEFAULT '',
+        status TEXT NOT NULL DEFAULT 'open' CHECK (status IN ('open', 'met', 'closed', 'retired')),
+        met_at TEXT,
+        met_by TEXT,
+        late INTEGER NOT NULL DEFAULT 0,
+        generated INTEGER NOT NULL DEFAULT 0
+    );
+    CREATE INDEX deadlines_case ON deadlines (case_reference);
+    CREATE INDEX deadlines_open ON deadlines (status, due_date);
+    CREATE TABLE copies (
+        id INTEGER PRIMARY KEY,
+        deadline_id INTEGER NOT NULL REFERENCES deadlines (id),
+        meeting_id INTEGER NOT NULL REFERENCES meetings (id),
+        recipient TEXT NOT NULL,
+        role TEXT,
+        document TEXT NOT NULL,
+        child TEXT,
+        delivery TEXT,
+        sent_date TEXT,
+        sent_by TEXT,
+        UNIQUE (meeting_id, recipient, document)
+    );
+    CREATE TABLE visits (
+        id INTEGER PRIMARY KEY,
+        case_reference TEXT NOT NULL,
+        child TEXT NOT NULL,
+        visit_date TEXT NOT NULL,
+        seen_alone INTEGER,
+        source TEXT,
+        recorded_at TEXT NOT NULL,
+        UNIQUE (case_reference, child, visit_date)
+    );
+    CREATE TABLE workbooks (
+        path TEXT PRIMARY KEY,
+        sha256 TEXT NOT NULL,
+        mtime_ns INTEGER NOT NULL,
+        read_at TEXT NOT NULL
+    );
+    """,
+    # 2: whether a meeting's key worker, chair and referral date were looked up in its source form
+    "ALTER TABLE meetings ADD COLUMN details_checked INTEGER NOT NULL DEFAULT 0",
+)
+
+
+def migrate(db: sqlite3.Connection, path: Path, steps: tuple[str, ...] = MIGRATIONS) -> None:
+    """Runs the steps a ledger has not had yet, inside the caller's transaction; a newer ledger is refused."""
+    version = db.execute("PRAGMA user_version").fetchone()[0]
+    if version > len(steps):
+        raise LedgerError(f"The ledger {path} was written by a newer docgen (schema {version}): upgrade docgen.")
+    for number, script in enumerate(steps[version:], start=version + 1):
+        for statement in script.split(";"):
+            if statement.strip():
+                db.execute(statement)
+        db.execute(f"PRAGMA user_version = {number}")
