@@ -98,7 +98,7 @@ def _file_mistakes(path: Path, data: Any, files: Mapping[str, Path]) -> Iterator
     parent = data.get("extends")
     if isinstance(parent, str) and parent not in files:
         others = ", ".join(sorted(set(files) - {data.get("id")}))
-        yield ("extends",), f"expected the id of a profile docgen has ({others}), not {parent!r}"
+        yield ("extends",), f"expected the id of a profile docgen has ({others}), not {_shown(parent)}"
     elif parent == data.get("id"):
         yield ("extends",), "expected another profile's id: a profile cannot extend itself"
     cite = data.get("cite")
@@ -106,7 +106,7 @@ def _file_mistakes(path: Path, data: Any, files: Mapping[str, Path]) -> Iterator
         try:
             cite.format(section="1.1")
         except (KeyError, IndexError, ValueError):
-            yield ("cite",), f"expected text with {{section}} as its only place to fill in, not {cite!r}"
+            yield ("cite",), f"expected text with {{section}} as its only place to fill in, not {_shown(cite)}"
     if isinstance(data.get("schema"), dict):
         try:
             Draft202012Validator.check_schema(data["schema"])
@@ -115,7 +115,7 @@ def _file_mistakes(path: Path, data: Any, files: Mapping[str, Path]) -> Iterator
     checks = known_checks()
     for rule_id, rule in (data.get("rules") or {}).items() if isinstance(data.get("rules"), dict) else ():
         if isinstance(rule, dict) and isinstance(rule.get("check"), str) and rule["check"] not in checks:
-            yield ("rules", rule_id, "check"), f"expected one of the checks docgen has ({', '.join(checks)}), not {rule['check']!r}"
+            yield ("rules", rule_id, "check"), f"expected one of the checks docgen has ({', '.join(checks)}), not {_shown(rule['check'])}"
 
 
 def _translate(error: ValidationError) -> Iterator[tuple[Key, str]]:
@@ -143,7 +143,7 @@ def _translate(error: ValidationError) -> Iterator[tuple[Key, str]]:
     elif kind in ("minItems", "minProperties"):
         yield key, f"expected at least {error.validator_value} {'item' if kind == 'minItems' else 'entry'}, not none"
     elif kind == "pattern":
-        yield key, f"expected {schema.get('description', 'the right form')}; not {_shown(value)}"
+        yield key, f"expected {schema.get('x-expected', 'text matching ' + str(error.validator_value))}, not {_shown(value)}"
     elif kind == "dependentRequired":
         for name, needs in error.validator_value.items():
             if isinstance(value, dict) and name in value:
@@ -216,16 +216,16 @@ def _field_mistakes(data: dict[str, Any], fields: Catalogue, inherited: set[str]
         if path not in singles:
             yield (
                 key,
-                f'expected a field of the meeting record, not {path!r}: add that field to this profile\'s "schema" (with a title and description), or correct the path',
+                f'expected a field of the meeting record, not {_shown(path)}: add that field to this profile\'s "schema" (with a title and description), or correct the path',
             )
         elif date and singles[path].type != "date":
-            yield key, f"expected a date field to count from, but {path!r} is {singles[path].type}"
+            yield key, f"expected a date field to count from, but {_shown(path)} is {singles[path].type}"
 
     for path in data.get("schema_rules", {}):
         if path not in everything and not path.startswith("$"):
             yield (
                 ("schema_rules", path),
-                f'expected a field of the meeting record, not {path!r}: add that field to this profile\'s "schema", or correct the path',
+                f'expected a field of the meeting record, not {_shown(path)}: add that field to this profile\'s "schema", or correct the path',
             )
     for name, setting in data.get("timescales", {}).items():
         specs = setting if isinstance(setting, list) else [setting]
