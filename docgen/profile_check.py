@@ -1,7 +1,7 @@
 """Checking council profiles against ``schemas/profile.schema.json`` and the record's fields: every mistake at once.
 
 Each mistake is one line, ``<file>: <key path>: <what was expected>``, so a systems officer can find
-and correct it without reading code. ``check_chain`` raises one ``ConfigError`` holding them all.
+and correct it without reading code. ``check_chain`` raises one ``ProfileMistakes`` holding them all.
 """
 
 from __future__ import annotations
@@ -14,24 +14,16 @@ from typing import Any
 
 from jsonschema import Draft202012Validator, SchemaError, ValidationError
 
-from docgen.errors import ConfigError
+from docgen.errors import ProfileMistakes
+from docgen.paths import data_file
 from docgen.profiles import shown_path
-from docgen.schema import SCHEMA_DIR, Catalogue, catalogue_of, merged_schema
+from docgen.schema import Catalogue, catalogue_of, merged_schema
 
-__all__ = ["PROFILE_SCHEMA_FILE", "ProfileMistakes", "check_chain", "known_checks", "profile_schema"]
+__all__ = ["PROFILE_SCHEMA_FILE", "check_chain", "known_checks", "profile_schema"]
 
-PROFILE_SCHEMA_FILE = SCHEMA_DIR / "profile.schema.json"
+PROFILE_SCHEMA_FILE = data_file("schemas/profile.schema.json")
 
 Key = tuple[str | int, ...]
-
-
-class ProfileMistakes(ConfigError):
-    """One or more council profiles are wrong; ``lines`` holds one ``file: key path: expected`` line per mistake."""
-
-    def __init__(self, lines: list[str]) -> None:
-        self.lines = lines
-        many = f"{len(lines)} mistakes" if len(lines) > 1 else "a mistake"
-        super().__init__(f"A council profile has {many}; correct it and check it with `docgen profiles check`:\n" + "\n".join(lines))
 
 
 @cache

@@ -16,7 +16,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from docgen.errors import ConfigError
+from docgen.errors import ConfigError, ProfileMistakes
 from docgen.schema import SCHEMA_DIR, Catalogue, catalogue_of, merged_schema
 
 __all__ = [
@@ -204,15 +204,9 @@ def check_every_profile() -> list[Profile]:
     for profile_id in available_profiles():
         try:
             loaded.append(load_profile(profile_id))
-        except ConfigError as exc:
-            from docgen.profile_check import ProfileMistakes
-
-            if not isinstance(exc, ProfileMistakes):
-                raise
+        except ProfileMistakes as exc:
             lines += [line for line in exc.lines if line not in lines]
     if lines:
-        from docgen.profile_check import ProfileMistakes
-
         raise ProfileMistakes(lines)
     return loaded
 
