@@ -7,6 +7,7 @@ import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import cache, lru_cache
+from pathlib import Path
 from typing import Any
 
 from docgen.paths import data_dir
@@ -197,7 +198,7 @@ def _lay(target: dict[str, Any], overlay: dict[str, Any]) -> None:
             target[key] = copy.deepcopy(value)
 
 
-_READING: dict[int, Catalogue] = {}
+_READING: dict[tuple[int, Path], Catalogue] = {}
 
 
 def catalogue() -> Catalogue:
@@ -208,12 +209,12 @@ def catalogue() -> Catalogue:
     """
     from docgen import profiles  # profiles build on this module
 
-    generation = profiles.generation()
-    if generation not in _READING:
+    key = (profiles.generation(), profiles.council_dir())
+    if key not in _READING:
         overlays = [o for pid in profiles.available_profiles() for o in profiles.load_profile(pid).schema_overlays]
         _READING.clear()
-        _READING[generation] = catalogue_of(merged_schema(overlays))
-    return _READING[generation]
+        _READING[key] = catalogue_of(merged_schema(overlays))
+    return _READING[key]
 
 
 def fields() -> tuple[Field, ...]:
