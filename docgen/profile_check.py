@@ -38,11 +38,11 @@ def _validator() -> Draft202012Validator:
     return Draft202012Validator(profile_schema())
 
 
-def known_checks() -> list[str]:
-    """The names a rule's ``check`` may use: the checks docgen's code provides."""
-    from docgen.validation.rules import CHECKS  # the checks import profiles: loaded only when asked
+def known_checks() -> dict[str, tuple[str, ...]]:
+    """The names a rule's ``check`` may use (the checks docgen's code provides), each with the ``params`` it needs."""
+    from docgen.validation.rules import CHECK_PARAMS  # the checks import profiles: loaded only when asked
 
-    return sorted(CHECKS)
+    return dict(sorted(CHECK_PARAMS.items()))
 
 
 def check_chain(chain: list[tuple[Path, Any]], files: Mapping[str, Path]) -> None:
@@ -106,8 +106,14 @@ def _file_mistakes(path: Path, data: Any, files: Mapping[str, Path]) -> Iterator
             yield ("schema", *exc.path), f"expected a JSON Schema (draft 2020-12) overlay: {exc.message}"
     checks = known_checks()
     for rule_id, rule in (data.get("rules") or {}).items() if isinstance(data.get("rules"), dict) else ():
-        if isinstance(rule, dict) and isinstance(rule.get("check"), str) and rule["check"] not in checks:
+        if not isinstance(rule, dict) or not isinstance(rule.get("check"), str):
+            continue
+        if rule["check"] not in checks:
             yield ("rules", rule_id, "check"), f"expected one of the checks docgen has ({', '.join(checks)}), not {_shown(rule['check'])}"
+            continue
+        params: dict[str, Any] = rule["params"] if isinstance(rule.get("params"), dict) else {}
+        for name in (n for n in checks[rule["check"]] if n not in params):
+            yield ("rules", rule_id, "params", name), f"missing; the {rule['check']} check needs it"
 
 
 def _translate(error: ValidationError) -> Iterator[tuple[Key, str]]:

@@ -19,18 +19,21 @@ from docgen.validation.report import Problem
 from docgen.validation.wording import path_of, uk_date
 from docgen.workdays import add_months
 
-__all__ = ["CHECKS", "rule_problems"]
+__all__ = ["CHECKS", "CHECK_PARAMS", "rule_problems"]
 
 Finding = tuple[str, dict[str, Any]]
 Check = Callable[[Record, Profile, dict[str, Any]], Iterator[Finding]]
 CHECKS: dict[str, Check] = {}
+#: the ``params`` each check cannot do without; a profile's check refuses a rule that leaves one out
+CHECK_PARAMS: dict[str, tuple[str, ...]] = {}
 
 
-def check(name: str) -> Callable[[Check], Check]:
-    """Registers a check under the name profiles use."""
+def check(name: str, needs: tuple[str, ...] = ()) -> Callable[[Check], Check]:
+    """Registers a check under the name profiles use, with the ``params`` it needs."""
 
     def register(fn: Check) -> Check:
         CHECKS[name] = fn
+        CHECK_PARAMS[name] = needs
         return fn
 
     return register
@@ -418,7 +421,7 @@ def _chair_role_not(record: Record, profile: Profile, params: dict[str, Any]) ->
         yield "meeting.chair_role", {"chair_name": get(record, "meeting.chair_name") or "the chair"}
 
 
-@check("field_present")
+@check("field_present", needs=("field",))
 def _field_present(record: Record, profile: Profile, params: dict[str, Any]) -> Iterator[Finding]:
     if params.get("unless_closure") and _is_closure(record):
         return
@@ -426,7 +429,7 @@ def _field_present(record: Record, profile: Profile, params: dict[str, Any]) -> 
         yield params["field"], {}
 
 
-@check("field_in")
+@check("field_in", needs=("field", "values"))
 def _field_in(record: Record, profile: Profile, params: dict[str, Any]) -> Iterator[Finding]:
     """A field's answer is one of ``values`` (e.g. who may chair a first meeting); an unanswered field is left to the schema."""
     value = get(record, params["field"])
@@ -495,7 +498,7 @@ def _step_down_map(record: Record, profile: Profile, params: dict[str, Any]) -> 
         )
 
 
-@check("decision_is")
+@check("decision_is", needs=("outcome",))
 def _decision_is(record: Record, profile: Profile, params: dict[str, Any]) -> Iterator[Finding]:
     if get(record, "decision.outcome") == params["outcome"]:
         yield "decision.outcome", {"meeting_date": uk_date(get(record, "meeting.date"))}
