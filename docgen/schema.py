@@ -105,13 +105,13 @@ def _leaf(path: str, spec: dict[str, Any], required: bool, group: str | None, se
 
 def _walk(schema: dict[str, Any]) -> Iterator[Field | Group]:
     top_required = set(schema.get("required", ()))
-    for name, spec in schema["properties"].items():
+    for name, spec in _properties(schema):
         if spec.get("type") == "object":
             inner_required = set(spec.get("required", ()))
-            for leaf, leaf_spec in spec["properties"].items():
+            for leaf, leaf_spec in _properties(spec):
                 yield _leaf(f"{name}.{leaf}", leaf_spec, name in top_required and leaf in inner_required, None, name)
         elif spec.get("type") == "array":
-            items = spec["items"]
+            items: dict[str, Any] = spec["items"] if isinstance(spec.get("items"), dict) else {}
             inner_required = set(items.get("required", ()))
             yield Group(
                 name=name,
@@ -120,12 +120,17 @@ def _walk(schema: dict[str, Any]) -> Iterator[Field | Group]:
                 required=name in top_required,
                 min_items=spec.get("minItems", 0),
                 fields=tuple(
-                    _leaf(f"{name}.{leaf}", leaf_spec, leaf in inner_required, name, None)
-                    for leaf, leaf_spec in items["properties"].items()
+                    _leaf(f"{name}.{leaf}", leaf_spec, leaf in inner_required, name, None) for leaf, leaf_spec in _properties(items)
                 ),
             )
         else:
             yield _leaf(name, spec, name in top_required, None, None)
+
+
+def _properties(schema: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
+    """An object schema's properties that are themselves schemas (a profile's overlay may say less than the base)."""
+    found = schema.get("properties", {})
+    return [(name, spec) for name, spec in found.items() if isinstance(spec, dict)] if isinstance(found, dict) else []
 
 
 @dataclass(frozen=True, eq=False)  # identity hash: one per schema, cached
