@@ -109,3 +109,13 @@ def test_lincolnshire_chair_depends_on_the_meeting_type() -> None:
     ]
     review["meeting"]["chair_role"] = "social_worker"
     assert _problems(review, "lincolnshire") == []
+
+
+def test_the_rules_catalogue_says_when_a_rule_applies() -> None:
+    from docgen.validation.catalogue import rules_markdown
+
+    lines = rules_markdown().splitlines()
+    assert (
+        "| `lincolnshire-chair-review` | warning | Lincolnshire procedure, Chairing reviews | `field_in` | The meeting was chaired by a {value}; "
+        "reviews are chaired by the social worker or a practice lead (only when meeting.type is review or closure) |"
+    ) in lines
