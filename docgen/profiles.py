@@ -34,6 +34,7 @@ __all__ = [
     "load_profile",
     "profile_files",
     "read_profile_file",
+    "shipped_profiles",
     "shown_path",
     "use_profiles_in",
 ]
@@ -154,6 +155,11 @@ def shown_path(path: Path) -> str:
 def available_profiles() -> list[str]:
     """The ids of every profile docgen can use, sorted."""
     return sorted(profile_files())
+
+
+def shipped_profiles() -> list[str]:
+    """The ids of the profiles docgen ships (what help text can list before any folder is chosen), sorted."""
+    return sorted(p.stem for p in PROFILE_DIR.glob("*.json"))
 
 
 def read_profile_file(path: Path) -> Any:
