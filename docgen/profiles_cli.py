@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 
 import click
 
 from docgen.errors import ConfigError
+from docgen.profile_check import profile_schema
 from docgen.profiles import Profile, check_every_profile, check_profile_file, council_dir, load_profile, shown_path, use_profiles_in
 
 __all__ = ["profiles", "starting_profile"]
@@ -55,6 +57,8 @@ def new(profile_id: str, parent: str, out: Path | None, root: Path | None) -> No
     """Write a starting profile, ID.json, that extends another and explains every part in $comment notes."""
     if root is not None:
         use_profiles_in(root)
+    if not re.fullmatch(profile_schema()["properties"]["id"]["pattern"], profile_id):
+        raise ConfigError(f"A profile id is {profile_schema()['properties']['id']['x-expected']}, not {profile_id!r}.")
     target = out or council_dir() / f"{profile_id}.json"
     if target.exists():
         raise ConfigError(f"{target} already exists: choose another id, or edit that file.")

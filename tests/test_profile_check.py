@@ -108,6 +108,10 @@ def test_a_new_profile_starts_as_its_parent_and_checks_clean(root: Path) -> None
     again = CliRunner().invoke(main, ["profiles", "new", "york"])
     assert again.exit_code == 2
     assert again.stderr == f"docgen: {root / 'profiles' / 'york.json'} already exists: choose another id, or edit that file.\n"
+    badly_named = CliRunner().invoke(main, ["profiles", "new", "York Council"])
+    assert badly_named.exit_code == 2
+    assert badly_named.stderr == "docgen: A profile id is lower-case letters, digits and hyphens, such as north-yorkshire, not 'York Council'.\n"
+    assert not (root / "profiles" / "York Council.json").exists()
 
 
 def _described(schema: Any, where: str) -> Iterator[str]:
