@@ -112,19 +112,24 @@ def generation() -> int:
 
 def profile_files() -> dict[str, Path]:
     """Every profile id and its file: the council's own first, then the shipped ones; an id in both is refused."""
-    return _files(council_dir(), generation())
+    found, clash = _files(council_dir(), generation())
+    if clash is not None:
+        raise clash
+    return found
 
 
 @lru_cache(maxsize=8)
-def _files(council: Path, _generation: int) -> dict[str, Path]:
+def _files(council: Path, _generation: int) -> tuple[dict[str, Path], ConfigError | None]:
     found: dict[str, Path] = {}
+    clash: ConfigError | None = None
     for folder in (council, PROFILE_DIR):
         for path in sorted(folder.glob("*.json")) if folder.is_dir() else ():
             profile_id = declared_id(path)
             if profile_id in found:
-                raise _clash(profile_id, found[profile_id], path)
+                clash = clash or _clash(profile_id, found[profile_id], path)
+                continue
             found[profile_id] = path
-    return found
+    return found, clash
 
 
 def declared_id(path: Path) -> str:
@@ -153,8 +158,8 @@ def shown_path(path: Path) -> str:
 
 
 def available_profiles() -> list[str]:
-    """The ids of every profile docgen can use, sorted."""
-    return sorted(profile_files())
+    """The ids of every profile there is, sorted (for lists and help text: a clash is refused when profiles are loaded)."""
+    return sorted(_files(council_dir(), generation())[0])
 
 
 def shipped_profiles() -> list[str]:
@@ -207,7 +212,7 @@ def check_every_profile() -> list[Profile]:
     """Loads every profile docgen can use, so that a broken one stops a command before any form is read."""
     lines: list[str] = []
     loaded: list[Profile] = []
-    for profile_id in available_profiles():
+    for profile_id in sorted(profile_files()):
         try:
             loaded.append(load_profile(profile_id))
         except ProfileMistakes as exc:
