@@ -59,9 +59,11 @@ def test_a_broken_profile_is_a_settings_error_for_every_command(root: Path, case
     assert not isinstance(result.exception, Exception) or isinstance(result.exception, SystemExit)
 
 
-def test_the_real_command_exits_2_with_the_message_and_no_traceback(root: Path) -> None:
-    case = HERE / "broken" / "unknown-check"
-    shutil.copy(case / "york.json", root / "profiles" / "york.json")
+@pytest.mark.parametrize("name", ["unknown-check", "id-clash"])
+def test_the_real_command_exits_2_with_the_message_and_no_traceback(root: Path, name: str) -> None:
+    case = HERE / "broken" / name
+    for source in case.glob("*.json"):
+        shutil.copy(source, root / "profiles" / source.name)
     done = subprocess.run([sys.executable, "-m", "docgen", "profiles", "check"], capture_output=True, text=True, timeout=120)
     assert done.returncode == 2
     assert done.stderr == _expected(case)
