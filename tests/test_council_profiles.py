@@ -103,12 +103,13 @@ def test_the_excel_form_names_the_councils_field_beside_its_title_and_descriptio
     assert TITLE in row and DESCRIPTION in row
 
 
-def test_only_the_councils_forms_from_docgen_forms_ask_for_its_field(root: Path) -> None:
-    for out, policy in (("council", ["--policy", "testshire"]), ("plain", [])):
+def test_docgen_forms_in_the_councils_root_asks_for_its_field_unless_another_council_is_chosen(root: Path) -> None:
+    for out, policy in (("council", ["--policy", "testshire"]), ("default", []), ("standard", ["--policy", "standard"])):
         result = CliRunner().invoke(main, ["forms", "--out", out, *policy])
         assert result.exit_code == 0, result.output
     assert "case.strategy_discussion_date" in load_workbook(root / "council" / "cin-meeting-form.xlsx").defined_names
-    assert "case.strategy_discussion_date" not in load_workbook(root / "plain" / "cin-meeting-form.xlsx").defined_names
+    assert "case.strategy_discussion_date" in load_workbook(root / "default" / "cin-meeting-form.xlsx").defined_names
+    assert "case.strategy_discussion_date" not in load_workbook(root / "standard" / "cin-meeting-form.xlsx").defined_names
 
 
 # ---------------------------------------------------------------- read back

@@ -11,7 +11,7 @@ from functools import cache
 from typing import Any
 
 from docgen.profiles import load_profile
-from docgen.schema import Catalogue, Field, Group, base_schema, catalogue_of
+from docgen.schema import Catalogue, Field, Group, base_schema, catalogue, catalogue_of
 
 __all__ = [
     "OPENING_SECTION",
@@ -49,8 +49,11 @@ class Section:
 
 
 def form_fields(policy: str | None = None) -> Catalogue:
-    """The fields a blank form holds: the base schema's, plus those ``policy``'s profile adds in its ``schema``."""
-    return load_profile(policy).catalogue if policy else _base_catalogue()
+    """The fields a blank form holds: the base schema's, plus those ``policy``'s profile adds in its ``schema``.
+
+    Without a council, the fields every known profile adds (in a council's root, its own: the shipped profiles add none).
+    """
+    return load_profile(policy).catalogue if policy else catalogue()
 
 
 @cache
