@@ -10,6 +10,7 @@ from pathlib import Path
 import click
 
 from docgen.errors import DocgenError
+from docgen.options import policy_option, root_option
 
 __all__ = ["main"]
 
@@ -25,6 +26,7 @@ LAZY_COMMANDS = {
     "due": "docgen.ledger.cli:due",
     "report": "docgen.ledger.cli:report",
     "profiles": "docgen.profiles_cli:profiles",
+    "init": "docgen.new_root:init",
 }
 
 
@@ -61,18 +63,21 @@ def main() -> None:
 
 @main.command()
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path, dir_okay=False, exists=True))
-@click.option("--policy", help="Council profile to check against (default: the form's own, then docgen.toml, then standard).")
+@policy_option("Council profile to check against (default: the form's own, then docgen.toml, then standard).")
+@root_option("Folder whose docgen.toml gives the default profile, as `docgen run --root` would use it.", default=None, show_default=False)
 @click.option("--json", "as_json", is_flag=True, help="Print the reports as JSON.")
-def validate(files: tuple[Path, ...], policy: str | None, as_json: bool) -> None:
+def validate(files: tuple[Path, ...], policy: str | None, root: Path | None, as_json: bool) -> None:
     """Parse and validate forms only: exit 0 if all are valid, 1 if any is not."""
-    from docgen.config import load_settings
+    from docgen.config import load_settings, settings_file_note
     from docgen.profiles import load_profile
     from docgen.validate_file import validate_file
 
+    folder = root if root is not None else Path(".")  # without --root: the current folder's docgen.toml, if any
+    settings = load_settings(folder)  # also takes the council's profiles from folder/profiles/, checked
     if policy:
         load_profile(policy)  # an unknown --policy is a usage error, before any file is read
-    settings = load_settings(Path.cwd())
-    reports = [validate_file(path, policy=policy, default_policy=settings.policy) for path in files]
+    note = settings_file_note(folder)
+    reports = [validate_file(path, policy=policy, default_policy=settings.policy, settings_file=note) for path in files]
     if as_json:
         payload = [r.to_json() for r in reports]
         click.echo(json.dumps(payload[0] if len(payload) == 1 else payload, indent=2, ensure_ascii=False))

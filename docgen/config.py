@@ -9,7 +9,7 @@ from typing import Any
 
 from docgen.errors import ConfigError
 
-__all__ = ["CONFIG_NAME", "Settings", "load_settings"]
+__all__ = ["CONFIG_NAME", "Settings", "load_settings", "resolve_root", "settings_file_note"]
 
 CONFIG_NAME = "docgen.toml"
 
@@ -72,6 +72,8 @@ def load_settings(root: Path) -> Settings:
     unknown = sorted(set(data) - set(_KINDS))
     if unknown:
         raise ConfigError(f"{path} has settings docgen does not know: {', '.join(unknown)}. Known: {', '.join(sorted(_KINDS))}.")
+    if isinstance(data.get("policy"), str):
+        data["policy"] = data["policy"].strip().lower()  # as --policy: "South-Gloucestershire" names the same council
     settings = Settings(**{k: _coerce(k, v) for k, v in data.items()})
     if settings.workers < 1:
         raise ConfigError(f"In {CONFIG_NAME}, workers must be at least 1.")
@@ -86,3 +88,35 @@ def load_settings(root: Path) -> Settings:
     if settings.policy not in known:  # else every form would fail later, blamed on docgen itself
         raise ConfigError(f"In {CONFIG_NAME}, policy must be one of {', '.join(known)}, not {settings.policy!r}.")
     return settings
+
+
+# -- the root a command works in ---------------------------------------------------------------------
+
+
+def resolve_root(path: Path) -> Path:
+    """The root ``path`` names: an existing folder holding ``inbox/`` or ``docgen.toml``; anything else is a ``ConfigError``.
+
+    A typo in ``--root`` must never look like good news ("Nothing is due") nor make folders of its own.
+    """
+    root = Path(path).expanduser().absolute()  # "." named as the folder it is: the message must say which one
+    if not root.exists():
+        raise ConfigError(
+            f"The folder {root} does not exist. Give --root the folder holding inbox/ and docgen.toml, "
+            f"or make a new one with `docgen init {root}`."
+        )
+    if not root.is_dir():
+        raise ConfigError(f"{root} is a file, not a folder. Give --root the folder holding inbox/ and docgen.toml.")
+    if not (root / "inbox").is_dir() and not (root / CONFIG_NAME).is_file():
+        raise ConfigError(
+            f"The folder {root} is not a docgen folder: it has no inbox/ and no {CONFIG_NAME}. "
+            f"Give --root the folder holding them, or make one there with `docgen init {root}`."
+        )
+    return root
+
+
+def settings_file_note(root: Path) -> str:
+    """Which settings file a command used, for reports: its path, or that the folder has none."""
+    path = Path(root) / CONFIG_NAME
+    if path.is_file():
+        return str(path.absolute())
+    return f"none ({Path(root).absolute()} has no {CONFIG_NAME}: docgen's defaults)"

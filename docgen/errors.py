@@ -3,7 +3,7 @@
 Hierarchy::
 
     DocgenError                 anything docgen reports to a person instead of a traceback
-    ├── ConfigError             docgen.toml, an unknown profile, a broken profile file
+    ├── ConfigError             docgen.toml, an unknown profile, a broken profile file, a --root that is no root
     │   └── ProfileMistakes     council profiles that break the profile schema: one line per mistake
     ├── FormError               a dropped file that cannot be read as a form
     │   ├── NotAFormError       empty, not a zip, a legacy .doc/.xls, a renamed file

@@ -10,16 +10,13 @@ from typing import Any
 import click
 
 from docgen.errors import ConfigError
+from docgen.options import root_option
 from docgen.profile_check import profile_schema
 from docgen.profiles import Profile, check_every_profile, check_profile_file, council_dir, load_profile, shown_path, use_profiles_in
 
 __all__ = ["profiles", "starting_profile"]
 
-_ROOT = click.option(
-    "--root",
-    type=click.Path(file_okay=False, path_type=Path),
-    help="Folder holding docgen.toml and profiles/ (default: the current folder).",
-)
+_ROOT = root_option("Folder holding docgen.toml and profiles/ (default: the current folder).", default=None, show_default=False)
 
 
 @click.group()

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from docgen.errors import FormError
 from docgen.forms import read_form
-from docgen.validation import Problem, Report, validate_record
+from docgen.validation import Problem, Report, profile_basis, validate_record
 
 __all__ = ["file_sha256", "validate_file"]
 
@@ -21,7 +21,7 @@ def file_sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def validate_file(path: Path, policy: str | None = None, default_policy: str | None = None) -> Report:
+def validate_file(path: Path, policy: str | None = None, default_policy: str | None = None, settings_file: str = "") -> Report:
     """A report for ``path``: a file that cannot be read as a form is one error saying what it is and what to do."""
     source = {"name": path.name, "sha256": file_sha256(path) if path.is_file() else None}
     if not path.is_file():
@@ -33,5 +33,15 @@ def validate_file(path: Path, policy: str | None = None, default_policy: str | N
     try:
         form = read_form(path)
     except FormError as exc:
-        return Report(source, policy or default_policy or "standard", [Problem(exc.kind, "error", "", str(exc), "", "")])
-    return validate_record(form.record, policy, default_policy=default_policy, source=source, locations=form.locations, extra=form.problems)
+        chosen = policy or default_policy or "standard"
+        basis = profile_basis({}, policy, chosen, settings_file)
+        return Report(source, chosen, [Problem(exc.kind, "error", "", str(exc), "", "")], basis=basis)
+    return validate_record(
+        form.record,
+        policy,
+        default_policy=default_policy,
+        source=source,
+        locations=form.locations,
+        extra=form.problems,
+        settings_file=settings_file,
+    )

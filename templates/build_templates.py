@@ -508,6 +508,18 @@ def meeting_record() -> None:
     )
     doc.add_heading("Differences of view", level=2)
     doc.add_paragraph("{{ disagreements or 'None recorded.' }}")
+    doc.add_paragraph("{%p if people|selectattr('receives_copy', 'sameas', false)|list %}")
+    doc.add_heading("Copies not sent", level=2)
+    loop_table(
+        doc,
+        ["Who", "Why no copy is sent (procedure 3.3)"],
+        "for p in people if p.receives_copy is sameas false",
+        ["{{ p.name }} ({{ p.role }})", "{{ p.copy_withheld_reason or 'No reason recorded.' }}"],
+        [4.4, 12.6],
+    )
+    doc.add_paragraph("{%p endif %}")
+    doc.add_heading("Chair's notes", level=2)
+    doc.add_paragraph("{{ meeting.chair_notes or 'None recorded.' }}")
     doc.add_heading("Assessment", level=2)
     doc.add_paragraph("{{ assessment.summary }}")
     details_table(

@@ -7,7 +7,7 @@ from typing import Any
 
 from docgen.forms.values import normalise
 from docgen.record import Record
-from docgen.schema import Field, Group
+from docgen.schema import Field, Group, fields, title_of
 from docgen.validation.report import Problem
 
 __all__ = ["Cell", "Collector"]
@@ -70,6 +70,12 @@ class Collector:
                 )
             )
 
+    def locate_sections(self) -> None:
+        """Gives each section of single fields (Key worker...) the place of its first question, so a missing section is found."""
+        for spec in fields():
+            if spec.section and spec.path in self.locations and spec.section not in self.locations:
+                self.locations[spec.section] = f"the {title_of(spec.section)} questions, from {self.locations[spec.path]}"
+
     def item(self, group: Group, cells: list[Cell], row_location: str) -> None:
         """Adds one row of a repeating group, unless nothing in it was filled in."""
         self.fields_seen += len(cells)
@@ -86,6 +92,7 @@ class Collector:
                 problems.append(reading.problem)
             elif reading.value is not None and cell.spec.name not in values:
                 values[cell.spec.name] = reading.value
+        self.locations.setdefault(group.name, row_location)  # where the table starts: a missing group is reported there
         # A spare row's tick boxes still read as "No": only words, dates and choices make a row filled in.
         if not problems and all(isinstance(v, bool) for v in values.values()):
             if not items:

@@ -125,9 +125,14 @@ def answer_kind(field: Field, required: bool) -> str:
     return {"date": "date", "enum": "choice", "integer": "number"}.get(field.type, "text")
 
 
-def hint(field: Field, required: bool) -> str:
-    """The short grey guidance shown with a field: whether it is required and how to answer."""
+def hint(field: Field, required: bool, ticks: bool = True) -> str:
+    """The short grey guidance shown with a field: whether it is required and how to answer.
+
+    ``ticks``: whether the form offers tick boxes (Word does); Excel asks every yes/no question with a Yes/No list.
+    """
     kind = answer_kind(field, required)
+    if kind == "checkbox" and not ticks:
+        kind = "yes_no"
     how = {
         "date": "A date, dd/mm/yyyy.",
         "choice": "Choose one: " + ", ".join(field.enum_titles) + ".",

@@ -38,14 +38,16 @@ GREY = RGBColor(0x59, 0x59, 0x59)
 HEADER_SHADE = "D9E2F3"
 PLACEHOLDER_STYLE = "Placeholder Text"
 PLACEHOLDER_COLOUR = "808080"
-PAGE_WIDTH, PAGE_HEIGHT, MARGIN, LANDSCAPE_MARGIN = Cm(21.0), Cm(29.7), Cm(1.6), Cm(1.2)
+PAGE_WIDTH, PAGE_HEIGHT, MARGIN, LANDSCAPE_MARGIN = Cm(21.0), Cm(29.7), Cm(1.6), Cm(1.0)
 LABEL_WIDTH = Cm(6.2)
-#: tables with more columns than this go on landscape pages
-WIDE_TABLE_COLUMNS = 6
+#: table headings in this size of bold: about this much per character (wide fonts such as DejaVu Sans included), plus the cell's margins
+HEADING_PT, HEADING_CHAR_CM, HEADING_CELL_PADDING_CM = 7.5, 0.18, 0.3
+GROUP_CELL_MARGIN_TWIPS = 57  # 0.1 cm each side (Word's default is 0.19 cm): room for fifteen columns on a page
 
 INTRO = (
     "Use this form to record a Child in Need planning meeting. Click in a grey box and type, pick dates "
     "from the calendar (dd/mm/yyyy) and choose answers from the lists. Fields marked * are required.",
+    "The questions come first; the tables follow on landscape pages. "
     "In the tables add one row per child, person, objective, action and service; leave spare rows blank. "
     "Give each child a short ID (C1, C2...) and each objective an ID (O1, O2...): objectives name the "
     "children they are for, and actions name their objective.",
@@ -70,11 +72,13 @@ def build_docx_form(policy: str | None = None) -> DocumentObject:
     document.add_paragraph(FORM_TITLE, style="Title")
     for text in INTRO:
         document.add_paragraph(text)
-    for part in layout(policy):
-        if isinstance(part, Group):
-            builder.group(part)
-        else:
-            builder.section(part)
+    parts = layout(policy)
+    # the questions first, on portrait pages, then every table together on landscape pages: each change of
+    # orientation starts a new page, and switching back and forth left pages nearly empty
+    for section in (p for p in parts if isinstance(p, Section)):
+        builder.section(section)
+    for group in (p for p in parts if isinstance(p, Group)):
+        builder.group(group)
     return document
 
 
@@ -111,25 +115,30 @@ class _Builder:
         self.document.add_heading(section.title, level=1)
         table = self._table(len(section.fields), 2, [LABEL_WIDTH, self._usable_width() - LABEL_WIDTH])
         for row, field in zip(table.rows, section.fields, strict=True):
+            _keep_row_on_one_page(row._tr)  # a question's "Required." never lands alone on the next page
             required = field.path in self.required
             self._label(row.cells[0], field, required)
             row.cells[1].paragraphs[0]._p.append(self._field_control(field, required))
 
     def group(self, group: Group) -> None:
         """A heading, a table with a header row of titles and spare rows of cell controls, then column guidance."""
-        self._orient(landscape=len(group.fields) > WIDE_TABLE_COLUMNS)
+        self._orient(landscape=True)
         self.document.add_heading(group.title, level=1)
         intro = self.document.add_paragraph(group.description)
         intro.paragraph_format.space_after = Pt(4)
-        widths = _column_widths(group.fields, self._usable_width())
+        widths = _column_widths(group.fields, self._usable_width(), self.required)
         table = self._table(1 + spare_rows(group), len(group.fields), widths)
+        margins = _sub(table._tbl.tblPr, "w:tblCellMar")
+        for side in ("w:left", "w:right"):
+            _sub(margins, side, {"w:w": str(GROUP_CELL_MARGIN_TWIPS), "w:type": "dxa"})
         header = table.rows[0]
         _repeat_as_header(header._tr)
         for cell, field in zip(header.cells, group.fields, strict=True):
             _shade(cell, HEADER_SHADE)
-            run = cell.paragraphs[0].add_run(field.title + (" *" if field.path in self.required else ""))
+            # a no-break space keeps the required mark on its word's line: never a lone "*"
+            run = cell.paragraphs[0].add_run(field.title + ("\u00a0*" if field.path in self.required else ""))
             run.bold = True
-            run.font.size = Pt(8)
+            run.font.size = Pt(HEADING_PT)
         for row in table.rows[1:]:
             for cell, field in zip(row.cells, group.fields, strict=True):
                 required = field.path in self.required
@@ -262,8 +271,27 @@ class _Builder:
         return int(PAGE_WIDTH - 2 * MARGIN)
 
 
-def _column_widths(columns: tuple[Field, ...], total: int) -> list[Any]:
-    """Narrow columns for IDs, dates and choices; the room that is left goes to free text."""
+def _column_widths(columns: tuple[Field, ...], total: int, required: frozenset[str]) -> list[Any]:
+    """Every column wide enough for the longest word of its heading; the room left goes by weight, free text widest."""
+    floors = [_heading_floor(f, f.path in required) for f in columns]
+    spare = total - sum(floors)
+    if spare <= 0:  # more columns than a page holds: share it out by the headings alone
+        return [int(total * f / sum(floors)) for f in floors]
+    weights = _column_weights(columns)
+    return [int(floor + spare * w / sum(weights)) for floor, w in zip(floors, weights, strict=True)]
+
+
+def _heading_floor(field: Field, required: bool) -> int:
+    """The width (EMU) the heading's longest word needs in bold, so Word never breaks it mid-word ("Contributio n")."""
+    words = [part for word in (field.title + ("\u00a0*" if required else "")).split(" ") for part in word.split("-")]
+    longest = max(len(w) + 1 for w in words)
+    if field.type == "date":
+        longest = max(longest, len("30/08/2019"))  # a date reads on one line
+    return int(Cm(HEADING_CELL_PADDING_CM + HEADING_CHAR_CM * longest))
+
+
+def _column_weights(columns: tuple[Field, ...]) -> list[float]:
+    """Narrow columns for IDs, dates and choices; more room for free text."""
 
     def weight(field: Field) -> float:
         if field.name == "id" or field.name.endswith(("_id", "_ids")):
@@ -276,8 +304,7 @@ def _column_widths(columns: tuple[Field, ...], total: int) -> list[Any]:
             return 2.4
         return 1.8
 
-    weights = [weight(f) for f in columns]
-    return [int(total * w / sum(weights)) for w in weights]
+    return [weight(f) for f in columns]
 
 
 def _sub(parent: Any, tag: str, attributes: dict[str, str] | None = None) -> Any:
@@ -299,6 +326,10 @@ def _small_grey(run: Any) -> None:
 
 def _shade(cell: _Cell, fill: str) -> None:
     _sub(cell._tc.get_or_add_tcPr(), "w:shd", {"w:val": "clear", "w:color": "auto", "w:fill": fill})
+
+
+def _keep_row_on_one_page(row: Any) -> None:
+    _sub(row.get_or_add_trPr(), "w:cantSplit")
 
 
 def _repeat_as_header(row: Any) -> None:

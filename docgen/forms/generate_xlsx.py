@@ -1,8 +1,9 @@
 """The blank Excel meeting form, generated from the schema: defined names for single fields, one sheet per group.
 
-The "Meeting" sheet holds one single field per row (column A its path, B the answer, C its
-title, D guidance) and each answer cell carries a workbook defined name equal to the path.
-Each repeating group gets a sheet named after it with one header row of field names.
+The "Meeting" sheet holds one single field per row (column A the question — the schema's title —
+B the answer, C guidance, D the field path for reference, not printed) and each answer cell carries
+a workbook defined name equal to the path. Each repeating group gets a sheet named after it with one
+header row of the fields' titles (the reader also accepts older forms headed with field names).
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from pathlib import Path
 
 from openpyxl import Workbook
 from openpyxl.comments import Comment
-from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.datavalidation import DataValidation
@@ -29,14 +30,20 @@ INSTRUCTIONS_SHEET = "Instructions"
 GROUP_ROWS = 100
 PRINTED_ROWS = 12
 GUIDANCE_CHARS_PER_LINE = 80
+INSTRUCTIONS_CHARS_PER_LINE = 90
 DATE_FORMAT = "dd/mm/yyyy"
 YES_NO = ("Yes", "No")
+#: Meeting sheet columns: question, answer, guidance, field path (for reference; not printed)
+MEETING_WIDTHS = (34, 44, 60, 26)
 
 ANSWER_FILL = PatternFill("solid", fgColor="FFF8DC")
 HEADER_FILL = PatternFill("solid", fgColor="D9E2F3")
 GREY = Font(color="595959", size=9)
 BOLD = Font(bold=True)
 WRAP = Alignment(wrap_text=True, vertical="top")
+THIN = Side(style="thin", color="808080")
+BOXED = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)  # printed, a box to write in; on screen, the cell's edges
+WRITING_ROW_HEIGHT = 24  # points: room to write by hand on a printed group sheet
 
 INSTRUCTIONS = (
     "Child in Need meeting form (Excel)",
@@ -46,9 +53,9 @@ INSTRUCTIONS = (
     "2. On the children, participants, objectives, actions and services sheets, add one row per child, person,",
     "   objective, action or service, starting on row 2. Leave blank rows empty. Hover over a column heading",
     "   to see what it asks for; the list below says the same.",
-    "3. Give each child a short ID (C1, C2...) and each objective an ID (O1, O2...). In objectives, child_ids",
-    "   names the children an objective is for (C1, C2), or leave it blank for every child; in actions,",
-    "   objective_id names the objective the action serves.",
+    "3. Give each child a short Child ID (C1, C2...) and each objective an Objective ID (O1, O2...). On the",
+    "   objectives sheet, For children names the children an objective is for (C1, C2), or leave it blank for",
+    "   every child; on the actions sheet, Objective ID names the objective the action serves.",
     "4. Save as an Excel workbook (.xlsx) and put it in the inbox folder.",
     "   Do not rename the sheets or change the form version below: docgen uses them to read the form.",
 )
@@ -89,54 +96,60 @@ def _fit_to_page_width(sheet: Worksheet) -> None:
     sheet.sheet_properties.pageSetUpPr.fitToPage = True
     sheet.page_setup.fitToWidth = 1
     sheet.page_setup.fitToHeight = 0
-    if sheet.title not in (MEETING_SHEET, INSTRUCTIONS_SHEET):
+    if sheet.title == MEETING_SHEET:
+        sheet.print_area = f"A1:C{sheet.max_row}"  # the field paths are for reference, not for paper
+        sheet.print_title_rows = "1:1"
+    elif sheet.title != INSTRUCTIONS_SHEET:
         sheet.print_area = f"A1:{get_column_letter(sheet.max_column)}{PRINTED_ROWS + 1}"
+        sheet.print_title_rows = "1:1"
 
 
 # ---------------------------------------------------------------- Meeting sheet
 
 
 def _meeting_sheet_header(sheet: Worksheet) -> None:
-    sheet.append(["Field", "Answer", "Question", "Guidance"])
+    sheet.append(["Question", "Answer", "Guidance", "Field (for reference)"])
     for cell in sheet[1]:
         cell.font = BOLD
         cell.fill = HEADER_FILL
-    for column, width in zip("ABCD", (26, 50, 32, 70), strict=True):
+    for column, width in zip("ABCD", MEETING_WIDTHS, strict=True):
         sheet.column_dimensions[column].width = width
     sheet.freeze_panes = "A2"
 
 
 def _meeting_rows(workbook: Workbook, sheet: Worksheet, section: Section, required: frozenset[str], policy: str | None) -> None:
     sheet.append([])
-    sheet.append([None, None, section.title])
-    sheet.cell(sheet.max_row, 3).font = Font(bold=True, size=12, color="1F4E79")
+    sheet.append([section.title])
+    sheet.cell(sheet.max_row, 1).font = Font(bold=True, size=12, color="1F4E79")
     for field in section.fields:
         if field.path == "form_version":
             continue  # kept on the Instructions sheet, out of the way of anyone filling the form in
         is_required = field.path in required
         sheet.append(
             [
-                field.path,
-                None,
                 field.title + (" *" if is_required else ""),
-                " ".join(p for p in (field.description, hint(field, is_required)) if p),
+                None,
+                " ".join(p for p in (field.description, hint(field, is_required, ticks=False)) if p),
+                field.path,
             ]
         )
         row = sheet.max_row
         for column in range(1, 5):
             sheet.cell(row, column).alignment = WRAP
-        sheet.cell(row, 1).font = GREY
+        sheet.cell(row, 4).font = GREY
         answer = sheet.cell(row, 2)
         answer.fill = ANSWER_FILL
+        answer.border = BOXED
         answer.alignment = Alignment(wrap_text=True, vertical="top", horizontal="left")
         if answer_kind(field, is_required) == "date":
             answer.number_format = DATE_FORMAT
         elif answer_kind(field, is_required) == "text":
             answer.number_format = "@"  # a case reference such as 0412 keeps its zero
-        sheet.cell(row, 3).font = BOLD
-        sheet.cell(row, 4).font = GREY
-        # spreadsheets do not grow a row for wrapped text on their own: give long guidance room
-        sheet.row_dimensions[row].height = 13 * max(1, -(-len(str(sheet.cell(row, 4).value)) // GUIDANCE_CHARS_PER_LINE))
+        sheet.cell(row, 1).font = BOLD
+        sheet.cell(row, 3).font = GREY
+        # spreadsheets do not grow a row for wrapped text on their own: give long guidance and questions room
+        lines = max(-(-len(str(sheet.cell(row, 3).value)) // GUIDANCE_CHARS_PER_LINE), -(-len(str(sheet.cell(row, 1).value)) // 30), 1)
+        sheet.row_dimensions[row].height = 13 * lines
         if field.path == "policy":
             _list_validation(sheet, answer.coordinate, tuple(available_profiles()), field.title)
             answer.value = policy
@@ -149,41 +162,50 @@ def _meeting_rows(workbook: Workbook, sheet: Worksheet, section: Section, requir
 
 
 def _group_sheet(sheet: Worksheet, group: Group, required: frozenset[str]) -> None:
-    sheet.append([f.name for f in group.fields])
+    sheet.append([f.title + (" *" if f.path in required else "") for f in group.fields])
+    sheet.row_dimensions[1].height = 30  # two lines: a long heading wraps instead of being cut off when printed
     for index, field in enumerate(group.fields, start=1):
         is_required = field.path in required
         header = sheet.cell(1, index)
         header.font = BOLD
         header.fill = HEADER_FILL
+        header.alignment = WRAP
         header.comment = Comment(
-            f"{field.title}{' (required)' if is_required else ''}\n{field.description}\n{hint(field, is_required)}".strip(), "docgen"
+            f"{field.title}{' (required)' if is_required else ''}\n{field.description}\n{hint(field, is_required, ticks=False)}".strip(),
+            "docgen",
         )
         header.comment.width, header.comment.height = 300, 120
         letter = get_column_letter(index)
         cells = f"{letter}2:{letter}{GROUP_ROWS + 1}"
         _validate(sheet, cells, field, is_required)
         kind = answer_kind(field, is_required)
-        sheet.column_dimensions[letter].width = {"date": 13, "choice": 20, "yes_no": 10, "checkbox": 10, "number": 10}.get(
-            kind, _text_width(field)
-        )
+        sheet.column_dimensions[letter].width = _column_width(field, kind)
+        header.border = BOXED
         for row in range(2, GROUP_ROWS + 2):
             cell = sheet.cell(row, index)
             cell.alignment = WRAP
+            cell.border = BOXED
             if kind == "date":
                 cell.number_format = DATE_FORMAT
             elif kind == "text":
                 cell.number_format = "@"  # text as typed: IDs such as 01 keep their zero
+    for row in range(2, PRINTED_ROWS + 2):
+        sheet.row_dimensions[row].height = WRITING_ROW_HEIGHT
     sheet.freeze_panes = "A2"
 
 
-def _text_width(field: Field) -> int:
-    if field.name == "id" or field.name.endswith(("_id", "_ids")):
-        return 12
-    return (
-        30
-        if field.name in ("views", "non_attendance_reason", "considerations", "outcome", "measure", "action", "purpose", "address")
-        else 22
-    )
+def _column_width(field: Field, kind: str) -> int:
+    """Wide enough for the answer, and for the heading's longest word so a heading never breaks mid-word."""
+    if kind in ("date", "choice", "yes_no", "checkbox", "number"):
+        answer = {"date": 13, "choice": 20}.get(kind, 10)
+    elif field.name == "id" or field.name.endswith(("_id", "_ids")):
+        answer = 12
+    elif field.name in ("views", "non_attendance_reason", "considerations", "outcome", "measure", "action", "purpose", "address"):
+        answer = 30
+    else:
+        answer = 22
+    longest_word = max(len(word) for word in f"{field.title} *".split())
+    return max(answer, longest_word + 3, -(-len(field.title) // 2) + 3)
 
 
 # ---------------------------------------------------------------- Instructions sheet
@@ -199,7 +221,7 @@ def _instructions(workbook: Workbook, sheet: Worksheet, parts: list[Group], requ
     sheet.cell(row, 1).font = BOLD
     _name(workbook, "form_version", sheet.title, f"B{row}")
     sheet.append([])
-    sheet.append(["Sheet", "Column", "Heading", "What to enter"])
+    sheet.append(["Sheet", "Column heading", "What to enter", "Field (for reference)"])
     for cell in sheet[sheet.max_row]:
         cell.font = BOLD
         cell.fill = HEADER_FILL
@@ -209,13 +231,17 @@ def _instructions(workbook: Workbook, sheet: Worksheet, parts: list[Group], requ
             sheet.append(
                 [
                     group.name,
-                    field.name,
                     field.title + (" *" if is_required else ""),
-                    " ".join(p for p in (field.description, hint(field, is_required)) if p),
+                    " ".join(p for p in (field.description, hint(field, is_required, ticks=False)) if p),
+                    field.name,
                 ]
             )
-            sheet.cell(sheet.max_row, 4).alignment = WRAP
-    for column, width in zip("ABCD", (16, 24, 28, 90), strict=True):
+            for number in range(1, 5):
+                sheet.cell(sheet.max_row, number).alignment = WRAP
+            sheet.cell(sheet.max_row, 4).font = GREY
+            lines = -(-len(str(sheet.cell(sheet.max_row, 3).value)) // INSTRUCTIONS_CHARS_PER_LINE)
+            sheet.row_dimensions[sheet.max_row].height = 13 * max(1, lines)
+    for column, width in zip("ABCD", (16, 28, 90, 24), strict=True):
         sheet.column_dimensions[column].width = width
 
 

@@ -28,6 +28,7 @@ def read_form(path: Path) -> ParsedForm:
     with open_package(path) as package:
         (read_docx if package.kind == "docx" else read_xlsx)(package, collector)
         kind = package.kind
+    collector.locate_sections()
     what = "Word document" if kind == "docx" else "Excel workbook"
     version = _check_version(path.name, collector)
     if not collector.fields_seen and version is None:

@@ -248,6 +248,7 @@ def _read_group_sheet(collector: Collector, group: Group, sheet: _Sheet) -> None
             best_row, columns = row, found
     if not columns:
         return
+    collector.locations.setdefault(group.name, f"the {sheet.name} sheet, from row {best_row + 1}")
     last = max((r for r, _ in sheet.grid), default=best_row)
     for row in range(best_row + 1, last + 1):
         cells = []

@@ -12,6 +12,7 @@ from docgen.ledger.dates import parse_day
 from docgen.ledger.details import fill_in_from_sources
 from docgen.ledger.store import LEDGER_PATH, DueItem, Ledger
 from docgen.ledger.workbooks import sync_sent_dates
+from docgen.options import root_option
 from docgen.profiles import check_every_profile, use_profiles_in
 
 __all__ = ["due", "report"]
@@ -92,7 +93,7 @@ def _table(items: list[DueItem], as_of: dt.date) -> str:
 
 
 @click.command()
-@click.option("--root", type=click.Path(file_okay=False, path_type=Path), default=Path("."), help="Folder holding inbox/ and outbox/.")
+@root_option()
 @click.option("--as-of", "as_of", type=DAY, default=None, help="The day to judge overdue by (default today).")
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON list for other systems.")
 @click.option("--overdue", is_flag=True, help="Only what is overdue.")
@@ -128,7 +129,7 @@ def due(
 
 
 @click.command()
-@click.option("--root", type=click.Path(file_okay=False, path_type=Path), default=Path("."), help="Folder holding inbox/ and outbox/.")
+@root_option()
 @click.option("--from", "start", type=DAY, required=True, help="First day of the period.")
 @click.option("--to", "end", type=DAY, required=True, help="Last day of the period.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True, help="The .xlsx file to write.")
@@ -144,6 +145,5 @@ def report(root: Path, start: dt.date, end: dt.date, output: Path, as_of: dt.dat
         figures = build_report(ledger, start, end, as_of or dt.date.today())
     write_report(figures, output)
     for measure in figures.measures:
-        overall = measure.overall
-        click.echo(f"{measure.title}: {overall.on_time} of {overall.total} on time{f' ({overall.percent:.0f}%)' if overall.total else ''}")
+        click.echo(measure.summary_line(figures.as_of))
     click.echo(f"Report written to {output}")

@@ -89,6 +89,15 @@ class Measure:
     overall: Tally = field(default_factory=Tally)
     by_key_worker: dict[str, Tally] = field(default_factory=dict)
     late: list[LateItem] = field(default_factory=list)
+    not_yet_due: int = 0  # falling due in the period but after the as-of day: neither on time nor late yet
+
+    def summary_line(self, as_of: dt.date) -> str:
+        """One line for people: "Copies sent on time: 23 of 24 on time (96%)", never "0 of 0" or a 0% for what is not yet due."""
+        later = f"{self.not_yet_due} more fall{'s' * (self.not_yet_due == 1)} due after {as_of:%-d %b %Y}" if self.not_yet_due else ""
+        if not self.overall.total:
+            return f"{self.title}: none fell due by {as_of:%-d %b %Y}" + (f" ({later})" if later else "")
+        tally = self.overall
+        return f"{self.title}: {tally.on_time} of {tally.total} on time ({tally.percent:.0f}%)" + (f"; {later}" if later else "")
 
     def cite(self, section: str) -> None:
         """Adds a procedure citation (cases under several profiles cite several)."""
@@ -137,6 +146,7 @@ def build_report(ledger: Ledger, start: dt.date, end: dt.date, as_of: dt.date) -
         if row["status"] == "closed" and done and due > done:
             continue  # the case closed before this fell due
         if row["status"] == "open" and due >= as_of:
+            measure.not_yet_due += 1
             continue  # not due yet: it can still be met on time
         on_time = row["status"] == "met" and not row["late"]
         measure.cite(row["section"])

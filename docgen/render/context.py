@@ -92,6 +92,8 @@ _PERSON = {
     "contribution": None,
     "seen_alone": None,
     "considerations": None,
+    "receives_copy": None,
+    "copy_withheld_reason": None,
 }
 _DEADLINE = {"kind": None, "what": None, "date": None, "section": None, "description": None}
 _SCALE_POINT = {"number": None, "colour": None, "chosen": None}

@@ -47,6 +47,7 @@ class BuildJob:
     sha256: str
     policy: str | None  # --policy, wins over the form's own
     settings: Settings
+    settings_file: str = ""  # the root's docgen.toml (or that it has none), named in every report
     root: Path | None = None  # whose profiles/ folder holds the council's own profiles
 
 
@@ -108,7 +109,7 @@ def build_form(job: BuildJob, builder: Builder | None = None) -> BuildResult:
     from docgen.forms import read_form
     from docgen.profiles import COUNCIL_FOLDER, council_dir, load_profile, use_profiles_in
     from docgen.record import clean
-    from docgen.validation import validate_record
+    from docgen.validation import profile_basis, validate_record
 
     if job.root is not None and council_dir() != job.root.absolute() / COUNCIL_FOLDER:
         use_profiles_in(job.root)  # a worker started afresh (forkserver) has not been told the root yet
@@ -122,10 +123,17 @@ def build_form(job: BuildJob, builder: Builder | None = None) -> BuildResult:
         try:
             form = read_form(job.path)
         except FormError as exc:
-            report = Report(source, policy_shown, [Problem(exc.kind, "error", "", str(exc), "", "")])
+            basis = profile_basis({}, job.policy, policy_shown, job.settings_file)
+            report = Report(source, policy_shown, [Problem(exc.kind, "error", "", str(exc), "", "")], basis=basis)
             return BuildResult(report, incomplete=exc.kind == "form-incomplete")
         report = validate_record(
-            form.record, job.policy, default_policy=default_policy, source=source, locations=form.locations, extra=form.problems
+            form.record,
+            job.policy,
+            default_policy=default_policy,
+            source=source,
+            locations=form.locations,
+            extra=form.problems,
+            settings_file=job.settings_file,
         )
         if not report.valid:
             return BuildResult(report)

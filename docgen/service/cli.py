@@ -15,6 +15,7 @@ import click
 
 from docgen.config import Settings, load_settings
 from docgen.errors import ServiceError, TemplateError
+from docgen.options import policy_option, root_option
 
 __all__ = ["EXIT_BUSY", "EXIT_TEMPLATES", "run", "watch"]
 
@@ -23,14 +24,8 @@ EXIT_OK, EXIT_FAILED, EXIT_SETTINGS, EXIT_BUSY, EXIT_TEMPLATES = 0, 1, 2, 3, 4
 
 def _service_options(command: Callable[..., Any]) -> Callable[..., Any]:
     options = [
-        click.option(
-            "--root",
-            type=click.Path(file_okay=False, path_type=Path),
-            default=Path("."),
-            show_default=True,
-            help="Folder holding inbox/, outbox/ and docgen.toml.",
-        ),
-        click.option("--policy", help="Council profile for every form (default: the form's own, then docgen.toml)."),
+        root_option(),
+        policy_option("Council profile for every form (default: the form's own, then docgen.toml)."),
         click.option("--workers", type=click.IntRange(min=1), help="Worker processes for batches (default: docgen.toml, else 1)."),
         click.option("--pdf/--no-pdf", default=None, help="Also produce PDFs (needs LibreOffice)."),
         click.option("--json-log", is_flag=True, help="One JSON object per line on stdout, for log shippers."),
@@ -141,12 +136,11 @@ def _start_service(
 
 
 @click.command()
-@click.option("--once", is_flag=True, help="Process everything in the inbox, then stop (the only mode of run; `docgen watch` keeps going).")
+@click.option("--once", is_flag=True, help="Process everything in the inbox, then stop: run's only mode, so it may be left out.")
 @_service_options
 def run(once: bool, root: Path, policy: str | None, workers: int | None, pdf: bool | None, json_log: bool) -> None:
-    """Process every form in ROOT/inbox once, then stop. Exit 0 when it ran (rejections are normal)."""
-    if not once:
-        raise click.UsageError("Say `docgen run --once` to process the inbox once, or use `docgen watch` to keep watching it.")
+    """Process every form in ROOT/inbox once, then stop (`docgen watch` keeps going). Exit 0 when it ran (rejections are normal)."""
+    del once  # accepted as documented (`docgen run --once`); running once is all `run` does
     _serve(root, policy, workers, pdf, json_log, lambda service: service.run_once())
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -11,7 +12,7 @@ __all__ = ["Layout"]
 
 @dataclass(frozen=True)
 class Layout:
-    """The folders of one root (DESIGN.md's outputs): ``inbox/``, ``inbox/rejected/``, ``outbox/`` and ``.docgen/``."""
+    """The folders of one root (DESIGN.md's outputs): ``inbox/``, ``inbox/rejected/``, ``inbox/duplicates/``, ``outbox/`` and ``.docgen/``."""
 
     root: Path
 
@@ -24,6 +25,15 @@ class Layout:
     def rejected(self) -> Path:
         """Rejected originals and their reports."""
         return self.inbox / "rejected"
+
+    @property
+    def duplicates(self) -> Path:
+        """Drops already published, each with a note saying where and when (never a rejection)."""
+        return self.inbox / "duplicates"
+
+    def set_aside_folder(self, outcome: str | None) -> Path:
+        """Where a file that is not published goes: ``duplicates/`` for a repeat, else ``rejected/``."""
+        return self.duplicates if outcome == "duplicate" else self.rejected
 
     @property
     def outbox(self) -> Path:
@@ -65,7 +75,7 @@ class Layout:
 
 
 def make_dir(path: Path, dir_mode: int) -> None:
-    """Creates ``path`` and missing parents with ``dir_mode`` exactly (not masked by the umask)."""
+    """Creates ``path`` and missing parents with ``dir_mode`` (not masked by the umask), keeping an inherited setgid bit."""
     missing = []
     for folder in (path, *path.parents):
         if folder.exists():
@@ -76,4 +86,7 @@ def make_dir(path: Path, dir_mode: int) -> None:
             folder.mkdir()
         except FileExistsError:
             continue
-        os.chmod(folder, dir_mode)
+        # keep the setgid bit a shared folder passes down (mkdir inherits it; a plain chmod would drop it),
+        # so files made later in the new folder still take the staff group
+        inherited = os.stat(folder.parent).st_mode & stat.S_ISGID
+        os.chmod(folder, dir_mode | inherited)

@@ -69,4 +69,5 @@ class FormLog:
         """``3 published, 1 rejected`` — what this run did."""
         if not self.counts:
             return "nothing to do"
-        return ", ".join(f"{n} {outcome}" for outcome, n in sorted(self.counts.items()))
+        words = {"duplicate": "already published (nothing to do)"}  # a repeat drop is not a fault to count against anyone
+        return ", ".join(f"{n} {words.get(outcome, outcome)}" for outcome, n in sorted(self.counts.items()))

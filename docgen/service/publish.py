@@ -7,11 +7,14 @@ into the build before publishing, ``manifest.json`` last, the ledger after the m
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import os
 import shutil
+import stat
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -19,15 +22,17 @@ from docgen.config import Settings
 from docgen.service.faults import crash_point
 from docgen.service.journal import Journal, write_atomically
 from docgen.service.layout import Layout, make_dir
-from docgen.validation import Problem, Report
+from docgen.validation import Report
 
 __all__ = [
+    "DuplicateNote",
     "LedgerLike",
+    "adopt_group",
     "apply_modes",
-    "duplicate_report",
     "publish",
     "read_manifest",
     "reject",
+    "set_aside_duplicate",
     "unique_name",
     "write_manifest",
 ]
@@ -80,6 +85,29 @@ def apply_modes(folder: Path, settings: Settings) -> None:
             os.chmod(os.path.join(base, name), settings.file_mode)
 
 
+def adopt_group(path: Path, folder: Path) -> None:
+    """Gives ``path`` (and all under it) the group of ``folder`` when that folder has the setgid bit, as new files there would get.
+
+    Files docgen moves in by renaming keep the service's own group; without this, staff reading
+    ``outbox/`` or ``inbox/rejected/`` through the folder's group could not open what docgen put there.
+    """
+    try:
+        info = folder.stat()
+    except OSError:
+        return
+    if not info.st_mode & stat.S_ISGID:
+        return
+    targets = [path, *path.rglob("*")] if path.is_dir() else [path]
+    for target in targets:
+        if target.is_symlink():
+            continue
+        with contextlib.suppress(PermissionError):  # the service account is not in that group: modes alone apply
+            os.chown(target, -1, info.st_gid)
+        if target.is_dir():  # chown clears nothing, but keep new sub-folders inheriting the group as well
+            with contextlib.suppress(PermissionError):
+                os.chmod(target, stat.S_IMODE(target.stat().st_mode) | stat.S_ISGID)
+
+
 def unique_name(folder: Path, name: str, taken: Callable[[str], bool] | None = None) -> str:
     """``name``, or ``stem (2).ext``, ``stem (3).ext``... — the first that is free in ``folder``."""
     is_taken = taken or (lambda candidate: (folder / candidate).exists())
@@ -112,60 +140,87 @@ def _utc_stamp() -> str:
     return dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S.%fZ")
 
 
-def duplicate_report(source: dict[str, Any], policy: str, seen_name: str, seen_at: str, where: str) -> Report:
-    """The note for a form whose exact content was published before: what it duplicates and where that went."""
-    when = f" on {seen_at[:16].replace('T', ' at ')}" if seen_at else ""
-    return Report(
-        source,
-        policy,
-        [
-            Problem(
-                "form-duplicate",
-                "error",
-                "",
-                f"This file is identical to {seen_name}, which was already published{when} to {where}: it has not been processed again.",
-                "",
-                "Nothing to do if the plans are already out. To change them, correct the form and drop the changed version in: it will replace the earlier plans (which are kept).",
-            )
-        ],
-    )
+@dataclass(frozen=True)
+class DuplicateNote:
+    """A drop whose exact content was published before: nothing is wrong and nothing needs doing."""
+
+    name: str
+    sha256: str
+    seen_name: str
+    seen_at: str  # ISO time it was published, "" where unknown
+    where: str  # the published folder, relative to the root
+
+    def to_text(self) -> str:
+        """The note left beside the file in ``inbox/duplicates/``: where and when it was published; nothing to do."""
+        when = f" on {self.seen_at[:10]} at {self.seen_at[11:16]}" if len(self.seen_at) >= 16 else ""
+        return (
+            f"{self.name}: already published — nothing needs doing.\n"
+            f"It is identical to {self.seen_name}, published{when} to {self.where}, so it was not processed again.\n"
+            "To change those plans, drop a corrected form into the inbox: it replaces them, and the earlier plans are kept.\n"
+            f"sha256: {self.sha256}\n"
+        )
+
+    def to_json(self) -> dict[str, Any]:
+        """The same as data: ``source``, ``duplicate_of`` {name, published_at, folder}."""
+        return {
+            "source": {"name": self.name, "sha256": self.sha256},
+            "duplicate_of": {"name": self.seen_name, "published_at": self.seen_at or None, "folder": self.where},
+        }
 
 
 def reject(
     layout: Layout, claim_dir: Path, journal: Journal, report: Report, settings: Settings, ledger: LedgerLike, outcome: str = "rejected"
 ) -> str:
     """Puts the original back beside the inbox as ``inbox/rejected/NAME`` with its two reports; returns where it went (relative)."""
+    reports = {
+        ".errors.json": (json.dumps(report.to_json(), ensure_ascii=False, indent=2) + "\n").encode("utf-8"),
+        ".errors.txt": report.to_text().encode("utf-8"),
+    }
+    return _set_aside(layout, claim_dir, journal, reports, settings, ledger, outcome)
+
+
+def set_aside_duplicate(layout: Layout, claim_dir: Path, journal: Journal, note: DuplicateNote, settings: Settings, ledger: LedgerLike) -> str:
+    """Moves an already-published drop to ``inbox/duplicates/NAME`` with ``NAME.note.txt``: a note, never a rejection."""
+    notes = {
+        ".note.txt": note.to_text().encode("utf-8"),
+        ".note.json": (json.dumps(note.to_json(), ensure_ascii=False, indent=2) + "\n").encode("utf-8"),
+    }
+    return _set_aside(layout, claim_dir, journal, notes, settings, ledger, "duplicate")
+
+
+def _set_aside(
+    layout: Layout, claim_dir: Path, journal: Journal, reports: dict[str, bytes], settings: Settings, ledger: LedgerLike, outcome: str
+) -> str:
+    """The original, its reports first, into ``layout.set_aside_folder(outcome)``; returns where it went (relative)."""
+    folder = layout.set_aside_folder(outcome)
     original = claim_dir / journal.name
     if journal.rejected_name is None:  # a redo after a crash keeps the name it chose the first time
         name = unique_name(
-            layout.rejected,
+            folder,
             _fits_with_reports(journal.name),
-            lambda n: any((layout.rejected / f).exists() for f in (n, f"{n}.errors.txt", f"{n}.errors.json")),
+            lambda n: any((folder / f).exists() for f in (n, *(n + suffix for suffix in reports))),
         )
         journal.advance(claim_dir, "rejecting", settings.file_mode, rejected_name=name, outcome=outcome)
     else:
         journal.advance(claim_dir, "rejecting", settings.file_mode, outcome=outcome)
     assert journal.rejected_name is not None
     name = journal.rejected_name
-    make_dir(layout.rejected, settings.dir_mode)
-    # the reports go first: a crash must never leave an unexplained file in rejected/
-    write_atomically(
-        layout.rejected / f"{name}.errors.json",
-        (json.dumps(report.to_json(), ensure_ascii=False, indent=2) + "\n").encode("utf-8"),
-        settings.file_mode,
-    )
-    write_atomically(layout.rejected / f"{name}.errors.txt", report.to_text().encode("utf-8"), settings.file_mode)
+    make_dir(folder, settings.dir_mode)
+    # the reports go first: a crash must never leave an unexplained file set aside
+    for suffix, content in reports.items():
+        write_atomically(folder / f"{name}{suffix}", content, settings.file_mode)
     crash_point("after-reports")
     os.chmod(original, settings.file_mode)  # the form holds the same sensitive data as the plans
-    os.replace(original, layout.rejected / name)
+    adopt_group(original, folder)
+    os.replace(original, folder / name)
     crash_point("after-reject")
     finish_rejection(layout, claim_dir, journal, ledger)
-    return layout.relative(layout.rejected / name)
+    return layout.relative(folder / name)
 
 
 def finish_rejection(layout: Layout, claim_dir: Path, journal: Journal, ledger: LedgerLike) -> None:
-    """Records a rejection in the ledger and drops the claim (also the last step of recovering one)."""
-    where = layout.relative(layout.rejected / (journal.rejected_name or journal.name))
+    """Records a rejection (or duplicate) in the ledger and drops the claim (also the last step of recovering one)."""
+    where = layout.relative(layout.set_aside_folder(journal.outcome) / (journal.rejected_name or journal.name))
     if journal.sha256:
         ledger.record_file(
             sha256=journal.sha256, name=journal.name, outcome=journal.outcome or "rejected", where=where, detail=journal.detail
@@ -188,6 +243,7 @@ def publish(layout: Layout, claim_dir: Path, journal: Journal, manifest: dict[st
     make_dir(build / "source", settings.dir_mode)
     os.replace(claim_dir / journal.name, build / "source" / journal.name)
     apply_modes(build, settings)
+    adopt_group(build, layout.outbox)
     journal.advance(claim_dir, "source_moved", settings.file_mode)
     crash_point("after-move-source")
 

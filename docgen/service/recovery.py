@@ -61,7 +61,7 @@ def _recover_claim(layout: Layout, claim_dir: Path, journal: Journal, settings: 
     if journal.stage == "claiming":
         shutil.rmtree(claim_dir, ignore_errors=True)  # the file never left the inbox
         return False
-    if journal.stage == "rejecting" and journal.rejected_name and (layout.rejected / journal.rejected_name).exists():
+    if journal.stage == "rejecting" and journal.rejected_name and (layout.set_aside_folder(journal.outcome) / journal.rejected_name).exists():
         log.warning("recovering %s: finishing its rejection", journal.name)
         finish_rejection(layout, claim_dir, journal, ledger)
         return False

@@ -21,7 +21,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
-from docgen.config import Settings
+from docgen.config import Settings, settings_file_note
 from docgen.errors import DocgenError
 from docgen.service.build import Builder, BuildJob, BuildResult, ignore_stop_signals, internal_error_report, timed_build
 from docgen.service.faults import crash_point
@@ -30,7 +30,7 @@ from docgen.service.journal import Journal, new_claim_id
 from docgen.service.layout import Layout, make_dir
 from docgen.service.lock import RootLock
 from docgen.service.progress import FormLog
-from docgen.service.publish import duplicate_report, publish, read_manifest, reject, unique_name
+from docgen.service.publish import DuplicateNote, adopt_group, publish, read_manifest, reject, set_aside_duplicate, unique_name
 from docgen.service.recovery import recover
 from docgen.service.settle import SettleTracker, looks_cut_short
 from docgen.validate_file import file_sha256
@@ -310,12 +310,12 @@ class Service:
         assert journal.sha256 is not None
         seen = self.ledger.file_seen(journal.sha256)
         if seen is not None and seen.outcome == "published":
-            self._reject(hand, duplicate_report(source, policy, seen.name, str(seen.at or ""), seen.where), outcome="duplicate")
+            self._set_aside_duplicate(hand, DuplicateNote(journal.name, journal.sha256, seen.name, str(seen.at or ""), seen.where or ""))
             return False
         build = self.layout.tmp / journal.claim_id
         shutil.rmtree(build, ignore_errors=True)
         make_dir(build, self.settings.dir_mode)
-        job = BuildJob(original, build, journal.name, journal.sha256, self.policy, self.settings, self.root)
+        job = BuildJob(original, build, journal.name, journal.sha256, self.policy, self.settings, settings_file_note(self.root), self.root)
         if use_pool and self.settings.workers > 1:
             try:
                 hand.pool = self._workers()
@@ -356,15 +356,10 @@ class Service:
         earlier = read_manifest(target)
         if earlier is not None and (earlier.get("source") or {}).get("sha256") == journal.sha256:
             shutil.rmtree(self.layout.tmp / journal.claim_id, ignore_errors=True)
-            source = {"name": journal.name, "sha256": journal.sha256}
-            report = duplicate_report(
-                source,
-                result.report.policy,
-                earlier["source"].get("name", journal.name),
-                str(earlier.get("generated_at", "")),
-                self.layout.relative(target),
-            )
-            self._reject(hand, report, outcome="duplicate")
+            assert journal.sha256 is not None
+            seen_name = earlier["source"].get("name", journal.name)
+            note = DuplicateNote(journal.name, journal.sha256, seen_name, str(earlier.get("generated_at", "")), self.layout.relative(target))
+            self._set_aside_duplicate(hand, note)
             return
         where = publish(self.layout, hand.claim_dir, journal, manifest, self.settings, self.ledger)
         outcome = "amended" if journal.superseded else "published"
@@ -385,6 +380,11 @@ class Service:
         first = report.errors[0].rule if report.errors else ""
         self.log.form(hand.journal.name, outcome, _ms(hand.started), where, first)
 
+    def _set_aside_duplicate(self, hand: _InHand, note: DuplicateNote) -> None:
+        shutil.rmtree(self.layout.tmp / hand.journal.claim_id, ignore_errors=True)
+        where = set_aside_duplicate(self.layout, hand.claim_dir, hand.journal, note, self.settings, self.ledger)
+        self.log.form(hand.journal.name, "duplicate", _ms(hand.started), where, f"already published to {note.where}")
+
     def _ingest_workbook(self, hand: _InHand) -> None:
         """An edited distribution list or visit log: its dates go into the ledger (here, the one writer) and the file is archived."""
         from docgen.ledger.workbooks import ingest_workbook
@@ -403,6 +403,7 @@ class Service:
         archive = self.root / result.archive_relpath
         make_dir(archive.parent, self.settings.dir_mode)
         archive = archive.with_name(unique_name(archive.parent, archive.name))
+        adopt_group(path, archive.parent)
         os.replace(path, archive)
         assert journal.sha256 is not None
         where = self.layout.relative(archive)

@@ -11,13 +11,26 @@ from docgen.validation.report import Problem, Report
 from docgen.validation.rules import rule_problems
 from docgen.validation.schema_check import schema_problems
 
-__all__ = ["Problem", "Report", "choose_profile", "validate_record"]
+__all__ = ["Problem", "Report", "choose_profile", "profile_basis", "validate_record"]
 
 
 def choose_profile(record: Record, policy: str | None = None, default: str | None = None) -> str:
     """The profile id to use: ``--policy``, else the record's ``policy``, else the configured default, else ``standard``."""
     chosen = policy or (record.get("policy") if isinstance(record.get("policy"), str) else None) or default or DEFAULT_PROFILE
     return chosen.strip() or DEFAULT_PROFILE
+
+
+def profile_basis(record: Record, policy: str | None, profile_id: str, settings_file: str) -> str:
+    """One line for a report: which profile was used and why, and which settings file was read."""
+    if policy:
+        why = "given by --policy"
+    elif isinstance(record.get("policy"), str) and record["policy"].strip():
+        why = "named on the form (Council procedure)"
+    elif settings_file and not settings_file.startswith("none"):
+        why = "the policy in docgen.toml, as the form names none"
+    else:
+        why = "docgen's default, as the form names none"
+    return f"Profile {profile_id}: {why}." + (f" Settings file: {settings_file}." if settings_file else "")
 
 
 def validate_record(
@@ -28,12 +41,14 @@ def validate_record(
     source: Mapping[str, Any] | None = None,
     locations: Mapping[str, str] | None = None,
     extra: list[Problem] | None = None,
+    settings_file: str = "",
 ) -> Report:
     """Checks ``record`` and reports every error and warning, each with its form location where known.
 
     ``policy`` (``--policy``) wins over the record's own ``policy``; an explicit ``policy`` that is unknown
     raises ``ConfigError`` (a usage mistake), while an unknown one named by the form is reported as an error.
-    ``extra`` carries problems found while reading the form (an invalid date as typed, say).
+    ``extra`` carries problems found while reading the form (an invalid date as typed, say);
+    ``settings_file`` names the ``docgen.toml`` read (see ``docgen.config.settings_file_note``) for the report.
     """
     record = clean(record)
     profile_id = choose_profile(record, policy, default_policy)
@@ -64,6 +79,7 @@ def validate_record(
         report.problems.append(problem)
     if locations:
         report.problems = [_locate(p, locations) for p in report.problems]
+    report.basis = profile_basis(record, policy, report.policy, settings_file)
     return report
 
 

@@ -52,6 +52,7 @@ class Report:
     source: dict[str, Any]  # {"name": ..., "sha256": ...}
     policy: str
     problems: list[Problem] = field(default_factory=list)
+    basis: str = ""  # which profile and settings file were used, and why: "Profile standard: named on the form. Settings file: ..."
 
     @property
     def errors(self) -> list[Problem]:
@@ -73,6 +74,7 @@ class Report:
         return {
             "source": self.source,
             "policy": self.policy,
+            **({"policy_basis": self.basis} if self.basis else {}),
             "valid": self.valid,
             "errors": [p.to_json() for p in self.errors],
             "warnings": [p.to_json() for p in self.warnings],
@@ -91,6 +93,8 @@ class Report:
                 " before the plan can be produced. Correct the form and drop it into the inbox again."
             )
         parts = [head]
+        if self.basis:
+            parts.append(self.basis)
         if self.source.get("sha256"):
             parts.append(f"sha256: {self.source['sha256']}")
         for title, items in (("Errors", self.errors), ("Warnings", self.warnings)):

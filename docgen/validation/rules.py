@@ -390,8 +390,9 @@ def _seen_alone(record: Record, profile: Profile, params: dict[str, Any]) -> Ite
 @check("copy_withheld")
 def _copy_withheld(record: Record, profile: Profile, params: dict[str, Any]) -> Iterator[Finding]:
     for group, index, item, role in _people(record):
-        if item.get("receives_copy") is False:
-            yield path_of(group, index, "receives_copy"), _person_context(group, item, role)
+        if item.get("receives_copy") is False and not item.get("copy_withheld_reason"):
+            # the field to fill in is the reason: the report's location then points at that cell or control
+            yield path_of(group, index, "copy_withheld_reason"), _person_context(group, item, role)
 
 
 _DELIVERY_NEEDS = {"email": ("email", "email address"), "secure_email": ("email", "email address"), "post": ("address", "postal address")}
@@ -485,7 +486,7 @@ def _step_down_map(record: Record, profile: Profile, params: dict[str, Any]) -> 
             "decision.lead_professional",
             {
                 "message": "The case steps down to a Multi Agency Plan but no lead professional is identified",
-                "fix": "Record the lead professional for the MAP.",
+                "fix": "Fill in Lead professional (Decision section) with who leads the MAP.",
             },
         )
     if get(record, "decision.locality_team_invited") is not True:
@@ -493,7 +494,7 @@ def _step_down_map(record: Record, profile: Profile, params: dict[str, Any]) -> 
             "decision.locality_team_invited",
             {
                 "message": "The case steps down to a Multi Agency Plan but the Locality Team was not recorded as invited to the final meeting",
-                "fix": "Invite a member of the Locality Team to the final Child in Need meeting and record it.",
+                "fix": "Invite a member of the Locality Team to the final Child in Need meeting and answer Yes to Locality Team invited (Decision section).",
             },
         )
 

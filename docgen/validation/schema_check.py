@@ -144,4 +144,16 @@ def _missing(record: Record, profile: Profile, parts: list[str | int]) -> Proble
     if custom:
         return Problem(custom["id"], "error", path, custom["message"], custom.get("cite", custom.get("section", "")), custom["fix"])
     owner = _owner(record, parts)
-    return Problem("schema-required", "error", path, f"{title}{owner} is missing", _SECTION, f"Fill in {title}{owner}.")
+    return Problem("schema-required", "error", path, f"{title}{owner} is missing", _SECTION, _fill_in(parts, title, owner))
+
+
+def _fill_in(parts: list[str | int], title: str, owner: str) -> str:
+    """The fix for a missing field; a whole missing section names the questions in it to answer."""
+    spec = base_schema()["properties"].get(parts[0], {}) if len(parts) == 1 and isinstance(parts[0], str) else {}
+    if spec.get("type") == "array":
+        return f"Add at least one row to the {title} table, filling in every column marked *."
+    if spec.get("type") == "object":
+        needed = [spec["properties"][name].get("title", name) for name in spec.get("required", ()) if name in spec.get("properties", {})]
+        if needed:
+            return f"Fill in the {title} section: {', '.join(needed[:-1])}{' and ' if len(needed) > 1 else ''}{needed[-1]}."
+    return f"Fill in {title}{owner}."

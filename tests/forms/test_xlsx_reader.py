@@ -179,3 +179,26 @@ def test_chart_sheets_are_passed_over(tmp_path: Path) -> None:
     path = tmp_path / "chart.xlsx"
     workbook.save(path)
     assert read_form(path).record == {"case": {"reference": "C-5"}, "scaling": {"score": 6}}
+
+
+def test_the_generated_form_reads_by_its_questions_and_headings_when_its_names_are_lost(tmp_path: Path) -> None:
+    from openpyxl import load_workbook
+
+    from docgen.forms.generate_xlsx import write_xlsx_form
+
+    workbook = load_workbook(write_xlsx_form(tmp_path / "blank.xlsx"))
+    for name in list(workbook.defined_names):
+        del workbook.defined_names[name]  # as some spreadsheet programs do when they save a copy
+    meeting = workbook["Meeting"]
+    answers = {"Case reference *": "CIN-7", "Meeting date *": "17/12/2026", "Chair's name *": "Priya Shah"}
+    for row in meeting.iter_rows(min_row=2):
+        if row[0].value in answers:
+            row[1].value = answers[row[0].value]
+    participants = workbook["participants"]
+    participants.append(["Sam Jones", "Parent", None, None, "No", "Unwell"])
+    path = tmp_path / "filled.xlsx"
+    workbook.save(path)
+    form = read_form(path)
+    assert form.record["case"] == {"reference": "CIN-7"}
+    assert form.record["meeting"] == {"date": "2026-12-17", "chair_name": "Priya Shah"}
+    assert form.record["participants"] == [{"name": "Sam Jones", "role": "parent", "attended": False, "non_attendance_reason": "Unwell"}]

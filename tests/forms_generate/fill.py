@@ -4,7 +4,7 @@ Word: each control tagged with a field path gets its answer as Word would store 
 person typed or picked it (placeholder flag cleared, a date picker's ``w:fullDate`` and the
 date shown, a dropdown's shown text, a tick box's state); a table with too few spare rows gets
 a copy of its last row, as "Insert row below" does. Excel: the cell a defined name points at,
-and the rows of each group sheet under its header of field names.
+and the rows of each group sheet under its header of the fields' titles.
 """
 
 from __future__ import annotations
@@ -168,11 +168,11 @@ def fill_xlsx(blank: Path, record: dict[str, Any], out: Path) -> Path:
         if not items:
             continue
         sheet = workbook[group.name]
-        columns = {cell.value: cell.column for cell in sheet[1]}
+        columns = {str(cell.value).removesuffix(" *"): cell.column for cell in sheet[1]}  # headed by the fields' titles
         for number, item in enumerate(items, start=2):
             for spec in group.fields:
                 if item.get(spec.name) is not None:
-                    sheet.cell(number, columns[spec.name]).value = _typed(spec, item[spec.name])
+                    sheet.cell(number, columns[spec.title]).value = _typed(spec, item[spec.name])
     workbook.save(out)
     return out
 

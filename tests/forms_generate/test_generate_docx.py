@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 from docx import Document
 from docx.oxml.ns import qn
+from docx.shared import Cm
 
 from docgen.errors import ConfigError
 from docgen.forms.form_layout import SPARE_ROWS
@@ -70,7 +71,7 @@ def test_group_fields_are_table_cells_with_spare_rows(blank: Path) -> None:
     assert len(set(map(id, rows))) == 4
     table = rows[0].getparent()
     header = [t.text for t in table.find(qn("w:tr")).iter(qn("w:t"))]
-    assert header[:3] == ["Child ID *", "First name *", "Last name *"]
+    assert header[:3] == ["Child ID\u00a0*", "First name\u00a0*", "Last name\u00a0*"]  # the mark never wraps alone
 
 
 def test_blank_controls_show_their_prompt_from_the_description(blank: Path) -> None:
@@ -135,11 +136,27 @@ def test_a_council_form_preselects_it_and_marks_what_it_requires(blank: Path, so
     assert _label_beside(plan) == "Contingency plan"
 
 
-def test_wide_tables_are_on_landscape_pages(blank: Path) -> None:
+def test_questions_come_first_on_portrait_pages_then_every_table_on_landscape(blank: Path) -> None:
     document = Document(str(blank))
     orientations = [s.page_width > s.page_height for s in document.sections]
-    assert orientations[0] is False
-    assert True in orientations  # children (14 columns) and participants (12) do not fit portrait
+    assert orientations == [False, True]  # one change of orientation: no page left nearly empty by a switch back
+    headings = [p.text for p in document.paragraphs if p.style.name == "Heading 1"]
+    assert headings == [
+        "About this form", "Case", "Meeting", "Key worker", "Assessment", "The plan", "Scaling", "Decision",
+        "Children", "Participants", "Objectives", "Actions", "Services",
+    ]
+
+
+def test_every_table_heading_has_room_for_its_longest_word(blank: Path) -> None:
+    from docgen.forms.generate_docx import HEADING_CELL_PADDING_CM, HEADING_CHAR_CM
+
+    document = Document(str(blank))
+    for table in document.tables:
+        header = table.rows[0]
+        if header.cells[0].paragraphs[0].runs and header.cells[0].paragraphs[0].runs[0].bold and len(header.cells) > 2:
+            for cell in header.cells:
+                longest = max(len(w) for w in cell.text.replace("-", " ").split(" "))
+                assert cell.width >= Cm(HEADING_CELL_PADDING_CM + HEADING_CHAR_CM * longest), cell.text
 
 
 def test_unknown_council_is_a_clear_error(tmp_path: Path) -> None:

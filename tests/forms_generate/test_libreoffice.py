@@ -7,6 +7,7 @@ save there reaches docgen with labels only: the titles beside each control must 
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import subprocess
 import zipfile
@@ -18,7 +19,7 @@ from pypdf import PdfReader
 from docgen.forms import read_form
 from docgen.forms.generate_docx import write_docx_form
 from docgen.record import clean
-from docgen.schema import schema_version
+from docgen.schema import groups, schema_version
 from tests.forms_generate.fill import as_form_answers, checkbox_paths, fill_docx
 
 pytestmark = [pytest.mark.slow, pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) is not installed")]
@@ -45,6 +46,14 @@ def test_libreoffice_renders_the_blank_word_form(tmp_path: Path) -> None:
         assert words in text
     landscape = [page.mediabox.width > page.mediabox.height for page in pdf.pages]
     assert landscape[0] is False and any(landscape)
+    # every page carries a fair share of the form: no page left nearly empty by a change of orientation
+    assert min(len(page.extract_text()) for page in pdf.pages) > 600, [len(page.extract_text()) for page in pdf.pages]
+    # every word of every table heading prints whole: never "Contributio n" or "Chil d" (a heading may wrap after a hyphen)
+    headings = {w for g in groups() for f in g.fields for w in re.split(r"[\s-]+", f.title)}
+    broken = sorted(
+        w for w in headings for k in range(1, len(w)) if re.search(rf"(?<![\w-]){re.escape(w[:k])}\s+{re.escape(w[k:])}(?!\w)", text)
+    )
+    assert broken == []
 
 
 def test_a_filled_form_resaved_by_libreoffice_reads_by_its_labels(tmp_path: Path) -> None:

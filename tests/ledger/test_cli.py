@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 import openpyxl
+import pytest
 from click.testing import CliRunner, Result
 
 from docgen.cli import main
@@ -13,6 +14,12 @@ from docgen.ledger import Ledger
 from tests.ledger.builders import base_record, manifest, meeting
 
 CASE = "CIN-2026-0412"
+
+
+@pytest.fixture(autouse=True)
+def _root_has_an_inbox(tmp_path: Path) -> None:
+    """Each test's ``tmp_path`` is a root (a folder without inbox/ or docgen.toml is refused)."""
+    (tmp_path / "inbox").mkdir()
 
 
 def run(*args: str) -> Result:
@@ -119,11 +126,21 @@ def test_a_late_initial_meeting_counts_against_plans_on_time(tmp_path: Path) -> 
 
 def test_a_report_on_an_empty_root_has_zero_figures_and_creates_no_ledger(tmp_path: Path) -> None:
     out = tmp_path / "r.xlsx"
-    result = run("report", "--root", str(tmp_path), "--from", "2027-01-01", "--to", "2027-03-31", "-o", str(out))
+    result = run("report", "--root", str(tmp_path), "--from", "2027-01-01", "--to", "2027-03-31", "--as-of", "2027-04-01", "-o", str(out))
     assert result.exit_code == 0, result.output
-    assert "Records completed on time: 0 of 0 on time\n" in result.output
+    assert "Records completed on time: none fell due by 1 Apr 2027\n" in result.output
     assert not (tmp_path / ".docgen").exists()
     assert openpyxl.load_workbook(out)["Summary"]["D5"].value == 0
+
+
+def test_a_report_before_anything_falls_due_says_so_instead_of_zero_percent(tmp_path: Path) -> None:
+    _publish(tmp_path, base_record())
+    out = tmp_path / "r.xlsx"
+    result = run("report", "--root", str(tmp_path), "--from", "2026-12-01", "--to", "2027-03-31", "--as-of", "2026-12-18", "-o", str(out))
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert "Copies sent on time: none fell due by 18 Dec 2026 (6 more fall due after 18 Dec 2026)" in lines, lines
+    assert not [line for line in lines if "(0%)" in line]
 
 
 def test_a_damaged_ledger_is_one_line_and_exit_2(tmp_path: Path) -> None:

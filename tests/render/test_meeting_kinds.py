@@ -60,3 +60,25 @@ def test_a_record_with_only_the_required_fields(tmp_path: Path) -> None:
         ("Tom Okafor", "meeting-record.docx", "hand"),
         ("Priya Shah", "meeting-record.docx", "hand"),
     ]
+
+
+def test_the_chairs_notes_are_in_the_meeting_record_and_never_in_a_childs_plan(tmp_path: Path) -> None:
+    record = clean_initial()
+    record["meeting"]["chair_notes"] = "Mr Jones was in hospital; he will be visited at home to give his views."
+    make_pack(record, tmp_path)
+    meeting_record = docx_text(tmp_path / "meeting-record.docx")
+    assert "Chair's notes" in meeting_record
+    assert "Mr Jones was in hospital; he will be visited at home to give his views." in meeting_record
+    assert "in hospital" not in docx_text(tmp_path / "plan-C1.docx")
+
+
+def test_the_meeting_record_lists_copies_not_sent_with_the_reason_the_form_gives(tmp_path: Path) -> None:
+    record = clean_initial()
+    withheld = next(p for p in record["participants"] if p["role"] == "professional")
+    withheld.update(receives_copy=False, copy_withheld_reason="Left the service; the new worker gets the plan")
+    make_pack(record, tmp_path)
+    text = docx_text(tmp_path / "meeting-record.docx")
+    assert "Copies not sent" in text
+    assert "Left the service; the new worker gets the plan" in text
+    make_pack(clean_initial(), tmp_path / "all")
+    assert "Copies not sent" not in docx_text(tmp_path / "all" / "meeting-record.docx")

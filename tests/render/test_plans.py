@@ -171,10 +171,11 @@ def test_manifest_has_every_key_design_lists(pack: tuple[Path, dict[str, Any]]) 
     assert manifest["warnings"] == [
         {
             "rule": "standard-3.3-copy-withheld",
-            "field": "children[1].receives_copy",
+            "field": "children[1].copy_withheld_reason",
             "message": "Leo Jones (child) will not receive a copy of the plan",
             "section": "procedure 3.3",
-            "fix": "Copies go to the child, the family and everyone in the planning group; record why Leo Jones should not have one.",
+            "fix": "Copies go to the child, the family and everyone in the planning group: "
+            "fill in Reason no copy is sent in Leo Jones's row, or answer Yes to receiving a copy.",
         }
     ]
     assert {d["kind"] for d in manifest["deadlines"]} == {"record_due", "copies_due", "next_review", "visit"}

@@ -159,12 +159,12 @@ def test_watch_slow_copy_duplicate_corrupt_file_and_sigterm(tmp_path: Path) -> N
         assert _wait_for(
             lambda: (
                 (root / "inbox/rejected/corrupt.docx.errors.txt").is_file()
-                and (root / "inbox/rejected/jones again.docx.errors.txt").is_file()
+                and (root / "inbox/duplicates/jones again.docx.note.txt").is_file()
             )
         )
-        duplicate = json.loads((root / "inbox/rejected/jones again.docx.errors.json").read_text())
-        assert duplicate["errors"][0]["rule"] == "form-duplicate"
-        assert "identical to jones.docx" in duplicate["errors"][0]["message"]
+        duplicate = (root / "inbox/duplicates/jones again.docx.note.txt").read_text()
+        assert duplicate.startswith("jones again.docx: already published — nothing needs doing.\nIt is identical to jones.docx, published on ")
+        assert not (root / "inbox/rejected/jones again.docx").exists()
         corrupt = json.loads((root / "inbox/rejected/corrupt.docx.errors.json").read_text())
         assert corrupt["errors"][0]["rule"].startswith("form-")
         assert service.poll() is None  # still running after the bad files

@@ -18,19 +18,21 @@ def test_one_plain_line_per_form() -> None:
         "scan.pdf rejected 3ms -> inbox/rejected/scan.pdf (form-not-a-form)",
     ]
     assert log.summary() == "1 published, 1 rejected"
+    log.form("jones copy.docx", "duplicate", 3.0, "inbox/duplicates/jones copy.docx")
+    assert log.summary() == "1 already published (nothing to do), 1 published, 1 rejected"
 
 
 def test_json_lines_for_log_shippers() -> None:
     out = io.StringIO()
     log = FormLog(json_log=True, out=out, err=io.StringIO())
-    log.form("jones.docx", "duplicate", 12.6, "inbox/rejected/jones.docx", "form-duplicate")
+    log.form("jones.docx", "duplicate", 12.6, "inbox/duplicates/jones.docx", "form-duplicate")
     log.event("stopped")
     first, second = (json.loads(line) for line in out.getvalue().splitlines())
     assert {k: first[k] for k in ("name", "outcome", "ms", "where", "detail")} == {
         "name": "jones.docx",
         "outcome": "duplicate",
         "ms": 13,
-        "where": "inbox/rejected/jones.docx",
+        "where": "inbox/duplicates/jones.docx",
         "detail": "form-duplicate",
     }
     assert first["time"].endswith("+00:00")

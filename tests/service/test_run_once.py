@@ -133,17 +133,24 @@ def test_owner_hidden_temporary_and_sub_folder_files_are_left_alone(layout: Layo
     assert all_files(layout.root) == before
 
 
-def test_the_same_content_again_is_not_processed_but_noted(layout: Layout, drop: Drop) -> None:
+def test_the_same_content_again_is_a_note_in_duplicates_never_a_rejection(layout: Layout, drop: Drop) -> None:
     drop("first.json")
     run_once(layout.root)
     drop("again.json")  # identical bytes, another name
     log = run_once(layout.root)
     assert log.counts == {"duplicate": 1}
-    report = json.loads((layout.rejected / "again.json.errors.json").read_text())
-    assert report["errors"][0]["rule"] == "form-duplicate"
-    message = report["errors"][0]["message"]
-    assert message.startswith("This file is identical to first.json, which was already published on ")
-    assert message.endswith(f"to {FOLDER}: it has not been processed again.")
+    assert not layout.rejected.exists() or list(layout.rejected.iterdir()) == []
+    assert sorted(p.name for p in layout.duplicates.iterdir()) == ["again.json", "again.json.note.json", "again.json.note.txt"]
+    note = (layout.duplicates / "again.json.note.txt").read_text()
+    published = json.loads((layout.root / FOLDER / "manifest.json").read_text())["generated_at"]
+    sha = json.loads((layout.duplicates / "again.json.note.json").read_text())["source"]["sha256"]
+    assert note == (
+        "again.json: already published — nothing needs doing.\n"
+        f"It is identical to first.json, published on {published[:10]} at {published[11:16]} to {FOLDER}, so it was not processed again.\n"
+        "To change those plans, drop a corrected form into the inbox: it replaces them, and the earlier plans are kept.\n"
+        f"sha256: {sha}\n"
+    )
+    assert "reject" not in note.lower() and "error" not in note.lower()
     assert [p.name for p in (layout.root / FOLDER / "source").iterdir()] == ["first.json"]
 
 
@@ -327,3 +334,21 @@ def test_a_form_that_kills_its_worker_is_put_aside_and_its_neighbours_published(
     assert "processing this file stopped docgen 3 times" in text
     assert sorted(p.name for p in layout.outbox.iterdir()) == ["CIN-1", "CIN-2", "CIN-3"]
     assert not any(layout.work.iterdir()) and not any(layout.tmp.iterdir())
+
+
+def test_a_rejection_report_says_which_profile_and_settings_file_were_used_and_why(layout: Layout, drop: Drop) -> None:
+    (layout.root / "docgen.toml").write_text('policy = "south-gloucestershire"\n', encoding="utf-8")
+    record = clean_initial()
+    record.pop("policy", None)
+    record["meeting"]["chair_role"] = "community_support_worker"
+    drop("chair.json", record=record)
+    from dataclasses import replace
+
+    from docgen.config import load_settings
+
+    run_once(layout.root, replace(settings_for_tests(), policy=load_settings(layout.root).policy))
+    lines = (layout.rejected / "chair.json.errors.txt").read_text(encoding="utf-8").splitlines()
+    assert lines[1] == (
+        "Profile south-gloucestershire: the policy in docgen.toml, as the form names none. "
+        f"Settings file: {(layout.root / 'docgen.toml').absolute()}."
+    )

@@ -22,6 +22,7 @@ def test_absent_parent_without_reason_reads_exactly() -> None:
     assert report.to_text() == (
         "jones.docx: rejected under the standard profile — 1 error to correct before the plan can be produced."
         " Correct the form and drop it into the inbox again.\n"
+        "Profile standard: given by --policy.\n"
         f"sha256: {'ab' * 32}\n"
         "\n"
         "Errors:\n"
@@ -41,7 +42,7 @@ def test_chair_and_review_interval_read_exactly() -> None:
          "Record the social worker, practice lead or principal manager who chaired the meeting; if none did, hold the meeting again."),
         ("standard-4.1-review-interval",
          "The next review on 1 Apr 2027 is more than 3 months after the meeting on 17 Dec 2026 (latest 17 Mar 2027)",
-         "Set the next review on or before 17 Mar 2027."),
+         "Set the Next review date on or before 17 Mar 2027."),
     ]
 
 
@@ -56,7 +57,7 @@ def test_south_gloucestershire_review_interval_cites_its_guidance() -> None:
                    " and no management agreement is recorded",
         "severity": "error",
         "section": "South Gloucestershire guidance, Expectations: reviews every 8 weeks",
-        "fix": "Set the next review on or before 11 Feb 2027, or record who agreed a longer interval and when.",
+        "fix": "Set the next review on or before 11 Feb 2027, or fill in Management agreement (Meeting section): who agreed a longer interval, and when.",
     }
 
 

@@ -1,0 +1,60 @@
+"""``docgen init DIR``: a new root with ``inbox/``, ``outbox/`` and a commented ``docgen.toml`` naming the council's profile."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import click
+
+from docgen.config import CONFIG_NAME, load_settings
+from docgen.errors import ConfigError
+from docgen.options import policy_option
+from docgen.profiles import DEFAULT_PROFILE, load_profile
+
+__all__ = ["init", "init_root", "settings_text"]
+
+
+def settings_text(policy: str) -> str:
+    """A ``docgen.toml`` with every everyday setting explained, ``policy`` set and the rest at docgen's defaults."""
+    return f"""\
+# docgen settings for this folder (the root holding inbox/ and outbox/); command-line flags win.
+# Every setting is explained in docs/operations.md ("Settings").
+
+policy = "{policy}"    # council profile for forms that name none (`docgen rules` lists each profile's rules)
+pdf = false                  # true: also a PDF of every document (needs LibreOffice)
+workers = 1                  # processes building plans in parallel for a batch (at most the number of CPUs)
+settle_seconds = 2           # a dropped file is read once it has been unchanged this long
+observer = "auto"            # "polling" when inbox/ is on a network share
+# file_mode = "640"          # permissions of published files (octal): owner reads and writes, group reads
+# dir_mode = "750"           # permissions of published folders
+# encrypt_email_pdfs = true  # PDF copies sent by email are password-protected (default: as the profile says)
+"""
+
+
+def init_root(folder: Path, policy: str | None = None, dir_mode: int = 0o750) -> Path:
+    """Makes ``folder`` a root: ``inbox/``, ``outbox/`` and ``docgen.toml``; an existing ``docgen.toml`` is never overwritten."""
+    profile = load_profile(policy or DEFAULT_PROFILE).id  # an unknown council stops here, before any folder is made
+    config = folder / CONFIG_NAME
+    if config.exists():
+        raise ConfigError(f"{config} already exists: docgen init never overwrites settings. Edit that file instead.")
+    for sub in (folder, folder / "inbox", folder / "outbox"):
+        if not sub.is_dir():
+            sub.mkdir(parents=True, exist_ok=True)
+            os.chmod(sub, dir_mode)  # plans hold children's details: not for everyone on the machine
+    config.write_text(settings_text(profile), encoding="utf-8")
+    load_settings(folder)  # what init writes must read back: a test of the template itself
+    return folder
+
+
+@click.command()
+@click.argument("folder", type=click.Path(file_okay=False, path_type=Path))
+@policy_option("The council's profile, written into docgen.toml (default: standard).")
+def init(folder: Path, policy: str | None) -> None:
+    """Make FOLDER a docgen root: inbox/, outbox/ and a commented docgen.toml."""
+    init_root(folder, policy)
+    click.echo(
+        f"Made {folder}: inbox/, outbox/ and {CONFIG_NAME} (policy {policy or DEFAULT_PROFILE}). "
+        f"Next: `docgen forms --out forms/`, fill one in, drop it into {folder / 'inbox'}, "
+        f"then `docgen run --root {folder}` and `docgen due --root {folder}`."
+    )

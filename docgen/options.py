@@ -1,0 +1,67 @@
+"""Command-line options that several commands share: ``--root`` (an existing docgen folder) and ``--policy``."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from docgen.config import resolve_root
+from docgen.errors import ConfigError
+
+__all__ = ["POLICY", "ROOT", "PolicyParam", "RootParam", "policy_option", "root_option"]
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+class RootParam(click.ParamType):
+    """A folder holding ``inbox/`` or ``docgen.toml``; a missing or empty folder is a usage error (exit 2) naming it."""
+
+    name = "folder"
+
+    def convert(self, value: object, param: click.Parameter | None, ctx: click.Context | None) -> Path:
+        """The root as a ``Path``, or a usage error saying what is wrong and how to make one."""
+        try:
+            return resolve_root(Path(str(value)))
+        except ConfigError as exc:
+            self.fail(str(exc), param, ctx)
+
+
+ROOT = RootParam()
+
+
+def root_option(help: str = "Folder holding inbox/, outbox/ and docgen.toml (made by `docgen init`).", **kwargs: Any) -> Callable[[F], F]:
+    """``--root DIR``, default the current folder, checked by ``resolve_root`` before the command runs."""
+    kwargs.setdefault("default", ".")
+    kwargs.setdefault("show_default", True)
+    return click.option("--root", type=ROOT, help=help, **kwargs)
+
+
+class PolicyParam(click.ParamType):
+    """A council profile id, in any case (``South-Gloucestershire`` is ``south-gloucestershire``)."""
+
+    name = "policy"
+
+    def get_metavar(self, param: click.Parameter, ctx: click.Context | None = None) -> str:
+        """``[standard|south-gloucestershire]``: the shipped profiles."""
+        return "[" + "|".join(_shipped_profiles()) + "]"
+
+    def convert(self, value: object, param: click.Parameter | None, ctx: click.Context | None) -> str:
+        """The id in lower case; whether it exists is checked where it is loaded (a council may add its own)."""
+        return str(value).strip().lower()
+
+
+POLICY = PolicyParam()
+
+
+def _shipped_profiles() -> list[str]:
+    from docgen.profiles import available_profiles
+
+    return available_profiles()
+
+
+def policy_option(help: str) -> Callable[[F], F]:
+    """``--policy P`` whose help ends with the profiles there are to choose from."""
+    return click.option("--policy", type=POLICY, default=None, help=f"{help} Choices: {', '.join(_shipped_profiles())}.")
