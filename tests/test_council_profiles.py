@@ -174,6 +174,14 @@ def test_docgen_validate_in_the_root_judges_a_form_by_the_councils_profile(root:
     assert [w["rule"] for w in report["warnings"]] == ["testshire-1-strategy-10-days"]
 
 
+def test_docgen_validate_elsewhere_takes_the_councils_profile_from_its_root(root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    form = fill_docx(root / "blank" / "cin-meeting-form.docx", _record("Children in Need", "2027-05-13"), root / "filled.docx")
+    monkeypatch.chdir(root.parent)
+    result = CliRunner().invoke(main, ["validate", str(form), "--root", str(root), "--policy", "testshire", "--json"])
+    assert result.exit_code == 1, result.output
+    assert [e["rule"] for e in json.loads(result.stdout)["errors"]] == ["testshire-2-review"]
+
+
 def test_the_review_interval_depends_on_the_key_workers_team(root: Path) -> None:
     five_months_on = "2027-05-13"
     assert validate_record(_record("Health and Disability", five_months_on)).errors == []
