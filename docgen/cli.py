@@ -26,6 +26,8 @@ LAZY_COMMANDS = {
     "due": "docgen.ledger.cli:due",
     "report": "docgen.ledger.cli:report",
     "profiles": "docgen.profiles_cli:profiles",
+    "serve": "docgen.web.cli:serve",
+    "users": "docgen.web.cli:users",
     "init": "docgen.new_root:init",
 }
 

@@ -12,6 +12,8 @@ from docgen.errors import ConfigError
 __all__ = ["CONFIG_NAME", "Settings", "load_settings", "resolve_root", "settings_file_note"]
 
 CONFIG_NAME = "docgen.toml"
+#: tables of docgen.toml that their own modules read: [web] (docgen.web.settings)
+SECTIONS = frozenset({"web"})
 
 
 @dataclass(frozen=True)
@@ -69,6 +71,7 @@ def load_settings(root: Path) -> Settings:
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise ConfigError(f"{path} cannot be read: {exc}. Correct it or remove it to use the defaults.") from exc
     data = data.get("docgen", data)  # both a bare file and a [docgen] table are accepted
+    data = {k: v for k, v in data.items() if k not in SECTIONS}
     unknown = sorted(set(data) - set(_KINDS))
     if unknown:
         raise ConfigError(f"{path} has settings docgen does not know: {', '.join(unknown)}. Known: {', '.join(sorted(_KINDS))}.")

@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
-# Installs the Debian packages docgen uses: LibreOffice Writer (docx -> PDF) and poppler (PDF -> PNG checks).
+# Installs the Debian packages docgen uses: LibreOffice Writer (docx -> PDF), poppler (PDF -> PNG checks), Chromium (web app tests).
 set -euo pipefail
 need=()
 command -v soffice >/dev/null 2>&1 || need+=(libreoffice-writer-nogui)
 command -v pdftoppm >/dev/null 2>&1 || need+=(poppler-utils)
 fc-list 2>/dev/null | grep -qi dejavu || need+=(fonts-dejavu-core)
+# the web app's browser tests drive Debian's own Chromium (never a browser Playwright downloads)
+command -v chromium >/dev/null 2>&1 || need+=(chromium)
 [ ${#need[@]} -eq 0 ] && exit 0
 if [ "$(id -u)" -ne 0 ] || ! command -v apt-get >/dev/null 2>&1; then
   echo "docgen: please install ${need[*]} (Debian/Ubuntu: sudo apt-get install ${need[*]}); PDF output and its tests need them." >&2

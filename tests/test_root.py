@@ -21,6 +21,9 @@ COMMANDS = {
     "due": ["due"],
     "report": ["report", "--from", "2027-01-01", "--to", "2027-03-31", "-o", "REPORT"],
     "validate": ["validate", "FORM"],
+    "serve": ["serve"],
+    "users list": ["users", "list"],
+    "users add": ["users", "add", "amy", "--role", "admin", "--password-stdin"],
 }
 
 

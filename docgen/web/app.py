@@ -1,0 +1,120 @@
+"""The staff web app: one Starlette application, its routes from the views modules, and the middleware that guards them."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
+from starlette.middleware import Middleware
+from starlette.requests import Request
+from starlette.responses import PlainTextResponse, Response
+from starlette.routing import Mount, Route
+from starlette.staticfiles import StaticFiles
+
+from docgen.errors import DocgenError
+from docgen.web import security
+from docgen.web.accounts import Account, Accounts
+from docgen.web.audit import AuditLog
+from docgen.web.models import LedgerAccess
+from docgen.web.pages import MAX_UPLOAD_BYTES, WebState, make_templates, render, session_cookie_for
+from docgen.web.sessions import COOKIE, Sessions, load_secret
+from docgen.web.settings import WebSettings, load_web_settings
+from docgen.web.throttle import LoginThrottle
+from docgen.web.views import audit_log, cases, files, forms, overview, rejected, report, sign_in, upload
+
+__all__ = ["create_app"]
+
+STATIC = Path(__file__).parent / "static"
+
+
+def healthz(request: Request) -> Response:
+    """``GET /healthz``: 200 ``ok``, and nothing else, for monitoring."""
+    return PlainTextResponse("ok")
+
+
+def _resolver(state: WebState) -> Any:
+    """Finds the signed-in account: a live session, or (from the trusted proxy alone) the user the proxy names."""
+
+    def resolve(request: Request) -> tuple[Account, str, str | None] | None:
+        session = state.sessions.find(state.sessions.unsign(request.cookies.get(COOKIE)))
+        proxy_user = None
+        address = request.client.host if request.client else ""
+        if state.settings.trusted_proxy and address == state.settings.trusted_proxy:
+            proxy_user = request.headers.get(state.settings.user_header)
+            if not proxy_user:
+                return None
+        if proxy_user and (session is None or session.user.lower() != proxy_user.lower()):
+            account = state.accounts.get(proxy_user)
+            if account is None:
+                state.audit.record(proxy_user, "sign_in", "from the sign-on proxy: no such account", address, "refused")
+                return None
+            session = state.sessions.start(account.name, replacing=session.id if session else None, credential=account.password_hash)
+            state.audit.record(account.name, "sign_in", "from the sign-on proxy", address)
+            return account, session.id, session_cookie_for(request, session.id)
+        if session is None:
+            return None
+        account = state.accounts.get(session.user)
+        if account is None or account.password_hash != session.credential:  # removed, or a new password, since signing in
+            state.sessions.end(session.id)
+            return None
+        return account, session.id, None
+
+    return resolve
+
+
+async def _http_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, HTTPException)
+    titles = {403: "You cannot do that", 404: "Page not found", 405: "Page not found", 413: "File too large"}
+    return render(request, "error.html", status=exc.status_code, title=titles.get(exc.status_code, "Sorry, there is a problem"), detail=exc.detail)
+
+
+async def _docgen_error(request: Request, exc: Exception) -> Response:
+    """A fault of the machine (the ledger locked, unreadable or gone): one sentence saying what to do, never a traceback."""
+    return render(request, "error.html", status=503, title="Sorry, the service cannot show this now", detail=str(exc))
+
+
+def create_app(root: Path, settings: WebSettings | None = None, *, https: bool | None = None) -> Starlette:
+    """The web app for one root; ``https`` says whether browsers reach it over HTTPS (TLS here, or a sign-on proxy)."""
+    root = Path(root).resolve()
+    settings = settings or load_web_settings(root)
+    secure = https if https is not None else bool(settings.tls or settings.trusted_proxy)
+    state = WebState(
+        root=root,
+        settings=settings,
+        accounts=Accounts(root),
+        sessions=Sessions(load_secret(root), settings.idle_minutes * 60),
+        throttle=LoginThrottle(
+            settings.login_attempts_per_account,
+            settings.login_attempts_per_address,
+            settings.login_window_minutes * 60,
+            settings.login_pause_seconds,
+            settings.login_pause_max_seconds,
+        ),
+        audit=AuditLog(root),
+        ledger=LedgerAccess(root),
+        templates=make_templates(),
+        https=secure,
+    )
+    routes = [
+        Route("/healthz", healthz, methods=["GET"]),
+        *sign_in.routes,
+        *overview.routes,
+        *cases.routes,
+        *rejected.routes,
+        *upload.routes,
+        *report.routes,
+        *forms.routes,  # before files: /cases/<reference>/next-meeting/<form>
+        *audit_log.routes,
+        *files.routes,  # last: /cases/<reference>/<meeting folder>/<path>
+        Mount("/assets", app=StaticFiles(directory=STATIC), name="assets"),
+    ]
+    middleware = [
+        Middleware(security.SecurityHeaders, https=secure),
+        Middleware(security.BodyLimit, upload_bytes=MAX_UPLOAD_BYTES + 1024 * 1024),
+        Middleware(security.SignedIn, resolve=_resolver(state)),
+    ]
+    app = Starlette(routes=routes, middleware=middleware, exception_handlers={HTTPException: _http_error, DocgenError: _docgen_error})
+    app.state.web = state
+    return app
