@@ -7,7 +7,9 @@ Measures, in one run on this machine:
 - the floor: the bare libraries doing the same job in one process — python-docx reading the
   controls (openpyxl for the Excel forms), docxtpl rendering each plan and the meeting record from
   the same templates, openpyxl writing the distribution list — for the same forms;
-- the latency from a drop settling to its ``manifest.json`` under ``docgen watch`` (PDF off).
+- the latency from a drop settling to its ``manifest.json`` under ``docgen watch`` (PDF off);
+- with LibreOffice installed, the PDF figures of ``bench/pdf_bench.py``: latency with PDFs against a warm
+  one-shot ``soffice``, and documents per second over a batch (``--no-pdf`` skips them).
 
 Each of the three runs is repeated (`--repeat`, default 3, interleaved) and the median wall time
 reported. Every measurement is a fresh process (interpreter start and imports included on both sides), and
@@ -202,6 +204,20 @@ def latency(base: Path, forms: list[Path], settle: float) -> list[float]:
         service.wait(timeout=60)
 
 
+def pdf_figures(base: Path, forms: list[Path], args: argparse.Namespace) -> list[str]:
+    """The PDF rows: two-child drops (every fourth example is initial-jones) under a warm watch, the one-shot, the batch."""
+    import pdf_bench
+
+    from docgen.render.pdf import find_soffice
+
+    if find_soffice() is None:
+        return ["", "PDFs: not measured (LibreOffice is not installed)."]
+    two_child = [make_forms(base / "pdf-drops", 1, first=8000 + 4 * n)[0] for n in range(args.drops)]
+    latencies, one_shots, documents = pdf_bench.latency_beside_one_shot(base, two_child, args.settle, args.workers)
+    batch = pdf_bench.batch_throughput(base, forms, args.workers)
+    return pdf_bench.report(latencies, one_shots, documents, batch, len(forms), args.settle)
+
+
 def main() -> None:
     """Runs every measurement and writes the table."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -210,6 +226,7 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3, help="rounds of the three runs, interleaved; medians reported (default 3)")
     parser.add_argument("--drops", type=int, default=5, help="drops for the latency measurement (default 5)")
     parser.add_argument("--settle", type=float, default=1.0, help="settle_seconds while measuring latency (default 1)")
+    parser.add_argument("--no-pdf", action="store_true", help="skip the PDF measurements")
     parser.add_argument("--floor-only", nargs=2, metavar=("FORMS", "OUT"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.floor_only:
@@ -233,6 +250,7 @@ def main() -> None:
         rows = {name: (statistics.median(s for s, _ in got), max(r for _, r in got)) for name, got in runs.items()}
         drops = make_forms(base / "drops", args.drops, first=9000)  # new references, never seen by the watcher
         latencies = latency(base, drops, args.settle)
+        pdf_lines = [] if args.no_pdf else pdf_figures(base, forms, args)
 
     floor_s = rows["floor"][0]
     single_s = rows["workers=1"][0]
@@ -263,7 +281,7 @@ def main() -> None:
         "validates, writes the calendar, manifest and ledger and publishes atomically. Peak RSS is that of the largest single process "
         "(with workers, each worker holds about as much again).",
     ]
-    table = "\n".join(lines) + "\n"
+    table = "\n".join(lines + pdf_lines) + "\n"
     RESULTS.mkdir(parents=True, exist_ok=True)
     (RESULTS / "latest.md").write_text(table, encoding="utf-8")
     print(table)

@@ -21,7 +21,7 @@ class Settings:
     """Everything an admin can set for one root (the folder holding ``inbox/`` and ``outbox/``)."""
 
     policy: str = "standard"
-    pdf: bool = False
+    pdf: bool | str = "auto"  # "auto": PDFs wherever LibreOffice is installed; true insists on them; false never
     workers: int = 1
     settle_seconds: float = 2.0
     observer: str = "auto"  # "auto", "native" or "polling" (network shares)
@@ -30,7 +30,9 @@ class Settings:
     incomplete_after_seconds: float = 30.0  # watch: a zip still cut short this long after settling is rejected
     file_mode: int = 0o640
     dir_mode: int = 0o750
-    pdf_timeout_seconds: float = 120.0
+    pdf_timeout_seconds: float = 120.0  # the most one document's conversion may take before LibreOffice is restarted
+    pdf_restart_after: int = 100  # conversions before a warm LibreOffice is replaced by a fresh one
+    pdf_idle_check_seconds: float = 30.0  # idle this long, a warm LibreOffice is checked before its next conversion
     encrypt_email_pdfs: bool | None = None  # None: as the profile says
 
     def with_overrides(self, **overrides: Any) -> Settings:
@@ -43,6 +45,10 @@ _KINDS = {f.name: f.type for f in fields(Settings)}
 
 def _coerce(name: str, value: Any) -> Any:
     kind = _KINDS[name]
+    if name == "pdf":
+        if value not in (True, False, "auto") or (isinstance(value, int) and not isinstance(value, bool)):
+            raise ConfigError(f'In {CONFIG_NAME}, pdf must be "auto", true or false, not {value!r}.')
+        return value
     if name.endswith("_mode") and isinstance(value, str):
         return int(value, 8)
     if kind == "bool" and not isinstance(value, bool):
@@ -80,9 +86,11 @@ def load_settings(root: Path) -> Settings:
     settings = Settings(**{k: _coerce(k, v) for k, v in data.items()})
     if settings.workers < 1:
         raise ConfigError(f"In {CONFIG_NAME}, workers must be at least 1.")
+    if settings.pdf_restart_after < 1:
+        raise ConfigError(f"In {CONFIG_NAME}, pdf_restart_after must be at least 1.")
     if settings.observer not in ("auto", "native", "polling"):
         raise ConfigError(f"In {CONFIG_NAME}, observer must be auto, native or polling, not {settings.observer!r}.")
-    for name in ("settle_seconds", "poll_seconds", "rescan_seconds", "incomplete_after_seconds", "pdf_timeout_seconds"):
+    for name in ("settle_seconds", "poll_seconds", "rescan_seconds", "incomplete_after_seconds", "pdf_timeout_seconds", "pdf_idle_check_seconds"):
         if getattr(settings, name) < 0:
             raise ConfigError(f"In {CONFIG_NAME}, {name} must not be negative.")
     from docgen.profiles import available_profiles

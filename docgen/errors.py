@@ -14,6 +14,8 @@ Hierarchy::
     │   └── LedgerWorkbookError a distribution list or visit log that cannot be applied to the ledger
     ├── TemplateError           a document template that does not parse or render
     ├── LedgerError             the deadline ledger cannot be opened, written or is too new
+    ├── ConverterError          LibreOffice did not turn a document into a PDF (stopped, hung, gone deaf)
+    │   └── ConverterUnavailableError  LibreOffice is not installed or will not start: the machine, not the form
     └── ServiceError            the inbox service: another instance holds the root, etc.
 
 Programmer mistakes are not ``DocgenError``: they surface as ordinary exceptions.
@@ -23,6 +25,8 @@ from __future__ import annotations
 
 __all__ = [
     "ConfigError",
+    "ConverterError",
+    "ConverterUnavailableError",
     "DocgenError",
     "EncryptedFormError",
     "FormError",
@@ -100,6 +104,14 @@ class LedgerWorkbookError(FormError):
 
 class LedgerError(DocgenError):
     """The deadline ledger cannot be opened or written, or was written by a newer docgen."""
+
+
+class ConverterError(DocgenError):
+    """LibreOffice did not convert a document to PDF: it stopped, overran its time or stopped answering."""
+
+
+class ConverterUnavailableError(ConverterError):
+    """LibreOffice is not installed or will not start: a fault of the machine, not of any form."""
 
 
 class TemplateError(DocgenError):

@@ -22,7 +22,7 @@ def settings_text(policy: str) -> str:
 # Every setting is explained in docs/operations.md ("Settings").
 
 policy = "{policy}"    # council profile for forms that name none (`docgen rules` lists each profile's rules)
-pdf = false                  # true: also a PDF of every document (needs LibreOffice)
+pdf = "auto"                 # a PDF of every document wherever LibreOffice is installed; true insists, false never
 workers = 1                  # processes building plans in parallel for a batch (at most the number of CPUs)
 settle_seconds = 2           # a dropped file is read once it has been unchanged this long
 observer = "auto"            # "polling" when inbox/ is on a network share

@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
-# Installs the Debian packages docgen uses: LibreOffice Writer (docx -> PDF), poppler (PDF -> PNG checks), Chromium (web app tests).
+# Installs the Debian packages docgen uses: LibreOffice Writer (docx -> PDF), its Python-UNO bridge (the warm
+# converter, unoserver, drives LibreOffice through it), poppler (PDF -> PNG checks), Chromium (web app tests).
 set -euo pipefail
 need=()
 command -v soffice >/dev/null 2>&1 || need+=(libreoffice-writer-nogui)
+[ -e /usr/lib/python3/dist-packages/uno.py ] || need+=(python3-uno)
 command -v pdftoppm >/dev/null 2>&1 || need+=(poppler-utils)
 fc-list 2>/dev/null | grep -qi dejavu || need+=(fonts-dejavu-core)
 # the web app's browser tests drive Debian's own Chromium (never a browser Playwright downloads)

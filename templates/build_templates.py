@@ -23,6 +23,15 @@ from docx.text.paragraph import Paragraph
 
 HERE = Path(__file__).resolve().parent
 PICTURES = HERE / "pictures"
+#: each picture's alternative text, read out by screen readers and kept in the tagged PDF
+ALT_TEXT = {
+    "home.png": "A drawing of a house",
+    "helpers.png": "A drawing of three people holding hands",
+    "calendar.png": "A drawing of a calendar",
+    "sun.png": "A drawing of a smiling sun",
+    "cloud.png": "A drawing of a grey cloud",
+    "checklist.png": "A drawing of a checklist with ticks",
+}
 BLUE = RGBColor(0x1F, 0x4E, 0x79)
 HEADER_FILL = "DEEAF6"
 
@@ -118,6 +127,9 @@ def base_document(font_size: float, landscape: bool = False) -> Document:
         setattr(section, side, Cm(2.0))
     core = doc.core_properties
     core.author, core.comments, core.language, core.title, core.subject = "docgen", "", "en-GB", "", ""
+    for lang in doc.styles.element.iter(qn("w:lang")):  # British English everywhere: spelling, and the PDF's /Lang
+        for attribute in ("w:val", "w:eastAsia"):
+            lang.set(qn(attribute), "en-GB")
     normal = doc.styles["Normal"]
     normal.font.name = "Arial"
     normal.font.size = Pt(font_size)
@@ -133,7 +145,13 @@ def base_document(font_size: float, landscape: bool = False) -> Document:
         style.paragraph_format.space_after = Pt(6)
         style.element.rPr.rFonts.set(qn("w:ascii"), "Arial")
         style.element.rPr.rFonts.set(qn("w:hAnsi"), "Arial")
+    subtitle = doc.styles["Subtitle"]  # "for <child>" under the title: part of it, not a heading of its own
+    subtitle.font.name, subtitle.font.size, subtitle.font.color.rgb, subtitle.font.bold = "Arial", Pt(font_size + 7), BLUE, True
+    subtitle.font.italic = False
     title = doc.styles["Title"]
+    outline = OxmlElement("w:outlineLvl")  # the document's title is its first heading (H1 in the tagged PDF)
+    outline.set(qn("w:val"), "0")
+    title.element.get_or_add_pPr().append(outline)
     title.font.name = "Arial"
     title.font.size = Pt(font_size + 14)
     title.font.color.rgb = BLUE
@@ -336,7 +354,7 @@ def child_focused_plan() -> None:
     """``plan.docx``: the child-focused Child in Need Plan, one copy per child (procedure 3.2)."""
     doc = base_document(10.5)
     doc.add_paragraph("Child in Need Plan", style="Title")
-    doc.add_paragraph("for {{ child.name }}", style="Heading 1")
+    doc.add_paragraph("for {{ child.name }}", style="Subtitle")
     details_table(
         doc,
         [
@@ -373,7 +391,8 @@ def picture_row(doc: Document, picture: str, heading: str, lines: list[str]) -> 
     left.width, right.width = Cm(4.2), Cm(12.8)
     fix_widths(table, [4.2, 12.8])
     table.rows[0]._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))  # a picture and its words stay on one page
-    left.paragraphs[0].add_run().add_picture(str(PICTURES / picture), width=Cm(3.6))
+    shape = left.paragraphs[0].add_run().add_picture(str(PICTURES / picture), width=Cm(3.6))
+    shape._inline.docPr.set("descr", ALT_TEXT[picture])  # alternative text: the picture's words for a screen reader
     write(right, heading, style="Heading 2")
     for line in lines:
         right.add_paragraph(line)

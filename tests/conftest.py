@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import copy
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -65,3 +65,19 @@ def records() -> dict[str, Callable[[], dict[str, Any]]]:
 def deep(record: dict[str, Any]) -> dict[str, Any]:
     """A deep copy, so a test's mutation never leaks."""
     return copy.deepcopy(record)
+
+
+@pytest.fixture(scope="session")
+def warm_converters() -> Iterator[Any]:
+    """Two warm LibreOffices shared by every test that needs the real one (each start costs several seconds)."""
+    from docgen.render.converters import Converters
+    from docgen.render.unoserver import find_soffice
+
+    if find_soffice() is None:
+        pytest.skip("LibreOffice is not installed")
+    converters = Converters(2, timeout=120)
+    try:
+        converters.start()
+        yield converters
+    finally:
+        converters.close()

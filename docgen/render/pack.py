@@ -15,16 +15,16 @@ from docgen.render.context import child_plan_context, meeting_record_context, sa
 from docgen.render.distribution import distribution_rows, write_distribution
 from docgen.render.documents import TEMPLATE_DIR, render_template
 from docgen.render.manifest import build_manifest, meeting_folder
-from docgen.render.pdf import Converter, make_pdfs
+from docgen.render.pdf import Converter, add_pdfs
 from docgen.validation import Report
 
-__all__ = ["build_pack"]
+__all__ = ["build_pack", "encrypt_email_pdfs"]
 
 MEETING_RECORD = "meeting-record.docx"
 
 
-def _encrypt_email_pdfs(profile: Profile, settings: Settings) -> bool:
-    """``docgen.toml`` wins; otherwise the profile's ``pdf.encrypt_email_pdfs`` (data, not code)."""
+def encrypt_email_pdfs(profile: Profile, settings: Settings) -> bool:
+    """Whether email packs are encrypted: ``docgen.toml`` wins; otherwise the profile's ``pdf.encrypt_email_pdfs`` (data, not code)."""
     if settings.encrypt_email_pdfs is not None:
         return settings.encrypt_email_pdfs
     return bool((profile.timescale("pdf") or {}).get("encrypt_email_pdfs", False))
@@ -88,20 +88,7 @@ def build_pack(
     write_calendar(record, deadlines, out_dir / "deadlines.ics", generated_at=generated_at)
     documents.append({"path": "deadlines.ics", "kind": "calendar", "child": None})
 
-    extra: dict[str, Any] = {}
-    if pdf:
-        made = make_pdfs(
-            out_dir,
-            [d for d in documents if d["path"].endswith(".docx")],
-            properties,
-            distribution,
-            encrypt_email=_encrypt_email_pdfs(profile, settings),
-            timeout=settings.pdf_timeout_seconds,
-            converter=converter,
-        )
-        documents.extend(made.documents)
-        extra["pdf"] = {"made": made.problem is None, "problem": made.problem, "passwords_file": made.passwords_file}
-    return build_manifest(
+    manifest = build_manifest(
         record,
         report,
         source=source,
@@ -109,5 +96,8 @@ def build_pack(
         deadlines=deadlines,
         distribution=distribution,
         generated_at=generated_at,
-        extra=extra,
     )
+    if pdf:
+        encrypt_email = encrypt_email_pdfs(profile, settings)
+        add_pdfs(out_dir, manifest, encrypt_email=encrypt_email, timeout=settings.pdf_timeout_seconds, converter=converter)
+    return manifest

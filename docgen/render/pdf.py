@@ -1,19 +1,19 @@
-"""PDF copies: one LibreOffice run per form, then metadata and one merged pack per recipient (pypdf).
+"""PDF copies of a pack's Word documents, and one merged pack per recipient built from those same PDFs.
 
-LibreOffice is slow to start and keeps state in its user profile, so every document of a form is
-converted in a single ``soffice --headless`` run with a throw-away profile (parallel workers never share
-one), under a timeout that kills the whole process group. Packs for email delivery are AES-256 encrypted
-when the profile (timescale ``pdf.encrypt_email_pdfs``) or ``docgen.toml`` asks; their passwords go to an
-owner-only file in ``private/``, never into a pack, so they can be given by phone or text.
+The PDFs come from a converter: in the service the warm ones (``docgen.render.converters.Converters``),
+otherwise one headless LibreOffice run per form with a throw-away profile. Either way each is tagged, in
+PDF/A-2b, with the title, subject and author of its Word document. Packs for email delivery are AES-256
+encrypted when the profile (timescale ``pdf.encrypt_email_pdfs``) or ``docgen.toml`` asks; their passwords go
+to an owner-only file in ``private/``, never into a pack, so they can be given by phone or text.
 """
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import re
 import secrets
-import shutil
 import signal
 import subprocess
 import tempfile
@@ -23,15 +23,20 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from pypdf import PdfReader, PdfWriter
+from docgen.errors import ConfigError, ConverterError, ConverterUnavailableError
+from docgen.render.converter import PDF_EXPORT
+from docgen.render.merge import Documents, merge_pack
+from docgen.render.unoserver import find_soffice
 
 __all__ = [
     "PASSWORDS_FILE",
     "Converter",
     "PdfResult",
+    "add_pdfs",
     "find_soffice",
     "libreoffice_converter",
     "make_pdfs",
+    "pdf_wanted",
     "recipient_slug",
 ]
 
@@ -41,27 +46,43 @@ log = logging.getLogger(__name__)
 PASSWORDS_FILE = Path("private") / "pdf-passwords.txt"
 ENCRYPTED_DELIVERY = ("email", "secure_email")
 
-#: converts documents to PDFs in ``out_dir`` and returns {document: pdf}; raises ``PdfError`` on failure
+#: converts documents to PDFs in ``out_dir`` and returns {document: pdf}; raises ``ConverterError`` on failure
 Converter = Callable[[list[Path], Path, float], dict[Path, Path]]
-
-
-class PdfError(Exception):
-    """LibreOffice did not produce the PDFs (missing, failed or hung)."""
-
 
 _warned_missing = False
 
 
-def find_soffice() -> str | None:
-    """The LibreOffice program on PATH, or None."""
-    return shutil.which("soffice") or shutil.which("libreoffice")
+def pdf_wanted(setting: bool | str) -> tuple[bool, str]:
+    """Whether to make PDFs for the ``pdf`` setting (``"auto"``, true, false), and the start-up line saying so.
+
+    ``true`` without LibreOffice is a settings error: docgen refuses to start rather than publish without PDFs.
+    """
+    soffice = find_soffice()
+    if setting is False:
+        return False, "PDF copies: off (pdf = false in docgen.toml)"
+    if soffice is None:
+        if setting is True:
+            raise ConfigError(
+                "pdf = true in docgen.toml, but LibreOffice is not installed: install it (Debian: libreoffice-writer-nogui "
+                'and python3-uno), or set pdf = "auto" to make PDFs only where it is'
+            )
+        return False, "PDF copies: off (LibreOffice is not installed; pdf = \"auto\")"
+    return True, f"PDF copies: on (tagged PDF/A-2b by LibreOffice at {soffice})"
+
+
+def _one_shot_filter() -> str:
+    """``--convert-to``'s argument: the PDF export with the warm converter's settings, in LibreOffice's JSON form."""
+    typed = {
+        name: {"type": "boolean" if isinstance(value, bool) else "long", "value": str(value).lower()} for name, value in PDF_EXPORT.items()
+    }
+    return "pdf:writer_pdf_Export:" + json.dumps(typed, separators=(",", ":"))
 
 
 def libreoffice_converter(documents: list[Path], out_dir: Path, timeout: float) -> dict[Path, Path]:
-    """Converts all the documents in ONE headless LibreOffice run with its own profile; kills it on a hang."""
+    """Converts all the documents in ONE headless LibreOffice run with its own profile; kills it on a hang (no service)."""
     program = find_soffice()
     if program is None:
-        raise PdfError("LibreOffice (soffice) is not installed")
+        raise ConverterUnavailableError("LibreOffice (soffice) is not installed")
     with tempfile.TemporaryDirectory(prefix="docgen-lo-") as profile:
         command = [
             program,
@@ -70,7 +91,7 @@ def libreoffice_converter(documents: list[Path], out_dir: Path, timeout: float) 
             "--norestore",
             "--nologo",
             "--convert-to",
-            "pdf",
+            _one_shot_filter(),
             "--outdir",
             str(out_dir),
             *(str(d) for d in documents),
@@ -81,12 +102,12 @@ def libreoffice_converter(documents: list[Path], out_dir: Path, timeout: float) 
         except subprocess.TimeoutExpired:
             os.killpg(process.pid, signal.SIGKILL)  # soffice.bin is a child of the soffice script: end the group
             process.communicate()
-            raise PdfError(f"LibreOffice did not finish converting within {timeout:g} seconds and was stopped") from None
+            raise ConverterError(f"LibreOffice did not finish converting within {timeout:g} seconds and was stopped") from None
     made = {d: out_dir / f"{d.stem}.pdf" for d in documents}
     missing = [d.name for d, pdf in made.items() if not pdf.is_file()]
     if process.returncode != 0 or missing:
         detail = output.decode("utf-8", "replace").strip()[-300:]
-        raise PdfError(f"LibreOffice did not convert {', '.join(missing) or 'the documents'} (exit {process.returncode}): {detail}")
+        raise ConverterError(f"LibreOffice did not convert {', '.join(missing) or 'the documents'} (exit {process.returncode}): {detail}")
     return made
 
 
@@ -106,27 +127,19 @@ class PdfResult:
     passwords_file: str | None = None
 
 
-def _set_metadata(pdf: Path, metadata: dict[str, str]) -> None:
-    writer = PdfWriter(clone_from=PdfReader(pdf))
-    writer.add_metadata({f"/{k.title()}": v for k, v in metadata.items()} | {"/Creator": "docgen"})
-    with pdf.open("wb") as stream:
-        writer.write(stream)
-
-
 def make_pdfs(
     out_dir: Path,
     documents: list[dict[str, Any]],
-    metadata: dict[str, dict[str, str]],
     distribution: list[dict[str, Any]],
     *,
     encrypt_email: bool,
     timeout: float,
     converter: Converter | None = None,
 ) -> PdfResult:
-    """PDFs of the .docx ``documents`` (manifest entries) beside them, titled; a pack per recipient; passwords kept apart.
+    """PDFs of the .docx ``documents`` (manifest entries) beside them; a pack per recipient from those PDFs; passwords kept apart.
 
-    ``metadata`` maps a document path to its ``title``/``subject``/``author``. Without LibreOffice (and no
-    ``converter`` given) docgen logs a warning once per process and the .docx documents stand alone.
+    Without a ``converter``, one LibreOffice run for the form, or (not installed) a warning once per process and the
+    .docx documents alone. A converter's ``ConverterError`` is raised: the caller decides what becomes of the form.
     """
     global _warned_missing
     result = PdfResult()
@@ -139,23 +152,24 @@ def make_pdfs(
             return result
         converter = libreoffice_converter
     sources = [out_dir / d["path"] for d in documents if str(d["path"]).endswith(".docx")]
-    try:
-        made = converter(sources, out_dir, timeout)
-    except PdfError as exc:
-        log.warning("PDF copies were not made: %s. The .docx documents are published without them.", exc)
-        result.problem = str(exc)
-        return result
+    made = converter(sources, out_dir, timeout)
     pdf_of: dict[str, str] = {}
     for entry in documents:
         source = out_dir / entry["path"]
         if source not in made:
             continue
-        pdf = made[source]
-        _set_metadata(pdf, metadata.get(entry["path"], {}))
-        pdf_of[entry["path"]] = pdf.name
-        result.documents.append({"path": pdf.name, "kind": "pdf", "child": entry.get("child")})
+        pdf_of[entry["path"]] = made[source].name
+        result.documents.append({"path": made[source].name, "kind": "pdf", "child": entry.get("child")})
     _make_packs(out_dir, pdf_of, distribution, encrypt_email, result)
     return result
+
+
+def add_pdfs(out_dir: Path, manifest: dict[str, Any], *, encrypt_email: bool, timeout: float, converter: Converter | None = None) -> None:
+    """Adds the PDFs and packs of a built pack's Word documents to ``out_dir`` and its ``manifest`` (``documents``, ``pdf``)."""
+    words = [d for d in manifest["documents"] if str(d["path"]).endswith(".docx")]
+    made = make_pdfs(out_dir, words, manifest["distribution"], encrypt_email=encrypt_email, timeout=timeout, converter=converter)
+    manifest["documents"].extend(made.documents)
+    manifest["pdf"] = {"made": made.problem is None, "problem": made.problem, "passwords_file": made.passwords_file}
 
 
 def _make_packs(out_dir: Path, pdf_of: dict[str, str], distribution: list[dict[str, Any]], encrypt_email: bool, result: PdfResult) -> None:
@@ -166,31 +180,32 @@ def _make_packs(out_dir: Path, pdf_of: dict[str, str], distribution: list[dict[s
         by_recipient.setdefault(key, []).append(row)
     passwords: list[str] = []
     used: set[str] = set()
-    for rows in by_recipient.values():
-        pdfs = [pdf_of[r["document"]] for r in rows if r["document"] in pdf_of]
-        if not pdfs:
-            continue
-        slug = base = recipient_slug(rows[0]["recipient"])
-        number = 2
-        while slug in used:
-            slug, number = f"{base}-{number}", number + 1
-        used.add(slug)
-        name = f"pack-{slug}.pdf"
-        writer = PdfWriter()
-        for pdf in pdfs:
-            writer.append(str(out_dir / pdf))
-        writer.add_metadata({"/Title": f"Child in Need plan pack for {rows[0]['recipient']}", "/Creator": "docgen"})
-        encrypted = encrypt_email and rows[0].get("delivery") in ENCRYPTED_DELIVERY
-        if encrypted:
-            password = secrets.token_urlsafe(9)
-            writer.encrypt(user_password=password, owner_password=secrets.token_urlsafe(24), algorithm="AES-256")
-            passwords.append(f"{name}\t{rows[0]['recipient']}\t{rows[0].get('email') or ''}\t{password}")
-        with (out_dir / name).open("wb") as stream:
-            writer.write(stream)
-        result.documents.append(
-            {"path": name, "kind": "pdf_pack", "child": None, "recipient": rows[0]["recipient"], "encrypted": encrypted}
-        )
-        result.packs[name] = {"recipient": rows[0]["recipient"], "encrypted": encrypted, "documents": pdfs}
+    with Documents() as documents:  # each PDF opened once, however many packs it goes into
+        for rows in by_recipient.values():
+            pdfs = [pdf_of[r["document"]] for r in rows if r["document"] in pdf_of]
+            if not pdfs:
+                continue
+            recipient = rows[0]["recipient"]
+            slug = base = recipient_slug(recipient)
+            number = 2
+            while slug in used:
+                slug, number = f"{base}-{number}", number + 1
+            used.add(slug)
+            name = f"pack-{slug}.pdf"
+            encrypted = encrypt_email and rows[0].get("delivery") in ENCRYPTED_DELIVERY
+            password = secrets.token_urlsafe(9) if encrypted else None
+            merge_pack(
+                [out_dir / pdf for pdf in pdfs],
+                out_dir / name,
+                title=f"Child in Need plan pack for {recipient}",
+                password=password,
+                owner_password=secrets.token_urlsafe(24),
+                documents=documents,
+            )
+            if password is not None:
+                passwords.append(f"{name}\t{recipient}\t{rows[0].get('email') or ''}\t{password}")
+            result.documents.append({"path": name, "kind": "pdf_pack", "child": None, "recipient": recipient, "encrypted": encrypted})
+            result.packs[name] = {"recipient": recipient, "encrypted": encrypted, "documents": pdfs}
     if passwords:
         _write_passwords(out_dir, passwords)
         result.passwords_file = PASSWORDS_FILE.as_posix()

@@ -139,7 +139,8 @@ def build_form(job: BuildJob, builder: Builder | None = None) -> BuildResult:
             return BuildResult(report)
         profile = load_profile(report.policy)
         build = builder or default_builder()
-        manifest = build(clean(form.record), report, profile, job.out_dir, source=source, pdf=job.settings.pdf, settings=job.settings)
+        # the Word documents only: the service makes the PDFs on its warm LibreOffices (docgen.service.pdfs)
+        manifest = build(clean(form.record), report, profile, job.out_dir, source=source, pdf=False, settings=job.settings)
         return BuildResult(report, manifest=manifest)
     except Exception as exc:  # a bug in docgen must not take the service down, nor lose the form
         log.error("building %s failed:\n%s", job.name, traceback.format_exc())

@@ -27,7 +27,7 @@ def _service_options(command: Callable[..., Any]) -> Callable[..., Any]:
         root_option(),
         policy_option("Council profile for every form (default: the form's own, then docgen.toml)."),
         click.option("--workers", type=click.IntRange(min=1), help="Worker processes for batches (default: docgen.toml, else 1)."),
-        click.option("--pdf/--no-pdf", default=None, help="Also produce PDFs (needs LibreOffice)."),
+        click.option("--pdf/--no-pdf", default=None, help="PDFs of every document: --pdf insists on LibreOffice (default: docgen.toml, else wherever it is installed)."),
         click.option("--json-log", is_flag=True, help="One JSON object per line on stdout, for log shippers."),
     ]
     for option in reversed(options):

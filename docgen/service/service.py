@@ -13,7 +13,8 @@ import threading
 import time
 from collections import deque
 from collections.abc import Callable, Iterable
-from concurrent.futures import CancelledError, Future, ProcessPoolExecutor
+from concurrent.futures import FIRST_COMPLETED, CancelledError, Future, ProcessPoolExecutor
+from concurrent.futures import wait as wait_for_any
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
@@ -22,13 +23,14 @@ from types import TracebackType
 from typing import Any
 
 from docgen.config import Settings, settings_file_note
-from docgen.errors import DocgenError
+from docgen.errors import ConverterError, DocgenError
 from docgen.service.build import Builder, BuildJob, BuildResult, ignore_stop_signals, internal_error_report, timed_build
 from docgen.service.faults import crash_point
 from docgen.service.filters import Disposition, InboxFilter
 from docgen.service.journal import Journal, new_claim_id
 from docgen.service.layout import Layout, make_dir
 from docgen.service.lock import RootLock
+from docgen.service.pdfs import PdfStep, pdf_failure_report
 from docgen.service.progress import FormLog
 from docgen.service.publish import DuplicateNote, adopt_group, publish, read_manifest, reject, set_aside_duplicate, unique_name
 from docgen.service.recovery import recover
@@ -74,6 +76,7 @@ class _InHand:
     future: Future[BuildResult] | None = None
     pool: ProcessPoolExecutor | None = None  # the pool building it
     result: BuildResult | None = None
+    pdfs: Future[None] | None = None  # its documents being converted, once built
 
 
 class Service:
@@ -90,6 +93,7 @@ class Service:
         form_log: FormLog | None = None,
         check_templates: Callable[[], None] | None = None,
         clock: Callable[[], float] = time.time,
+        converter: Callable[[list[Path], Path, float], dict[Path, Path]] | None = None,
     ) -> None:
         self.root = Path(root).resolve()
         self.layout = Layout(self.root)
@@ -105,6 +109,7 @@ class Service:
         self.stopping = threading.Event()
         self.wake = threading.Event()  # set by file events and by stop(): the watch loop looks again
         self.ledger: Any = None
+        self.pdfs = PdfStep(settings, converter)  # says now whether PDFs are on: `true` without LibreOffice stops here
         self._lock = RootLock(self.layout.lock)
         self._pool: ProcessPoolExecutor | None = None
         self._redo: deque[tuple[Path, Journal]] = deque()
@@ -123,6 +128,7 @@ class Service:
             if isinstance(self.ledger, AbstractContextManager):
                 self.ledger = self.ledger.__enter__() or self.ledger
             self._restrict_state_files()
+            self.log.event(self.pdfs.line, pdf=self.pdfs.on)
             redo = recover(self.layout, self.settings, self.ledger)
             if redo:
                 self.log.event(f"recovered {len(redo)} form(s) left in hand by an earlier run", count=len(redo))
@@ -140,6 +146,7 @@ class Service:
         if self._pool is not None:
             self._pool.shutdown(wait=True, cancel_futures=True)
             self._pool = None
+        self.pdfs.close()
         if self.ledger is not None:
             if isinstance(self.ledger, AbstractContextManager):
                 self.ledger.__exit__(None, None, None)
@@ -250,6 +257,7 @@ class Service:
         ``isolate``: one form alone, still in a worker process, so that if it kills the worker it alone is blamed.
         """
         window = 1 if isolate else max(1, self.settings.workers) * 2
+        self.start_converters(wait=False)  # LibreOffice starts while the first forms are read and rendered
         queue: deque[Path | _Claimed] = deque(items)
         in_hand: deque[_InHand] = deque()
         while (queue and not self.stopping.is_set()) or in_hand:
@@ -271,7 +279,7 @@ class Service:
             if not in_hand:
                 continue
             hand = in_hand.popleft()
-            self._complete(hand)
+            self._complete(hand, in_hand)
 
     def _claim(self, path: Path) -> _Claimed | None:
         """Takes a file out of the inbox by one rename into ``.docgen/work/<id>/``; None if it has gone meanwhile."""
@@ -329,8 +337,8 @@ class Service:
             hand.result = timed_build(job, self.builder)
         return True
 
-    def _complete(self, hand: _InHand) -> None:
-        """Waits for a build and publishes or rejects its form."""
+    def _complete(self, hand: _InHand, others: Iterable[_InHand] = ()) -> None:
+        """Waits for a build (and its PDFs) and publishes or rejects its form; ``others``, the forms behind it, start their PDFs meanwhile."""
         if hand.future is not None:
             try:
                 hand.result = hand.future.result()
@@ -352,6 +360,7 @@ class Service:
             self._reject(hand, result.report)
             return
         manifest = result.manifest
+        pdf_problem = self._await_pdfs(hand, others)  # before anything may remove the build folder
         target = self.layout.meeting_folder(manifest["case_reference"], manifest["meeting"]["date"], manifest["meeting"]["type"])
         earlier = read_manifest(target)
         if earlier is not None and (earlier.get("source") or {}).get("sha256") == journal.sha256:
@@ -361,10 +370,47 @@ class Service:
             note = DuplicateNote(journal.name, journal.sha256, seen_name, str(earlier.get("generated_at", "")), self.layout.relative(target))
             self._set_aside_duplicate(hand, note)
             return
+        if pdf_problem is not None:  # each document was already tried again on a fresh LibreOffice
+            log.error("the PDFs of %s were not made: %s", journal.name, pdf_problem)
+            source = {"name": journal.name, "sha256": journal.sha256}
+            if isinstance(pdf_problem, ConverterError):
+                self._reject(hand, pdf_failure_report(source, result.report.policy, pdf_problem))
+            else:  # a fault in docgen itself: the form is kept with a report, the service carries on
+                self._reject(hand, internal_error_report(source, result.report.policy, f"{type(pdf_problem).__name__}: {pdf_problem}"))
+            return
         where = publish(self.layout, hand.claim_dir, journal, manifest, self.settings, self.ledger)
         outcome = "amended" if journal.superseded else "published"
         warnings = len(result.report.warnings)
         self.log.form(journal.name, outcome, _ms(hand.started), where, f"{warnings} warning{'s' * (warnings != 1)}" if warnings else "")
+
+    def _start_pdfs(self, hand: _InHand) -> None:
+        """Starts converting a built form's documents, if PDFs are on and it has been built into a plan pack."""
+        if hand.pdfs is not None or not self.pdfs.on:
+            return
+        result = hand.result
+        if result is None:
+            future = hand.future
+            if future is None or not future.done() or future.cancelled() or future.exception() is not None:
+                return
+            result = future.result()  # the same object _complete reads: the PDFs are added to its manifest
+        if result.manifest is not None and result.workbook is None:
+            hand.pdfs = self.pdfs.submit(self.layout.tmp / hand.journal.claim_id, result.manifest, result.report.policy)
+
+    def _await_pdfs(self, hand: _InHand, others: Iterable[_InHand]) -> BaseException | None:
+        """Waits for this form's PDFs, starting the PDFs of each form behind it as soon as it is built; the failure, if any."""
+        others = list(others)
+        self._start_pdfs(hand)
+        if hand.pdfs is None:
+            return None
+        while not hand.pdfs.done():
+            for other in others:
+                self._start_pdfs(other)
+            waiting: list[Future[Any]] = [hand.pdfs]
+            waiting += [o.future for o in others if o.pdfs is None and o.future is not None and not o.future.done()]
+            wait_for_any(waiting, return_when=FIRST_COMPLETED)
+        for other in others:
+            self._start_pdfs(other)
+        return hand.pdfs.exception()
 
     def _worker_died(self, hand: _InHand) -> None:
         """A worker died (out of memory, killed): the form stays claimed and is tried again, alone, up to MAX_ATTEMPTS."""
@@ -415,6 +461,12 @@ class Service:
         """Starts the worker processes now (``watch`` does, before its observer thread: forked workers start warm and safe)."""
         if self.settings.workers > 1:
             self._workers().submit(os.getpid).result()
+
+    def start_converters(self, wait: bool = True) -> None:
+        """Starts the warm LibreOffices when PDFs are on (``watch`` waits for them: warm before the first form)."""
+        line = self.pdfs.start(wait=wait)
+        if line:
+            self.log.event(line, pdf=False)
 
     def _workers(self) -> ProcessPoolExecutor:
         if self._pool is None:

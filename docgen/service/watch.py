@@ -135,6 +135,7 @@ def watch(
     settings = service.settings
     wake = service.wake
     service.start_workers()
+    service.start_converters(wait=True)
     observer, kind = start_observer(
         service.layout.inbox, settings.observer, settings.poll_seconds, wake, native=native, polling=polling, network=network
     )

@@ -8,12 +8,32 @@ from typing import Any
 
 import docx
 from docx.oxml.ns import qn
+from pypdf import PdfWriter
 
 from docgen.profiles import load_profile
 from docgen.record import clean
 from docgen.render import build_pack
 from docgen.render.pdf import Converter
 from docgen.validation import validate_record
+
+
+class FakeConverter:
+    """Stands in for LibreOffice: a one-page PDF per document, and a record of each call."""
+
+    def __init__(self) -> None:
+        self.calls: list[list[str]] = []
+
+    def __call__(self, documents: list[Path], out_dir: Path, timeout: float) -> dict[Path, Path]:
+        self.calls.append([d.name for d in documents])
+        made = {}
+        for document in documents:
+            writer = PdfWriter()
+            writer.add_blank_page(width=595, height=842)
+            made[document] = out_dir / f"{document.stem}.pdf"
+            with made[document].open("wb") as stream:
+                writer.write(stream)
+        return made
+
 
 SOURCE = {"name": "meeting.json", "sha256": "0" * 64}
 TODAY = dt.date(2026, 12, 18)

@@ -1,4 +1,4 @@
-"""PDF copies: one conversion per form, titles, a pack per recipient, encryption for email, and no PDFs without LibreOffice."""
+"""PDF copies: one conversion per form, a pack per recipient from those PDFs, encryption for email, and no PDFs without LibreOffice."""
 
 from __future__ import annotations
 
@@ -9,31 +9,14 @@ import time
 from pathlib import Path
 
 import pytest
-from pypdf import PdfReader, PdfWriter
+from pypdf import PdfReader
 
 from docgen.config import Settings
+from docgen.errors import ConfigError, ConverterError
 from docgen.render import pdf as pdf_module
-from docgen.render.pdf import PASSWORDS_FILE, PdfError, find_soffice, libreoffice_converter
+from docgen.render.pdf import PASSWORDS_FILE, find_soffice, libreoffice_converter, pdf_wanted
 from tests.conftest import load_record
-from tests.render.helpers import make_pack
-
-
-class FakeConverter:
-    """Stands in for LibreOffice: a one-page PDF per document, and a record of each call."""
-
-    def __init__(self) -> None:
-        self.calls: list[list[str]] = []
-
-    def __call__(self, documents: list[Path], out_dir: Path, timeout: float) -> dict[Path, Path]:
-        self.calls.append([d.name for d in documents])
-        made = {}
-        for document in documents:
-            writer = PdfWriter()
-            writer.add_blank_page(width=595, height=842)
-            made[document] = out_dir / f"{document.stem}.pdf"
-            with made[document].open("wb") as stream:
-                writer.write(stream)
-        return made
+from tests.render.helpers import FakeConverter, make_pack
 
 
 def passwords(out: Path) -> dict[str, str]:
@@ -41,15 +24,10 @@ def passwords(out: Path) -> dict[str, str]:
     return {line.split("\t")[0]: line.split("\t")[3] for line in lines if not line.startswith("#")}
 
 
-def test_one_conversion_for_all_documents_then_titles_and_packs(tmp_path: Path) -> None:
+def test_one_conversion_for_all_documents_then_packs_from_those_pdfs(tmp_path: Path) -> None:
     fake = FakeConverter()
     manifest = make_pack(load_record(), tmp_path, pdf=True, converter=fake)
     assert fake.calls == [["plan-C1.docx", "plan-C1-child.docx", "plan-C2.docx", "meeting-record.docx"]]
-    assert PdfReader(tmp_path / "plan-C1.pdf").metadata.title == "Child in Need Plan for Amy Jones"
-    meta = PdfReader(tmp_path / "meeting-record.pdf").metadata
-    assert meta.title == "Record of Planning Meeting, case CIN-2026-0412"
-    assert meta.subject == "Child in Need: case CIN-2026-0412, initial meeting on 17 December 2026"
-    assert meta.author == "Tom Okafor"
     packs = {d["path"]: d for d in manifest["documents"] if d["kind"] == "pdf_pack"}
     assert sorted(packs) == [
         "pack-amy-jones.pdf",
@@ -69,6 +47,7 @@ def test_one_conversion_for_all_documents_then_titles_and_packs(tmp_path: Path) 
     assert reader.is_encrypted
     password = passwords(tmp_path)["pack-sarah-jones.pdf"]
     assert reader.decrypt(password) and len(reader.pages) == 2
+    assert reader.trailer["/Root"]["/Lang"] == "en-GB" and reader.metadata.title == "Child in Need plan pack for Sarah Jones"
     assert password.encode() not in (tmp_path / "pack-sarah-jones.pdf").read_bytes()
     assert sorted(passwords(tmp_path)) == ["pack-mrs-helen-carter.pdf", "pack-nadia-ali.pdf", "pack-sarah-jones.pdf", "pack-tom-okafor.pdf"]
     assert stat.S_IMODE((tmp_path / PASSWORDS_FILE).stat().st_mode) == 0o600
@@ -111,7 +90,7 @@ def test_a_hung_libreoffice_is_killed_with_its_children(tmp_path: Path, monkeypa
     document = tmp_path / "plan-C1.docx"
     document.write_bytes(b"")
     started = time.monotonic()
-    with pytest.raises(PdfError, match=r"did not finish converting within 0\.5 seconds"):
+    with pytest.raises(ConverterError, match=r"did not finish converting within 0\.5 seconds"):
         libreoffice_converter([document], tmp_path, 0.5)
     assert time.monotonic() - started < 10
     pid = int(child_pid.read_text())
@@ -136,6 +115,10 @@ def test_real_libreoffice_makes_readable_pdfs_and_packs(tmp_path: Path) -> None:
     assert "Leo is assessed and supported with his speech" in text
     assert "Amy attends school every day she is well" not in text
     assert plan.metadata.title == "Child in Need Plan for Leo Jones"
+    meta = PdfReader(tmp_path / "meeting-record.pdf").metadata  # from the Word document's properties
+    assert meta.subject == "Child in Need: case CIN-2026-0412, initial meeting on 17 December 2026"
+    assert meta.author == "Tom Okafor"
+    assert plan.trailer["/Root"]["/Lang"] == "en-GB" and "/StructTreeRoot" in plan.trailer["/Root"]  # the one-shot exports alike
     child_plan = PdfReader(tmp_path / "plan-C1-child.pdf")
     assert "This is your plan, Amy" in " ".join(" ".join(page.extract_text() for page in child_plan.pages).split())
     sarah = PdfReader(tmp_path / "pack-sarah-jones.pdf")
@@ -143,3 +126,20 @@ def test_real_libreoffice_makes_readable_pdfs_and_packs(tmp_path: Path) -> None:
     expected = len(PdfReader(tmp_path / "plan-C1.pdf").pages) + len(plan.pages)
     assert len(sarah.pages) == expected
     assert not list(tmp_path.glob("*.docx#")) and not list(tmp_path.glob(".~lock*"))
+
+
+def test_auto_makes_pdfs_where_libreoffice_is_and_says_so(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    (bin_dir / "soffice").write_text("#!/bin/sh\n")
+    (bin_dir / "soffice").chmod(0o755)
+    monkeypatch.setenv("PATH", str(bin_dir))
+    assert pdf_wanted("auto") == (True, f"PDF copies: on (tagged PDF/A-2b by LibreOffice at {bin_dir / 'soffice'})")
+    assert pdf_wanted(False) == (False, "PDF copies: off (pdf = false in docgen.toml)")
+
+
+def test_auto_without_libreoffice_is_off_and_true_refuses(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PATH", str(tmp_path / "empty"))
+    assert pdf_wanted("auto") == (False, 'PDF copies: off (LibreOffice is not installed; pdf = "auto")')
+    with pytest.raises(ConfigError, match=r"^pdf = true in docgen.toml, but LibreOffice is not installed: install it"):
+        pdf_wanted(True)
