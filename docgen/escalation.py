@@ -1,4 +1,9 @@
-"""Procedure 4.1's escalation after the Principal Manager review: when a still-open case goes to the Divisional Manager."""
+"""Timescales the ledger works out for a whole case: procedure 4.1's 6-month escalation, and 5.2's limit between visits.
+
+The procedure dates the Principal Manager review (the plan's 6 month point) but gives no date for the
+Divisional Manager review that follows "if no resolution": that point is the council's assumption,
+``divisional_manager_months`` in its profile's ``escalation`` timescale, and is labelled so wherever it is shown.
+"""
 
 from __future__ import annotations
 
@@ -8,9 +13,16 @@ from typing import Any
 
 from docgen.errors import ConfigError
 from docgen.profiles import load_profile
+from docgen.timescales import applicable, period_of
 from docgen.workdays import add_months
 
-__all__ = ["divisional_manager_review", "escalation_timescale"]
+__all__ = [
+    "divisional_manager_review",
+    "divisional_manager_words",
+    "escalation_timescale",
+    "principal_manager_point",
+    "visit_limit",
+]
 
 
 def escalation_timescale(policy: str) -> dict[str, Any]:
@@ -19,6 +31,32 @@ def escalation_timescale(policy: str) -> dict[str, Any]:
         return dict(load_profile(policy).timescale("escalation") or {})
     except ConfigError:
         return {}
+
+
+def visit_limit(policy: str) -> tuple[int | None, str]:
+    """The profile's most days between visits (``visit_interval_max_days``) and its citation; (None, "") without one."""
+    try:
+        spec = applicable(load_profile(policy).timescale("visit_interval_max_days"), {}) or {}  # the case-wide limit
+    except ConfigError:
+        return None, ""
+    if not spec:
+        return None, ""
+    start = dt.date.today()
+    return (period_of(spec).after(start) - start).days or None, str(spec.get("cite") or "")
+
+
+def principal_manager_point(plan_start: dt.date, spec: Mapping[str, Any]) -> dt.date:
+    """Procedure 4.1's 6 month point: the plan start plus ``principal_manager_months``."""
+    return add_months(plan_start, int(spec["principal_manager_months"]))
+
+
+def divisional_manager_words(spec: Mapping[str, Any]) -> str:
+    """The Divisional Manager review's description, saying its date is the council's assumption and where it is set."""
+    gap = int(spec.get("divisional_manager_months", 0)) - int(spec.get("principal_manager_months", 0))
+    return (
+        "Divisional Manager review: the case is still open after the Principal Manager review "
+        f"(date assumed by the council, {gap} months after it, set in its profile: the procedure gives none)"
+    )
 
 
 def divisional_manager_review(

@@ -67,6 +67,22 @@ def deep(record: dict[str, Any]) -> dict[str, Any]:
     return copy.deepcopy(record)
 
 
+# The sample meetings run from 2026 into 2028; forms are checked as if on a day after all of them, so the
+# "meeting dated in the future" warning only appears where a test asks for it (tests/validation/test_timing.py).
+CHECKED_ON = "2028-12-31"
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _forms_checked_after_every_sample_meeting() -> Iterator[None]:
+    import datetime as dt
+
+    from docgen.validation import timing
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(timing, "today", lambda: dt.date.fromisoformat(CHECKED_ON))
+        yield
+
+
 @pytest.fixture(scope="session")
 def warm_converters() -> Iterator[Any]:
     """Two warm LibreOffices shared by every test that needs the real one (each start costs several seconds)."""

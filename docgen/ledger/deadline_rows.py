@@ -3,35 +3,35 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import sqlite3
 from typing import Any
 
 from docgen.copies import copies_by_recipient
-from docgen.escalation import divisional_manager_review, escalation_timescale
+from docgen.escalation import (
+    divisional_manager_review,
+    divisional_manager_words,
+    escalation_timescale,
+    principal_manager_point,
+    visit_limit,
+)
 from docgen.ledger.models import DeadlineKind, DeadlineStatus
-from docgen.ledger.statuses import case_statuses
+from docgen.ledger.statuses import Status, case_statuses
+from docgen.ledger.visit_deadlines import VisitPlan, child_visit_deadlines
 
 __all__ = ["reconcile", "store_deadlines"]
 
-_CASE_LEVEL = (DeadlineKind.PRINCIPAL_MANAGER_REVIEW, DeadlineKind.DIVISIONAL_MANAGER_REVIEW)
+# the ledger works these out from the case's facts, so a manifest's own are not stored: its planned visits from
+# the meeting (each child's now run from their last visit) and its Principal Manager review (foreseen from the first meeting)
+_WORKED_OUT = (DeadlineKind.VISIT, DeadlineKind.PRINCIPAL_MANAGER_REVIEW, DeadlineKind.DIVISIONAL_MANAGER_REVIEW)
 
 
 def store_deadlines(db: sqlite3.Connection, meeting_id: int, case: str, manifest: dict[str, Any]) -> None:
-    """Stores the deadlines a newly published meeting sets: its manifest's, one ``copies_due`` per recipient."""
+    """Stores the deadlines a newly published meeting sets: its record, copies (one per recipient), next review and safeguarding."""
     distribution = [row for row in manifest.get("distribution") or [] if isinstance(row.get("recipient"), str) and row["recipient"].strip()]
-    meeting = manifest["meeting"]
     for item in manifest.get("deadlines") or []:
-        if item["kind"] == "copies_due" and distribution:
-            continue  # one copies_due per recipient instead, below
-        if (
-            item["kind"] in _CASE_LEVEL
-            and db.execute(
-                "SELECT 1 FROM deadlines d JOIN meetings m ON m.id = d.meeting_id WHERE d.case_reference = ? AND d.kind = ? "
-                "AND d.due_date = ? AND m.superseded_by IS NULL AND NOT (m.meeting_date = ? AND m.meeting_type = ?)",
-                (case, item["kind"], str(item["date"]), str(meeting["date"]), str(meeting["type"])),
-            ).fetchone()
-        ):
-            continue  # every review past the 6 month point repeats it: the case needs one Principal Manager review
+        if item["kind"] in _WORKED_OUT or (item["kind"] == DeadlineKind.COPIES_DUE and distribution):
+            continue  # worked out by reconcile; copies: one copies_due per recipient instead, below
         _insert_deadline(db, meeting_id, case, item)
     copies_due: dict[str, Any] = next((d for d in manifest.get("deadlines") or [] if d["kind"] == "copies_due"), {})
     for group in copies_by_recipient(distribution, copies_due):
@@ -77,23 +77,95 @@ def _insert_deadline(db: sqlite3.Connection, meeting_id: int, case: str, item: d
 def reconcile(db: sqlite3.Connection, case: str) -> None:
     """Works out every deadline's status for one case from the meetings, copies sent and visits recorded, and saves the changes."""
     meetings = [dict(r) for r in db.execute("SELECT * FROM meetings WHERE case_reference = ? ORDER BY meeting_date, id", (case,))]
-    _ensure_divisional_review(db, case, [m for m in meetings if m["superseded_by"] is None])
-    rows = [dict(r) for r in db.execute("SELECT * FROM deadlines WHERE case_reference = ? ORDER BY due_date, id", (case,))]
+    active = [m for m in meetings if m["superseded_by"] is None]
+    visits = [
+        (dt.date.fromisoformat(v["visit_date"][:10]), str(v["child"]))
+        for v in db.execute("SELECT * FROM visits WHERE case_reference = ? ORDER BY visit_date", (case,))
+    ]
+    _ensure_principal_review(db, case, active)
+    _ensure_divisional_review(db, case, active)
+    _save_child_visits(db, case, active, visits)
+    rows = [
+        dict(r)
+        for r in db.execute(
+            "SELECT * FROM deadlines WHERE case_reference = ? AND NOT (kind = 'visit' AND generated = 1) ORDER BY due_date, id", (case,)
+        )
+    ]
     copies: dict[int, list[dict[str, Any]]] = {}
     for copy in db.execute("SELECT * FROM copies WHERE meeting_id IN (SELECT id FROM meetings WHERE case_reference = ?)", (case,)):
         copies.setdefault(copy["deadline_id"], []).append(dict(copy))
-    visits = [
-        (dt.date.fromisoformat(v["visit_date"][:10]), v["child"])
-        for v in db.execute("SELECT * FROM visits WHERE case_reference = ? ORDER BY visit_date", (case,))
-    ]
-    statuses = case_statuses(meetings, rows, copies, visits)
+    statuses = case_statuses(meetings, rows, copies)
     for row in rows:
-        new = statuses[row["id"]]
-        if (row["status"], row["met_at"], row["met_by"], bool(row["late"])) != (new.status, new.met_at, new.met_by, new.late):
-            db.execute(
-                "UPDATE deadlines SET status = ?, met_at = ?, met_by = ?, late = ? WHERE id = ?",
-                (str(new.status), new.met_at, new.met_by, int(new.late), row["id"]),
-            )
+        _save_status(db, row, statuses[row["id"]])
+
+
+def _save_status(db: sqlite3.Connection, row: dict[str, Any], new: Status) -> None:
+    if (row["status"], row["met_at"], row["met_by"], bool(row["late"])) != (new.status, new.met_at, new.met_by, new.late):
+        db.execute(
+            "UPDATE deadlines SET status = ?, met_at = ?, met_by = ?, late = ? WHERE id = ?",
+            (str(new.status), new.met_at, new.met_by, int(new.late), row["id"]),
+        )
+
+
+def _save_child_visits(db: sqlite3.Connection, case: str, active: list[dict[str, Any]], visits: list[tuple[dt.date, str]]) -> None:
+    """Procedure 5.2: each child's visit deadlines, from their last visit, stored as the case's generated ``visit`` rows."""
+    wanted = {(v.meeting_id, v.child, v.due.isoformat()): v for v in child_visit_deadlines([_visit_plan(m) for m in active], visits)}
+    existing = db.execute("SELECT * FROM deadlines WHERE case_reference = ? AND kind = 'visit' AND generated = 1", (case,)).fetchall()
+    for row in existing:
+        found = wanted.pop((row["meeting_id"], row["child"], row["due_date"]), None)
+        if found is None:
+            db.execute("DELETE FROM deadlines WHERE id = ?", (row["id"],))  # worked out from facts that have changed since
+            continue
+        if (row["description"], row["section"]) != (found.description, found.section):
+            db.execute("UPDATE deadlines SET description = ?, section = ? WHERE id = ?", (found.description, found.section, row["id"]))
+        _save_status(db, dict(row), Status(found.status, found.met_at, found.met_by, found.late))
+    for (meeting_id, child, due), found in wanted.items():
+        deadline_id = _insert_deadline(
+            db,
+            meeting_id,
+            case,
+            {"kind": DeadlineKind.VISIT, "date": due, "child": child, "section": found.section, "description": found.description},
+            generated=True,
+        )
+        db.execute(
+            "UPDATE deadlines SET status = ?, met_at = ?, met_by = ?, late = ? WHERE id = ?",
+            (str(found.status), found.met_at, found.met_by, int(found.late), deadline_id),
+        )
+
+
+def _visit_plan(meeting: dict[str, Any]) -> VisitPlan:
+    """What a stored meeting set for visits: its frequency (from the form, else its planned series) and children."""
+    manifest: dict[str, Any] = json.loads(meeting["manifest"])
+    date = dt.date.fromisoformat(meeting["meeting_date"][:10])
+    frequency = meeting.get("visit_frequency_days")
+    if not frequency:  # a meeting stored before the frequency was kept: the gap to the first planned visit
+        firsts = sorted(str(d["date"]) for d in manifest.get("deadlines") or [] if d.get("kind") == DeadlineKind.VISIT)
+        frequency = (dt.date.fromisoformat(firsts[0]) - date).days if firsts else None
+    children = [str(c) for c in manifest.get("children") or []] or [
+        str(d["child"]) for d in manifest.get("documents") or [] if d.get("child")
+    ]
+    max_days, section = visit_limit(meeting["policy"])
+    return VisitPlan(meeting["id"], date, meeting["meeting_type"], frequency, tuple(dict.fromkeys(children)), max_days, section)
+
+
+def _ensure_principal_review(db: sqlite3.Connection, case: str, active: list[dict[str, Any]]) -> None:
+    """Procedure 4.1: the Principal Manager review at the 6-month point, foreseen from the case's first meeting."""
+    wanted: tuple[int, str] | None = None
+    spec: dict[str, Any] = {}
+    if active:
+        first = active[0]
+        spec = escalation_timescale(first["policy"])
+        start = next((m["plan_start_date"] for m in active if m.get("plan_start_date")), None)
+        if start is None and first["meeting_type"] == "initial":
+            start = first["meeting_date"]  # the plan starts at the initial meeting
+        if start and "principal_manager_months" in spec:
+            wanted = (first["id"], principal_manager_point(dt.date.fromisoformat(str(start)[:10]), spec).isoformat())
+    item = {
+        "kind": DeadlineKind.PRINCIPAL_MANAGER_REVIEW,
+        "section": str(spec.get("cite") or ""),
+        "description": "Principal Manager review: the plan reaches the 6 month point",
+    }
+    _keep_generated(db, case, item, wanted)
 
 
 def _ensure_divisional_review(db: sqlite3.Connection, case: str, active: list[dict[str, Any]]) -> None:
@@ -101,7 +173,9 @@ def _ensure_divisional_review(db: sqlite3.Connection, case: str, active: list[di
     ids = [m["id"] for m in active]
     marks = ",".join("?" * len(ids)) or "NULL"
     review = db.execute(
-        f"SELECT * FROM deadlines WHERE kind = 'principal_manager_review' AND meeting_id IN ({marks}) ORDER BY due_date LIMIT 1", ids
+        f"SELECT * FROM deadlines WHERE case_reference = ? AND kind = 'principal_manager_review' AND meeting_id IN ({marks}) "
+        "ORDER BY generated DESC, due_date LIMIT 1",
+        [case, *ids],
     ).fetchone()
     wanted: tuple[int, str] | None = None
     spec: dict[str, Any] = {}
@@ -110,8 +184,18 @@ def _ensure_divisional_review(db: sqlite3.Connection, case: str, active: list[di
         spec = escalation_timescale(raising["policy"])
         found = divisional_manager_review(dt.date.fromisoformat(review["due_date"][:10]), raising["meeting_date"], active, spec)
         wanted = (found[0], found[1].isoformat()) if found else None
+    item = {
+        "kind": DeadlineKind.DIVISIONAL_MANAGER_REVIEW,
+        "section": str(spec.get("cite") or ""),
+        "description": divisional_manager_words(spec),
+    }
+    _keep_generated(db, case, item, wanted)
+
+
+def _keep_generated(db: sqlite3.Connection, case: str, item: dict[str, Any], wanted: tuple[int, str] | None) -> None:
+    """Keeps the one generated deadline of a kind the facts call for (meeting id, date), retiring any other."""
     existing = db.execute(
-        "SELECT * FROM deadlines WHERE case_reference = ? AND kind = 'divisional_manager_review' AND generated = 1", (case,)
+        "SELECT * FROM deadlines WHERE case_reference = ? AND kind = ? AND generated = 1", (case, str(item["kind"]))
     ).fetchall()
     for row in existing:
         keep = wanted is not None and (row["meeting_id"], row["due_date"]) == wanted
@@ -122,15 +206,4 @@ def _ensure_divisional_review(db: sqlite3.Connection, case: str, active: list[di
         if keep and row["status"] == DeadlineStatus.RETIRED:
             db.execute("UPDATE deadlines SET status = 'open', met_at = NULL, met_by = NULL WHERE id = ?", (row["id"],))
     if wanted and not any((r["meeting_id"], r["due_date"]) == wanted for r in existing):
-        _insert_deadline(
-            db,
-            wanted[0],
-            case,
-            {
-                "kind": DeadlineKind.DIVISIONAL_MANAGER_REVIEW,
-                "date": wanted[1],
-                "section": str(spec.get("cite") or ""),
-                "description": "Divisional Manager review: the case is still open after the Principal Manager review",
-            },
-            generated=True,
-        )
+        _insert_deadline(db, wanted[0], case, {**item, "date": wanted[1]}, generated=True)

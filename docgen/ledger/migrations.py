@@ -88,11 +88,21 @@ MIGRATIONS: tuple[str, ...] = (
     """,
     # 2: whether a meeting's key worker, chair and referral date were looked up in its source form
     "ALTER TABLE meetings ADD COLUMN details_checked INTEGER NOT NULL DEFAULT 0",
+    # 3: what each child's visits and the 6-month point are counted from (read from the form, or its manifest);
+    # earlier meetings have their source forms read again for them
+    """
+    ALTER TABLE meetings ADD COLUMN visit_frequency_days INTEGER;
+    ALTER TABLE meetings ADD COLUMN plan_start_date TEXT;
+    UPDATE meetings SET details_checked = 0
+    """,
 )
 
 
-def migrate(db: sqlite3.Connection, path: Path, steps: tuple[str, ...] = MIGRATIONS) -> None:
-    """Runs the steps a ledger has not had yet, inside the caller's transaction; a newer ledger is refused."""
+def migrate(db: sqlite3.Connection, path: Path, steps: tuple[str, ...] = MIGRATIONS) -> int:
+    """Runs the steps a ledger has not had yet, inside the caller's transaction, and returns the version it had.
+
+    A ledger written by a newer docgen is refused.
+    """
     version = db.execute("PRAGMA user_version").fetchone()[0]
     if version > len(steps):
         raise LedgerError(f"The ledger {path} was written by a newer docgen (schema {version}): upgrade docgen.")
@@ -101,3 +111,4 @@ def migrate(db: sqlite3.Connection, path: Path, steps: tuple[str, ...] = MIGRATI
             if statement.strip():
                 db.execute(statement)
         db.execute(f"PRAGMA user_version = {number}")
+    return int(version)

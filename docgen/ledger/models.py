@@ -3,11 +3,22 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
-__all__ = ["DeadlineKind", "DeadlineStatus", "DueItem", "MeetingRow", "SeenFile", "Visit"]
+__all__ = [
+    "DeadlineKind",
+    "DeadlineStatus",
+    "DueItem",
+    "MeetingRow",
+    "SeenFile",
+    "Visit",
+    "key_worker_name",
+    "meeting_details",
+    "text_or_none",
+]
 
 
 class DeadlineKind(StrEnum):
@@ -43,6 +54,20 @@ class SeenFile:
     detail: str | None = None
 
 
+_MEETING_COLUMNS = (
+    "id",
+    "case_reference",
+    "meeting_date",
+    "meeting_type",
+    "policy",
+    "sha256",
+    "folder",
+    "key_worker",
+    "published_at",
+    "superseded_by",
+)
+
+
 @dataclass(frozen=True)
 class MeetingRow:
     """A published meeting (the current version of its case, date and type)."""
@@ -57,6 +82,11 @@ class MeetingRow:
     key_worker: str | None
     published_at: str
     superseded_by: int | None
+
+    @classmethod
+    def from_row(cls, row: Mapping[str, Any]) -> MeetingRow:
+        """The meeting a ``meetings`` table row holds."""
+        return cls(*(row[name] for name in _MEETING_COLUMNS))
 
 
 @dataclass(frozen=True)
@@ -103,3 +133,33 @@ class DueItem:
             if getattr(self, key):
                 out[key] = getattr(self, key)
         return out
+
+
+def text_or_none(value: Any) -> str | None:
+    """Text with its spaces trimmed, or None when blank or not text."""
+    return value.strip() if isinstance(value, str) and value.strip() else None
+
+
+def key_worker_name(manifest: dict[str, Any], record: dict[str, Any] | None) -> str | None:
+    """The key worker's name from the record, or from the manifest's ``key_worker`` (text or object)."""
+    for source in (record or {}, manifest):
+        value = source.get("key_worker")
+        if isinstance(value, dict):
+            value = value.get("name")
+        if text_or_none(value):
+            return text_or_none(value)
+    return None
+
+
+def meeting_details(manifest: dict[str, Any], record: dict[str, Any] | None) -> dict[str, Any]:
+    """What the ledger keeps about a meeting beyond its manifest's deadlines: from the record, else the manifest."""
+    meeting, case = (record or {}).get("meeting") or {}, (record or {}).get("case") or {}
+    in_manifest, manifest_case, plan = manifest.get("meeting") or {}, manifest.get("case") or {}, manifest.get("plan") or {}
+    frequency = meeting.get("visit_frequency_days") or plan.get("visit_frequency_days")
+    return {
+        "key_worker": key_worker_name(manifest, record),
+        "chair_role": meeting.get("chair_role") or in_manifest.get("chair_role"),
+        "referral_date": case.get("referral_date") or manifest_case.get("referral_date"),
+        "visit_frequency_days": frequency if isinstance(frequency, int) and not isinstance(frequency, bool) and frequency > 0 else None,
+        "plan_start_date": case.get("plan_start_date") or plan.get("start_date"),
+    }

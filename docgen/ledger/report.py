@@ -27,14 +27,13 @@ _DEADLINE_MEASURES = (
     ("record", "record_due", "Records completed on time"),
     ("copies", "copies_due", "Copies sent on time"),
     ("reviews", "next_review", "Reviews held on time"),
-    ("visits", "visit", "Visits on time"),
+    ("visits", "visit", "Visits on time"),  # each child's, from their last visit: the list `docgen due` shows
 )
 SHEET_NAMES = {
     "record": "Records",
     "copies": "Copies",
     "reviews": "Reviews",
     "visits": "Visits",
-    "visit_gaps": "Visit gaps",
     "plans": "Plans",
     "first_visit": "First visits",
 }
@@ -171,7 +170,7 @@ def build_report(ledger: Ledger, start: dt.date, end: dt.date, as_of: dt.date) -
         start,
         end,
         as_of,
-        [*measures.values(), _visit_gaps(ledger, start, end, as_of), _plans(ledger, start, end), _first_visits(ledger, start, end, as_of)],
+        [*measures.values(), _plans(ledger, start, end), _first_visits(ledger, start, end, as_of)],
     )
 
 
@@ -247,78 +246,6 @@ def _first_visits(ledger: Ledger, start: dt.date, end: dt.date, as_of: dt.date) 
                     )
                 )
     return measure
-
-
-def _visit_gaps(ledger: Ledger, start: dt.date, end: dt.date, as_of: dt.date) -> Measure:
-    """Procedure 5.2: every gap between a child's visits within the plan's frequency, and never over the profile's maximum.
-
-    A gap counts in the period its latest allowed date falls in; a child not visited again by then is late.
-    """
-    measure = Measure("visit_gaps", "Gaps between visits within the plan", "")
-    rows = [r for r in ledger.deadlines() if r["kind"] == "visit"]
-    for case, meetings in sorted(_by_case(ledger).items()):
-        try:
-            spec = applicable(load_profile(meetings[0].policy).timescale("visit_interval_max_days"), {}) or {}
-        except ConfigError:
-            spec = {}
-        most = (period_of(spec).after(as_of) - as_of).days if spec else None
-        measure.cite(str(spec.get("cite", "")))
-        # the plan in force from each meeting: the days from the meeting to its first visit deadline
-        plans = []
-        for m in meetings:
-            firsts = sorted(dt.date.fromisoformat(r["due_date"]) for r in rows if r["meeting_id"] == m.id)
-            plans.append(
-                (dt.date.fromisoformat(m.meeting_date), (firsts[0] - dt.date.fromisoformat(m.meeting_date)).days if firsts else None)
-            )
-        closed = min((dt.date.fromisoformat(m.meeting_date) for m in meetings if m.meeting_type == "closure"), default=None)
-        key_worker = meetings[-1].key_worker or NO_KEY_WORKER
-        by_child: dict[str, list[dt.date]] = {}
-        for visit in ledger.visits(case):
-            by_child.setdefault(visit.child, []).append(visit.visit_date)
-        for child, days in sorted(by_child.items()):
-            days = sorted(set(days))
-            for before, after in zip(days, [*days[1:], None], strict=True):
-                if closed and before >= closed:
-                    break
-                allowed = _allowed(plans, before, most)
-                if allowed is None:
-                    continue
-                # a meeting held before the next visit was due may allow longer between visits from then on (never shorter:
-                # a visit cannot be late by a plan made after it)
-                newer = next((f for d, f in reversed(plans) if before < d <= before + dt.timedelta(days=allowed) and f), None)
-                allowed = min(f for f in (max(newer or 0, allowed), most) if f)
-                limit = before + dt.timedelta(days=allowed)
-                if not start <= limit <= end or (after is None and (limit >= as_of or (closed and limit >= closed))):
-                    continue
-                on_time = after is not None and after <= limit
-                measure.count(key_worker, on_time)
-                if not on_time:
-                    what = (
-                        f"Child {child}: {(after - before).days} days between visits on {before:%d %b %Y} and {after:%d %b %Y}"
-                        if after
-                        else (f"Child {child}: no visit since {before:%d %b %Y}")
-                    )
-                    measure.late.append(
-                        LateItem(
-                            measure.title,
-                            case,
-                            key_worker,
-                            "visits",
-                            f"{what} (every {allowed} days at most)",
-                            limit,
-                            after,
-                            ((after or as_of) - limit).days,
-                            measure.section,
-                        )
-                    )
-    return measure
-
-
-def _allowed(plans: list[tuple[dt.date, int | None]], day: dt.date, most: int | None) -> int | None:
-    """The most days allowed before the next visit under the plan in force on ``day`` (the profile's maximum before any plan)."""
-    frequency = next((f for d, f in reversed(plans) if d <= day and f), None)
-    limits = [f for f in (frequency, most) if f]
-    return min(limits) if limits else None
 
 
 def _by_case(ledger: Ledger) -> dict[str, list[Any]]:

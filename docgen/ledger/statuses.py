@@ -48,16 +48,11 @@ def local_day(timestamp: str) -> dt.date:
         return moment.date()
 
 
-def case_statuses(
-    meetings: Sequence[Row],
-    deadlines: Sequence[Row],
-    copies: Mapping[int, Sequence[Row]],
-    visits: Sequence[tuple[dt.date, str]],
-) -> dict[int, Status]:
-    """Every deadline's status for one case, by deadline id.
+def case_statuses(meetings: Sequence[Row], deadlines: Sequence[Row], copies: Mapping[int, Sequence[Row]]) -> dict[int, Status]:
+    """Every deadline's status for one case, by deadline id (each child's visits are ``visit_deadlines``' to settle).
 
     ``meetings`` are all the case's meetings (superseded ones too) by date and id; ``deadlines`` its deadline rows
-    by due date and id; ``copies`` the copies of each copies deadline; ``visits`` the (date, child) seen, by date.
+    by due date and id; ``copies`` the copies of each copies deadline.
     """
     by_id = {m["id"]: m for m in meetings}
     active = [m for m in meetings if m["superseded_by"] is None]
@@ -75,7 +70,7 @@ def case_statuses(
         return next((c for c in active if c["meeting_type"] == "closure" and c["meeting_date"] >= m["meeting_date"]), None)
 
     statuses: dict[int, Status] = {}
-    windows = _visit_windows(deadlines, by_id)
+    foreseen = any(r["generated"] and r["kind"] == DeadlineKind.PRINCIPAL_MANAGER_REVIEW for r in deadlines)
     for row in deadlines:
         m = by_id[row["meeting_id"]]
         due = _day(row["due_date"])
@@ -85,23 +80,31 @@ def case_statuses(
                 DeadlineStatus.RETIRED, newer.get("published_at"), f"amended form published as {newer.get('folder', '?')}"
             )
             continue
-        if row["generated"] and row["kind"] == DeadlineKind.DIVISIONAL_MANAGER_REVIEW and row["status"] == DeadlineStatus.RETIRED:
+        if row["generated"] and row["status"] == DeadlineStatus.RETIRED:  # the facts no longer call for it
             statuses[row["id"]] = Status(DeadlineStatus.RETIRED, row["met_at"], row["met_by"])
             continue
-        status = _met(row, m, due, copies.get(row["id"], []), visits, windows, active, next_meeting(m), first_published)
+        replaced = _replaced(row, foreseen)
+        if replaced:
+            statuses[row["id"]] = Status(DeadlineStatus.RETIRED, None, replaced)
+            continue
+        status = _met(row, m, due, copies.get(row["id"], []), active, next_meeting(m), first_published)
         if status.status == DeadlineStatus.OPEN:
-            later = next_meeting(m)
             closure = closure_after(m)
-            if row["kind"] == DeadlineKind.VISIT and later and due > _day(later["meeting_date"]):
-                status = Status(
-                    DeadlineStatus.RETIRED,
-                    later["meeting_date"],
-                    f"the {later['meeting_type']} meeting on {later['meeting_date']} set new visits",
-                )
-            elif closure:
+            if closure:
                 status = Status(DeadlineStatus.CLOSED, closure["meeting_date"], f"case closed at the meeting on {closure['meeting_date']}")
         statuses[row["id"]] = status
     return statuses
+
+
+def _replaced(row: Row, foreseen: bool) -> str | None:
+    """Why a deadline a manifest set (in a ledger from an earlier release) gave way to one the ledger works out, or None."""
+    if row["generated"]:
+        return None
+    if row["kind"] == DeadlineKind.VISIT:
+        return "replaced by each child's visits, counted from their last visit"
+    if row["kind"] == DeadlineKind.PRINCIPAL_MANAGER_REVIEW and foreseen:
+        return "replaced by the Principal Manager review foreseen from the case's first meeting"
+    return None
 
 
 def _met(
@@ -109,8 +112,6 @@ def _met(
     meeting: Row,
     due: dt.date,
     copies: Sequence[Row],
-    visits: Sequence[tuple[dt.date, str]],
-    windows: dict[int, tuple[dt.date, dt.date]],
     active: Sequence[Row],
     later: Row | None,
     first_published: dict[tuple[str, str], str],
@@ -135,35 +136,15 @@ def _met(
             f"{later['meeting_type']} meeting on {later['meeting_date']}",
             _day(later["meeting_date"]) > due,
         )
-    if kind == DeadlineKind.VISIT and row["id"] in windows:
-        start, end = windows[row["id"]]
-        seen = next((day for day, child in visits if start < day <= end and (not row["child"] or row["child"] == child)), None)
-        if seen:
-            return Status(DeadlineStatus.MET, seen.isoformat(), f"visit on {seen.isoformat()}", False)
-        return Status()
     if kind == DeadlineKind.PRINCIPAL_MANAGER_REVIEW:
-        chaired = next(
-            (m for m in active if m["chair_role"] == "principal_manager" and m["meeting_date"] >= meeting["meeting_date"]),
-            None,
-        )
-        if chaired:
+        # procedure 4.1: the case is reviewed at the 6 month point; the first review held on or after it is that review
+        held = next((m for m in active if m["meeting_type"] == "review" and _day(m["meeting_date"]) >= due), None)
+        if held:
+            chair = " chaired by a Principal Manager" if held.get("chair_role") == "principal_manager" else ""
             return Status(
                 DeadlineStatus.MET,
-                chaired["meeting_date"],
-                f"meeting on {chaired['meeting_date']} chaired by a Principal Manager",
-                _day(chaired["meeting_date"]) > due,
+                held["meeting_date"],
+                f"review meeting on {held['meeting_date']}{chair}",
+                _day(held["meeting_date"]) > due,
             )
     return Status()
-
-
-def _visit_windows(rows: Sequence[Row], meetings: Mapping[int, Row]) -> dict[int, tuple[dt.date, dt.date]]:
-    """Each visit deadline's window: after the one before it (or the meeting) up to its own date."""
-    windows: dict[int, tuple[dt.date, dt.date]] = {}
-    previous: dict[tuple[int, str | None], dt.date] = {}
-    for row in sorted((r for r in rows if r["kind"] == DeadlineKind.VISIT), key=lambda r: (r["meeting_id"], r["due_date"], r["id"])):
-        key = (row["meeting_id"], row["child"])
-        start = previous.get(key, _day(meetings[row["meeting_id"]]["meeting_date"]))
-        end = _day(row["due_date"])
-        windows[row["id"]] = (start, end)
-        previous[key] = end
-    return windows

@@ -20,7 +20,7 @@ from typing import Any
 from docgen.errors import LedgerError
 from docgen.ledger.deadline_rows import reconcile, store_deadlines
 from docgen.ledger.migrations import MIGRATIONS, migrate
-from docgen.ledger.models import DeadlineKind, DeadlineStatus, DueItem, MeetingRow, SeenFile, Visit
+from docgen.ledger.models import DeadlineKind, DeadlineStatus, DueItem, MeetingRow, SeenFile, Visit, meeting_details, text_or_none
 from docgen.record import as_date
 
 __all__ = [
@@ -41,21 +41,6 @@ LEDGER_PATH = Path(".docgen") / "ledger.sqlite3"
 
 def _now() -> str:
     return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
-
-
-def _text(value: Any) -> str | None:
-    return value.strip() if isinstance(value, str) and value.strip() else None
-
-
-def _key_worker(manifest: dict[str, Any], record: dict[str, Any] | None) -> str | None:
-    """The key worker's name from the record, or from the manifest's ``key_worker`` (text or object)."""
-    for source in (record or {}, manifest):
-        value = source.get("key_worker")
-        if isinstance(value, dict):
-            value = value.get("name")
-        if _text(value):
-            return _text(value)
-    return None
 
 
 class Ledger:
@@ -122,7 +107,12 @@ class Ledger:
 
     def _migrate(self) -> None:
         with self.transaction() as db:
-            migrate(db, self.path)
+            before = migrate(db, self.path)
+            if 0 < before < len(MIGRATIONS):
+                # a newer docgen may work deadlines out differently (schema 3: visits per child, the 6 month point
+                # foreseen): every case's are worked out again from its facts, which changes nothing where it agrees
+                for (case,) in db.execute("SELECT DISTINCT case_reference FROM meetings").fetchall():
+                    reconcile(db, case)
 
     def schema_version(self) -> int:
         """The schema version of the open ledger."""
@@ -159,14 +149,14 @@ class Ledger:
             "SELECT * FROM meetings WHERE case_reference = ? AND meeting_date = ? AND meeting_type = ? AND superseded_by IS NULL",
             (case_reference, str(meeting_date), meeting_type),
         ).fetchone()
-        return _meeting(row) if row else None
+        return MeetingRow.from_row(row) if row else None
 
     def meeting_by_folder(self, case_reference: str, folder: str) -> MeetingRow | None:
         """The current meeting published to ``outbox/<case>/<folder>``, or None."""
         row = self._db.execute(
             "SELECT * FROM meetings WHERE case_reference = ? AND folder = ? AND superseded_by IS NULL", (case_reference, folder)
         ).fetchone()
-        return _meeting(row) if row else None
+        return MeetingRow.from_row(row) if row else None
 
     def meetings(self, case_reference: str | None = None) -> list[MeetingRow]:
         """Current (not superseded) meetings, by case and date."""
@@ -174,7 +164,7 @@ class Ledger:
         args: tuple[str, ...] = ()
         if case_reference:
             sql, args = sql + " AND case_reference = ?", (case_reference,)
-        return [_meeting(r) for r in self._db.execute(sql + " ORDER BY case_reference, meeting_date, id", args)]
+        return [MeetingRow.from_row(r) for r in self._db.execute(sql + " ORDER BY case_reference, meeting_date, id", args)]
 
     def publish_meeting(self, manifest: dict[str, Any], *, record: dict[str, Any] | None = None, published_at: str | None = None) -> None:
         """Stores a published meeting and its deadlines, and updates what it meets, closes or replaces.
@@ -188,9 +178,8 @@ class Ledger:
         date, kind = str(meeting["date"]), str(meeting["type"])
         sha = str(manifest["source"]["sha256"])
         folder = str(meeting.get("folder") or f"{date}-{kind}")
-        at = published_at or _text(manifest.get("generated_at")) or _now()
-        chair = (record or {}).get("meeting", {}).get("chair_role") or meeting.get("chair_role")
-        referral = (record or {}).get("case", {}).get("referral_date") or (manifest.get("case") or {}).get("referral_date")
+        at = published_at or text_or_none(manifest.get("generated_at")) or _now()
+        details = meeting_details(manifest, record)
         with self.transaction() as db:
             same = db.execute(
                 "SELECT id, superseded_by FROM meetings WHERE case_reference = ? AND meeting_date = ? AND meeting_type = ? AND sha256 = ?",
@@ -204,7 +193,8 @@ class Ledger:
                 meeting_id = int(
                     db.execute(
                         "INSERT INTO meetings (case_reference, meeting_date, meeting_type, policy, sha256, folder, key_worker, chair_role, "
-                        "referral_date, published_at, manifest, details_checked) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                        "referral_date, visit_frequency_days, plan_start_date, published_at, manifest, details_checked) "
+                        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                         (
                             case,
                             date,
@@ -212,9 +202,11 @@ class Ledger:
                             str(manifest.get("policy") or "standard"),
                             sha,
                             folder,
-                            _key_worker(manifest, record),
-                            chair,
-                            referral,
+                            details["key_worker"],
+                            details["chair_role"],
+                            details["referral_date"],
+                            details["visit_frequency_days"],
+                            details["plan_start_date"],
                             at,
                             json.dumps(manifest, sort_keys=True),
                             int(record is not None),
@@ -234,22 +226,19 @@ class Ledger:
     def meetings_without_details(self) -> list[MeetingRow]:
         """Current meetings whose key worker, chair and referral date were never looked up in the source form."""
         rows = self._db.execute("SELECT * FROM meetings WHERE superseded_by IS NULL AND details_checked = 0 ORDER BY id")
-        return [_meeting(r) for r in rows]
+        return [MeetingRow.from_row(r) for r in rows]
 
     def set_meeting_details(self, meeting_id: int, record: dict[str, Any] | None) -> None:
-        """Fills in a meeting's key worker, chair and referral date from its record (None: the source could not be read)."""
+        """Fills in a meeting's key worker, chair, referral date, visit frequency and plan start from its record (None: the source could not be read)."""
         with self.transaction() as db:
             row = db.execute("SELECT * FROM meetings WHERE id = ?", (meeting_id,)).fetchone()
             if record:
+                details = meeting_details({}, record)
                 db.execute(
                     "UPDATE meetings SET key_worker = coalesce(key_worker, ?), chair_role = coalesce(chair_role, ?), "
-                    "referral_date = coalesce(referral_date, ?) WHERE id = ?",
-                    (
-                        _key_worker({}, record),
-                        (record.get("meeting") or {}).get("chair_role"),
-                        (record.get("case") or {}).get("referral_date"),
-                        meeting_id,
-                    ),
+                    "referral_date = coalesce(referral_date, ?), visit_frequency_days = coalesce(visit_frequency_days, ?), "
+                    "plan_start_date = coalesce(plan_start_date, ?) WHERE id = ?",
+                    (*details.values(), meeting_id),
                 )
             db.execute("UPDATE meetings SET details_checked = 1 WHERE id = ?", (meeting_id,))
             reconcile(db, row["case_reference"])
@@ -417,18 +406,3 @@ class Ledger:
             (case_reference,),
         ).fetchone()
         return as_date(row[0]) if row else None
-
-
-def _meeting(row: sqlite3.Row) -> MeetingRow:
-    return MeetingRow(
-        id=row["id"],
-        case_reference=row["case_reference"],
-        meeting_date=row["meeting_date"],
-        meeting_type=row["meeting_type"],
-        policy=row["policy"],
-        sha256=row["sha256"],
-        folder=row["folder"],
-        key_worker=row["key_worker"],
-        published_at=row["published_at"],
-        superseded_by=row["superseded_by"],
-    )

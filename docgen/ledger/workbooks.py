@@ -19,7 +19,9 @@ from typing import Any, Literal
 
 from docgen.errors import LedgerWorkbookError
 from docgen.ledger.dates import parse_day
-from docgen.ledger.store import Ledger, MeetingRow, Visit
+from docgen.ledger.store import Ledger, MeetingRow
+from docgen.ledger.visit_log import VisitLogError, VisitRows, check_visit_rows, children_of_cases, receipt
+from docgen.validation import timing
 
 __all__ = [
     "DISTRIBUTION_HEADERS",
@@ -27,6 +29,7 @@ __all__ = [
     "IngestResult",
     "LedgerWorkbookError",
     "SyncResult",
+    "VisitLogError",
     "classify_workbook",
     "ingest_workbook",
     "sync_sent_dates",
@@ -53,8 +56,6 @@ VISIT_LOG_HEADERS = ("Case reference", "Child ID", "Visit date", "Seen alone", "
 
 _MAX_UNZIPPED = 50 * 1024 * 1024  # a visit log or distribution list is a few kilobytes; more is not one of ours
 _MAX_PARTS = 500
-_YES = {"yes", "y", "true", "1", "✓", "✔", "x"}
-_NO = {"no", "n", "false", "0"}
 
 
 @dataclass(frozen=True)
@@ -192,8 +193,12 @@ def classify_workbook(path: Path) -> WorkbookKind | None:
         workbook.close()
 
 
-def ingest_workbook(path: Path, ledger: Ledger) -> IngestResult:
-    """Applies a dropped distribution list or visit log to the ledger; raises ``LedgerWorkbookError`` saying what to fix."""
+def ingest_workbook(path: Path, ledger: Ledger, *, today: dt.date | None = None) -> IngestResult:
+    """Applies a dropped distribution list or visit log to the ledger; raises ``LedgerWorkbookError`` saying what to fix.
+
+    A visit log with any row to correct raises ``VisitLogError`` (its ``problems`` name each row) and records nothing;
+    ``today`` (default: the day forms are checked on) is the last day a visit can have happened.
+    """
     path = Path(path)
     kind = classify_workbook(path)
     if kind is None:
@@ -204,7 +209,7 @@ def ingest_workbook(path: Path, ledger: Ledger) -> IngestResult:
         assert table is not None  # classify found it
         if kind == "distribution":
             return _ingest_distribution(path, workbook, table, ledger)
-        return _ingest_visits(path, table, ledger)
+        return _ingest_visits(path, table, ledger, today or timing.today())
     finally:
         workbook.close()
 
@@ -345,58 +350,28 @@ def sync_sent_dates(root: Path, ledger: Ledger) -> SyncResult:
 # -- visit logs -------------------------------------------------------------------------------------
 
 
-def _yes_no(value: Any) -> bool | None:
-    if isinstance(value, bool):
-        return value
-    text = str(value if value is not None else "").strip().lower()
-    return True if text in _YES else False if text in _NO else None
-
-
-def _child_ids(ledger: Ledger, case: str) -> dict[str, str]:
-    """Child names (as the distribution list shows them) and ids → id, for a case's published meetings."""
-    names: dict[str, str] = {}
-    for meeting in ledger.meetings(case):
-        manifest = ledger.meeting_manifest(meeting.id)
-        for child in [*(manifest.get("children") or []), *(d.get("child") for d in manifest.get("documents") or [])]:
-            if child:
-                names[_norm(child)] = str(child)
-        for copy in ledger.copies(meeting.id):
-            if copy["role"] == "child" and copy["child"]:
-                names[_norm(copy["recipient"])] = str(copy["child"])
-    return names
-
-
-def _ingest_visits(path: Path, table: _Table, ledger: Ledger) -> IngestResult:
-    visits: list[Visit] = []
-    problems: list[str] = []
-    children: dict[str, dict[str, str]] = {}
-    for number, row in table.rows:
-        case, child = table.get(row, "case reference"), table.get(row, "child id", "child", "child name")
-        raw = table.get(row, "visit date")
-        where = f"{table.sheet}!row {number}"
-        if not case or not child or raw is None:
-            problems.append(f"{where}: case reference, child and visit date are all needed")
-            continue
-        day = parse_day(raw)
-        if day is None:
-            problems.append(f"{where}: the visit date {raw!r} is not a date (use 05/01/2027)")
-            continue
-        case = str(case)
-        known = children.setdefault(case, _child_ids(ledger, case))
-        visits.append(Visit(case, known.get(_norm(child), str(child)), day, _yes_no(table.get(row, "seen alone"))))
-    if not visits:
-        raise LedgerWorkbookError(
-            f"{path.name} is a visit log with no visits that can be recorded: " + "; ".join(problems or ["it has no rows"])
-        )
+def _ingest_visits(path: Path, table: _Table, ledger: Ledger, today: dt.date) -> IngestResult:
+    rows = VisitRows(
+        table.sheet,
+        {**table.columns, "child": next(table.columns[c] for c in ("child id", "child", "child name") if c in table.columns)},
+        [
+            (
+                number,
+                {
+                    "case reference": table.get(row, "case reference"),
+                    "child": table.get(row, "child id", "child", "child name"),
+                    "visit date": table.get(row, "visit date"),
+                    "seen alone": table.get(row, "seen alone"),
+                },
+            )
+            for number, row in table.rows
+        ],
+    )
+    visits = check_visit_rows(path.name, rows, ledger, children_of_cases(ledger), today)
     added = ledger.record_visits(visits, source=path.name)
     cases = sorted({v.case_reference for v in visits})
-    unknown = [c for c in cases if not ledger.meetings(c)]
-    summary = f"{len(visits)} visits read for {', '.join(cases)} ({added} new)"
-    if unknown:
-        summary += f"; no meeting is published yet for {', '.join(unknown)}"
-    summary += "".join(f"; {p}" for p in problems)
     archive = f"outbox/{cases[0]}/visits" if len(cases) == 1 else "outbox/_visit-logs"
-    return IngestResult(summary, f"{archive}/{_stamp()}-{path.name}")
+    return IngestResult(receipt(visits, added), f"{archive}/{_stamp()}-{path.name}")
 
 
 def write_visit_log(path: Path, rows: Iterable[tuple[str, str, dt.date, bool | None]] = ()) -> Path:

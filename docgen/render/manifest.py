@@ -54,6 +54,8 @@ def build_manifest(
         "policy": report.policy,
         "case_reference": get(record, "case.reference"),
         "meeting": {"type": get(record, "meeting.type"), "date": get(record, "meeting.date"), "folder": meeting_folder(record)},
+        # what the ledger counts each child's visits and the 6 month point from
+        "plan": {"start_date": get(record, "case.plan_start_date"), "visit_frequency_days": get(record, "meeting.visit_frequency_days")},
         "key_worker": {k: get(record, f"key_worker.{k}") for k in ("name", "role", "email")},
         "children": [c.get("id") for c in record.get("children", [])],
         "warnings": [{k: w.to_json()[k] for k in ("rule", "field", "message", "section", "fix")} for w in report.warnings],

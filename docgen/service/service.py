@@ -444,7 +444,8 @@ class Service:
             problem = Problem(
                 getattr(exc, "kind", "ledger-workbook"), "error", "", str(exc), "", "Correct the workbook and drop it into the inbox again."
             )
-            self._reject(hand, Report(source, self.policy or self.settings.policy, [problem]))
+            rows = list(getattr(exc, "problems", []))  # a visit log names each row to correct
+            self._reject(hand, Report(source, self.policy or self.settings.policy, [problem, *rows]))
             return
         archive = self.root / result.archive_relpath
         make_dir(archive.parent, self.settings.dir_mode)

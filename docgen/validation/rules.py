@@ -503,3 +503,7 @@ def _step_down_map(record: Record, profile: Profile, params: dict[str, Any]) -> 
 def _decision_is(record: Record, profile: Profile, params: dict[str, Any]) -> Iterator[Finding]:
     if get(record, "decision.outcome") == params["outcome"]:
         yield "decision.outcome", {"meeting_date": uk_date(get(record, "meeting.date"))}
+
+
+# the timing checks register themselves here too, so every check is known once this module is imported
+from docgen.validation import timing as _timing  # noqa: E402,F401

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from pathlib import Path
 
@@ -10,7 +11,7 @@ import pytest
 from click.testing import CliRunner, Result
 
 from docgen.cli import main
-from docgen.ledger import Ledger
+from docgen.ledger import Ledger, Visit
 from tests.ledger.builders import base_record, manifest, meeting
 
 CASE = "CIN-2026-0412"
@@ -40,20 +41,21 @@ def test_an_empty_root_has_nothing_due(tmp_path: Path) -> None:
     assert not (tmp_path / ".docgen").exists()  # asking never creates a ledger
 
 
-def test_the_table_shows_overdue_first_with_days_late(tmp_path: Path) -> None:
-    _publish(tmp_path, base_record())
+def test_the_table_shows_overdue_first_with_days_late_and_whose_visit(tmp_path: Path) -> None:
+    _publish(tmp_path, base_record())  # 17 Dec 2026, visits every 14 days
+    with Ledger.open(tmp_path) as ledger:
+        ledger.record_visits([Visit(CASE, "C1", dt.date(2027, 1, 2))])
     result = run("due", "--root", str(tmp_path), "--as-of", "5 Jan 2027", "--kind", "visit")
     assert result.exit_code == 0
+    # C2 not seen since the meeting: due 31 Dec; C1 seen on 2 Jan: due 16 Jan
     assert result.output == (
         "Overdue on 05 Jan 2027 (1)\n"
-        "  Due                       Case           What   Key worker  Procedure\n"
-        "  31 Dec 2026  5 days late  CIN-2026-0412  Visit  Tom Okafor  procedure 5.2\n"
+        "  Due                       Case           What             Key worker  Procedure\n"
+        "  31 Dec 2026  5 days late  CIN-2026-0412  Visit: child C2  Tom Okafor  procedure 5.2\n"
         "\n"
-        "Upcoming (3)\n"
-        "  Due                         Case           What   Key worker  Procedure\n"
-        "  14 Jan 2027  9 days to go   CIN-2026-0412  Visit  Tom Okafor  procedure 5.2\n"
-        "  28 Jan 2027  23 days to go  CIN-2026-0412  Visit  Tom Okafor  procedure 5.2\n"
-        "  11 Feb 2027  37 days to go  CIN-2026-0412  Visit  Tom Okafor  procedure 5.2\n"
+        "Upcoming (1)\n"
+        "  Due                         Case           What             Key worker  Procedure\n"
+        "  16 Jan 2027  11 days to go  CIN-2026-0412  Visit: child C1  Tom Okafor  procedure 5.2\n"
     )
 
 
@@ -90,12 +92,10 @@ def test_filters_narrow_the_list(tmp_path: Path) -> None:
         return [(i["case_reference"], i["kind"], i["date"]) for i in items]
 
     # the second family's meeting was a day later: its copies are due on 6 Jan, not yet overdue
-    assert kinds("--overdue", "--case", "CIN-2026-0500") == [("CIN-2026-0500", "visit", "2027-01-01")]
-    assert kinds("--within", "9", "--key-worker", "jo patel", "--kind", "visit") == [
-        ("CIN-2026-0500", "visit", "2027-01-01"),
-        ("CIN-2026-0500", "visit", "2027-01-15"),
-    ]
-    assert len(kinds("--within", "0", "--case", "CIN-2026-0500")) == 1 + 6  # the overdue visit and the copies due today
+    # each of its two children was due a visit 14 days after the meeting
+    assert kinds("--overdue", "--case", "CIN-2026-0500") == [("CIN-2026-0500", "visit", "2027-01-01")] * 2
+    assert kinds("--within", "9", "--key-worker", "jo patel", "--kind", "visit") == [("CIN-2026-0500", "visit", "2027-01-01")] * 2
+    assert len(kinds("--within", "0", "--case", "CIN-2026-0500")) == 2 + 6  # the overdue visits and the copies due today
     assert kinds("--key-worker", "Nobody") == []
 
 
@@ -162,3 +162,27 @@ def test_a_ledger_from_a_newer_docgen_is_refused(tmp_path: Path) -> None:
     result = run("due", "--root", str(tmp_path))
     assert result.exit_code == 2
     assert "was written by a newer docgen (schema 99): upgrade docgen." in result.stderr
+
+
+def test_due_and_report_agree_on_a_53_day_gap_between_visits(tmp_path: Path) -> None:
+    # visits every 28 days from 20 Sep; both children seen 5 Oct, then not until 27 Nov (53 days): the visit due
+    # 2 Nov (5 Oct + 28) is overdue in `due` from 3 Nov, and the report counts it late, 25 days
+    record = meeting(base_record(), "initial", "2027-09-20", next_review="2027-12-16", visit_frequency_days=28)
+    _publish(tmp_path, record)
+    with Ledger.open(tmp_path) as ledger:
+        ledger.record_visits([Visit(CASE, c, dt.date(2027, 10, 5)) for c in ("C1", "C2")])
+    listed = json.loads(run("due", "--root", str(tmp_path), "--as-of", "2027-11-03", "--json", "--kind", "visit").output)
+    assert sorted((i["child"], i["date"], i["status"], i["days_late"]) for i in listed) == [
+        ("C1", "2027-11-02", "overdue", 1),
+        ("C2", "2027-11-02", "overdue", 1),
+    ]
+    with Ledger.open(tmp_path) as ledger:
+        ledger.record_visits([Visit(CASE, c, dt.date(2027, 11, 27)) for c in ("C1", "C2")])
+    out = tmp_path / "report.xlsx"
+    result = run("report", "--root", str(tmp_path), "--from", "2027-10-01", "--to", "2027-11-30", "--as-of", "2027-12-01", "-o", str(out))
+    assert "Visits on time: 2 of 4 on time (50%)" in result.output  # 18 Oct met on 5 Oct; 2 Nov met on 27 Nov
+    late = [(r[4], r[5], r[6], r[7]) for r in openpyxl.load_workbook(out)["Late items"].iter_rows(min_row=2, values_only=True)]
+    assert [row for row in late if "visit" in row[0]] == [
+        ("Statutory visit to child C1 (every 28 days, counted from 05 Oct 2027)", dt.datetime(2027, 11, 2), dt.datetime(2027, 11, 27), 25),
+        ("Statutory visit to child C2 (every 28 days, counted from 05 Oct 2027)", dt.datetime(2027, 11, 2), dt.datetime(2027, 11, 27), 25),
+    ]

@@ -30,17 +30,25 @@ def test_the_statuses_never_need_sqlite() -> None:
     assert "sqlite3" not in vars(sys.modules["docgen.ledger.statuses"])
 
 
-def test_a_review_meets_next_review_late_and_a_visit_in_its_window_meets_the_visit() -> None:
+def test_a_review_meets_next_review_late_and_a_planned_visit_series_gives_way_to_each_childs_visits() -> None:
     meetings = [_meeting(1, "2026-12-17", "initial"), _meeting(2, "2027-03-20", "review")]
-    deadlines = [
-        _deadline(10, 1, "next_review", "2027-03-11"),
-        _deadline(11, 1, "visit", "2027-01-14"),
-        _deadline(12, 1, "visit", "2027-02-11"),
-    ]
-    statuses = case_statuses(meetings, deadlines, {}, [(dt.date(2027, 1, 10), "C1")])
+    deadlines = [_deadline(10, 1, "next_review", "2027-03-11"), _deadline(11, 1, "visit", "2027-01-14")]
+    statuses = case_statuses(meetings, deadlines, {})
     assert statuses[10] == Status(DeadlineStatus.MET, "2027-03-20", "review meeting on 2027-03-20", True)
-    assert statuses[11] == Status(DeadlineStatus.MET, "2027-01-10", "visit on 2027-01-10", False)
-    assert statuses[12] == Status()  # nobody seen between 14 Jan and 11 Feb
+    assert statuses[11] == Status(DeadlineStatus.RETIRED, None, "replaced by each child's visits, counted from their last visit")
+
+
+def test_the_principal_manager_review_is_met_by_the_first_review_held_on_or_after_the_6_month_point() -> None:
+    meetings = [
+        _meeting(1, "2027-01-10", "initial"),
+        _meeting(2, "2027-04-10", "review", chair="principal_manager"),  # before the point: does not count
+        _meeting(3, "2027-07-31", "review", chair="principal_manager"),
+    ]
+    pm = {**_deadline(10, 1, "principal_manager_review", "2027-07-10"), "generated": 1}
+    assert case_statuses(meetings[:2], [pm], {})[10] == Status()
+    assert case_statuses(meetings, [pm], {})[10] == Status(
+        DeadlineStatus.MET, "2027-07-31", "review meeting on 2027-07-31 chaired by a Principal Manager", True
+    )
 
 
 def test_copies_are_met_only_when_every_copy_has_a_sent_date() -> None:
@@ -48,8 +56,8 @@ def test_copies_are_met_only_when_every_copy_has_a_sent_date() -> None:
     deadlines = [_deadline(10, 1, "copies_due", "2027-01-05")]
     half = {10: [{"sent_date": "2027-01-04", "sent_by": "Ann"}, {"sent_date": None, "sent_by": None}]}
     both = {10: [{"sent_date": "2027-01-04", "sent_by": "Ann"}, {"sent_date": "2027-01-06", "sent_by": "Ben"}]}
-    assert case_statuses(meetings, deadlines, half, [])[10].status == DeadlineStatus.OPEN
-    assert case_statuses(meetings, deadlines, both, [])[10] == Status(DeadlineStatus.MET, "2027-01-06", "sent by Ann, Ben", True)
+    assert case_statuses(meetings, deadlines, half)[10].status == DeadlineStatus.OPEN
+    assert case_statuses(meetings, deadlines, both)[10] == Status(DeadlineStatus.MET, "2027-01-06", "sent by Ann, Ben", True)
 
 
 def test_a_closure_closes_what_is_still_open_and_an_amendment_retires_the_old_version() -> None:
@@ -59,7 +67,7 @@ def test_a_closure_closes_what_is_still_open_and_an_amendment_retires_the_old_ve
         _meeting(2, "2027-02-01", "closure"),
     ]
     deadlines = [_deadline(10, 1, "copies_due", "2027-01-05"), _deadline(11, 3, "safeguarding", "2027-01-05")]
-    statuses = case_statuses(meetings, deadlines, {}, [])
+    statuses = case_statuses(meetings, deadlines, {})
     assert statuses[10] == Status(DeadlineStatus.RETIRED, "2026-12-17T16:00:00+00:00", "amended form published as 2026-12-17-initial")
     assert statuses[11] == Status(DeadlineStatus.CLOSED, "2027-02-01", "case closed at the meeting on 2027-02-01")
 

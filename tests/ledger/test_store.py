@@ -9,6 +9,7 @@ import sqlite3
 from pathlib import Path
 
 from docgen.ledger import Ledger, Visit
+from docgen.ledger.migrations import MIGRATIONS
 from tests.ledger.builders import base_record, manifest, meeting
 
 CASE = "CIN-2026-0412"
@@ -20,7 +21,7 @@ def _open_kinds(ledger: Ledger, as_of: str = "2027-01-20") -> list[tuple[str, st
 
 def test_ledger_is_sqlite_in_wal_mode_with_a_schema_version(tmp_path: Path) -> None:
     with Ledger.open(tmp_path) as ledger:
-        assert ledger.schema_version() == 2
+        assert ledger.schema_version() == len(MIGRATIONS)
     db = sqlite3.connect(tmp_path / ".docgen" / "ledger.sqlite3")
     assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     assert {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")} >= {
@@ -99,13 +100,18 @@ def test_an_amendment_retires_the_earlier_deadlines_and_its_own_take_over(tmp_pa
     assert record_due["met_at"] == "2026-12-17"
 
 
-def test_visits_meet_the_visit_deadline_whose_window_they_fall_in(tmp_path: Path) -> None:
+def test_each_childs_visit_is_due_from_their_own_last_visit(tmp_path: Path) -> None:
     with Ledger.open(tmp_path) as ledger:
-        ledger.publish_meeting(manifest(base_record()))
+        ledger.publish_meeting(manifest(base_record()))  # 17 Dec 2026, visits every 14 days
         ledger.record_visits([Visit(CASE, "C1", dt.date(2026, 12, 29)), Visit(CASE, "C1", dt.date(2027, 1, 20))])
-        visits = [(i.date.isoformat(), i.status) for i in ledger.due(dt.date(2027, 1, 21), kind="visit")]
-    # 31 Dec met by 29 Dec; 14 Jan missed (20 Jan falls in the next window and meets 28 Jan)
-    assert visits == [("2027-01-14", "overdue"), ("2027-02-11", "upcoming")]
+        visits = [(i.child, i.date.isoformat(), i.status) for i in ledger.due(dt.date(2027, 1, 21), kind="visit")]
+        c1 = [
+            (d["due_date"], d["status"], d["met_at"], d["late"]) for d in ledger.deadlines() if d["child"] == "C1" and d["kind"] == "visit"
+        ]
+    # C1: 31 Dec met on 29 Dec; then due 12 Jan (29 Dec + 14), met late on 20 Jan; next due 3 Feb (20 Jan + 14).
+    # C2 was never seen: due 31 Dec (17 Dec + 14), overdue
+    assert visits == [("C2", "2026-12-31", "overdue"), ("C1", "2027-02-03", "upcoming")]
+    assert c1 == [("2026-12-31", "met", "2026-12-29", 0), ("2027-01-12", "met", "2027-01-20", 1), ("2027-02-03", "open", None, 0)]
 
 
 def _publish_in_process(root: str, index: int) -> None:
@@ -166,7 +172,9 @@ def test_facts_arriving_out_of_order_give_the_same_statuses(tmp_path: Path) -> N
             statuses.append([(d["kind"], d["due_date"], d["recipient"], d["status"], d["met_at"], d["late"]) for d in ledger.deadlines()])
     assert statuses[0] == statuses[1]
     assert ("next_review", "2027-02-11", None, "met", "2027-02-11", 0) in statuses[0]
-    assert ("visit", "2027-03-11", None, "met", "2027-03-01", 0) in statuses[0]
+    # C1 seen 30 Dec, so due 13 Jan under the initial's 14 days: overdue when the review set 28 days, it stays
+    # due as it was and the visit on 1 Mar meets it late
+    assert ("visit", "2027-01-13", None, "met", "2027-03-01", 1) in statuses[0]
 
 
 def test_a_closure_ends_every_open_deadline_its_own_copies_included(tmp_path: Path) -> None:
@@ -180,8 +188,7 @@ def test_a_closure_ends_every_open_deadline_its_own_copies_included(tmp_path: Pa
     assert left == set()
     assert copies == {("2026-12-17-initial", "closed"), ("2027-01-21-closure", "closed")}  # unsent copies, both meetings
     assert rows[("next_review", "2027-02-11")] == "met"  # the closure meeting was the review
-    assert rows[("visit", "2027-01-14")] == "closed"
-    assert rows[("visit", "2027-01-28")] == "retired"
+    assert rows[("visit", "2026-12-31")] == "closed"  # each child's first visit, missed, then the case closed
 
 
 def test_the_publication_day_is_the_day_in_england(tmp_path: Path) -> None:

@@ -10,7 +10,14 @@ import openpyxl
 import pytest
 
 from docgen.ledger import Ledger
-from docgen.ledger.workbooks import LedgerWorkbookError, classify_workbook, ingest_workbook, sync_sent_dates, write_visit_log
+from docgen.ledger.workbooks import (
+    LedgerWorkbookError,
+    VisitLogError,
+    classify_workbook,
+    ingest_workbook,
+    sync_sent_dates,
+    write_visit_log,
+)
 from tests.ledger.builders import base_record, manifest, write_distribution
 
 CASE = "CIN-2026-0412"
@@ -42,39 +49,99 @@ def test_a_form_workbook_a_docx_and_junk_are_not_ledger_workbooks(tmp_path: Path
     assert classify_workbook(example) is None
 
 
-def test_a_visit_log_with_a_title_above_its_header_and_child_names_is_recognised(tmp_path: Path, published: dict) -> None:
+TODAY = dt.date(2027, 1, 1)
+
+
+def test_a_visit_log_with_a_title_above_its_header_and_child_names_is_recorded_with_a_receipt(tmp_path: Path, published: dict) -> None:
     book = openpyxl.Workbook()
     sheet = book.active
     sheet.append(["Statutory visits — East Locality"])
     sheet.append(["Case reference", "Child name", "Visit date", "Seen alone"])
     sheet.append([CASE, "Amy Jones", "29/12/2026", "Y"])
     sheet.append([CASE, "Leo Jones", dt.datetime(2026, 12, 29), "no"])
-    sheet.append([CASE, "Leo Jones", "next Tuesday", "yes"])
+    sheet.append([CASE, "C1", "31 Dec 2026", ""])
     book.save(tmp_path / "log.xlsx")
     assert classify_workbook(tmp_path / "log.xlsx") == "visit_log"
     with Ledger.open(tmp_path) as ledger:
-        result = ingest_workbook(tmp_path / "log.xlsx", ledger)
+        result = ingest_workbook(tmp_path / "log.xlsx", ledger, today=TODAY)
         visits = [(v.child, v.visit_date.isoformat(), v.seen_alone) for v in ledger.visits(CASE)]
-        visit_due = [i.date.isoformat() for i in ledger.due(dt.date(2027, 1, 1), kind="visit")]
-    assert visits == [("C1", "2026-12-29", True), ("C2", "2026-12-29", False)]
-    assert result.summary == (
-        "2 visits read for CIN-2026-0412 (2 new); Sheet!row 5: the visit date 'next Tuesday' is not a date (use 05/01/2027)"
+        visit_due = [(i.child, i.date.isoformat()) for i in ledger.due(TODAY, kind="visit")]
+    assert visits == [("C1", "2026-12-29", True), ("C2", "2026-12-29", False), ("C1", "2026-12-31", None)]
+    assert result.summary == "3 visits recorded for CIN-2026-0412: child C1 (2), child C2 (1)"
+    # every 14 days from each child's last visit: C2 seen 29 Dec, C1 last seen 31 Dec
+    assert visit_due == [("C2", "2027-01-12"), ("C1", "2027-01-14")]
+
+
+def test_a_visit_log_with_rows_to_correct_records_nothing_and_names_each_row(tmp_path: Path, published: dict) -> None:
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "Visits"
+    sheet.append(["Case reference", "Child ID", "Visit date", "Seen alone"])
+    sheet.append([CASE, "C1", "29/12/2026", "Yes"])  # row 2: good, but not recorded while others are wrong
+    sheet.append(["CIN-2026-0421", "C1", "29/12/2026", "Yes"])  # row 3: a mistyped case reference
+    sheet.append([CASE, "C3", "29/12/2026", "Yes"])  # row 4: a child the case does not have
+    sheet.append([CASE, "C2", "12/31/2026", "Yes"])  # row 5: US order
+    sheet.append([CASE, "C2", "30/12/2027", "Yes"])  # row 6: a year in the future
+    sheet.append([CASE, "C1", "29/12/2026", "No"])  # row 7: repeats row 2
+    sheet.append([CASE, None, "29/12/2026", "No"])  # row 8: no child
+    book.save(tmp_path / "log.xlsx")
+    with Ledger.open(tmp_path) as ledger:
+        with pytest.raises(VisitLogError) as raised:
+            ingest_workbook(tmp_path / "log.xlsx", ledger, today=TODAY)
+        assert ledger.visits(CASE) == []
+    assert str(raised.value) == (
+        "log.xlsx is a visit log with 6 rows to correct: nothing in it was recorded. "
+        "Correct the rows named in the report and drop the whole log into the inbox again."
     )
-    assert visit_due == ["2027-01-14", "2027-01-28", "2027-02-11"]  # 31 Dec met
+    assert [(p.rule, p.field, p.message) for p in raised.value.problems] == [
+        ("visit-log-5.2-unknown-case", "Visits!A3", "Sheet Visits, row 3: no plan has been published for case reference CIN-2026-0421"),
+        ("visit-log-5.2-unknown-child", "Visits!B4", "Sheet Visits, row 4: case CIN-2026-0412 has no child C3"),
+        (
+            "visit-log-5.2-date-unreadable",
+            "Visits!C5",
+            "Sheet Visits, row 5: the visit date 12/31/2026 cannot be read as a date (day first: 05/01/2027 is 5 January)",
+        ),
+        ("visit-log-5.2-date-in-future", "Visits!C6", "Sheet Visits, row 6: the visit date 30/12/2027 is after today (01/01/2027)"),
+        (
+            "visit-log-5.2-duplicate-row",
+            "Visits!C7",
+            "Sheet Visits, row 7: row 7 repeats row 2: the same visit to child C1 on 29/12/2026",
+        ),
+        ("visit-log-5.2-missing", "Visits!B8", "Sheet Visits, row 8: the child is blank"),
+    ]
+    assert raised.value.problems[1].fix == "Use the child's ID as on the plan: C1, C2."
+    assert raised.value.problems[0].fix.startswith("Check the reference against the plan")
+
+
+def test_a_case_reference_typed_in_other_letters_is_refused_with_the_one_meant(tmp_path: Path, published: dict) -> None:
+    path = write_visit_log(tmp_path / "log.xlsx", [("cin 2026 0412", "C1", dt.date(2026, 12, 29), True)])
+    with Ledger.open(tmp_path) as ledger, pytest.raises(VisitLogError) as raised:
+        ingest_workbook(path, ledger, today=TODAY)
+    assert [p.fix for p in raised.value.problems] == ["Type it exactly as on the plan: CIN-2026-0412."]
+    assert {p.section for p in raised.value.problems} == {"procedure 5.2"}
 
 
 def test_a_visit_log_spanning_cases_is_archived_together(tmp_path: Path) -> None:
+    records = []
+    for case in ("CIN-1", "CIN-2"):
+        record = base_record()
+        record["case"]["reference"] = case
+        records.append(manifest(record))
     path = write_visit_log(tmp_path / "log.xlsx", [("CIN-1", "C1", dt.date(2027, 1, 5), True), ("CIN-2", "C1", dt.date(2027, 1, 6), None)])
     with Ledger.open(tmp_path) as ledger:
-        result = ingest_workbook(path, ledger)
+        for m in records:
+            ledger.publish_meeting(m)
+        result = ingest_workbook(path, ledger, today=dt.date(2027, 1, 6))
+        again = ingest_workbook(path, ledger, today=dt.date(2027, 1, 6))
     assert result.archive_relpath.startswith("outbox/_visit-logs/")
-    assert result.summary == "2 visits read for CIN-1, CIN-2 (2 new); no meeting is published yet for CIN-1, CIN-2"
+    assert result.summary == "2 visits recorded for CIN-1: child C1 (1); CIN-2: child C1 (1)"
+    assert again.summary == "2 visits recorded for CIN-1: child C1 (1); CIN-2: child C1 (1) (2 already recorded)"
 
 
 def test_a_blank_visit_log_is_refused_with_a_reason(tmp_path: Path) -> None:
     path = write_visit_log(tmp_path / "blank.xlsx")
     assert classify_workbook(path) == "visit_log"
-    with Ledger.open(tmp_path) as ledger, pytest.raises(LedgerWorkbookError, match="no visits that can be recorded: it has no rows"):
+    with Ledger.open(tmp_path) as ledger, pytest.raises(LedgerWorkbookError, match="no visits in it: fill in one row per child seen"):
         ingest_workbook(path, ledger)
 
 

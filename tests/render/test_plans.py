@@ -168,6 +168,7 @@ def test_manifest_has_every_key_design_lists(pack: tuple[Path, dict[str, Any]]) 
     assert manifest["policy"] == "standard"
     assert manifest["case_reference"] == "CIN-2026-0412"
     assert manifest["meeting"] == {"type": "initial", "date": "2026-12-17", "folder": "2026-12-17-initial"}
+    assert manifest["plan"] == {"start_date": "2026-12-17", "visit_frequency_days": 14}  # the ledger counts from these
     assert manifest["warnings"] == [
         {
             "rule": "standard-3.3-copy-withheld",

@@ -11,6 +11,7 @@ import pytest
 from docgen.profiles import available_profiles, load_profile
 from docgen.validation import validate_record
 from tests.conftest import clean_closure, clean_initial, clean_review
+from tests.validation.test_timing import TESTED_IN_TEST_TIMING
 
 Record = dict[str, Any]
 Mutation = Callable[[Record], None]
@@ -87,6 +88,16 @@ CASES: list[tuple[str, str, str, Mutation, set[tuple[str, str, str]]]] = [
     ("initial meeting after day 35 of the assessment", "initial", "standard",
      _all(_set("case.referral_date", "2026-11-01"), _set("case.assessment_start_date", "2026-11-02")),
      {("standard-1.2-plan-within-4-weeks", "warning", "meeting.date"), ("standard-4.1-meeting-by-day-35", "warning", "meeting.date")}),
+    # 4.1 "before day 35": the assessment started 12 Nov (day 0), so 17 Dec is day 35 itself: too late
+    ("initial meeting on day 35 of the assessment", "initial", "standard",
+     _all(_set("case.referral_date", "2026-11-12"), _set("case.assessment_start_date", "2026-11-12")),
+     {("standard-1.2-plan-within-4-weeks", "warning", "meeting.date"), ("standard-4.1-meeting-by-day-35", "warning", "meeting.date")}),
+    # started 13 Nov: 17 Dec is day 34, before day 35 (only the 4 weeks from the referral are passed)
+    ("initial meeting on day 34 of the assessment", "initial", "standard",
+     _all(_set("case.referral_date", "2026-11-13"), _set("case.assessment_start_date", "2026-11-13")),
+     {("standard-1.2-plan-within-4-weeks", "warning", "meeting.date")}),
+    ("initial meeting with no assessment start date", "initial", "standard", _set("case.assessment_start_date", None),
+     {("standard-4.1-meeting-by-day-35-unchecked", "warning", "case.assessment_start_date")}),
     ("absent parent with no reason", "initial", "standard", _set("participants[1].non_attendance_reason", None),
      {("standard-2.1-absence-reason", "error", "participants[1].non_attendance_reason")}),
     ("absent child with no reason", "initial", "standard", _set("children[1].non_attendance_reason", None),
@@ -157,6 +168,17 @@ CASES: list[tuple[str, str, str, Mutation, set[tuple[str, str, str]]]] = [
      {("sg-expectations-plan-within-10-days", "warning", "meeting.date")}),
     ("review beyond 8 weeks without agreement", "initial", "south-gloucestershire", _set("meeting.next_review_date", "2027-02-12"),
      {("sg-expectations-review-8-weeks", "error", "meeting.next_review_date")}),
+    ("SG initial meeting with no assessment completion date", "initial", "south-gloucestershire",
+     _set("case.assessment_completed_date", None),
+     {("sg-expectations-plan-within-10-days-unchecked", "warning", "case.assessment_completed_date")}),
+    # with a management agreement: past the base procedure's 3 months (17 Mar) a warning, past 6 months (17 Jun) an error
+    ("agreed review a day past 3 months", "initial", "south-gloucestershire",
+     _all(_set("meeting.management_agreement", "Agreed by J. Patel, 17/12/2026"), _set("meeting.next_review_date", "2027-03-18")),
+     {("sg-expectations-review-agreed-beyond-3-months", "warning", "meeting.next_review_date")}),
+    ("agreed review with the year mistyped", "initial", "south-gloucestershire",
+     _all(_set("meeting.management_agreement", "Agreed by J. Patel, 17/12/2026"), _set("meeting.next_review_date", "2028-02-11")),
+     {("sg-expectations-review-agreed-beyond-3-months", "warning", "meeting.next_review_date"),
+      ("sg-expectations-review-agreed-limit", "error", "meeting.next_review_date")}),
     ("no contingency plan (south gloucestershire)", "initial", "south-gloucestershire", _set("contingency_plan", None),
      {("sg-expectations-contingency", "error", "contingency_plan")}),
     ("no closure criteria", "initial", "south-gloucestershire", _set("closure_criteria", ""),
@@ -218,19 +240,28 @@ def test_each_rule_broken_alone_names_exactly_its_field(name: str, base: str, po
 
 
 def test_every_rule_of_every_profile_has_a_failing_case() -> None:
-    tested = {rule for *_, expected in CASES for rule, _, _ in expected}
+    tested = {rule for *_, expected in CASES for rule, _, _ in expected} | TESTED_IN_TEST_TIMING
     defined = {rule.id for pid in available_profiles() for rule in load_profile(pid).rules}
     defined |= {spec["id"] for pid in available_profiles() for spec in load_profile(pid).schema_rules.values()}
     assert defined - tested == set()
 
 
-def test_south_gloucestershire_allows_a_longer_review_with_management_agreement() -> None:
+def test_south_gloucestershire_allows_a_longer_review_with_management_agreement_up_to_its_limits() -> None:
     record = clean_initial()
     record["meeting"].update(next_review_date="2027-03-17", management_agreement="Agreed by J. Patel, Team Manager, 17/12/2026")
-    assert validate_record(record, "south-gloucestershire").problems == []
-    record["meeting"]["next_review_date"] = "2027-03-18"  # the standard 3-month limit no longer applies there
-    assert validate_record(record, "south-gloucestershire").problems == []
+    assert validate_record(record, "south-gloucestershire").problems == []  # 3 months exactly
+    record["meeting"]["next_review_date"] = "2027-03-18"  # the 8 weeks no longer apply, the base procedure's 3 months warn
+    assert [(p.rule, p.severity) for p in validate_record(record, "south-gloucestershire").problems] == [
+        ("sg-expectations-review-agreed-beyond-3-months", "warning")
+    ]
     assert {p.rule for p in validate_record(record, "standard").problems} == {"standard-4.1-review-interval"}
+    record["meeting"]["next_review_date"] = "2027-06-17"  # 6 months exactly: still only the warning
+    assert not validate_record(record, "south-gloucestershire").errors
+    record["meeting"]["next_review_date"] = "2027-06-18"
+    assert [p.message for p in validate_record(record, "south-gloucestershire").errors] == [
+        "The next review on 18 Jun 2027 is more than 6 months after the meeting on 17 Dec 2026, beyond what even a management "
+        "agreement allows (latest 17 Jun 2027): the date is probably mistyped"
+    ]
 
 
 def test_review_exactly_three_months_on_is_allowed() -> None:
