@@ -23,6 +23,8 @@ LAZY_COMMANDS = {
     "check-templates": "docgen.render.cli:check_templates",
     "run": "docgen.service.cli:run",
     "watch": "docgen.service.cli:watch",
+    "status": "docgen.service.admin_cli:status",
+    "retry-rejected": "docgen.service.admin_cli:retry_rejected",
     "due": "docgen.ledger.cli:due",
     "report": "docgen.ledger.cli:report",
     "profiles": "docgen.profiles_cli:profiles",

@@ -34,6 +34,11 @@ class Settings:
     pdf_restart_after: int = 100  # conversions before a warm LibreOffice is replaced by a fresh one
     pdf_idle_check_seconds: float = 30.0  # idle this long, a warm LibreOffice is checked before its next conversion
     encrypt_email_pdfs: bool | None = None  # None: as the profile says
+    # machine faults: free space kept in hand (never more than a tenth of the disk), and the pause's back-off
+    min_free_mb: float = 50.0
+    retry_seconds: float = 5.0
+    retry_max_seconds: float = 60.0
+    ledger_wait_seconds: float = 30.0  # how long a write waits for a backup or reader holding the ledger's lock
 
     def with_overrides(self, **overrides: Any) -> Settings:
         """A copy with the given (non-None) values replaced: command-line flags."""
@@ -60,6 +65,13 @@ def _coerce(name: str, value: Any) -> Any:
     if kind == "str" and not isinstance(value, str):
         raise ConfigError(f"In {CONFIG_NAME}, {name} must be text, not {value!r}.")
     return float(value) if kind == "float" else value
+
+
+def _check_machine_fault_settings(settings: Settings) -> None:
+    """The free-space margin and the pause's back-off: numbers of seconds or megabytes, none negative."""
+    for name in ("min_free_mb", "retry_seconds", "retry_max_seconds", "ledger_wait_seconds"):
+        if getattr(settings, name) < 0:
+            raise ConfigError(f"In {CONFIG_NAME}, {name} must not be negative.")
 
 
 def load_settings(root: Path) -> Settings:
@@ -90,9 +102,17 @@ def load_settings(root: Path) -> Settings:
         raise ConfigError(f"In {CONFIG_NAME}, pdf_restart_after must be at least 1.")
     if settings.observer not in ("auto", "native", "polling"):
         raise ConfigError(f"In {CONFIG_NAME}, observer must be auto, native or polling, not {settings.observer!r}.")
-    for name in ("settle_seconds", "poll_seconds", "rescan_seconds", "incomplete_after_seconds", "pdf_timeout_seconds", "pdf_idle_check_seconds"):
+    for name in (
+        "settle_seconds",
+        "poll_seconds",
+        "rescan_seconds",
+        "incomplete_after_seconds",
+        "pdf_timeout_seconds",
+        "pdf_idle_check_seconds",
+    ):
         if getattr(settings, name) < 0:
             raise ConfigError(f"In {CONFIG_NAME}, {name} must not be negative.")
+    _check_machine_fault_settings(settings)
     from docgen.profiles import available_profiles
 
     known = available_profiles()

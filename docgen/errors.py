@@ -16,6 +16,8 @@ Hierarchy::
     ├── LedgerError             the deadline ledger cannot be opened, written or is too new
     ├── ConverterError          LibreOffice did not turn a document into a PDF (stopped, hung, gone deaf)
     │   └── ConverterUnavailableError  LibreOffice is not installed or will not start: the machine, not the form
+    ├── MachineFaultError       the machine around docgen fails (disk full, read-only, share gone, ledger
+    │                           locked): no form is at fault, the service holds and carries on by itself
     └── ServiceError            the inbox service: another instance holds the root, etc.
 
 Programmer mistakes are not ``DocgenError``: they surface as ordinary exceptions.
@@ -33,6 +35,7 @@ __all__ = [
     "IncompleteFormError",
     "LedgerError",
     "LedgerWorkbookError",
+    "MachineFaultError",
     "NotAFormError",
     "OutdatedFormError",
     "ProfileMistakes",
@@ -112,6 +115,25 @@ class ConverterError(DocgenError):
 
 class ConverterUnavailableError(ConverterError):
     """LibreOffice is not installed or will not start: a fault of the machine, not of any form."""
+
+    machine_fault = True  # the service holds the form and pauses (docgen.service.machine), never rejects it
+
+
+class MachineFaultError(DocgenError):
+    """The machine failed around docgen: ``problem`` says what in words, ``fix`` what a person can do.
+
+    ``cause`` is a short code (``disk_full``, ``read_only``, ``gone``, ...). Any other exception with a true
+    ``machine_fault`` attribute counts as a fault of the machine too (a converter that stopped, say).
+    """
+
+    machine_fault = True
+
+    def __init__(self, cause: str, problem: str, fix: str = "") -> None:
+        super().__init__(cause, problem, fix)  # all in args: it crosses from a worker process pickled
+        self.cause, self.problem, self.fix = cause, problem, fix
+
+    def __str__(self) -> str:
+        return f"{self.problem}: {self.fix}" if self.fix else self.problem
 
 
 class TemplateError(DocgenError):

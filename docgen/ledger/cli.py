@@ -114,6 +114,11 @@ def due(
     kind: str | None,
 ) -> None:
     """Every open deadline: overdue first (with days late), then upcoming."""
+    from docgen.service.state import paused_notice
+
+    notice = paused_notice(root)  # while the service is held by a full disk or a dropped share, say so above the list
+    if notice:
+        click.echo(notice, err=True)
     day = as_of or dt.date.today()
     ledger = _open_for_reading(root)
     items: list[DueItem] = []

@@ -13,7 +13,7 @@ import datetime as dt
 import json
 import sqlite3
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +21,7 @@ from docgen.errors import LedgerError
 from docgen.ledger.deadline_rows import reconcile, store_deadlines
 from docgen.ledger.migrations import MIGRATIONS, migrate
 from docgen.ledger.models import DeadlineKind, DeadlineStatus, DueItem, MeetingRow, SeenFile, Visit, meeting_details, text_or_none
+from docgen.ledger.sqlite_errors import ledger_error
 from docgen.record import as_date
 
 __all__ = [
@@ -51,17 +52,20 @@ class Ledger:
         self.path = path
 
     @classmethod
-    def open(cls, root: Path, *, create: bool = True) -> Ledger:
-        """The ledger at ``root/.docgen/ledger.sqlite3``, created or migrated to the current schema."""
+    def open(cls, root: Path, *, create: bool = True, wait_seconds: float = 30.0) -> Ledger:
+        """The ledger at ``root/.docgen/ledger.sqlite3``, created or migrated to the current schema.
+
+        A write waits up to ``wait_seconds`` for another connection (a backup, the web app) to let go of the lock.
+        """
         path = Path(root) / LEDGER_PATH
         if create:
             path.parent.mkdir(parents=True, exist_ok=True)
         elif not path.is_file():
             raise LedgerError(f"There is no ledger at {path}: run docgen on this root first.")
         try:
-            db = sqlite3.connect(path, timeout=30.0, isolation_level=None)
+            db = sqlite3.connect(path, timeout=wait_seconds, isolation_level=None)
             db.row_factory = sqlite3.Row
-            db.execute("PRAGMA busy_timeout = 30000")  # another worker may hold the write lock for a moment
+            db.execute(f"PRAGMA busy_timeout = {int(wait_seconds * 1000)}")  # another process may hold the write lock for a moment
             db.execute("PRAGMA foreign_keys = ON")
             db.execute("PRAGMA journal_mode = WAL")  # readers never block the service's writes
             db.execute("PRAGMA synchronous = NORMAL")
@@ -96,14 +100,25 @@ class Ledger:
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
-        """One write transaction, taken at once (BEGIN IMMEDIATE) so two processes never deadlock."""
-        self._db.execute("BEGIN IMMEDIATE")
+        """One write transaction, taken at once (BEGIN IMMEDIATE) so two processes never deadlock.
+
+        SQLite's errors leave as ``LedgerError``s with a fix (full disk, locked, read-only...), their cause kept.
+        """
         try:
-            yield self._db
-        except BaseException:
-            self._db.execute("ROLLBACK")
-            raise
-        self._db.execute("COMMIT")
+            self._db.execute("BEGIN IMMEDIATE")
+            try:
+                yield self._db
+                self._db.execute("COMMIT")
+            except BaseException:
+                if self._db.in_transaction:  # SQLite may have rolled back by itself (a full disk does)
+                    with suppress(sqlite3.Error):
+                        self._db.execute("ROLLBACK")
+                raise
+        except sqlite3.Error as exc:
+            mapped = ledger_error(exc, self.path)
+            if mapped is None:
+                raise
+            raise mapped from exc
 
     def _migrate(self) -> None:
         with self.transaction() as db:

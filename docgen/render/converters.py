@@ -36,7 +36,9 @@ class Converters:
         self.base = Path(tempfile.mkdtemp(prefix="docgen-libreoffice-"))
         shim = unoserver_path(self.base / "python")
         self.converters = [
-            WarmConverter(self.base / f"converter-{n}", shim, timeout=timeout, restart_after=restart_after, idle_check_after=idle_check_after)
+            WarmConverter(
+                self.base / f"converter-{n}", shim, timeout=timeout, restart_after=restart_after, idle_check_after=idle_check_after
+            )
             for n in range(max(1, count))
         ]
         self._free: queue.Queue[WarmConverter] = queue.Queue()  # the converters not converting right now

@@ -39,7 +39,13 @@ class Documents:
 
 
 def merge_pack(
-    sources: list[Path], target: Path, *, title: str, password: str | None = None, owner_password: str = "", documents: Documents | None = None
+    sources: list[Path],
+    target: Path,
+    *,
+    title: str,
+    password: str | None = None,
+    owner_password: str = "",
+    documents: Documents | None = None,
 ) -> None:
     """Writes ``target``: the ``sources`` in order, titled, in British English, tagged when every source is, encrypted with ``password``."""
     with contextlib.ExitStack() as stack:
@@ -84,7 +90,9 @@ def merge_pack(
         pack.save(target, min_version="1.7", encryption=encryption)
 
 
-def _carry_tags(pack: pikepdf.Pdf, pdf: pikepdf.Pdf, pages: Any, document: Dictionary, nums: list[Any], role_map: dict[str, Any], offset: int) -> int:
+def _carry_tags(
+    pack: pikepdf.Pdf, pdf: pikepdf.Pdf, pages: Any, document: Dictionary, nums: list[Any], role_map: dict[str, Any], offset: int
+) -> int:
     """Moves ``pdf``'s structure tree under ``document``; returns the next free parent-tree key."""
     tree = pdf.Root.StructTreeRoot
     highest = -1

@@ -66,7 +66,7 @@ def pdf_wanted(setting: bool | str) -> tuple[bool, str]:
                 "pdf = true in docgen.toml, but LibreOffice is not installed: install it (Debian: libreoffice-writer-nogui "
                 'and python3-uno), or set pdf = "auto" to make PDFs only where it is'
             )
-        return False, "PDF copies: off (LibreOffice is not installed; pdf = \"auto\")"
+        return False, 'PDF copies: off (LibreOffice is not installed; pdf = "auto")'
     return True, f"PDF copies: on (tagged PDF/A-2b by LibreOffice at {soffice})"
 
 

@@ -17,7 +17,8 @@ from pathlib import Path
 from typing import Any
 
 from docgen.config import Settings
-from docgen.errors import FormError
+from docgen.errors import FormError, MachineFaultError
+from docgen.service.faults import crash_point
 from docgen.validation import Problem, Report
 
 __all__ = [
@@ -48,7 +49,7 @@ class BuildJob:
     policy: str | None  # --policy, wins over the form's own
     settings: Settings
     settings_file: str = ""  # the root's docgen.toml (or that it has none), named in every report
-    root: Path | None = None  # whose profiles/ folder holds the council's own profiles
+    root: Path | None = None  # the root: its profiles/ (the council's own profiles), and to tell a fault of the machine from one of the form
 
 
 @dataclass
@@ -59,6 +60,7 @@ class BuildResult:
     manifest: dict[str, Any] | None = None
     incomplete: bool = False  # the reader found a zip cut short
     workbook: str | None = None  # "distribution" or "visit_log": not a form but a ledger workbook, for the parent to ingest
+    fault: MachineFaultError | None = None  # the machine failed under the build: the form is held, neither built nor rejected
     ms: float = 0.0
     notes: list[str] = field(default_factory=list)
 
@@ -123,6 +125,8 @@ def build_form(job: BuildJob, builder: Builder | None = None) -> BuildResult:
         try:
             form = read_form(job.path)
         except FormError as exc:
+            if _machine_fault(exc, job) is not None:
+                raise  # a failing disk under a good form: handled below
             basis = profile_basis({}, job.policy, policy_shown, job.settings_file)
             report = Report(source, policy_shown, [Problem(exc.kind, "error", "", str(exc), "", "")], basis=basis)
             return BuildResult(report, incomplete=exc.kind == "form-incomplete")
@@ -139,13 +143,24 @@ def build_form(job: BuildJob, builder: Builder | None = None) -> BuildResult:
             return BuildResult(report)
         profile = load_profile(report.policy)
         build = builder or default_builder()
+        crash_point("before-render")
         # the Word documents only: the service makes the PDFs on its warm LibreOffices (docgen.service.pdfs)
         manifest = build(clean(form.record), report, profile, job.out_dir, source=source, pdf=False, settings=job.settings)
         return BuildResult(report, manifest=manifest)
-    except Exception as exc:  # a bug in docgen must not take the service down, nor lose the form
-        log.error("building %s failed:\n%s", job.name, traceback.format_exc())
+    except Exception as exc:  # a bug in docgen (or the machine failing) must not take the service down, nor lose the form
         shutil.rmtree(job.out_dir, ignore_errors=True)
+        fault = _machine_fault(exc, job)
+        if fault is not None:
+            return BuildResult(Report(source, policy_shown), fault=fault)
+        log.error("building %s failed:\n%s", job.name, traceback.format_exc())
         return BuildResult(internal_error_report(source, policy_shown, f"{type(exc).__name__}: {exc}"))
+
+
+def _machine_fault(exc: BaseException, job: BuildJob) -> MachineFaultError | None:
+    from docgen.service.layout import Layout
+    from docgen.service.machine import machine_fault
+
+    return machine_fault(exc, Layout(job.root if job.root is not None else job.out_dir.parents[2]))
 
 
 def timed_build(job: BuildJob, builder: Builder | None = None) -> BuildResult:
@@ -167,6 +182,10 @@ def ignore_stop_signals(inherited_lock: int | None = None) -> None:
     if inherited_lock is not None:
         with contextlib.suppress(OSError):
             os.close(inherited_lock)
+    os.environ.pop("DOCGEN_FAULT", None)  # crashes are injected in the parent, which does every move
+    from docgen.service.machine import quiet_unraisable
+
+    quiet_unraisable()
     threading.Thread(target=_exit_with_parent, args=(os.getppid(),), name="docgen-orphan-check", daemon=True).start()
 
 
@@ -175,4 +194,3 @@ def _exit_with_parent(parent: int) -> None:
     while os.getppid() == parent:
         time.sleep(0.5)
     os._exit(1)
-    os.environ.pop("DOCGEN_FAULT", None)  # faults are injected in the parent, which does every move

@@ -14,7 +14,7 @@ from typing import Any
 import click
 
 from docgen.config import Settings, load_settings
-from docgen.errors import ServiceError, TemplateError
+from docgen.errors import MachineFaultError, ServiceError, TemplateError
 from docgen.options import policy_option, root_option
 
 __all__ = ["EXIT_BUSY", "EXIT_TEMPLATES", "run", "watch"]
@@ -27,7 +27,11 @@ def _service_options(command: Callable[..., Any]) -> Callable[..., Any]:
         root_option(),
         policy_option("Council profile for every form (default: the form's own, then docgen.toml)."),
         click.option("--workers", type=click.IntRange(min=1), help="Worker processes for batches (default: docgen.toml, else 1)."),
-        click.option("--pdf/--no-pdf", default=None, help="PDFs of every document: --pdf insists on LibreOffice (default: docgen.toml, else wherever it is installed)."),
+        click.option(
+            "--pdf/--no-pdf",
+            default=None,
+            help="PDFs of every document: --pdf insists on LibreOffice (default: docgen.toml, else wherever it is installed).",
+        ),
         click.option("--json-log", is_flag=True, help="One JSON object per line on stdout, for log shippers."),
     ]
     for option in reversed(options):
@@ -82,7 +86,16 @@ def _fingerprint(folders: list[Path]) -> str:
     return digest.hexdigest()
 
 
-def _serve(root: Path, policy: str | None, workers: int | None, pdf: bool | None, json_log: bool, body: Callable[[Any], None]) -> None:
+def _serve(
+    root: Path,
+    policy: str | None,
+    workers: int | None,
+    pdf: bool | None,
+    json_log: bool,
+    body: Callable[[Any], None],
+    *,
+    watching: bool = False,
+) -> None:
     # a stop signal must never kill docgen mid-form, even one that arrives while it is still starting up
     services: list[Any] = []
     asked_to_stop: list[int] = []
@@ -94,7 +107,7 @@ def _serve(root: Path, policy: str | None, workers: int | None, pdf: bool | None
 
     previous = {sig: signal.signal(sig, stop) for sig in (signal.SIGINT, signal.SIGTERM)}
     try:
-        _start_service(root, policy, workers, pdf, json_log, body, services, asked_to_stop)
+        _start_service(root, policy, workers, pdf, json_log, body, services, asked_to_stop, watching)
     finally:
         for sig, handler in previous.items():
             signal.signal(sig, handler)
@@ -109,11 +122,14 @@ def _start_service(
     body: Callable[[Any], None],
     services: list[Any],
     asked_to_stop: list[int],
+    watching: bool = False,
 ) -> None:
+    from docgen.service.machine import quiet_unraisable, say
     from docgen.service.progress import FormLog
     from docgen.service.service import Service
 
     logging.basicConfig(level=logging.WARNING, stream=sys.stderr, format="docgen: %(message)s")
+    quiet_unraisable()
     settings = _settings(root, workers, pdf, policy)
     form_log = FormLog(json_log=json_log)
     service = Service(root, settings, policy=policy, form_log=form_log, check_templates=_template_check(Path(root)))
@@ -121,8 +137,10 @@ def _start_service(
     if asked_to_stop:
         service.stop()
     try:
-        with service:
-            body(service)
+        _enter_and_run(service, body, watching)
+    except MachineFaultError as fault:
+        click.echo(f"docgen: {say(fault, watching=False)}", err=True)
+        sys.exit(EXIT_FAILED)
     except ServiceError as exc:
         click.echo(f"docgen: {exc}", err=True)
         sys.exit(EXIT_BUSY)
@@ -133,6 +151,30 @@ def _start_service(
         click.echo(f"docgen: cannot work in {root}: {exc.strerror} ({exc.filename}). Run docgen as a user who can write there.", err=True)
         sys.exit(EXIT_FAILED)
     form_log.event(form_log.summary(), counts=dict(form_log.counts))
+
+
+def _enter_and_run(service: Any, body: Callable[[Any], None], watching: bool) -> None:
+    """Starts the service and runs ``body``; ``watch`` meeting a fault of the machine while starting waits for it to clear."""
+    from docgen.service.pause import Backoff, announce_pause, announce_resume
+
+    backoff: Backoff | None = None
+    fault: MachineFaultError | None = None
+    while True:
+        try:
+            with service:
+                if fault is not None:
+                    announce_resume(service.log, service.root, fault)
+                body(service)
+            return
+        except MachineFaultError as exc:
+            if not watching or service.stopping.is_set():
+                raise
+            fault = exc
+            if backoff is None:
+                announce_pause(service.log, service.root, fault)
+                backoff = Backoff(service.settings.retry_seconds, service.settings.retry_max_seconds)
+            if service.stopping.wait(backoff.next()):
+                return
 
 
 @click.command()
@@ -150,4 +192,4 @@ def watch(root: Path, policy: str | None, workers: int | None, pdf: bool | None,
     """Process ROOT/inbox now and every new drop, until stopped (SIGINT/SIGTERM finish the form in hand, then exit 0)."""
     from docgen.service.watch import watch as watch_inbox
 
-    _serve(root, policy, workers, pdf, json_log, watch_inbox)
+    _serve(root, policy, workers, pdf, json_log, watch_inbox, watching=True)

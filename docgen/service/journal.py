@@ -26,12 +26,16 @@ def write_atomically(path: Path, data: bytes, mode: int = 0o640) -> None:
     tmp = path.with_name(f"{TEMP_PREFIX}{os.getpid()}-{secrets.token_hex(4)}.tmp")  # short: ``path`` may be near the name limit
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, mode)
     try:
-        os.write(fd, data)
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-    os.chmod(tmp, mode)
-    os.replace(tmp, path)
+        try:
+            os.write(fd, data)
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+        os.chmod(tmp, mode)
+        os.replace(tmp, path)
+    except BaseException:  # a full disk must not leave half a file behind
+        tmp.unlink(missing_ok=True)
+        raise
 
 
 @dataclass

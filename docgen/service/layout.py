@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import errno
 import os
+import shutil
 import stat
 from dataclasses import dataclass
 from pathlib import Path
 
-__all__ = ["Layout"]
+__all__ = ["Layout", "make_dir", "move_file"]
 
 
 @dataclass(frozen=True)
@@ -90,3 +92,22 @@ def make_dir(path: Path, dir_mode: int) -> None:
         # so files made later in the new folder still take the staff group
         inherited = os.stat(folder.parent).st_mode & stat.S_ISGID
         os.chmod(folder, dir_mode | inherited)
+
+
+def move_file(source: Path, destination: Path) -> None:
+    """A rename; across filesystems (an inbox mounted apart from the root) a copy, flushed, then renamed into place."""
+    try:
+        os.rename(source, destination)
+    except OSError as exc:
+        if exc.errno != errno.EXDEV:
+            raise
+        partial = destination.with_name(f".{destination.name}.partial")
+        try:
+            shutil.copy2(source, partial)
+            with open(partial, "rb") as handle:
+                os.fsync(handle.fileno())
+            os.replace(partial, destination)
+        except BaseException:  # a disk that filled part-way through the copy keeps no half of it
+            partial.unlink(missing_ok=True)
+            raise
+        os.unlink(source)

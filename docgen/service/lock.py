@@ -51,7 +51,14 @@ class RootLock:
 
     def acquire(self) -> None:
         """Takes the lock, or raises ``ServiceError`` naming the process that holds it."""
-        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o640)
+        # held through a read-only descriptor (flock allows it on POSIX), so that an idle service keeps no file on the
+        # root open for writing and an admin can remount it; Windows' byte-range locks need a writable one
+        if sys.platform == "win32":
+            fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o640)
+        else:
+            if not self.path.exists():
+                os.close(os.open(self.path, os.O_WRONLY | os.O_CREAT, 0o640))
+            fd = os.open(self.path, os.O_RDONLY)
         if not _try_lock(fd):
             try:
                 holder = os.read(fd, 64).decode("ascii", "replace").strip()
@@ -63,9 +70,20 @@ class RootLock:
                 f"Another docgen{who} is already working on {self.path.parent.parent}: only one may run per folder. "
                 "Stop the other one first, or leave it running: it will pick up new forms."
             )
-        os.ftruncate(fd, 0)
-        os.write(fd, f"{os.getpid()}\n".encode())
         self._fd = fd
+        if sys.platform == "win32":
+            os.ftruncate(fd, 0)
+            os.write(fd, f"{os.getpid()}\n".encode())
+            return
+        try:
+            writer = os.open(self.path, os.O_WRONLY | os.O_TRUNC)
+            try:
+                os.write(writer, f"{os.getpid()}\n".encode())
+            finally:
+                os.close(writer)
+        except OSError:
+            self.release()  # a root that cannot be written: the caller says why, and holds nothing
+            raise
 
     @property
     def fileno(self) -> int | None:

@@ -179,7 +179,9 @@ def reject(
     return _set_aside(layout, claim_dir, journal, reports, settings, ledger, outcome)
 
 
-def set_aside_duplicate(layout: Layout, claim_dir: Path, journal: Journal, note: DuplicateNote, settings: Settings, ledger: LedgerLike) -> str:
+def set_aside_duplicate(
+    layout: Layout, claim_dir: Path, journal: Journal, note: DuplicateNote, settings: Settings, ledger: LedgerLike
+) -> str:
     """Moves an already-published drop to ``inbox/duplicates/NAME`` with ``NAME.note.txt``: a note, never a rejection."""
     notes = {
         ".note.txt": note.to_text().encode("utf-8"),
@@ -205,6 +207,7 @@ def _set_aside(
         journal.advance(claim_dir, "rejecting", settings.file_mode, outcome=outcome)
     assert journal.rejected_name is not None
     name = journal.rejected_name
+    crash_point("before-reports")
     make_dir(folder, settings.dir_mode)
     # the reports go first: a crash must never leave an unexplained file set aside
     for suffix, content in reports.items():

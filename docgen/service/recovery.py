@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import os
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 
 from docgen.config import Settings
@@ -15,10 +16,12 @@ from docgen.validate_file import file_sha256
 
 __all__ = ["recover"]
 
-log = logging.getLogger("docgen.service")
+log = logging.getLogger("docgen.service.recovery")
 
 
-def recover(layout: Layout, settings: Settings, ledger: LedgerLike) -> list[tuple[Path, Journal]]:
+def recover(
+    layout: Layout, settings: Settings, ledger: LedgerLike, *, leave_if: Callable[[Exception], bool] | None = None
+) -> list[tuple[Path, Journal]]:
     """Brings every claim under ``.docgen/work/`` to a clean state; returns the claims whose form must be processed again.
 
     Decided from what is on disk, not only from the journal's stage (the crash may have come between a
@@ -29,6 +32,8 @@ def recover(layout: Layout, settings: Settings, ledger: LedgerLike) -> list[tupl
     - the original in the published folder: finish it (manifest, ledger);
     - the original in ``inbox/rejected/``: finish the rejection (ledger);
     - still ``claiming`` and nowhere here: the rename never happened, the file is still in the inbox.
+
+    A claim whose recovery fails with an error ``leave_if`` accepts (a disk still full) is left as it is for later.
     """
     redo: list[tuple[Path, Journal]] = []
     if layout.work.is_dir():
@@ -37,11 +42,15 @@ def recover(layout: Layout, settings: Settings, ledger: LedgerLike) -> list[tupl
             if journal is None:
                 _return_strays(layout, claim_dir, settings)
                 continue
-            if _recover_claim(layout, claim_dir, journal, settings, ledger):
-                if journal.sha256 is None:  # killed between the claim and hashing it
-                    journal.sha256 = file_sha256(claim_dir / journal.name)
-                journal.advance(claim_dir, "claimed", settings.file_mode)
-                redo.append((claim_dir, journal))
+            try:
+                if _recover_claim(layout, claim_dir, journal, settings, ledger):
+                    if journal.sha256 is None:  # killed between the claim and hashing it
+                        journal.sha256 = file_sha256(claim_dir / journal.name)
+                    journal.advance(claim_dir, "claimed", settings.file_mode)
+                    redo.append((claim_dir, journal))
+            except Exception as exc:
+                if leave_if is None or not leave_if(exc):
+                    raise
     _clean_tmp(layout, settings, keep={journal.claim_id for _, journal in redo})
     return redo
 
@@ -52,6 +61,7 @@ def _recover_claim(layout: Layout, claim_dir: Path, journal: Journal, settings: 
     target = layout.root / journal.target if journal.target else None
     if original.exists():
         _undo_build(build, journal, target, original, settings)
+        _drop_unfinished_reports(layout, journal)
         log.warning("recovering %s: it was claimed but not finished; processing it again", journal.name)
         return True
     if (build / "source" / journal.name).exists():
@@ -61,7 +71,11 @@ def _recover_claim(layout: Layout, claim_dir: Path, journal: Journal, settings: 
     if journal.stage == "claiming":
         shutil.rmtree(claim_dir, ignore_errors=True)  # the file never left the inbox
         return False
-    if journal.stage == "rejecting" and journal.rejected_name and (layout.set_aside_folder(journal.outcome) / journal.rejected_name).exists():
+    if (
+        journal.stage == "rejecting"
+        and journal.rejected_name
+        and (layout.set_aside_folder(journal.outcome) / journal.rejected_name).exists()
+    ):
         log.warning("recovering %s: finishing its rejection", journal.name)
         finish_rejection(layout, claim_dir, journal, ledger)
         return False
@@ -88,6 +102,14 @@ def _undo_build(build: Path, journal: Journal, target: Path | None, original: Pa
     shutil.rmtree(build, ignore_errors=True)
     journal.target = journal.superseded = journal.manifest = None
     journal.stage = "claimed"
+
+
+def _drop_unfinished_reports(layout: Layout, journal: Journal) -> None:
+    """Reports written for a rejection that never moved its original (a full disk stopped it) go: the redo writes them again."""
+    name, folder = journal.rejected_name, layout.set_aside_folder(journal.outcome)
+    if name and not (folder / name).exists():
+        for suffix in (".errors.json", ".errors.txt", ".note.txt", ".note.json"):
+            (folder / f"{name}{suffix}").unlink(missing_ok=True)
 
 
 def _return_strays(layout: Layout, folder: Path, settings: Settings) -> None:

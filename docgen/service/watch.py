@@ -2,14 +2,21 @@
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import logging
 import os
 import threading
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from docgen.errors import MachineFaultError
+from docgen.service.machine import as_machine_fault
+from docgen.service.pause import Backoff, family, pause
 from docgen.service.service import Service
+from docgen.service.state import ServiceState, write_state
 
 __all__ = ["NETWORK_FS_TYPES", "filesystem_type", "is_network_share", "start_observer", "watch"]
 
@@ -131,35 +138,102 @@ def watch(
     polling: Callable[[float], Any] = _polling,
     network: Callable[[Path], bool] = is_network_share,
 ) -> None:
-    """Processes the inbox now and on every change until ``service.stop()``; the forms in hand are always finished first."""
+    """Processes the inbox now and on every change until ``service.stop()``; the forms in hand are always finished first.
+
+    A fault of the machine pauses intake (said once), is looked at again with back-off, and intake resumes by
+    itself once it clears, watching the inbox afresh (a share that came back is a new folder to watch).
+    """
     settings = service.settings
     wake = service.wake
+    service.rest()  # forked workers must not inherit the ledger's descriptors
     service.start_workers()
     service.start_converters(wait=True)
-    observer, kind = start_observer(
-        service.layout.inbox, settings.observer, settings.poll_seconds, wake, native=native, polling=polling, network=network
-    )
-    service.log.event(f"watching {service.layout.inbox} ({kind} events, rescan every {settings.rescan_seconds:g}s)", observer=kind)
+    observer: _Watching | None = None
+    with contextlib.suppress(MachineFaultError):  # an inbox already gone: the loop below pauses for it
+        observer = _Watching.start(service, native, polling, network)
+    write_state(service.root, ServiceState("running"))
+    backoff = Backoff(settings.retry_seconds, settings.retry_max_seconds)
+    last_resumed: tuple[str, float] | None = None  # the cause of the last pause, and when intake resumed from it
     try:
-        service.process_pending()
         held_logged: set[Path] = set()
         while not service.stopping.is_set():
-            wake.clear()
-            scan = service.scan()
-            if scan.ready:
-                service.process(scan.ready)
+            try:
+                if observer is None or observer.inbox_replaced():
+                    _stop(observer)
+                    observer = _Watching.start(service, native, polling, network)
+                service.process_pending()
+                wake.clear()
+                scan = service.scan()
+                if scan.ready:
+                    service.process(scan.ready)
+                    continue
+            except MachineFaultError as fault:
+                _stop(observer)
+                observer = None
+                service.rest()
+                # the same fault straight back after resuming: not said again, and the back-off keeps growing
+                again = last_resumed is not None and last_resumed[0] == family(fault) and time.monotonic() - last_resumed[1] < 60
+                if not again:
+                    backoff = Backoff(settings.retry_seconds, settings.retry_max_seconds)
+                if pause(fault, service.resume, service.stopping.wait, service.log, service.root, backoff, quiet=again):
+                    last_resumed = (family(fault), time.monotonic())
                 continue
             for path in set(scan.held) - held_logged:
                 service.log.event(f"{path.name} is not complete yet (still being copied?): waiting for the rest", name=path.name)
             held_logged = set(scan.held)
             waits = [settings.rescan_seconds] + [w for w in (scan.settle_in, scan.held_until) if w is not None]
+            service.rest()
             wake.wait(max(0.01, min(waits) + 0.005))
     finally:
-        quiet = _StopNoise()
-        logging.getLogger("watchdog.observers.inotify").addFilter(quiet)
-        try:
-            observer.stop()
-            observer.join(timeout=5)
-        finally:
-            logging.getLogger("watchdog.observers.inotify").removeFilter(quiet)
+        _stop(observer)
+        write_state(service.root, ServiceState("stopped"))
         service.log.event("stopped")
+
+
+class _Watching:
+    """The observer on the inbox, and which folder it watches (a folder deleted and made again is another one)."""
+
+    def __init__(self, observer: Any, inbox: Path, identity: tuple[int, int]) -> None:
+        self.observer, self.inbox, self.identity = observer, inbox, identity
+
+    @classmethod
+    def start(
+        cls, service: Service, native: Callable[[float], Any], polling: Callable[[float], Any], network: Callable[[Path], bool]
+    ) -> _Watching:
+        """Starts watching the service's inbox (said in the log)."""
+        settings, inbox = service.settings, service.layout.inbox
+        with as_machine_fault(service.layout):
+            identity = _identity(inbox)
+            if identity is None:
+                raise FileNotFoundError(errno.ENOENT, "the inbox has gone", str(inbox))
+            observer, kind = start_observer(
+                inbox, settings.observer, settings.poll_seconds, service.wake, native=native, polling=polling, network=network
+            )
+        service.log.event(f"watching {inbox} ({kind} events, rescan every {settings.rescan_seconds:g}s)", observer=kind)
+        return cls(observer, inbox, identity)
+
+    def inbox_replaced(self) -> bool:
+        """True when the inbox is no longer the folder being watched (removed and made again, a share remounted)."""
+        return _identity(self.inbox) != self.identity
+
+
+def _identity(folder: Path) -> tuple[int, int] | None:
+    try:
+        st = os.stat(folder)
+    except OSError:
+        return None
+    return st.st_dev, st.st_ino
+
+
+def _stop(watching: _Watching | None) -> None:
+    if watching is None:
+        return
+    quiet = _StopNoise()
+    logging.getLogger("watchdog.observers.inotify").addFilter(quiet)
+    try:
+        watching.observer.stop()
+        watching.observer.join(timeout=5)
+    except Exception as exc:  # an observer whose folder vanished under it may fail even to stop
+        log.debug("stopping the observer: %s", exc)
+    finally:
+        logging.getLogger("watchdog.observers.inotify").removeFilter(quiet)

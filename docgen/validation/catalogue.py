@@ -28,7 +28,12 @@ def rules_markdown() -> str:
         profile = load_profile(profile_id)
         data = json.loads(profile_files()[profile_id].read_text(encoding="utf-8"))
         parent = f", extends `{data['extends']}`" if data.get("extends") else ""
-        out += [f"## `{profile.id}`: {profile.title}", "", f"Source: [`docs/sources/{profile.source}`](sources/{profile.source}){parent}.", ""]
+        out += [
+            f"## `{profile.id}`: {profile.title}",
+            "",
+            f"Source: [`docs/sources/{profile.source}`](sources/{profile.source}){parent}.",
+            "",
+        ]
         out += ["| rule | severity | cites | check | message |", "|---|---|---|---|---|"]
         for rule in sorted(profile.rules, key=lambda r: r.id):
             only = f" (only when {condition_words(rule.when)})" if rule.when else ""

@@ -92,7 +92,9 @@ class Accounts:
             raise AccountError(f"{role!r} is not a role: use {', '.join(ROLES)}.")
         taken = self.get(name)
         if taken:
-            raise AccountError(f"There is already an account called {taken.name}: choose another name, or use `docgen users password {taken.name}`.")
+            raise AccountError(
+                f"There is already an account called {taken.name}: choose another name, or use `docgen users password {taken.name}`."
+            )
 
     def add(self, name: str, role: str, password: str, key_worker: str = "") -> Account:
         """A new account; refused if the name is taken or unusable, the role unknown or the password too short."""
@@ -128,5 +130,7 @@ class Accounts:
 
 def _hash(password: str) -> str:
     if len(password) < MIN_PASSWORD:
-        raise AccountError(f"The password is too short: use at least {MIN_PASSWORD} characters (a few words together are easy to remember).")
+        raise AccountError(
+            f"The password is too short: use at least {MIN_PASSWORD} characters (a few words together are easy to remember)."
+        )
     return _HASHER.hash(password)

@@ -67,7 +67,9 @@ def _resolver(state: WebState) -> Any:
 async def _http_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, HTTPException)
     titles = {403: "You cannot do that", 404: "Page not found", 405: "Page not found", 413: "File too large"}
-    return render(request, "error.html", status=exc.status_code, title=titles.get(exc.status_code, "Sorry, there is a problem"), detail=exc.detail)
+    return render(
+        request, "error.html", status=exc.status_code, title=titles.get(exc.status_code, "Sorry, there is a problem"), detail=exc.detail
+    )
 
 
 async def _docgen_error(request: Request, exc: Exception) -> Response:

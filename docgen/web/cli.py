@@ -12,9 +12,12 @@ from docgen.web.accounts import ROLES, AccountError, Accounts
 
 __all__ = ["serve", "users"]
 
+
 @click.command()
 @root_option()
-@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on: anything but loopback needs [web] TLS or a trusted proxy.")
+@click.option(
+    "--host", default="127.0.0.1", show_default=True, help="Address to listen on: anything but loopback needs [web] TLS or a trusted proxy."
+)
 @click.option("--port", type=click.IntRange(0, 65535), default=8080, show_default=True, help="Port to listen on.")
 def serve(root: Path, host: str, port: int) -> None:
     """The staff web app: what is due, each case's history, rejected forms, uploads and the report."""
@@ -53,7 +56,12 @@ def _refused(exc: AccountError) -> None:
 
 @users.command("add")
 @click.argument("name")
-@click.option("--role", type=click.Choice(ROLES), required=True, help="admin: everything; manager: every case and the reports; worker: their own cases.")
+@click.option(
+    "--role",
+    type=click.Choice(ROLES),
+    required=True,
+    help="admin: everything; manager: every case and the reports; worker: their own cases.",
+)
 @click.option("--key-worker", "key_worker", default="", help="The name forms give this person as key worker (default: NAME).")
 @click.option("--password-stdin", "password_stdin", is_flag=True, help="Read the password from the first line of standard input.")
 @root_option()
@@ -105,5 +113,3 @@ def password(name: str, password_stdin: bool, root: Path) -> None:
         _refused(exc)
     _audit(root, "password_changed", name)
     click.echo(f"Password changed for {name}.")
-
-

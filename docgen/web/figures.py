@@ -68,7 +68,13 @@ def _open_deadlines(access: LedgerAccess) -> _OpenDeadlines:
 
 
 def overview(
-    access: LedgerAccess, as_of: dt.date, *, key_worker: str | None = None, case: str | None = None, kind: str | None = None, shown: int = 100
+    access: LedgerAccess,
+    as_of: dt.date,
+    *,
+    key_worker: str | None = None,
+    case: str | None = None,
+    kind: str | None = None,
+    shown: int = 100,
 ) -> Overview:
     """The overview for these filters (the key worker as the ledger matches it: the case's current one, any case of letters)."""
     open_now = _open_deadlines(access)
@@ -81,7 +87,9 @@ def overview(
     items = [
         i
         for i in open_now.items
-        if (not case or i.case_reference == case) and (not kind or i.kind == kind) and (not worker or (i.key_worker or "").strip().lower() == worker)
+        if (not case or i.case_reference == case)
+        and (not kind or i.kind == kind)
+        and (not worker or (i.key_worker or "").strip().lower() == worker)
     ]
     split = bisect.bisect_left(items, as_of, key=lambda i: i.date)
     overdue, upcoming = items[:split], items[split:]

@@ -124,7 +124,9 @@ class CaseHistory:
                 if copy.get("sent_date"):
                     continue
                 key = (meeting.row.id, str(copy["recipient"]))
-                entry = grouped.setdefault(key, UnsentCopy(meeting.row.id, str(copy["recipient"]), [], copy.get("delivery"), str(copy["due_date"])))
+                entry = grouped.setdefault(
+                    key, UnsentCopy(meeting.row.id, str(copy["recipient"]), [], copy.get("delivery"), str(copy["due_date"]))
+                )
                 entry.documents.append(str(copy["document"]))
         return list(grouped.values())
 
@@ -179,7 +181,9 @@ def _scaling_and_progress(root: Path, ledger: Ledger, row: MeetingRow, manifest:
     kept = getattr(ledger, "meeting_record", None)  # ledgers that keep each meeting's record save reading the form again
     record = kept(row.id) if kept else None
     if record is None:
-        record = _source_record(str(root / "outbox" / row.case_reference / row.folder), str((manifest.get("source") or {}).get("name") or ""), row.sha256)
+        record = _source_record(
+            str(root / "outbox" / row.case_reference / row.folder), str((manifest.get("source") or {}).get("name") or ""), row.sha256
+        )
     scaling = (record or {}).get("scaling")
     score = scaling.get("score") if isinstance(scaling, dict) else None
     objectives = (record or {}).get("objectives") or []

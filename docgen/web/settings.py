@@ -73,7 +73,9 @@ def load_web_settings(root: Path) -> WebSettings:
         try:
             ipaddress.ip_address(settings.trusted_proxy)
         except ValueError as exc:
-            raise ConfigError(f"In {CONFIG_NAME}, [web] trusted_proxy must be the proxy's IP address, not {settings.trusted_proxy!r}.") from exc
+            raise ConfigError(
+                f"In {CONFIG_NAME}, [web] trusted_proxy must be the proxy's IP address, not {settings.trusted_proxy!r}."
+            ) from exc
     return settings
 
 

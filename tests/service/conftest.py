@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -48,3 +49,24 @@ def all_files(root: Path) -> list[str]:
         if path.is_file() and not rel.startswith(skip):
             out.append(rel)
     return out
+
+
+#: where a fault of the machine can strike a form, in the issue's words, and the fault point just before that step
+FAULT_STAGES = {
+    "claim": "after-claim",
+    "build": "before-render",
+    "publish": "after-build",
+    "manifest": "after-publish",
+    "ledger commit": "before-ledger",
+    "rejection report": "before-reports",
+}
+
+
+def wait_for(condition: Callable[[], bool], seconds: float = 10.0) -> bool:
+    """Polls ``condition`` until it holds or ``seconds`` pass; its last answer."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.02)
+    return condition()

@@ -163,7 +163,9 @@ def test_watch_slow_copy_duplicate_corrupt_file_and_sigterm(tmp_path: Path) -> N
             )
         )
         duplicate = (root / "inbox/duplicates/jones again.docx.note.txt").read_text()
-        assert duplicate.startswith("jones again.docx: already published — nothing needs doing.\nIt is identical to jones.docx, published on ")
+        assert duplicate.startswith(
+            "jones again.docx: already published — nothing needs doing.\nIt is identical to jones.docx, published on "
+        )
         assert not (root / "inbox/rejected/jones again.docx").exists()
         corrupt = json.loads((root / "inbox/rejected/corrupt.docx.errors.json").read_text())
         assert corrupt["errors"][0]["rule"].startswith("form-")

@@ -30,7 +30,9 @@ REPO = Path(__file__).resolve().parents[2]
 
 def broken_libreoffice(documents: list[Path], out_dir: Path, timeout: float) -> dict[Path, Path]:
     """Stands in for a LibreOffice that dies on this form's documents every time, fresh or not."""
-    raise ConverterError("LibreOffice could not make PDFs of plan-C1.docx, even after a fresh start (LibreOffice stopped while converting plan-C1.docx)")
+    raise ConverterError(
+        "LibreOffice could not make PDFs of plan-C1.docx, even after a fresh start (LibreOffice stopped while converting plan-C1.docx)"
+    )
 
 
 def test_the_pdfs_are_published_with_the_word_documents_and_listed_in_the_manifest(layout: Layout, drop: Drop) -> None:
@@ -76,7 +78,9 @@ def test_pdf_true_without_libreoffice_refuses_to_start(tmp_path: Path) -> None:
     (tmp_path / "docgen.toml").write_text("pdf = true\n")
     (tmp_path / "bin").mkdir()
     env = {**os.environ, "PATH": str(tmp_path / "bin")}
-    done = subprocess.run([sys.executable, "-m", "docgen", "run", "--once", "--root", str(tmp_path)], env=env, capture_output=True, text=True)
+    done = subprocess.run(
+        [sys.executable, "-m", "docgen", "run", "--once", "--root", str(tmp_path)], env=env, capture_output=True, text=True
+    )
     assert done.returncode == 2
     assert "docgen: pdf = true in docgen.toml, but LibreOffice is not installed" in done.stderr
     assert not (tmp_path / "outbox").exists()
@@ -108,7 +112,11 @@ def test_watch_warms_libreoffice_before_the_first_form_and_stops_it_on_sigterm(t
     (tmp_path / "inbox").mkdir()
     (tmp_path / "docgen.toml").write_text('pdf = "auto"\nsettle_seconds = 0.1\nworkers = 2\n')
     service = subprocess.Popen(
-        [sys.executable, "-m", "docgen", "watch", "--root", str(tmp_path)], cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+        [sys.executable, "-m", "docgen", "watch", "--root", str(tmp_path)],
+        cwd=REPO,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
     )
     assert service.stderr is not None
     try:

@@ -105,4 +105,6 @@ def test_staff_can_read_a_rejected_form_and_its_report(root: Path) -> None:
     for name in ("bad.json", "bad.json.errors.txt"):
         read = _as_staff("cat", str(root / "inbox" / "rejected" / name))
         assert read.returncode == 0, (name, read.stderr)
-    assert "community support workers must not chair CIN meetings" in _as_staff("cat", str(root / "inbox/rejected/bad.json.errors.txt")).stdout
+    assert (
+        "community support workers must not chair CIN meetings" in _as_staff("cat", str(root / "inbox/rejected/bad.json.errors.txt")).stdout
+    )

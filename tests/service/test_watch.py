@@ -14,7 +14,7 @@ import pytest
 from docgen.service import Layout, Service
 from docgen.service.progress import FormLog
 from docgen.service.watch import filesystem_type, is_network_share, start_observer, watch
-from tests.service.conftest import Drop
+from tests.service.conftest import Drop, wait_for
 from tests.service.fakes import fake_build_pack, settings_for_tests
 
 FOLDER = "outbox/CIN-2026-0412/2026-12-17-initial"
@@ -51,15 +51,6 @@ class FakeObserver:
             handler.dispatch(object())
 
 
-def _wait_for(condition: Callable[[], bool], seconds: float = 5.0) -> bool:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(0.02)
-    return condition()
-
-
 @pytest.fixture
 def running(layout: Layout) -> Iterator[Callable[..., tuple[Service, FakeObserver]]]:
     """Starts ``watch`` in a thread with a fake observer; stops it (and checks it stopped) afterwards."""
@@ -83,10 +74,10 @@ def running(layout: Layout) -> Iterator[Callable[..., tuple[Service, FakeObserve
         thread.start()
         threads.append((service, thread))
         if real_polling:
-            assert _wait_for(lambda: (layout.root / ".docgen" / "lock").exists())
+            assert wait_for(lambda: (layout.root / ".docgen" / "lock").exists())
             time.sleep(0.3)
             return service, FakeObserver()
-        assert _wait_for(lambda: bool(FakeObserver.instances) and FakeObserver.instances[0].running)
+        assert wait_for(lambda: bool(FakeObserver.instances) and FakeObserver.instances[0].running)
         return service, FakeObserver.instances[0]
 
     yield _start
@@ -102,13 +93,13 @@ def test_a_drop_is_processed_when_its_event_arrives(layout: Layout, drop: Drop, 
     time.sleep(0.3)
     assert not (layout.root / FOLDER).exists()  # no event yet, and the rescan is an hour away
     observer.emit()
-    assert _wait_for(lambda: (layout.root / FOLDER / "manifest.json").is_file())
+    assert wait_for(lambda: (layout.root / FOLDER / "manifest.json").is_file())
 
 
 def test_a_missed_event_is_caught_by_the_rescan(layout: Layout, drop: Drop, running: Any) -> None:
     running(rescan_seconds=0.2)
     drop()
-    assert _wait_for(lambda: (layout.root / FOLDER / "manifest.json").is_file())
+    assert wait_for(lambda: (layout.root / FOLDER / "manifest.json").is_file())
 
 
 def test_a_drop_still_changing_is_read_only_after_settling(layout: Layout, drop: Drop, running: Any) -> None:
@@ -118,20 +109,20 @@ def test_a_drop_still_changing_is_read_only_after_settling(layout: Layout, drop:
     time.sleep(0.3)
     assert path.exists()  # not yet settled
     started = time.monotonic()
-    assert _wait_for(lambda: (layout.root / FOLDER / "manifest.json").is_file())
+    assert wait_for(lambda: (layout.root / FOLDER / "manifest.json").is_file())
     assert time.monotonic() - started < 1.5  # the loop wakes when the file is due to settle, not at the rescan
 
 
 def test_stopping_finishes_and_returns(layout: Layout, drop: Drop, running: Any) -> None:
     service, observer = running(rescan_seconds=3600)
     service.stop()
-    assert _wait_for(lambda: not observer.running)
+    assert wait_for(lambda: not observer.running)
 
 
 def test_the_real_polling_observer_wakes_the_service(layout: Layout, drop: Drop, running: Any) -> None:
     running(real_polling=True, observer="polling", poll_seconds=0.1, rescan_seconds=3600)
     drop()
-    assert _wait_for(lambda: (layout.root / FOLDER / "manifest.json").is_file(), 10)
+    assert wait_for(lambda: (layout.root / FOLDER / "manifest.json").is_file(), 10)
 
 
 def test_native_events_are_used_where_they_work() -> None:
@@ -197,13 +188,13 @@ def test_watch_with_workers_builds_a_batch_in_them(layout: Layout, drop: Drop, r
     from tests.conftest import clean_initial
 
     service, observer = running(workers=2, rescan_seconds=3600)
-    assert _wait_for(lambda: service._pool is not None)  # started before the first drop
+    assert wait_for(lambda: service.workers.pool is not None)  # started before the first drop
     for n in range(4):
         record = clean_initial()
         record["case"]["reference"] = f"CIN-{n}"
         drop(f"form-{n}.json", record=record)
     observer.emit()
-    assert _wait_for(lambda: len(list(layout.outbox.glob("*/*/manifest.json"))) == 4, 30)
+    assert wait_for(lambda: len(list(layout.outbox.glob("*/*/manifest.json"))) == 4, 30)
 
 
 class RacingObserver(FakeObserver):

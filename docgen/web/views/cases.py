@@ -24,7 +24,13 @@ def find_case(request: Request) -> Response:
     reference = (request.query_params.get("reference") or "").strip()
     if valid_reference(reference):
         return RedirectResponse(f"/cases/{reference}", status_code=303)
-    return render(request, "find_case.html", title="Find a case", reference=reference, error="Enter a case reference" if "reference" in request.query_params else "")
+    return render(
+        request,
+        "find_case.html",
+        title="Find a case",
+        reference=reference,
+        error="Enter a case reference" if "reference" in request.query_params else "",
+    )
 
 
 def case_page(request: Request, notice: str = "", status: int = 200, errors: dict[str, str] | None = None) -> Response:
@@ -41,8 +47,19 @@ def case_page(request: Request, notice: str = "", status: int = 200, errors: dic
     chart = line_chart(history.scaling, low=0, high=10, label="Scaling score (0 to 10)")
     progress_rows = progress_chart([(f"{m.row.meeting_type.capitalize()} {m.row.meeting_date}", m.progress) for m in history.meetings])
     return render(
-        request, "case.html", status=status, title=f"Case {reference}", case=history, own=own, chart=chart, progress_rows=progress_rows, as_of=as_of,
-        today=dt.date.today().isoformat(), notice=notice, errors=errors or {}, can_prefill=can_prefill(),
+        request,
+        "case.html",
+        status=status,
+        title=f"Case {reference}",
+        case=history,
+        own=own,
+        chart=chart,
+        progress_rows=progress_rows,
+        as_of=as_of,
+        today=dt.date.today().isoformat(),
+        notice=notice,
+        errors=errors or {},
+        can_prefill=can_prefill(),
     )
 
 
@@ -62,10 +79,21 @@ async def record_copy(request: Request) -> Response:
     recipient, _, document = rest.partition("|")
     sent = _day(form.get("sent_date"))
     if not meeting_id.isdigit() or not recipient or sent is None:
-        errors = {"copy": "Choose the copy that was sent"} if not recipient else {"sent_date": "Enter the date it was sent, today or earlier, like 5/1/2027"}
+        errors = (
+            {"copy": "Choose the copy that was sent"}
+            if not recipient
+            else {"sent_date": "Enter the date it was sent, today or earlier, like 5/1/2027"}
+        )
         return await run_in_threadpool(case_page, request, "", 400, errors)
-    changed = await run_in_threadpool(record_copy_sent, state_of(request).ledger, int(meeting_id), recipient, document or None, sent, account.name)
-    audit(request, "copy_sent", f"{reference}: {document or 'copies'} to {recipient} on {sent.isoformat()}", outcome="ok" if changed else "no_change")
+    changed = await run_in_threadpool(
+        record_copy_sent, state_of(request).ledger, int(meeting_id), recipient, document or None, sent, account.name
+    )
+    audit(
+        request,
+        "copy_sent",
+        f"{reference}: {document or 'copies'} to {recipient} on {sent.isoformat()}",
+        outcome="ok" if changed else "no_change",
+    )
     return RedirectResponse(f"/cases/{reference}?recorded=copy", status_code=303)
 
 
@@ -74,13 +102,19 @@ async def record_visit_view(request: Request) -> Response:
     form = await posted_form(request)
     reference = request.path_params["reference"]
     account = account_of(request)
-    history = await run_in_threadpool(case_history, state_of(request).ledger, reference, dt.date.today()) if valid_reference(reference) else None
+    history = (
+        await run_in_threadpool(case_history, state_of(request).ledger, reference, dt.date.today()) if valid_reference(reference) else None
+    )
     if history is None:
         raise HTTPException(404, "There is no such case.")
     child = str(form.get("child") or "")
     day = _day(form.get("visit_date"))
     if child not in history.children or day is None:
-        errors = {"child": "Choose the child who was seen"} if child not in history.children else {"visit_date": "Enter the date of the visit, today or earlier, like 5/1/2027"}
+        errors = (
+            {"child": "Choose the child who was seen"}
+            if child not in history.children
+            else {"visit_date": "Enter the date of the visit, today or earlier, like 5/1/2027"}
+        )
         return await run_in_threadpool(case_page, request, "", 400, errors)
     seen_alone = {"yes": True, "no": False}.get(str(form.get("seen_alone") or ""))
     await run_in_threadpool(record_visit, state_of(request).ledger, reference, child, day, seen_alone, account.name)

@@ -55,7 +55,9 @@ def next_meeting_form(request: Request) -> Response:
         shutil.rmtree(folder, ignore_errors=True)
         raise HTTPException(404, f"A pre-filled form cannot be made for case {reference}: download a blank form from Forms.")
     audit(request, "download", f"{reference}: pre-filled {meeting_type} form ({suffix})")
-    return FileResponse(chosen, filename=chosen.name, content_disposition_type="attachment", background=BackgroundTask(shutil.rmtree, folder, True))
+    return FileResponse(
+        chosen, filename=chosen.name, content_disposition_type="attachment", background=BackgroundTask(shutil.rmtree, folder, True)
+    )
 
 
 def _tmp(root: Path) -> Path:

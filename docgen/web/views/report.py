@@ -40,7 +40,16 @@ def report_page(request: Request) -> Response:
     }
     overall = bar_chart([(m.title, _percent(m.overall), f"{m.overall.on_time} of {m.overall.total}") for m in figures.measures])
     audit(request, "report_view", f"{start.isoformat()} to {end.isoformat()}")
-    return render(request, "report.html", title="Timescales report", figures=figures, charts=charts, overall=overall, error=error, query=request.url.query)
+    return render(
+        request,
+        "report.html",
+        title="Timescales report",
+        figures=figures,
+        charts=charts,
+        overall=overall,
+        error=error,
+        query=request.url.query,
+    )
 
 
 def _percent(tally: Tally) -> float | None:

@@ -48,7 +48,10 @@ async def sign_in(request: Request) -> Response:
         audit(request, "sign_in", "throttled", outcome="refused", user=username)
         minutes = math.ceil(wait / 60)
         return _form(
-            request, status=429, error=f"Too many attempts to sign in. Wait {minutes} minute{'s' * (minutes != 1)} and try again.", username=username
+            request,
+            status=429,
+            error=f"Too many attempts to sign in. Wait {minutes} minute{'s' * (minutes != 1)} and try again.",
+            username=username,
         )
     account = await run_in_threadpool(state.accounts.verify, username, password)
     if account is None:
@@ -56,7 +59,9 @@ async def sign_in(request: Request) -> Response:
         audit(request, "sign_in_failed", "", outcome="refused", user=username)
         return _form(request, status=401, error="Enter a correct username and password", username=username)
     state.throttle.succeeded(username)
-    session = state.sessions.start(account.name, replacing=state.sessions.unsign(request.cookies.get(COOKIE)), credential=account.password_hash)
+    session = state.sessions.start(
+        account.name, replacing=state.sessions.unsign(request.cookies.get(COOKIE)), credential=account.password_hash
+    )
     audit(request, "sign_in", account.role, user=account.name)
     response = RedirectResponse("/", status_code=303)
     response.headers.append("set-cookie", session_cookie_for(request, session.id))

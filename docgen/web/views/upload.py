@@ -50,7 +50,13 @@ def upload_status(request: Request) -> Response:
     seen = state.ledger.get().file_seen(sha)
     report = next((f for f in rejected_forms(state.root) if f.sha256 == sha), None) if seen and seen.outcome == "rejected" else None
     return render(
-        request, "upload_status.html", title="Your upload", outcome=outcome_of(seen), seen=seen, report=report, name=request.query_params.get("name", "")
+        request,
+        "upload_status.html",
+        title="Your upload",
+        outcome=outcome_of(seen),
+        seen=seen,
+        report=report,
+        name=request.query_params.get("name", ""),
     )
 
 

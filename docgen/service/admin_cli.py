@@ -1,0 +1,66 @@
+"""``docgen status`` and ``docgen retry-rejected``: looking at a root's service from outside, and putting back what a fault rejected."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from docgen.config import load_settings
+from docgen.errors import MachineFaultError
+from docgen.options import root_option
+from docgen.service.layout import Layout
+from docgen.service.machine import as_machine_fault
+
+__all__ = ["retry_rejected", "status"]
+
+EXIT_OK, EXIT_FAULT = 0, 1
+
+
+@click.command()
+@root_option()
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON object for monitoring.")
+def status(root: Path, as_json: bool) -> None:
+    """Whether the service is running or paused (and why), forms waiting, free space and the ledger's size.
+
+    Exit 0 when all is well, 1 while a fault of the machine holds (or would hold) the service.
+    """
+    from docgen.service.status import service_status
+
+    found = service_status(root, load_settings(root))
+    if as_json:
+        click.echo(json.dumps(found.to_json(), indent=2, ensure_ascii=False))
+    else:
+        click.echo(found.to_text())
+    sys.exit(EXIT_OK if found.healthy else EXIT_FAULT)
+
+
+@click.command("retry-rejected")
+@root_option()
+@click.option(
+    "--internal", is_flag=True, help="Put back the forms rejected by a fault in docgen itself (not those rejected for their contents)."
+)
+def retry_rejected(root: Path, internal: bool) -> None:
+    """Put rejected originals back through the inbox, their reports removed."""
+    from docgen.service.retry import retry_rejected_internal
+
+    if not internal:
+        raise click.UsageError(
+            "Say --internal: only forms rejected by a fault in docgen itself can be put back as they are; "
+            "a form rejected for its contents needs correcting (its report says how) and dropping in again."
+        )
+    layout = Layout(root.resolve())
+    try:
+        with as_machine_fault(layout):
+            names = retry_rejected_internal(layout)
+    except MachineFaultError as fault:
+        click.echo(f"docgen: {fault}, then run this again", err=True)
+        sys.exit(EXIT_FAULT)
+    for name in names:
+        click.echo(f"{name} put back into the inbox")
+    if names:
+        click.echo(f"{len(names)} form(s) put back: `docgen run --once` processes them (a running `docgen watch` already is).")
+    else:
+        click.echo("No form was rejected by a fault in docgen itself: nothing to put back.")
