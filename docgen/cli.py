@@ -30,6 +30,7 @@ LAZY_COMMANDS = {
     "case": "docgen.ledger.case_cli:case",
     "send": "docgen.send.cli:send",
     "sent": "docgen.send.cli:sent",
+    "profiles": "docgen.profiles_cli:profiles",
     "serve": "docgen.web.cli:serve",
     "users": "docgen.web.cli:users",
     "init": "docgen.new_root:init",
@@ -51,6 +52,9 @@ class _Group(click.Group):
         return super().get_command(ctx, cmd_name)
 
     def invoke(self, ctx: click.Context) -> object:
+        from docgen.profiles import use_profiles_in
+
+        use_profiles_in(None)  # ./profiles/ unless the command's --root says otherwise (each run starts afresh)
         try:
             return super().invoke(ctx)
         except DocgenError as exc:
@@ -75,10 +79,10 @@ def validate(files: tuple[Path, ...], policy: str | None, root: Path | None, as_
     from docgen.profiles import load_profile
     from docgen.validate_file import validate_file
 
+    folder = root if root is not None else Path(".")  # without --root: the current folder's docgen.toml, if any
+    settings = load_settings(folder)  # also takes the council's profiles from folder/profiles/, checked
     if policy:
         load_profile(policy)  # an unknown --policy is a usage error, before any file is read
-    folder = root if root is not None else Path(".")  # without --root: the current folder's docgen.toml, if any
-    settings = load_settings(folder)
     note = settings_file_note(folder)
     reports = [validate_file(path, policy=policy, default_policy=settings.policy, settings_file=note) for path in files]
     if as_json:

@@ -75,7 +75,12 @@ def _check_machine_fault_settings(settings: Settings) -> None:
 
 
 def load_settings(root: Path) -> Settings:
-    """Reads ``root/docgen.toml`` (missing file: defaults); unknown keys and wrong types are reported."""
+    """Reads ``root/docgen.toml`` (missing file: defaults); council profiles come from ``root/profiles/`` from now on, checked."""
+    from docgen.profiles import COUNCIL_FOLDER, check_every_profile, council_dir, use_profiles_in
+
+    if Path(root).absolute() / COUNCIL_FOLDER != council_dir():  # choosing them again would throw away what was worked out
+        use_profiles_in(root)
+    check_every_profile()  # a broken council profile stops every command here, never a form later
     path = Path(root) / CONFIG_NAME
     if not path.is_file():
         return Settings()

@@ -8,7 +8,8 @@ from typing import Any
 
 from docgen.profiles import Profile
 from docgen.record import Record, as_date, get
-from docgen.workdays import add_months, add_working_days
+from docgen.timescales import applicable, period_of
+from docgen.workdays import add_months
 
 __all__ = ["Deadline", "meeting_deadlines"]
 
@@ -50,17 +51,21 @@ def meeting_deadlines(record: Record, profile: Profile) -> list[Deadline]:
         ("record_due", "Record of Planning Meeting and plans completed"),
         ("copies_due", "Copies of the plan sent to the child, family and participants"),
     ):
-        spec = profile.timescale(kind)
+        spec = applicable(profile.timescale(kind), record)
         if spec:
-            days = int(spec["working_days"])
-            found.append(Deadline(kind, add_working_days(meeting, days), cite(spec), f"{what} ({days} working days after the meeting)"))
+            period = period_of(spec)
+            found.append(Deadline(kind, period.after(meeting), cite(spec), f"{what} ({period.words()} after the meeting)"))
 
     next_review = as_date(get(record, "meeting.next_review_date"))
     if get(record, "meeting.type") != "closure" and next_review:
-        found.append(Deadline("next_review", next_review, cite(profile.timescale("review_interval")), "Child in Need review meeting"))
+        found.append(
+            Deadline(
+                "next_review", next_review, cite(applicable(profile.timescale("review_interval"), record)), "Child in Need review meeting"
+            )
+        )
         frequency = get(record, "meeting.visit_frequency_days")
         if isinstance(frequency, int) and frequency > 0:
-            visit_section = cite(profile.timescale("visit_interval_max_days"))
+            visit_section = cite(applicable(profile.timescale("visit_interval_max_days"), record))
             number, day = 1, meeting + dt.timedelta(days=frequency)
             while day <= next_review:
                 found.append(Deadline("visit", day, visit_section, f"Statutory visit {number} (every {frequency} days)"))

@@ -4,6 +4,7 @@ Hierarchy::
 
     DocgenError                 anything docgen reports to a person instead of a traceback
     ├── ConfigError             docgen.toml, an unknown profile, a broken profile file, a --root that is no root
+    │   └── ProfileMistakes     council profiles that break the profile schema: one line per mistake
     ├── FormError               a dropped file that cannot be read as a form
     │   ├── NotAFormError       empty, not a zip, a legacy .doc/.xls, a renamed file
     │   ├── EncryptedFormError  password-protected Word or Excel file
@@ -37,6 +38,7 @@ __all__ = [
     "MachineFaultError",
     "NotAFormError",
     "OutdatedFormError",
+    "ProfileMistakes",
     "ServiceError",
     "TemplateError",
     "UnsafeFormError",
@@ -49,6 +51,15 @@ class DocgenError(Exception):
 
 class ConfigError(DocgenError):
     """Settings or a council profile are wrong."""
+
+
+class ProfileMistakes(ConfigError):
+    """Council profiles are wrong; ``lines`` holds one ``file: key path: what was expected`` line per mistake."""
+
+    def __init__(self, lines: list[str]) -> None:
+        self.lines = lines
+        many = f"{len(lines)} mistakes" if len(lines) > 1 else "a mistake"
+        super().__init__(f"A council profile has {many}; correct it and check it with `docgen profiles check`:\n" + "\n".join(lines))
 
 
 class FormError(DocgenError):

@@ -13,6 +13,7 @@ from typing import Any
 
 from docgen.errors import ConfigError
 from docgen.profiles import load_profile
+from docgen.timescales import applicable, period_of
 from docgen.workdays import add_months
 
 __all__ = [
@@ -35,10 +36,13 @@ def escalation_timescale(policy: str) -> dict[str, Any]:
 def visit_limit(policy: str) -> tuple[int | None, str]:
     """The profile's most days between visits (``visit_interval_max_days``) and its citation; (None, "") without one."""
     try:
-        spec = load_profile(policy).timescale("visit_interval_max_days") or {}
+        spec = applicable(load_profile(policy).timescale("visit_interval_max_days"), {}) or {}  # the case-wide limit
     except ConfigError:
         return None, ""
-    return (int(spec["days"]) if spec.get("days") else None), str(spec.get("cite") or "")
+    if not spec:
+        return None, ""
+    start = dt.date.today()
+    return (period_of(spec).after(start) - start).days or None, str(spec.get("cite") or "")
 
 
 def principal_manager_point(plan_start: dt.date, spec: Mapping[str, Any]) -> dt.date:

@@ -13,7 +13,7 @@ import sys
 import sysconfig
 from pathlib import Path
 
-__all__ = ["data_dir"]
+__all__ = ["data_dir", "data_file"]
 
 _CHECKOUT = Path(__file__).resolve().parent.parent
 
@@ -35,3 +35,15 @@ def data_dir(name: str) -> Path:
         if (base / name).is_dir():
             return base / name
     return candidates[0] / name  # missing everywhere: the error that follows names the expected place
+
+
+def data_file(relative: str) -> Path:
+    """The first of docgen's data folders holding ``relative`` (``schemas/profile.schema.json``).
+
+    A council's ``DOCGEN_DATA`` copy made before a file was added to docgen still gets docgen's own.
+    """
+    candidates = _candidates()
+    for base in candidates:
+        if (base / relative).is_file():
+            return base / relative
+    return candidates[0] / relative

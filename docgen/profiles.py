@@ -1,8 +1,11 @@
-"""Council profiles: a schema overlay, timescales and rule settings, read from ``schemas/profiles/*.json``.
+"""Council profiles: a schema overlay, timescales and rule settings, read from JSON files.
 
-A profile may ``extend`` another. The child's timescales and rules replace the parent's key by key
-(a rule set to ``null`` is switched off); its schema overlay is applied on top of the parent's.
-Adding a council is adding a JSON file: no code changes.
+A council's own profiles live in ``<root>/profiles/`` and are found before the shipped ones in
+``schemas/profiles/``; an id in both places is a settings error. A profile may ``extend`` another:
+the child's timescales and rules replace the parent's key by key (a rule set to ``null`` is switched
+off); its schema overlay is laid on top of the parent's. Every file is checked against
+``schemas/profile.schema.json`` as it is loaded (``docgen.profile_check``). Adding a council is
+adding a JSON file: no code changes.
 """
 
 from __future__ import annotations
@@ -13,18 +16,37 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from docgen.errors import ConfigError
-from docgen.schema import SCHEMA_DIR
+from docgen.errors import ConfigError, ProfileMistakes
+from docgen.schema import SCHEMA_DIR, Catalogue, catalogue_of, merged_schema
 
-__all__ = ["DEFAULT_PROFILE", "PROFILE_DIR", "Profile", "RuleSpec", "available_profiles", "load_profile"]
+__all__ = [
+    "COUNCIL_FOLDER",
+    "DEFAULT_PROFILE",
+    "PROFILE_DIR",
+    "Profile",
+    "RuleSpec",
+    "available_profiles",
+    "check_every_profile",
+    "check_profile_file",
+    "council_dir",
+    "declared_id",
+    "generation",
+    "load_profile",
+    "profile_files",
+    "read_profile_file",
+    "shipped_profiles",
+    "shown_path",
+    "use_profiles_in",
+]
 
-PROFILE_DIR = SCHEMA_DIR / "profiles"
+PROFILE_DIR = SCHEMA_DIR / "profiles"  # the shipped profiles
+COUNCIL_FOLDER = "profiles"  # a root's own profiles: <root>/profiles/
 DEFAULT_PROFILE = "standard"
 
 
 @dataclass(frozen=True)
 class RuleSpec:
-    """One rule as a profile states it: which check, how severe, which section, what to say."""
+    """One rule as a profile states it: which check, how severe, which section, what to say, and when."""
 
     id: str
     check: str
@@ -34,6 +56,7 @@ class RuleSpec:
     fix: str
     cite: str  # "procedure 2.3" / "South Gloucestershire guidance, ..." — filled from the defining profile
     params: dict[str, Any] = field(default_factory=dict)
+    when: dict[str, Any] = field(default_factory=dict)  # the rule applies only where these fields have these answers
 
 
 @dataclass(frozen=True, eq=False)  # identity hash: profiles are loaded once and cached
@@ -48,87 +71,184 @@ class Profile:
     schema_rules: dict[str, dict[str, Any]]
     timescales: dict[str, Any]
     rules: tuple[RuleSpec, ...]
+    path: Path | None = None  # the file it was read from
 
     def timescale(self, name: str) -> Any:
         """A timescale setting by name (``record_due``, ``review_interval``...); None where the profile has none."""
         return self.timescales.get(name)
 
+    @property
+    def catalogue(self) -> Catalogue:
+        """The record's fields as this council's forms have them: the base schema with this profile's overlays."""
+        return _catalogue(self)
 
-def available_profiles(directory: Path = PROFILE_DIR) -> list[str]:
-    """The ids of every profile on disk, sorted."""
-    return sorted(p.stem for p in directory.glob("*.json"))
+
+@lru_cache(maxsize=64)
+def _catalogue(profile: Profile) -> Catalogue:
+    return catalogue_of(merged_schema(profile.schema_overlays))
 
 
-def _read(profile_id: str, directory: Path) -> dict[str, Any]:
-    path = directory / f"{profile_id}.json"
-    if not path.is_file():
-        known = ", ".join(available_profiles(directory)) or "none"
-        raise ConfigError(f"There is no council profile called {profile_id!r}: use one of {known}.")
+# ---------------------------------------------------------------- where profiles are found
+
+_where: dict[str, Any] = {"council_dir": None, "generation": 0}
+
+
+def use_profiles_in(root: Path | None) -> None:
+    """Council profiles from ``root/profiles/`` from now on (None: ``./profiles/`` of the current folder)."""
+    _where["council_dir"] = None if root is None else Path(root).absolute() / COUNCIL_FOLDER
+    _where["generation"] += 1
+
+
+def council_dir() -> Path:
+    """The folder holding the council's own profiles."""
+    chosen = _where["council_dir"]
+    return chosen if isinstance(chosen, Path) else Path.cwd() / COUNCIL_FOLDER
+
+
+def generation() -> int:
+    """A number that changes whenever the profile folders are chosen again, so what was worked out from them is redone."""
+    return int(_where["generation"])
+
+
+def profile_files() -> dict[str, Path]:
+    """Every profile id and its file: the council's own first, then the shipped ones; an id in both is refused."""
+    found, clash = _files(council_dir(), generation())
+    if clash is not None:
+        raise clash
+    return found
+
+
+@lru_cache(maxsize=8)
+def _files(council: Path, _generation: int) -> tuple[dict[str, Path], ConfigError | None]:
+    found: dict[str, Path] = {}
+    clash: ConfigError | None = None
+    for folder in (council, PROFILE_DIR):
+        for path in sorted(folder.glob("*.json")) if folder.is_dir() else ():
+            profile_id = declared_id(path)
+            if profile_id in found:
+                clash = clash or _clash(profile_id, found[profile_id], path)
+                continue
+            found[profile_id] = path
+    return found, clash
+
+
+def declared_id(path: Path) -> str:
+    """The id a profile file gives itself; its file name where it gives none it can be read by."""
     try:
-        data: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+        data = json.loads(path.read_text(encoding="utf-8-sig"))
+    except (OSError, UnicodeDecodeError, ValueError):
+        return path.stem  # loading it says what is wrong with it
+    found = data.get("id") if isinstance(data, dict) else None
+    return found if isinstance(found, str) and found else path.stem
+
+
+def _clash(profile_id: str, first: Path, second: Path) -> ConfigError:
+    return ConfigError(
+        f"Two council profiles have the id {profile_id!r}: {shown_path(first)} and {shown_path(second)}. "
+        "Give the council's file another name and id (it may extend the shipped one instead)."
+    )
+
+
+def shown_path(path: Path) -> str:
+    """``path`` as a person would type it: relative to the current folder where it is inside it."""
+    try:
+        return str(Path(path).absolute().relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
+
+
+def available_profiles() -> list[str]:
+    """The ids of every profile there is, sorted (for lists and help text: a clash is refused when profiles are loaded)."""
+    return sorted(_files(council_dir(), generation())[0])
+
+
+def shipped_profiles() -> list[str]:
+    """The ids of the profiles docgen ships (what help text can list before any folder is chosen), sorted."""
+    return sorted(p.stem for p in PROFILE_DIR.glob("*.json"))
+
+
+def read_profile_file(path: Path) -> Any:
+    """A profile file's JSON; a file that is not JSON is a settings error naming it and the line."""
+    try:
+        return json.loads(path.read_text(encoding="utf-8-sig"))
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"The council profile {shown_path(path)} cannot be read ({exc}): save it as UTF-8 text.") from exc
     except json.JSONDecodeError as exc:
-        raise ConfigError(f"The profile file {path.name} is not valid JSON (line {exc.lineno}): correct it.") from exc
-    if data.get("id") != profile_id:
-        raise ConfigError(f"The profile file {path.name} says its id is {data.get('id')!r}: it must be {profile_id!r}.")
-    return data
+        raise ConfigError(
+            f"The council profile {shown_path(path)} is not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg}): correct it."
+        ) from exc
 
 
-_REQUIRED_RULE_KEYS = ("check", "severity", "section", "message", "fix")
+# ---------------------------------------------------------------- loading
 
 
-def _cited(spec: Any, cite: str) -> Any:
-    """A timescale with ``cite`` filled in from its own ``section``, as its defining profile cites."""
-    if isinstance(spec, list):
-        return [_cited(item, cite) for item in spec]
-    if isinstance(spec, dict) and "section" in spec:
-        return {**spec, "cite": cite.format(section=spec["section"])}
-    return spec
+def load_profile(profile_id: str | None = None) -> Profile:
+    """The profile ``profile_id`` (default ``standard``) with everything it extends merged in, checked."""
+    return _load(profile_id or DEFAULT_PROFILE, council_dir(), generation())
 
 
-def load_profile(profile_id: str | None = None, directory: Path = PROFILE_DIR) -> Profile:
-    """The profile ``profile_id`` (default ``standard``) with everything it extends merged in."""
-    return _load(profile_id or DEFAULT_PROFILE, directory)
+@lru_cache(maxsize=64)
+def _load(profile_id: str, _council: Path, _generation: int) -> Profile:
+    files = profile_files()
+    if profile_id not in files:
+        known = ", ".join(sorted(files)) or "none"
+        raise ConfigError(f"There is no council profile called {profile_id!r}: use one of {known}.")
+    return _checked(files[profile_id], read_profile_file(files[profile_id]), files)
 
 
-@lru_cache(maxsize=32)
-def _load(profile_id: str, directory: Path) -> Profile:
-    chain: list[dict[str, Any]] = []
-    current: str | None = profile_id
-    while current:
-        if current in (d["id"] for d in chain):
-            raise ConfigError(f"The profile {profile_id!r} extends itself through {current!r}: break the loop.")
-        data = _read(current, directory)
-        chain.append(data)
-        current = data.get("extends")
+def check_profile_file(path: Path) -> Profile:
+    """Checks a profile file before it goes live (it may extend any profile docgen has); its mistakes raise ``ConfigError``."""
+    path = Path(path)
+    files = dict(profile_files())
+    profile_id = declared_id(path)
+    live = files.get(profile_id)
+    if live is not None and live.parent == PROFILE_DIR and live.resolve() != path.resolve():
+        raise _clash(profile_id, live, path)
+    files[profile_id] = path  # a new version of a live profile is checked in its place
+    return _checked(path, read_profile_file(path), files)
 
+
+def check_every_profile() -> list[Profile]:
+    """Loads every profile docgen can use, so that a broken one stops a command before any form is read."""
+    lines: list[str] = []
+    loaded: list[Profile] = []
+    for profile_id in sorted(profile_files()):
+        try:
+            loaded.append(load_profile(profile_id))
+        except ProfileMistakes as exc:
+            lines += [line for line in exc.lines if line not in lines]
+    if lines:
+        raise ProfileMistakes(lines)
+    return loaded
+
+
+def _checked(path: Path, data: Any, files: dict[str, Path]) -> Profile:
+    from docgen.profile_check import check_chain
+
+    chain: list[tuple[Path, Any]] = [(path, data)]
+    while isinstance(chain[-1][1], dict):
+        parent = chain[-1][1].get("extends")
+        if not isinstance(parent, str) or parent not in files:
+            break
+        if parent in (d.get("id") for _, d in chain) or files[parent] in (p for p, _ in chain):
+            raise ConfigError(f"The council profile {shown_path(path)} extends itself through {parent!r}: break the loop.")
+        chain.append((files[parent], read_profile_file(files[parent])))
+    check_chain(chain, files)  # every mistake in every file, at once, before anything is merged
+    return _merged([d for _, d in chain], path)
+
+
+def _merged(chain: list[dict[str, Any]], path: Path) -> Profile:
     timescales: dict[str, Any] = {}
     rules: dict[str, RuleSpec | None] = {}
     schema_rules: dict[str, dict[str, Any]] = {}
     for data in reversed(chain):  # the base first, so children override
         cite = data.get("cite", "{section}")
-        for name, spec in data.get("timescales", {}).items():
+        for name, spec in _entries(data.get("timescales", {})):
             timescales[name] = _cited(spec, cite)
-        for path, spec in data.get("schema_rules", {}).items():
-            schema_rules[path] = {**spec, "cite": cite.format(section=spec["section"])}
-        for rule_id, spec in data.get("rules", {}).items():
-            if spec is None:
-                rules[rule_id] = None
-                continue
-            missing = [k for k in _REQUIRED_RULE_KEYS if k not in spec]
-            if missing:
-                raise ConfigError(f"Rule {rule_id} in profile {data['id']!r} lacks {', '.join(missing)}: add them.")
-            if spec["severity"] not in ("error", "warning"):
-                raise ConfigError(f"Rule {rule_id} in profile {data['id']!r} has severity {spec['severity']!r}: use error or warning.")
-            rules[rule_id] = RuleSpec(
-                id=rule_id,
-                check=spec["check"],
-                severity=spec["severity"],
-                section=spec["section"],
-                message=spec["message"],
-                fix=spec["fix"],
-                cite=cite.format(section=spec["section"]),
-                params=dict(spec.get("params", {})),
-            )
+        for key, spec in _entries(data.get("schema_rules", {})):
+            schema_rules[key] = {**spec, "cite": cite.format(section=spec["section"])}
+        for rule_id, spec in _entries(data.get("rules", {})):
+            rules[rule_id] = None if spec is None else _rule(rule_id, spec, cite)
     top = chain[0]
     return Profile(
         id=top["id"],
@@ -139,4 +259,33 @@ def _load(profile_id: str, directory: Path) -> Profile:
         schema_rules=schema_rules,
         timescales=timescales,
         rules=tuple(r for r in rules.values() if r is not None),
+        path=path,
     )
+
+
+def _entries(table: dict[str, Any]) -> list[tuple[str, Any]]:
+    """A profile table's entries without its ``$comment`` notes."""
+    return [(key, value) for key, value in table.items() if not key.startswith("$")]
+
+
+def _rule(rule_id: str, spec: dict[str, Any], cite: str) -> RuleSpec:
+    return RuleSpec(
+        id=rule_id,
+        check=spec["check"],
+        severity=spec["severity"],
+        section=spec["section"],
+        message=spec["message"],
+        fix=spec["fix"],
+        cite=cite.format(section=spec["section"]),
+        params=dict(spec.get("params", {})),
+        when=dict(spec.get("when", {})),
+    )
+
+
+def _cited(spec: Any, cite: str) -> Any:
+    """A timescale with ``cite`` filled in from its own ``section``, as its defining profile cites."""
+    if isinstance(spec, list):
+        return [_cited(item, cite) for item in spec]
+    if isinstance(spec, dict) and "section" in spec:
+        return {**spec, "cite": cite.format(section=spec["section"])}
+    return spec

@@ -2,22 +2,28 @@
 
 from __future__ import annotations
 
+import copy
 import json
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import cache, lru_cache
+from pathlib import Path
 from typing import Any
 
 from docgen.paths import data_dir
 
 __all__ = [
     "SCHEMA_DIR",
+    "Catalogue",
     "Field",
     "Group",
     "base_schema",
+    "catalogue",
+    "catalogue_of",
     "field",
     "fields",
     "groups",
+    "merged_schema",
     "schema_version",
     "title_of",
 ]
@@ -99,13 +105,13 @@ def _leaf(path: str, spec: dict[str, Any], required: bool, group: str | None, se
 
 def _walk(schema: dict[str, Any]) -> Iterator[Field | Group]:
     top_required = set(schema.get("required", ()))
-    for name, spec in schema["properties"].items():
+    for name, spec in _properties(schema):
         if spec.get("type") == "object":
             inner_required = set(spec.get("required", ()))
-            for leaf, leaf_spec in spec["properties"].items():
+            for leaf, leaf_spec in _properties(spec):
                 yield _leaf(f"{name}.{leaf}", leaf_spec, name in top_required and leaf in inner_required, None, name)
         elif spec.get("type") == "array":
-            items = spec["items"]
+            items: dict[str, Any] = spec["items"] if isinstance(spec.get("items"), dict) else {}
             inner_required = set(items.get("required", ()))
             yield Group(
                 name=name,
@@ -114,58 +120,126 @@ def _walk(schema: dict[str, Any]) -> Iterator[Field | Group]:
                 required=name in top_required,
                 min_items=spec.get("minItems", 0),
                 fields=tuple(
-                    _leaf(f"{name}.{leaf}", leaf_spec, leaf in inner_required, name, None)
-                    for leaf, leaf_spec in items["properties"].items()
+                    _leaf(f"{name}.{leaf}", leaf_spec, leaf in inner_required, name, None) for leaf, leaf_spec in _properties(items)
                 ),
             )
         else:
             yield _leaf(name, spec, name in top_required, None, None)
 
 
-@lru_cache(maxsize=1)
-def _catalogue() -> tuple[tuple[Field, ...], tuple[Group, ...]]:
+def _properties(schema: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
+    """An object schema's properties that are themselves schemas (a profile's overlay may say less than the base)."""
+    found = schema.get("properties", {})
+    return [(name, spec) for name, spec in found.items() if isinstance(spec, dict)] if isinstance(found, dict) else []
+
+
+@dataclass(frozen=True, eq=False)  # identity hash: one per schema, cached
+class Catalogue:
+    """Every field and repeating group of one record schema (the base, or the base with profile overlays)."""
+
+    schema: dict[str, Any]
+    fields: tuple[Field, ...]
+    groups: tuple[Group, ...]
+
+    def field(self, path: str) -> Field | None:
+        """The field at ``path`` (``meeting.date`` or ``children.first_name``); indices are ignored."""
+        return self._by_path().get(_strip_indices(path))
+
+    def title_of(self, path: str) -> str:
+        """The words a form shows for ``path``; falls back to the path itself."""
+        plain = _strip_indices(path)
+        found = self.field(plain)
+        if found:
+            return found.title
+        for group in self.groups:
+            if group.name == plain:
+                return group.title
+        spec = self.schema["properties"].get(plain)
+        return str(spec.get("title", plain)) if spec else plain
+
+    def paths(self) -> frozenset[str]:
+        """Every path a profile may name: each field, each group and each section (``case``)."""
+        return frozenset(self._by_path()) | {g.name for g in self.groups} | set(self.schema["properties"])
+
+    @cache  # noqa: B019 - catalogues live as long as the process, by design
+    def _by_path(self) -> dict[str, Field]:
+        found = {f.path: f for f in self.fields}
+        for group in self.groups:
+            found.update((f.path, f) for f in group.fields)
+        return found
+
+
+def catalogue_of(schema: dict[str, Any]) -> Catalogue:
+    """The fields and groups of ``schema``, in form order."""
     singles: list[Field] = []
     repeating: list[Group] = []
-    for item in _walk(base_schema()):
+    for item in _walk(schema):
         (repeating if isinstance(item, Group) else singles).append(item)  # type: ignore[arg-type]
-    return tuple(singles), tuple(repeating)
+    return Catalogue(schema, tuple(singles), tuple(repeating))
+
+
+def merged_schema(overlays: Iterable[dict[str, Any]]) -> dict[str, Any]:
+    """The base schema with profile overlays laid on top: their fields added, their ``required`` lists joined."""
+    merged = copy.deepcopy(base_schema())
+    for overlay in overlays:
+        _lay(merged, overlay)
+    return merged
+
+
+def _lay(target: dict[str, Any], overlay: dict[str, Any]) -> None:
+    for key, value in overlay.items():
+        if key == "required" and isinstance(value, list):
+            target[key] = [*target.get(key, []), *(v for v in value if v not in target.get(key, []))]
+        elif key in ("properties", "items") and isinstance(value, dict) and isinstance(target.get(key), dict):
+            if key == "items":
+                _lay(target[key], value)
+                continue
+            for name, spec in value.items():
+                if isinstance(target[key].get(name), dict) and isinstance(spec, dict):
+                    _lay(target[key][name], spec)
+                else:
+                    target[key][name] = copy.deepcopy(spec)
+        else:
+            target[key] = copy.deepcopy(value)
+
+
+_READING: dict[tuple[int, Path], Catalogue] = {}
+
+
+def catalogue() -> Catalogue:
+    """What forms are read against: the base schema with the fields every known council profile adds.
+
+    A form names its council only inside itself, so reading cannot wait for the profile: every
+    profile's fields are readable, and validation then holds the record to its own profile.
+    """
+    from docgen import profiles  # profiles build on this module
+
+    key = (profiles.generation(), profiles.council_dir())
+    if key not in _READING:
+        overlays = [o for pid in profiles.available_profiles() for o in profiles.load_profile(pid).schema_overlays]
+        _READING.clear()
+        _READING[key] = catalogue_of(merged_schema(overlays))
+    return _READING[key]
 
 
 def fields() -> tuple[Field, ...]:
     """Every single (non-repeating) field, in form order."""
-    return _catalogue()[0]
+    return catalogue().fields
 
 
 def groups() -> tuple[Group, ...]:
     """Every repeating group, in form order."""
-    return _catalogue()[1]
+    return catalogue().groups
 
 
-@cache
 def field(path: str) -> Field | None:
     """The field at ``path`` (``meeting.date`` or ``children.first_name``); indices are ignored."""
-    plain = _strip_indices(path)
-    for candidate in fields():
-        if candidate.path == plain:
-            return candidate
-    for group in groups():
-        for candidate in group.fields:
-            if candidate.path == plain:
-                return candidate
-    return None
+    return catalogue().field(path)
 
 
 def title_of(path: str) -> str:
     """The words a form shows for ``path``; falls back to the path itself."""
-    plain = _strip_indices(path)
-    found = field(plain)
-    if found:
-        return found.title
-    for group in groups():
-        if group.name == plain:
-            return group.title
-    spec = base_schema()["properties"].get(plain)
-    return str(spec.get("title", plain)) if spec else plain
+    return catalogue().title_of(path)
 
 
 def _strip_indices(path: str) -> str:

@@ -31,3 +31,13 @@ def test_an_install_without_a_checkout_looks_under_share_docgen(monkeypatch: pyt
     monkeypatch.setattr("docgen.paths._CHECKOUT", tmp_path / "site-packages")
     monkeypatch.setattr("sys.prefix", str(installed))
     assert data_dir("schemas") == installed / "share" / "docgen" / "schemas"
+
+
+def test_a_council_data_copy_without_the_profile_schema_still_gets_docgens(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from docgen.paths import data_file
+
+    (tmp_path / "schemas").mkdir()
+    monkeypatch.setenv("DOCGEN_DATA", str(tmp_path))
+    assert data_file("schemas/profile.schema.json") == Path(__file__).resolve().parents[1] / "schemas" / "profile.schema.json"
+    (tmp_path / "schemas" / "profile.schema.json").write_text("{}", encoding="utf-8")
+    assert data_file("schemas/profile.schema.json") == tmp_path / "schemas" / "profile.schema.json"

@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from docgen.options import policy_option
-from docgen.profiles import load_profile
+from docgen.profiles import check_every_profile, load_profile
 from docgen.schema import schema_version
 
 __all__ = ["DOCX_NAME", "VISIT_LOG_NAME", "XLSX_NAME", "forms", "write_forms"]
@@ -31,7 +31,7 @@ def write_forms(out: Path, policy: str | None = None) -> list[Path]:
 
 @click.command()
 @click.option("--out", "out", required=True, type=click.Path(path_type=Path, file_okay=False), help="Folder to write the blank forms into.")
-@policy_option("Council profile: preselects it and marks the fields that council requires.")
+@policy_option("Council profile: preselects it and adds that council's own fields and marks the fields it requires.")
 @click.option("--visit-log", "visit_log", is_flag=True, help=f"Write the blank visit log ({VISIT_LOG_NAME}) instead of the meeting forms.")
 @click.option("--case", "case", default=None, help="Pre-fill the next meeting's form for this case from its latest published meeting.")
 @click.option("--root", type=click.Path(path_type=Path), default=Path("."), help="With --case: the folder holding inbox/, outbox/ and the ledger.")
@@ -41,6 +41,7 @@ def forms(out: Path, policy: str | None, visit_log: bool, case: str | None, root
     if case is not None:
         _case_forms(out, root, case, meeting)
         return
+    check_every_profile()  # ./profiles/ holds the council's own: a broken one is a settings error, not a form without it
     if visit_log:
         from docgen.ledger.workbooks import write_visit_log
 
@@ -55,11 +56,12 @@ def forms(out: Path, policy: str | None, visit_log: bool, case: str | None, root
 
 
 def _case_forms(out: Path, root: Path, case: str, meeting: str) -> None:
-    from docgen.config import resolve_root
+    from docgen.config import load_settings, resolve_root
     from docgen.forms.next_meeting import write_case_forms
     from docgen.ledger.history import UnknownCaseError
 
     root = resolve_root(root)  # a folder that is no docgen root is a usage error (exit 2), as for every command
+    load_settings(root)  # the root's own profiles/ are the ones its cases use
     try:
         written = write_case_forms(out, root, case, meeting)
     except UnknownCaseError as exc:

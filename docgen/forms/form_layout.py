@@ -7,10 +7,11 @@ required and offer the same kind of answer for each field, so the two forms neve
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
 from docgen.profiles import load_profile
-from docgen.schema import Field, Group, base_schema, fields, groups
+from docgen.schema import Catalogue, Field, Group, base_schema, catalogue, catalogue_of
 
 __all__ = [
     "OPENING_SECTION",
@@ -18,6 +19,7 @@ __all__ = [
     "SPARE_ROWS",
     "Section",
     "answer_kind",
+    "form_fields",
     "hint",
     "layout",
     "required_paths",
@@ -46,17 +48,31 @@ class Section:
     fields: tuple[Field, ...]
 
 
-def layout() -> tuple[Section | Group, ...]:
-    """Every section and repeating group in the order the schema lists them.
+def form_fields(policy: str | None = None) -> Catalogue:
+    """The fields a blank form holds: the base schema's, plus those ``policy``'s profile adds in its ``schema``.
+
+    Without a council, the fields every known profile adds (in a council's root, its own: the shipped profiles add none).
+    """
+    return load_profile(policy).catalogue if policy else catalogue()
+
+
+@cache
+def _base_catalogue() -> Catalogue:
+    return catalogue_of(base_schema())
+
+
+def layout(policy: str | None = None) -> tuple[Section | Group, ...]:
+    """Every section and repeating group in the order the schema lists them (``policy``'s own fields in their place).
 
     Top-level single fields before the first object (council procedure, form version) open the
     form; the rest (contingency plan, closure criteria, disagreements) gather in "The plan".
     """
-    properties: dict[str, Any] = base_schema()["properties"]
+    catalogue = form_fields(policy)
+    properties: dict[str, Any] = catalogue.schema["properties"]
     by_section: dict[str | None, list[Field]] = {}
-    for single in fields():
+    for single in catalogue.fields:
         by_section.setdefault(single.section, []).append(single)
-    group_by_name = {g.name: g for g in groups()}
+    group_by_name = {g.name: g for g in catalogue.groups}
 
     opening: list[Field] = []
     plan: list[Field] = []
@@ -84,8 +100,9 @@ def layout() -> tuple[Section | Group, ...]:
 
 def required_paths(policy: str | None = None) -> frozenset[str]:
     """Field paths a form should mark required: the base schema's, plus what ``policy``'s profile adds."""
-    required = {f.path for f in fields() if f.required}
-    required |= {f.path for g in groups() for f in g.fields if f.required}
+    base = _base_catalogue()
+    required = {f.path for f in base.fields if f.required}
+    required |= {f.path for g in base.groups for f in g.fields if f.required}
     if policy:
         for overlay in load_profile(policy).schema_overlays:
             required |= _overlay_required(overlay, "")

@@ -72,7 +72,7 @@ def build_docx_form(policy: str | None = None) -> DocumentObject:
     document.add_paragraph(FORM_TITLE, style="Title")
     for text in INTRO:
         document.add_paragraph(text)
-    parts = layout()
+    parts = layout(policy)
     # the questions first, on portrait pages, then every table together on landscape pages: each change of
     # orientation starts a new page, and switching back and forth left pages nearly empty
     for section in (p for p in parts if isinstance(p, Section)):

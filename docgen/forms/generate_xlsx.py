@@ -77,7 +77,7 @@ def build_xlsx_form(policy: str | None = None) -> Workbook:
     instructions.title = INSTRUCTIONS_SHEET
     meeting = workbook.create_sheet(MEETING_SHEET)
     _meeting_sheet_header(meeting)
-    parts = layout()
+    parts = layout(policy)
     for part in parts:
         if isinstance(part, Group):
             _group_sheet(workbook.create_sheet(part.name), part, required)

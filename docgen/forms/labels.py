@@ -7,7 +7,7 @@ import unicodedata
 from collections.abc import Callable, Iterable
 from functools import cache, lru_cache
 
-from docgen.schema import Field, Group, fields, groups
+from docgen.schema import Catalogue, Field, Group, catalogue
 
 __all__ = ["best_group", "group_field", "group_named", "label_key", "single_field"]
 
@@ -22,13 +22,13 @@ def label_key(text: str) -> str:
 
 
 @cache
-def _single_index() -> dict[str, Field]:
+def _single_index(fields: Catalogue) -> dict[str, Field]:
     index: dict[str, Field] = {}
-    for candidate in fields():
+    for candidate in fields.fields:
         # The full path ("meeting.chair_name", so also "Meeting chair name") and the title name the field.
         for key in (candidate.path, candidate.title):
             index.setdefault(label_key(key), candidate)
-    _add_second_names(index, fields(), lambda f: (f.name,) if "_" in f.name else ())
+    _add_second_names(index, fields.fields, lambda f: (f.name,) if "_" in f.name else ())
     return index
 
 
@@ -51,8 +51,8 @@ def _add_second_names(index: dict[str, Field], candidates: Iterable[Field], own_
 
 
 @cache
-def _group_index(name: str) -> dict[str, Field]:
-    group = group_named(name)
+def _group_index(fields: Catalogue, name: str) -> dict[str, Field]:
+    group = _group_named(fields, name)
     index: dict[str, Field] = {}
     if group is None:
         return index
@@ -63,28 +63,43 @@ def _group_index(name: str) -> dict[str, Field]:
     return index
 
 
-@lru_cache(maxsize=4096)
+# Forms are read against every known profile's fields (``schema.catalogue``); the lookups are cached per catalogue.
+
+
 def single_field(label: str) -> Field | None:
     """The single (non-repeating) field a label or field path names, or None."""
-    key = label_key(label)
-    return _single_index().get(key) if key else None
+    return _single_field(catalogue(), label)
 
 
 @lru_cache(maxsize=4096)
+def _single_field(fields: Catalogue, label: str) -> Field | None:
+    key = label_key(label)
+    return _single_index(fields).get(key) if key else None
+
+
 def group_named(label: str) -> Group | None:
     """The repeating group a sheet name or heading names (its name or title), or None."""
+    return _group_named(catalogue(), label)
+
+
+@lru_cache(maxsize=4096)
+def _group_named(fields: Catalogue, label: str) -> Group | None:
     key = label_key(label)
-    for group in groups():
+    for group in fields.groups:
         if key in (label_key(group.name), label_key(group.title)):
             return group
     return None
 
 
-@lru_cache(maxsize=4096)
 def group_field(group: str, label: str) -> Field | None:
     """The field of ``group`` a column header names (its name, path or title), or None."""
+    return _group_field(catalogue(), group, label)
+
+
+@lru_cache(maxsize=4096)
+def _group_field(fields: Catalogue, group: str, label: str) -> Field | None:
     key = label_key(label)
-    return _group_index(group).get(key) if key else None
+    return _group_index(fields, group).get(key) if key else None
 
 
 def best_group(headers: Iterable[str], hint: str = "") -> tuple[Group, dict[int, Field]] | None:
@@ -96,7 +111,7 @@ def best_group(headers: Iterable[str], hint: str = "") -> tuple[Group, dict[int,
     cells = list(headers)
     hinted = group_named(hint) if hint else None
     best: tuple[int, int, Group, dict[int, Field]] | None = None
-    for group in groups():
+    for group in catalogue().groups:
         columns = {i: f for i, text in enumerate(cells) if (f := group_field(group.name, text)) is not None}
         if not columns:
             continue

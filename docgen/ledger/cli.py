@@ -13,6 +13,7 @@ from docgen.ledger.details import fill_in_from_sources
 from docgen.ledger.store import LEDGER_PATH, DueItem, Ledger
 from docgen.ledger.workbooks import sync_sent_dates
 from docgen.options import root_option
+from docgen.profiles import check_every_profile, use_profiles_in
 
 __all__ = ["DAY", "due", "open_for_reading", "report"]
 
@@ -45,6 +46,8 @@ DAY = DayParam()
 
 def _open_for_reading(root: Path) -> Ledger | None:
     """The root's ledger with the outbox's sent dates read in; None where nothing was ever published."""
+    use_profiles_in(root)  # a meeting published under the council's own profile is judged by it
+    check_every_profile()
     if not (root / LEDGER_PATH).is_file():
         return None
     ledger = Ledger.open(root)

@@ -16,7 +16,7 @@ from typing import Any
 from docgen.errors import ConfigError
 from docgen.ledger.store import Ledger
 from docgen.profiles import load_profile
-from docgen.workdays import add_days
+from docgen.timescales import applicable, period_of
 
 __all__ = ["Figures", "LateItem", "Measure", "Tally", "build_report", "write_report"]
 
@@ -220,12 +220,12 @@ def _first_visits(ledger: Ledger, start: dt.date, end: dt.date, as_of: dt.date) 
         if referral is None:
             continue
         try:
-            spec = load_profile(meetings[0].policy).timescale("first_visit") or {}
+            spec = applicable(load_profile(meetings[0].policy).timescale("first_visit"), {}) or {}
         except ConfigError:
             spec = {}
-        if "days" not in spec:
+        if not spec:
             continue
-        limit = add_days(referral, int(spec["days"]), spec.get("day_kind", "calendar"))
+        limit = period_of(spec).after(referral)
         if not start <= limit <= end or limit >= as_of:
             continue
         measure.cite(str(spec.get("cite", "")))

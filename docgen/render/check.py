@@ -1,6 +1,6 @@
 """``check_templates``: every template parses, renders a complete sample record and names only fields that exist.
 
-Names are checked against what each kind of document is given (``DOCUMENT_SHAPES``: the schema's fields
+Names are checked against what each kind of document is given (``document_shapes()``: the schema's fields
 plus a few worked-out values), following loop variables through ``{% for %}``. A tag that Word split
 across paragraphs or cells, an unknown field or filter, and a child's plan naming siblings' data are
 each reported with the template's name.
@@ -27,7 +27,7 @@ from docgen.deadlines import meeting_deadlines
 from docgen.errors import DocgenError
 from docgen.profiles import load_profile
 from docgen.record import clean
-from docgen.render.context import DOCUMENT_SHAPES, child_plan_context, meeting_record_context
+from docgen.render.context import child_plan_context, document_shapes, meeting_record_context
 from docgen.render.documents import TEMPLATE_DIR, TEMPLATES, jinja_environment, render_template
 
 __all__ = ["SAMPLE_RECORD", "check_templates"]
@@ -226,7 +226,7 @@ def check_templates(directory: Path = TEMPLATE_DIR, sample: Path = SAMPLE_RECORD
         if split:
             continue
         check = _NameCheck(name, kind, environment)
-        check.visit(tree, dict(DOCUMENT_SHAPES[kind]))
+        check.visit(tree, dict(document_shapes()[kind]))
         problems.extend(check.problems)
         if not check.problems:
             problems.extend(_render_sample(path, kind, record))

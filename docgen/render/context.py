@@ -20,12 +20,13 @@ from typing import Any
 
 from docgen.deadlines import Deadline
 from docgen.record import Record, applies_to, as_date, child_name, objective_child_ids
-from docgen.schema import base_schema
+from docgen.schema import base_schema, catalogue
 
 __all__ = [
     "DOCUMENT_SHAPES",
     "SafeText",
     "child_plan_context",
+    "document_shapes",
     "meeting_record_context",
     "safe_text",
     "uk_date",
@@ -65,7 +66,9 @@ def uk_date(value: Any) -> str:
 
 
 @cache
-def _record_shape() -> dict[str, Any]:
+def _record_shape(schema_id: int = 0) -> dict[str, Any]:
+    """The record's shape; ``schema_id`` 0 is the base schema's, else (the profiles' generation + 1) with council fields."""
+
     def walk(spec: dict[str, Any]) -> Any:
         if spec.get("type") == "object":
             return {name: walk(inner) for name, inner in spec.get("properties", {}).items()}
@@ -73,7 +76,7 @@ def _record_shape() -> dict[str, Any]:
             return [walk(spec["items"])]
         return None
 
-    shape = walk(base_schema())
+    shape = walk(base_schema() if not schema_id else catalogue().schema)
     assert isinstance(shape, dict)
     return shape
 
@@ -113,8 +116,15 @@ def _with(base: dict[str, Any], **extra: Any) -> dict[str, Any]:
     return {**base, **extra}
 
 
-def _document_shapes() -> dict[str, dict[str, Any]]:
-    record = _record_shape()
+def document_shapes() -> dict[str, dict[str, Any]]:
+    """What each kind of document's template may name, council profiles' own fields included."""
+    from docgen.profiles import generation
+
+    return _document_shapes(generation() + 1)
+
+
+def _document_shapes(schema_id: int = 0) -> dict[str, dict[str, Any]]:
+    record = _record_shape(schema_id)
     child = _with(record["children"][0], name=None, age=None)
     objective = _with(record["objectives"][0], who=None, actions=[record["actions"][0]])
     action = _with(record["actions"][0], objective_need=None)
@@ -178,7 +188,7 @@ def _prepared(value: Any, spec: dict[str, Any]) -> Any:
 
 
 def _prepare_record(record: Record) -> dict[str, Any]:
-    prepared = _prepared(record, base_schema())
+    prepared = _prepared(record, catalogue().schema)  # with the fields council profiles add, for their own templates
     assert isinstance(prepared, dict)
     return prepared
 

@@ -49,7 +49,7 @@ class BuildJob:
     policy: str | None  # --policy, wins over the form's own
     settings: Settings
     settings_file: str = ""  # the root's docgen.toml (or that it has none), named in every report
-    root: Path | None = None  # the root: its ledger holds the case's earlier meetings; a fault there is the machine's
+    root: Path | None = None  # the root: its ledger (the case's earlier meetings), its profiles/, and to tell a fault of the machine from one of the form
 
 
 @dataclass
@@ -110,10 +110,12 @@ def ledger_workbook_kind(path: Path) -> str | None:
 def build_form(job: BuildJob, builder: Builder | None = None) -> BuildResult:
     """Reads, validates and (when valid) renders one form into ``job.out_dir``; never raises for a bad form or a docgen fault."""
     from docgen.forms import read_form
-    from docgen.profiles import load_profile
+    from docgen.profiles import COUNCIL_FOLDER, council_dir, load_profile, use_profiles_in
     from docgen.record import clean
     from docgen.validation import profile_basis, validate_record
 
+    if job.root is not None and council_dir() != job.root.absolute() / COUNCIL_FOLDER:
+        use_profiles_in(job.root)  # a worker started afresh (forkserver) has not been told the root yet
     source = {"name": job.name, "sha256": job.sha256}
     default_policy = job.settings.policy
     policy_shown = job.policy or default_policy

@@ -42,9 +42,10 @@ def _service_options(command: Callable[..., Any]) -> Callable[..., Any]:
 def _settings(root: Path, workers: int | None, pdf: bool | None, policy: str | None) -> Settings:
     from docgen.profiles import load_profile
 
+    settings = load_settings(root)  # also takes the council's profiles from root/profiles/, checked
     if policy:
         load_profile(policy)  # an unknown --policy is a usage error (exit 2), before anything moves
-    return load_settings(root).with_overrides(workers=workers, pdf=pdf)
+    return settings.with_overrides(workers=workers, pdf=pdf)
 
 
 def _template_check(root: Path) -> Callable[[], None] | None:

@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from docgen.errors import ConfigError
 from docgen.profiles import DEFAULT_PROFILE, Profile, available_profiles, load_profile
 from docgen.record import Record, clean
 from docgen.validation import review_rules as _review_rules  # noqa: F401  (registers its checks)
@@ -55,12 +54,10 @@ def validate_record(
     record = clean(record)
     profile_id = choose_profile(record, policy, default_policy)
     report = Report(source=dict(source or {}), policy=profile_id, problems=list(extra or []))
-    try:
-        profile: Profile = load_profile(profile_id)
-    except ConfigError:
-        if policy or profile_id == default_policy:
-            raise
-        known = ", ".join(available_profiles())
+    known = available_profiles()
+    if profile_id in known or policy or profile_id == default_policy:
+        profile: Profile = load_profile(profile_id)  # unknown --policy, or a broken profile: a settings error
+    else:
         report.problems.append(
             Problem(
                 "policy-unknown",
@@ -68,7 +65,7 @@ def validate_record(
                 "policy",
                 f"The form names the council procedure {profile_id!r}, which docgen does not know",
                 "",
-                f"Leave it blank for the default, or use one of: {known}.",
+                f"Leave it blank for the default, or use one of: {', '.join(known)}.",
             )
         )
         report.policy = default_policy or DEFAULT_PROFILE

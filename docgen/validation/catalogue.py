@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import json
 
-from docgen.profiles import PROFILE_DIR, available_profiles, load_profile
+from docgen.profiles import available_profiles, load_profile, profile_files
+from docgen.timescales import condition_words
 
 __all__ = ["rules_markdown"]
 
@@ -25,7 +26,7 @@ def rules_markdown() -> str:
     ]
     for profile_id in available_profiles():
         profile = load_profile(profile_id)
-        data = json.loads((PROFILE_DIR / f"{profile_id}.json").read_text(encoding="utf-8"))
+        data = json.loads(profile_files()[profile_id].read_text(encoding="utf-8"))
         parent = f", extends `{data['extends']}`" if data.get("extends") else ""
         out += [
             f"## `{profile.id}`: {profile.title}",
@@ -35,10 +36,11 @@ def rules_markdown() -> str:
         ]
         out += ["| rule | severity | cites | check | message |", "|---|---|---|---|---|"]
         for rule in sorted(profile.rules, key=lambda r: r.id):
-            out.append(f"| `{rule.id}` | {rule.severity} | {_cell(rule.cite)} | `{rule.check}` | {_cell(rule.message)} |")
+            only = f" (only when {condition_words(rule.when)})" if rule.when else ""
+            out.append(f"| `{rule.id}` | {rule.severity} | {_cell(rule.cite)} | `{rule.check}` | {_cell(rule.message + only)} |")
         for path, spec in sorted(profile.schema_rules.items()):
             out.append(f"| `{spec['id']}` | error | {_cell(spec['cite'])} | required `{path}` | {_cell(spec['message'])} |")
-        switched_off = sorted(k for k, v in data.get("rules", {}).items() if v is None)
+        switched_off = sorted(k for k, v in data.get("rules", {}).items() if v is None and not k.startswith("$"))
         if switched_off:
             out += ["", "Switched off here (replaced by this council's own text): " + ", ".join(f"`{r}`" for r in switched_off) + "."]
         out += ["", f"### Every statement of `{profile.source}`", "", "| section | statement | what docgen does |", "|---|---|---|"]

@@ -14,22 +14,26 @@ from typing import Any
 
 from docgen.profiles import Profile, RuleSpec
 from docgen.record import Record, applies_to, as_date, child_name, get, is_email_address, objective_child_ids, person_label
+from docgen.timescales import applicable, condition_holds, period_of
 from docgen.validation.report import Problem
 from docgen.validation.wording import path_of, uk_date
-from docgen.workdays import add_days, add_months
+from docgen.workdays import add_months
 
-__all__ = ["CHECKS", "Finding", "check", "items_of", "rule_problems"]
+__all__ = ["CHECKS", "CHECK_PARAMS", "Finding", "check", "items_of", "rule_problems"]
 
 Finding = tuple[str, dict[str, Any]]
 Check = Callable[[Record, Profile, dict[str, Any]], Iterator[Finding]]
 CHECKS: dict[str, Check] = {}
+#: the ``params`` each check cannot do without; a profile's check refuses a rule that leaves one out
+CHECK_PARAMS: dict[str, tuple[str, ...]] = {}
 
 
-def check(name: str) -> Callable[[Check], Check]:
-    """Registers a check under the name profiles use."""
+def check(name: str, needs: tuple[str, ...] = ()) -> Callable[[Check], Check]:
+    """Registers a check under the name profiles use, with the ``params`` it needs."""
 
     def register(fn: Check) -> Check:
         CHECKS[name] = fn
+        CHECK_PARAMS[name] = needs
         return fn
 
     return register
@@ -43,12 +47,11 @@ class _Context(dict[str, Any]):
 
 
 def rule_problems(record: Record, profile: Profile) -> Iterator[Problem]:
-    """Runs every rule the profile switches on."""
+    """Runs every rule the profile switches on, each where its ``when`` holds (the profile's check refused unknown checks)."""
     for rule in profile.rules:
-        fn = CHECKS.get(rule.check)
-        if fn is None:
-            raise KeyError(f"profile {profile.id!r} rule {rule.id} names unknown check {rule.check!r}")
-        for path, context in fn(record, profile, rule.params):
+        if not condition_holds(rule.when, record):
+            continue
+        for path, context in CHECKS[rule.check](record, profile, rule.params):
             yield _problem(rule, path, context)
 
 
@@ -254,9 +257,9 @@ def _plan_by(record: Record, profile: Profile, params: dict[str, Any]) -> Iterat
     spec = limits[index]
     meeting = _meeting_date(record)
     start = as_date(get(record, spec["from"]))
-    if not meeting or not start:
+    if not meeting or not start or not condition_holds(spec.get("when"), record):
         return
-    limit = add_days(start, int(spec["days"]), spec.get("day_kind", "calendar"))
+    limit = period_of(spec).after(start)
     if meeting > limit:
         yield (
             "meeting.date",
@@ -271,19 +274,16 @@ def _plan_by(record: Record, profile: Profile, params: dict[str, Any]) -> Iterat
 
 @check("review_interval")
 def _review_interval(record: Record, profile: Profile, params: dict[str, Any]) -> Iterator[Finding]:
-    spec = profile.timescale("review_interval")
+    spec = applicable(profile.timescale("review_interval"), record)
     meeting = _meeting_date(record)
     next_review = as_date(get(record, "meeting.next_review_date"))
     if not spec or _is_closure(record) or not meeting or not next_review:
         return
     if spec.get("unless") and get(record, spec["unless"]):
         return
-    if "months" in spec:
-        limit = add_months(meeting, int(spec["months"]))
-        interval = spec.get("label", f"{spec['months']} months")
-    else:
-        limit = meeting + dt.timedelta(days=int(spec["days"]))
-        interval = spec.get("label", f"{spec['days']} days")
+    period = period_of(spec)
+    limit = period.after(meeting)
+    interval = spec.get("label", period.words())
     if next_review > limit:
         yield (
             "meeting.next_review_date",
@@ -324,10 +324,14 @@ def _plan_start_known(record: Record, profile: Profile, params: dict[str, Any]) 
 
 @check("visit_frequency")
 def _visit_frequency(record: Record, profile: Profile, params: dict[str, Any]) -> Iterator[Finding]:
-    spec = profile.timescale("visit_interval_max_days")
+    spec = applicable(profile.timescale("visit_interval_max_days"), record)
     frequency = get(record, "meeting.visit_frequency_days")
-    if spec and isinstance(frequency, int) and not isinstance(frequency, bool) and frequency > int(spec["days"]):
-        yield "meeting.visit_frequency_days", {"frequency": frequency, "max_days": spec["days"]}
+    meeting = _meeting_date(record)
+    if not spec or not isinstance(frequency, int) or isinstance(frequency, bool) or not meeting:
+        return
+    max_days = (period_of(spec).after(meeting) - meeting).days
+    if frequency > max_days:
+        yield "meeting.visit_frequency_days", {"frequency": frequency, "max_days": max_days}
 
 
 # ---------------------------------------------------------------- people
@@ -435,12 +439,22 @@ def _chair_role_not(record: Record, profile: Profile, params: dict[str, Any]) ->
         yield "meeting.chair_role", {"chair_name": get(record, "meeting.chair_name") or "the chair"}
 
 
-@check("field_present")
+@check("field_present", needs=("field",))
 def _field_present(record: Record, profile: Profile, params: dict[str, Any]) -> Iterator[Finding]:
     if params.get("unless_closure") and _is_closure(record):
         return
     if get(record, params["field"]) in (None, ""):
         yield params["field"], {}
+
+
+@check("field_in", needs=("field", "values"))
+def _field_in(record: Record, profile: Profile, params: dict[str, Any]) -> Iterator[Finding]:
+    """A field's answer is one of ``values`` (e.g. who may chair a first meeting); an unanswered field is left to the schema."""
+    value = get(record, params["field"])
+    if value not in (None, "") and value not in params.get("values", ()):
+        spec = profile.catalogue.field(params["field"])
+        shown = dict(zip(spec.enum, spec.enum_titles, strict=True)).get(value, value) if spec else value
+        yield params["field"], {"value": str(shown).lower() if spec and spec.enum else str(shown)}
 
 
 @check("assessment_triangle")
@@ -502,7 +516,7 @@ def _step_down_map(record: Record, profile: Profile, params: dict[str, Any]) -> 
         )
 
 
-@check("decision_is")
+@check("decision_is", needs=("outcome",))
 def _decision_is(record: Record, profile: Profile, params: dict[str, Any]) -> Iterator[Finding]:
     if get(record, "decision.outcome") == params["outcome"]:
         yield "decision.outcome", {"meeting_date": uk_date(get(record, "meeting.date"))}

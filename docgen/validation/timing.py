@@ -33,7 +33,7 @@ def _meeting_not_in_future(record: Record, profile: Profile, params: dict[str, A
         yield "meeting.date", {"meeting_date": uk_date(meeting), "today": uk_date(today()), "days": int(params.get("days", 7))}
 
 
-@check("agreed_review_within")
+@check("agreed_review_within", needs=("months",))
 def _agreed_review_within(record: Record, profile: Profile, params: dict[str, Any]) -> Iterator[Finding]:
     """With a management agreement recorded, the next review still no more than ``months`` after the meeting."""
     meeting = as_date(get(record, "meeting.date"))

@@ -331,17 +331,20 @@ def test_all_problems_are_reported_at_once() -> None:
 
 
 def test_profiles_are_data_a_third_council_needs_no_code(tmp_path: Any) -> None:
-    from docgen.profiles import PROFILE_DIR
     from docgen.profiles import load_profile as load
+    from docgen.profiles import use_profiles_in
 
-    for source in PROFILE_DIR.glob("*.json"):
-        (tmp_path / source.name).write_text(source.read_text(encoding="utf-8"), encoding="utf-8")
-    (tmp_path / "elsewhere.json").write_text(json.dumps({
+    (tmp_path / "profiles").mkdir()
+    (tmp_path / "profiles" / "elsewhere.json").write_text(json.dumps({
         "id": "elsewhere", "extends": "standard", "cite": "Elsewhere procedure {section}",
         "timescales": {"visit_interval_max_days": {"days": 20, "section": "7.1"}},
         "rules": {"standard-2.3-chair-role": None},
     }), encoding="utf-8")
-    profile = load("elsewhere", tmp_path)
+    use_profiles_in(tmp_path)
+    try:
+        profile = load("elsewhere")
+    finally:
+        use_profiles_in(None)
     assert profile.lineage == ("elsewhere", "standard")
     assert profile.timescale("visit_interval_max_days")["cite"] == "Elsewhere procedure 7.1"
     assert "standard-2.3-chair-role" not in {r.id for r in profile.rules}
