@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-import importlib
-import importlib.util
 import os
 import re
 import threading
@@ -20,6 +18,9 @@ from typing import Any
 
 from docgen.errors import DocgenError, FormError
 from docgen.ledger import Ledger, MeetingRow, Visit
+from docgen.send.journal import uncertain_copies
+from docgen.send.sent_dates import record_sent
+from docgen.service.state import paused_notice
 
 __all__ = [
     "KIND_WORDS",
@@ -27,7 +28,6 @@ __all__ = [
     "LedgerAccess",
     "MeetingHistory",
     "UnsentCopy",
-    "can_prefill",
     "case_history",
     "case_key_worker",
     "next_meeting_forms",
@@ -156,8 +156,7 @@ def case_history(access: LedgerAccess, reference: str, as_of: dt.date) -> CaseHi
         score, progress = _scaling_and_progress(access.root, ledger, row, manifest)
         meetings.append(MeetingHistory(row, manifest, ledger.copies(row.id), score, progress))
     deadlines = [dict(d, state=_state(d, as_of)) for d in ledger.deadlines(case=reference) if d["status"] != "retired"]
-    uncertain_copies = _provided("docgen.send.journal", "uncertain_copies")  # emails docgen send may or may not have sent
-    uncertain = uncertain_copies(ledger.path) if uncertain_copies else set()
+    uncertain = uncertain_copies(ledger.path)  # emails docgen send may or may not have sent
     for d in deadlines:
         d["email_uncertain"] = (reference, d.get("folder"), str(d.get("recipient") or "").strip().lower()) in uncertain
     children = sorted({str(c) for m in meetings for c in m.manifest.get("children") or []})
@@ -229,25 +228,10 @@ def published_file(access: LedgerAccess, reference: str, folder: str, path: str)
     return target if target.is_relative_to(base) and target.is_file() else None
 
 
-def _provided(module: str, name: str) -> Any | None:
-    """A library function that parts of docgen newer than the web app provide; None where this install has none yet."""
-    try:
-        found = importlib.util.find_spec(module)
-    except ModuleNotFoundError:  # not even its package
-        return None
-    return getattr(importlib.import_module(module), name, None) if found else None
-
-
-def can_prefill() -> bool:
-    """Whether this docgen can make a case's next meeting's forms (``docgen forms --case``)."""
-    return _provided("docgen.forms.next_meeting", "write_case_forms") is not None
-
-
 def next_meeting_forms(root: Path, reference: str, meeting_type: str, out: Path) -> list[Path] | None:
     """The next meeting's Word and Excel forms for a case, pre-filled from its latest meeting, written into ``out``; None if they cannot be made."""
-    write_case_forms = _provided("docgen.forms.next_meeting", "write_case_forms")
-    if write_case_forms is None:
-        return None
+    from docgen.forms.next_meeting import write_case_forms  # the form generators load only when a form is asked for
+
     try:
         paths: list[Path] = write_case_forms(out, root, reference, meeting_type)
     except DocgenError:  # an unknown case, or one whose latest record the ledger never had
@@ -257,8 +241,7 @@ def next_meeting_forms(root: Path, reference: str, meeting_type: str, out: Path)
 
 def service_paused(root: Path) -> str | None:
     """One line for every page while the inbox service is paused by a fault of the machine (disk full, share gone); else None."""
-    paused_notice = _provided("docgen.service.state", "paused_notice")
-    return paused_notice(root) if paused_notice else None
+    return paused_notice(root)
 
 
 def record_copy_sent(access: LedgerAccess, meeting_id: int, recipient: str, document: str | None, sent: dt.date, by: str) -> int:
@@ -268,9 +251,8 @@ def record_copy_sent(access: LedgerAccess, meeting_id: int, recipient: str, docu
     """
     ledger = access.get()
     before = [c for c in ledger.copies(meeting_id) if not c.get("sent_date")]
-    record_sent = _provided("docgen.send.sent_dates", "record_sent")
-    meeting = next((m for m in ledger.meetings() if m.id == meeting_id), None) if record_sent and document is None else None
-    if record_sent and meeting is not None:
+    meeting = next((m for m in ledger.meetings() if m.id == meeting_id), None) if document is None else None
+    if meeting is not None:
         record_sent(access.root, ledger, meeting.case_reference, meeting.folder, recipient, sent, by)
     else:
         ledger.mark_copies_sent(meeting_id, [(recipient, document, sent, by)])

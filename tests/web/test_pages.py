@@ -228,14 +228,8 @@ def test_a_word_or_excel_form_passes_the_drop_checks_into_the_inbox_unchanged(ro
     assert (root / "inbox" / Path(example).name).read_bytes() == data
 
 
-def test_the_next_meetings_forms_pre_filled_where_this_docgen_can_make_them(admin: TestClient) -> None:
-    from docgen.web.models import can_prefill
-
+def test_the_next_meetings_forms_pre_filled_from_the_case_page(admin: TestClient) -> None:
     page = admin.get(f"/cases/{CASE}").text
-    if not can_prefill():
-        assert "Forms for the next meeting" not in page
-        assert admin.get(f"/cases/{CASE}/next-meeting/review.docx").status_code == 404
-        return
     assert f'href="/cases/{CASE}/next-meeting/review.docx"' in page
     form = admin.get(f"/cases/{CASE}/next-meeting/review.xlsx")
     assert form.status_code == 200 and form.content[:2] == b"PK"
@@ -245,7 +239,7 @@ def test_the_next_meetings_forms_pre_filled_where_this_docgen_can_make_them(admi
 
 
 def test_every_page_says_so_while_the_inbox_service_is_paused(published_root: Path, tmp_path: Path) -> None:
-    state = pytest.importorskip("docgen.service.state")  # the service's paused state, where this docgen has it
+    from docgen.service import state
     paused = root_copy(published_root, tmp_path)
     message = "The disk holding the root is full: free some space; docgen carries on by itself"
     state.write_state(paused, state.ServiceState("paused", cause="disk_full", message=message))

@@ -13,7 +13,7 @@ from starlette.routing import Route
 from docgen.ledger.dates import parse_day
 from docgen.web.access import owns_case
 from docgen.web.charts import line_chart, progress_chart
-from docgen.web.models import can_prefill, case_history, case_key_worker, record_copy_sent, record_visit, valid_reference
+from docgen.web.models import case_history, case_key_worker, record_copy_sent, record_visit, valid_reference
 from docgen.web.pages import account_of, audit, posted_form, query_day, render, state_of
 
 __all__ = ["routes"]
@@ -59,7 +59,6 @@ def case_page(request: Request, notice: str = "", status: int = 200, errors: dic
         today=dt.date.today().isoformat(),
         notice=notice,
         errors=errors or {},
-        can_prefill=can_prefill(),
     )
 
 
