@@ -15,6 +15,7 @@ import zipfile
 from typing import Any
 
 from lxml import etree
+from openpyxl.utils import column_index_from_string, get_column_letter
 
 from docgen.forms import labels
 from docgen.record import Record, get
@@ -35,19 +36,8 @@ def _m(tag: str) -> str:
     return f"{{{MAIN}}}{tag}"
 
 
-def _column_number(letters: str) -> int:
-    number = 0
-    for letter in letters:
-        number = number * 26 + ord(letter) - 64
-    return number
 
 
-def _column_letters(number: int) -> str:
-    letters = ""
-    while number:
-        number, rest = divmod(number - 1, 26)
-        letters = chr(65 + rest) + letters
-    return letters
 
 
 class _Book:
@@ -90,7 +80,7 @@ class _Book:
         cell = next((c for c in row.iter(_m("c")) if c.get("r") == f"{letters}{row_number}"), None)
         if cell is None:
             cell = etree.Element(_m("c"), r=f"{letters}{row_number}")
-            later = next((c for c in row.iter(_m("c")) if _column_number(_REF.match(c.get("r")).group(1)) > _column_number(letters)), None)  # type: ignore[union-attr]
+            later = next((c for c in row.iter(_m("c")) if column_index_from_string(_REF.match(c.get("r")).group(1)) > column_index_from_string(letters)), None)  # type: ignore[union-attr]
             later.addprevious(cell) if later is not None else row.append(cell)
         return cell
 
@@ -171,5 +161,5 @@ def _note_beside(book: _Book, sheet: str, ref: str, note: str) -> None:
         cell = book.cell(sheet, f"{_REF.match(guidance.get('r')).group(1)}{row.get('r')}")  # type: ignore[union-attr]
         _set(cell, f"{book.text_of(cell)} {note}".strip())
         return
-    used = [_column_number(_REF.match(c.get("r")).group(1)) for c in row.iter(_m("c")) if len(c)]  # type: ignore[union-attr]
-    _set(book.cell(sheet, f"{_column_letters(max(used) + 1)}{row.get('r')}"), note)
+    used = [column_index_from_string(_REF.match(c.get("r")).group(1)) for c in row.iter(_m("c")) if len(c)]  # type: ignore[union-attr]
+    _set(book.cell(sheet, f"{get_column_letter(max(used) + 1)}{row.get('r')}"), note)

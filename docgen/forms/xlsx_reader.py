@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from lxml import etree
+from openpyxl.utils import column_index_from_string, get_column_letter
 
 from docgen.errors import DocgenError, NotAFormError
 from docgen.forms import labels
@@ -145,24 +146,13 @@ def _uncached_formulas(package: Package, part: str) -> set[str]:
     return found
 
 
-def _column_letter(column: int) -> str:
-    letters = ""
-    while column:
-        column, rest = divmod(column - 1, 26)
-        letters = chr(65 + rest) + letters
-    return letters
 
 
-def _column_number(letters: str) -> int:
-    number = 0
-    for char in letters.upper():
-        number = number * 26 + ord(char) - 64
-    return number
 
 
 def _value(collector: Collector, sheet: _Sheet, row: int, column: int, spec: Field, path: str) -> Any:
     """A cell's value; a formula without a saved result is reported instead of being read as blank."""
-    coordinate = f"{_column_letter(column)}{row}"
+    coordinate = f"{get_column_letter(column)}{row}"
     if coordinate in sheet.uncached:
         collector.problems.append(
             Problem(
@@ -206,7 +196,7 @@ def _read_defined_names(collector: Collector, sheets: dict[str, _Sheet], names: 
         if sheet is None:
             continue
         used.add(sheet_name)
-        row, column = int(digits), _column_number(letters)
+        row, column = int(digits), column_index_from_string(letters)
         location = f"{sheet_name}!{letters.upper()}{row}"
         collector.single(Cell(spec, _value(collector, sheet, row, column, spec, spec.path), location))
     return used
@@ -256,7 +246,7 @@ def _read_group_sheet(collector: Collector, group: Group, sheet: _Sheet) -> None
         reported = len(collector.problems)
         for column, spec in columns.items():
             path = f"{group.name}[{index}].{spec.name}"
-            cells.append(Cell(spec, _value(collector, sheet, row, column, spec, path), f"{sheet.name}!{_column_letter(column)}{row}"))
+            cells.append(Cell(spec, _value(collector, sheet, row, column, spec, path), f"{sheet.name}!{get_column_letter(column)}{row}"))
         collector.item(group, cells, f"row {row} of the {sheet.name} sheet")
         if len(collector.record.get(group.name, [])) == index:
             # A spare row whose only content is a formula column is blank, not broken.
