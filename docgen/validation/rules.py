@@ -19,7 +19,7 @@ from docgen.validation.report import Problem
 from docgen.validation.wording import path_of, uk_date
 from docgen.workdays import add_months
 
-__all__ = ["CHECKS", "CHECK_PARAMS", "Finding", "check", "items_of", "rule_problems"]
+__all__ = ["CHECKS", "CHECK_PARAMS", "Finding", "check", "items_of", "plan_by_spec", "rule_problems"]
 
 Finding = tuple[str, dict[str, Any]]
 Check = Callable[[Record, Profile, dict[str, Any]], Iterator[Finding]]
@@ -248,16 +248,22 @@ def _dates_in_order(record: Record, profile: Profile, params: dict[str, Any]) ->
             )
 
 
-@check("plan_by")
-def _plan_by(record: Record, profile: Profile, params: dict[str, Any]) -> Iterator[Finding]:
+def plan_by_spec(record: Record, profile: Profile, params: dict[str, Any]) -> dict[str, Any] | None:
+    """The ``plan_by`` timescale a rule's ``index`` names, where it applies: an initial meeting its ``when`` holds for."""
     limits = profile.timescale("plan_by") or []
     index = int(params.get("index", 0))
     if get(record, "meeting.type") != "initial" or index >= len(limits):
-        return
-    spec = limits[index]
+        return None
+    spec: dict[str, Any] = limits[index]
+    return spec if condition_holds(spec.get("when"), record) else None
+
+
+@check("plan_by")
+def _plan_by(record: Record, profile: Profile, params: dict[str, Any]) -> Iterator[Finding]:
+    spec = plan_by_spec(record, profile, params)
     meeting = _meeting_date(record)
-    start = as_date(get(record, spec["from"]))
-    if not meeting or not start or not condition_holds(spec.get("when"), record):
+    start = as_date(get(record, spec["from"])) if spec else None
+    if spec is None or not meeting or not start:
         return
     limit = period_of(spec).after(start)
     if meeting > limit:

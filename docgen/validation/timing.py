@@ -12,7 +12,7 @@ from typing import Any
 
 from docgen.profiles import Profile
 from docgen.record import Record, as_date, get
-from docgen.validation.rules import Finding, check
+from docgen.validation.rules import Finding, check, plan_by_spec
 from docgen.validation.wording import uk_date
 from docgen.workdays import add_months
 
@@ -56,7 +56,7 @@ def _agreed_review_within(record: Record, profile: Profile, params: dict[str, An
 
 @check("plan_by_checkable")
 def _plan_by_checkable(record: Record, profile: Profile, params: dict[str, Any]) -> Iterator[Finding]:
-    """An initial meeting whose ``plan_by`` timescale (``index``) cannot be checked: the date it counts from is missing."""
-    spec = next(iter((profile.timescale("plan_by") or [])[int(params.get("index", 0)) :]), None)
-    if get(record, "meeting.type") == "initial" and spec and not as_date(get(record, spec["from"])):
+    """An initial meeting whose ``plan_by`` timescale (``index``) applies but cannot be checked: the date it counts from is missing."""
+    spec = plan_by_spec(record, profile, params)  # the same timescale, on the same meetings, as the plan_by check itself
+    if spec is not None and not as_date(get(record, spec["from"])):
         yield spec["from"], {"what": spec.get("what", spec["from"])}

@@ -36,3 +36,23 @@ def test_the_warning_says_what_to_check(monkeypatch: pytest.MonkeyPatch) -> None
         == "The meeting date 17 Dec 2026 is more than 7 days after today (17 Dec 2025): the record of a meeting is made after it"
     )
     assert problem.section == "procedure 3.1"
+
+
+@pytest.mark.parametrize(("team", "unchecked"), [("Health and Disability", True), ("Assessment", False)])
+def test_a_plan_by_timescale_that_does_not_apply_is_not_called_unchecked(team: str, unchecked: bool) -> None:
+    # a council's timescale counted from a date only its Health and Disability team records: with that date missing,
+    # the team's meeting is told the check could not run; another team's meeting, to which it does not apply, is not
+    import dataclasses
+
+    from docgen.profiles import load_profile
+    from docgen.validation.rules import CHECKS
+
+    standard = load_profile("standard")
+    spec = {"from": "case.assessment_start_date", "days": 20, "day_kind": "working", "what": "the assessment began",
+            "when": {"key_worker.team": "Health and Disability"}}
+    profile = dataclasses.replace(standard, timescales={**standard.timescales, "plan_by": [spec]})
+    record = clean_initial()
+    record["case"].pop("assessment_start_date", None)
+    record["key_worker"]["team"] = team
+    found = list(CHECKS["plan_by_checkable"](record, profile, {"index": 0}))
+    assert found == ([("case.assessment_start_date", {"what": "the assessment began"})] if unchecked else [])
