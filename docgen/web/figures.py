@@ -50,6 +50,7 @@ class _OpenDeadlines:
 
 
 _CACHE_LOCK = threading.Lock()
+_READING_LOCK = threading.Lock()
 _OPEN: dict[Path, _OpenDeadlines] = {}
 _OVERVIEWS: dict[tuple[Any, ...], Overview] = {}
 
@@ -61,13 +62,17 @@ def _open_deadlines(access: LedgerAccess) -> _OpenDeadlines:
         known = _OPEN.get(access.root)
     if known is not None and known.stamp == stamp:
         return known
-    ledger = access.get()
-    # as of the first day there is: nothing is overdue yet, so every item comes back in date order, ready to split
-    items = ledger.due(dt.date.min)
-    fresh = _OpenDeadlines(stamp, items, sorted({m.key_worker for m in ledger.meetings() if m.key_worker}, key=str.lower))
-    with _CACHE_LOCK:
-        _OPEN[access.root] = fresh
-    return fresh
+    with _READING_LOCK:  # the warm-up thread and a page never both read it: the second waits for the first's reading
+        known = _OPEN.get(access.root)
+        if known is not None and known.stamp == stamp:
+            return known
+        ledger = access.get()
+        # as of the first day there is: nothing is overdue yet, so every item comes back in date order, ready to split
+        items = ledger.due(dt.date.min)
+        fresh = _OpenDeadlines(stamp, items, sorted({m.key_worker for m in ledger.meetings() if m.key_worker}, key=str.lower))
+        with _CACHE_LOCK:
+            _OPEN[access.root] = fresh
+        return fresh
 
 
 def overview(
