@@ -157,7 +157,8 @@ def due(
 @click.option("--as-of", "as_of", type=DAY, default=None, help="Judge open deadlines as of this day (default today).")
 def report(root: Path, start: dt.date, end: dt.date, output: Path, as_of: dt.date | None) -> None:
     """Performance against the procedure's timescales in a period, per key worker, as a workbook with charts."""
-    from docgen.ledger.report import build_report, write_report
+    from docgen.ledger.report import build_report
+    from docgen.ledger.report_workbook import write_report
 
     if end < start:
         raise click.BadParameter("--to must not be before --from", param_hint="--to")

@@ -4,13 +4,15 @@ A deadline counts when it falls due in the period: on time if it was met by its 
 after it, or is still not met (open, or closed unmet by a closure) once its date has passed. Deadlines not
 yet due on the as-of day, retired ones (amended forms, visits a later meeting replaced) and ones a closure
 ended before they fell due are left out.
+
+Each item is judged once, apart from any period (``judged_items``); a period then takes in the items whose
+date falls in it. ``report_periods`` answers many periods from one reading; ``report_workbook`` writes the workbook.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 from docgen.errors import ConfigError
@@ -18,7 +20,18 @@ from docgen.ledger.store import Ledger
 from docgen.profiles import load_profile
 from docgen.timescales import applicable, period_of
 
-__all__ = ["Figures", "LateItem", "Measure", "Tally", "build_report", "write_report"]
+__all__ = [
+    "COUNTED_ONCE_PASSED",
+    "Figures",
+    "Judged",
+    "LateItem",
+    "Measure",
+    "Tally",
+    "build_report",
+    "count",
+    "empty_measures",
+    "judged_items",
+]
 
 NO_KEY_WORKER = "(key worker not recorded)"
 
@@ -37,6 +50,8 @@ SHEET_NAMES = {
     "plans": "Plans",
     "first_visit": "First visits",
 }
+#: measures that count an item only once its day has passed on the as-of day, and never as one still to come
+COUNTED_ONCE_PASSED = frozenset({"first_visit"})
 _PLAN_BY_RULES = ("standard-1.2-plan-within-4-weeks", "standard-4.1-meeting-by-day-35", "sg-expectations-plan-within-10-days")
 
 
@@ -123,6 +138,43 @@ class Figures:
         return next(m for m in self.measures if m.id == measure_id)
 
 
+@dataclass(frozen=True, slots=True)
+class Judged:
+    """One deadline, initial meeting or child's first visit as its measure counts it, judged once whatever the period.
+
+    A period takes it in when ``due`` falls in it; what happens then depends only on the as-of day.
+    """
+
+    order: int  # its place in the ledger's reading order: citations and late items keep that order
+    due: dt.date  # the date that puts it in a period
+    key_worker: str
+    on_time: bool = True
+    settled: bool = True  # False while still to do: counted only once its date has passed on the as-of day
+    cites: tuple[str, ...] = ()
+    late: LateItem | None = None  # the late item; where nothing was done, its days late are counted to the as-of day
+    counts: bool = True  # False: it only cites (a case whose children are not named)
+    cites_measure: bool = False  # its late item names every citation of the measure so far (first visits)
+
+    def late_on(self, as_of: dt.date, section: str | None = None) -> LateItem:
+        """The late item as the as-of day sees it (``section``: the measure's citations, for one that names them)."""
+        item = self.late
+        assert item is not None, "only an item not on time has a late item"
+        if item.done is None or section is not None:
+            days = item.days_late if item.done is not None else (as_of - item.due).days
+            item = LateItem(
+                item.measure,
+                item.case_reference,
+                item.key_worker,
+                item.meeting,
+                item.what,
+                item.due,
+                item.done,
+                days,
+                item.section if section is None else section,
+            )
+        return item
+
+
 def _day(value: str | None) -> dt.date | None:
     return dt.date.fromisoformat(value[:10]) if value else None
 
@@ -132,55 +184,91 @@ def _what(row: dict[str, Any]) -> str:
     return row["description"] + (f" ({extra})" if extra and extra not in row["description"] else "")
 
 
+def empty_measures() -> list[Measure]:
+    """Every measure, nothing counted yet, in the report's order."""
+    return [
+        *(Measure(mid, title, "") for mid, _, title in _DEADLINE_MEASURES),
+        Measure("plans", "Plans made within the procedure's timescale", ""),
+        Measure("first_visit", "First visits on time with the child seen alone", ""),
+    ]
+
+
+def judged_items(ledger: Ledger) -> dict[str, list[Judged]]:
+    """Every item each measure could count, by measure id, in the ledger's reading order."""
+    titles = {m.id: m.title for m in empty_measures()}
+    return {
+        **_deadlines_judged(ledger, titles),
+        "plans": _plans_judged(ledger, titles["plans"]),
+        "first_visit": _first_visits_judged(ledger, titles["first_visit"]),
+    }
+
+
+def count(measure: Measure, item: Judged, as_of: dt.date) -> None:
+    """Counts one item a period takes in (its date passed, or settled)."""
+    for section in item.cites:
+        measure.cite(section)
+    if item.counts:
+        measure.count(item.key_worker, item.on_time)
+        if not item.on_time:
+            measure.late.append(item.late_on(as_of, measure.section if item.cites_measure else None))
+
+
 def build_report(ledger: Ledger, start: dt.date, end: dt.date, as_of: dt.date) -> Figures:
     """The figures for deadlines falling due from ``start`` to ``end``, judged on ``as_of``."""
-    measures = {mid: Measure(mid, title, "") for mid, _, title in _DEADLINE_MEASURES}
+    measures = empty_measures()
+    items = judged_items(ledger)
+    for measure in measures:
+        for item in items[measure.id]:
+            if not start <= item.due <= end:
+                continue
+            if measure.id in COUNTED_ONCE_PASSED and item.due >= as_of:
+                continue  # the first visit's time has not run out yet
+            if not item.settled and item.due >= as_of:
+                measure.not_yet_due += 1
+                continue  # not due yet: it can still be met on time
+            count(measure, item, as_of)
+    return Figures(start, end, as_of, measures)
+
+
+def _deadlines_judged(ledger: Ledger, titles: dict[str, str]) -> dict[str, list[Judged]]:
+    """Records, copies, reviews and visits: a deadline met by its date is on time; one met after it, or not met, is late."""
+    measures: dict[str, list[Judged]] = {mid: [] for mid, _, _ in _DEADLINE_MEASURES}
     kinds = {kind: mid for mid, kind, _ in _DEADLINE_MEASURES}
-    for row in ledger.deadlines():
-        measure = measures.get(kinds.get(row["kind"], ""))
-        due = dt.date.fromisoformat(row["due_date"])
-        if measure is None or not start <= due <= end or row["status"] == "retired":
+    for order, row in enumerate(ledger.deadlines()):
+        measure_id = kinds.get(row["kind"])
+        if measure_id is None or row["status"] == "retired":
             continue
+        due = dt.date.fromisoformat(row["due_date"])
         done = _day(row["met_at"])
         if row["status"] == "closed" and done and due > done:
             continue  # the case closed before this fell due
-        if row["status"] == "open" and due >= as_of:
-            measure.not_yet_due += 1
-            continue  # not due yet: it can still be met on time
-        on_time = row["status"] == "met" and not row["late"]
-        measure.cite(row["section"])
+        met = row["status"] == "met"
+        on_time = met and not row["late"]
         key_worker = row["key_worker"] or NO_KEY_WORKER
-        measure.count(key_worker, on_time)
+        late = None
         if not on_time:
-            met = row["status"] == "met"
-            measure.late.append(
-                LateItem(
-                    measure.title,
-                    row["case_reference"],
-                    key_worker,
-                    row["folder"],
-                    _what(row),
-                    due,
-                    done if met else None,
-                    ((done if met and done else as_of) - due).days,
-                    row["section"],
-                )
+            late = LateItem(
+                titles[measure_id],
+                row["case_reference"],
+                key_worker,
+                row["folder"],
+                _what(row),
+                due,
+                done if met else None,
+                (done - due).days if met and done else 0,
+                row["section"],
             )
-    return Figures(
-        start,
-        end,
-        as_of,
-        [*measures.values(), _plans(ledger, start, end), _first_visits(ledger, start, end, as_of)],
-    )
+        measures[measure_id].append(Judged(order, due, key_worker, on_time, row["status"] != "open", (row["section"],), late))
+    return measures
 
 
-def _plans(ledger: Ledger, start: dt.date, end: dt.date) -> Measure:
-    """Initial meetings in the period: late where the published form was flagged by a "plan by" timescale rule."""
-    measure = Measure("plans", "Plans made within the procedure's timescale", "")
-    for meeting in ledger.meetings():
-        day = dt.date.fromisoformat(meeting.meeting_date)
-        if meeting.meeting_type != "initial" or not start <= day <= end:
+def _plans_judged(ledger: Ledger, title: str) -> list[Judged]:
+    """Initial meetings: late where the published form was flagged by a "plan by" timescale rule."""
+    items = []
+    for order, meeting in enumerate(ledger.meetings()):
+        if meeting.meeting_type != "initial":
             continue
+        day = dt.date.fromisoformat(meeting.meeting_date)
         try:
             rules = {r.id: r for r in load_profile(meeting.policy).rules if r.check == "plan_by"}
         except ConfigError:
@@ -191,30 +279,22 @@ def _plans(ledger: Ledger, start: dt.date, end: dt.date) -> Measure:
             if w.get("rule") in rules or w.get("rule") in _PLAN_BY_RULES
         ]
         key_worker = meeting.key_worker or NO_KEY_WORKER
-        measure.count(key_worker, not flagged)
         sections = [rules[w["rule"]].cite if w["rule"] in rules else str(w.get("section", "")) for w in flagged]
-        for rule in rules.values():
-            measure.cite(rule.cite)
+        late = None
         if flagged:
-            measure.late.append(
-                LateItem(
-                    measure.title,
-                    meeting.case_reference,
-                    key_worker,
-                    meeting.folder,
-                    flagged[0]["message"],
-                    day,
-                    day,
-                    0,
-                    "; ".join(sections),
-                )
+            late = LateItem(
+                title, meeting.case_reference, key_worker, meeting.folder, flagged[0]["message"], day, day, 0, "; ".join(sections)
             )
-    return measure
+        items.append(Judged(order, day, key_worker, not flagged, True, tuple(rule.cite for rule in rules.values()), late))
+    return items
 
 
-def _first_visits(ledger: Ledger, start: dt.date, end: dt.date, as_of: dt.date) -> Measure:
-    """Procedure 5.1: each child visited within the profile's first-visit timescale of the referral, and seen alone."""
-    measure = Measure("first_visit", "First visits on time with the child seen alone", "")
+def _first_visits_judged(ledger: Ledger, title: str) -> list[Judged]:
+    """Procedure 5.1: each child visited within the profile's first-visit timescale of the referral, and seen alone.
+
+    Each child's item falls on the day the timescale runs out, and counts only once that day has passed.
+    """
+    items: list[Judged] = []
     for case, meetings in sorted(_by_case(ledger).items()):
         referral = ledger.referral_date(case)
         if referral is None:
@@ -226,26 +306,23 @@ def _first_visits(ledger: Ledger, start: dt.date, end: dt.date, as_of: dt.date) 
         if not spec:
             continue
         limit = period_of(spec).after(referral)
-        if not start <= limit <= end or limit >= as_of:
-            continue
-        measure.cite(str(spec.get("cite", "")))
+        cites = (str(spec.get("cite", "")),)
         children = sorted({child for m in meetings for child in _children(ledger.meeting_manifest(m.id))})
         visits = ledger.visits(case)
         key_worker = meetings[-1].key_worker or NO_KEY_WORKER
+        if not children:
+            items.append(Judged(len(items), limit, key_worker, cites=cites, counts=False))
         for child in children:
             seen = [v for v in visits if v.child == child and referral <= v.visit_date <= limit]
             alone = [v for v in seen if v.seen_alone or not spec.get("seen_alone")]
-            measure.count(key_worker, bool(alone))
+            late = None
             if not alone:
                 first = next((v.visit_date for v in visits if v.child == child and v.visit_date >= referral), None)
                 what = f"First visit to child {child}" + (" (seen, but not alone)" if seen else "")
                 done = first if not seen else seen[0].visit_date
-                measure.late.append(
-                    LateItem(
-                        measure.title, case, key_worker, "referral", what, limit, done, ((done or as_of) - limit).days, measure.section
-                    )
-                )
-    return measure
+                late = LateItem(title, case, key_worker, "referral", what, limit, done, (done - limit).days if done else 0, "")
+            items.append(Judged(len(items), limit, key_worker, bool(alone), True, cites, late, cites_measure=True))
+    return items
 
 
 def _by_case(ledger: Ledger) -> dict[str, list[Any]]:
@@ -260,106 +337,3 @@ def _children(manifest: dict[str, Any]) -> set[str]:
     """The children's ids: the manifest's ``children``, else those its documents are for."""
     listed = {str(c) for c in manifest.get("children") or []}
     return listed or {str(d["child"]) for d in manifest.get("documents") or [] if d.get("child")}
-
-
-def write_report(figures: Figures, path: Path) -> Path:
-    """The report workbook: a Summary sheet, a sheet and bar chart per measure, and the late items behind them."""
-    import openpyxl
-    from openpyxl.chart import BarChart, Reference
-    from openpyxl.styles import Font
-    from openpyxl.worksheet.table import Table, TableStyleInfo
-
-    bold = Font(bold=True)
-    workbook = openpyxl.Workbook()
-    summary = workbook.active
-    summary.title = "Summary"
-    summary.append([f"Child in Need timescales: deadlines due {figures.start:%d %b %Y} to {figures.end:%d %b %Y}"])
-    summary["A1"].font = Font(bold=True, size=14)
-    summary.append([f"Open deadlines judged as of {figures.as_of:%d %b %Y}"])
-    summary.append([])
-    summary.append(["Measure", "On time", "Late", "Total", "% on time", "Procedure"])
-    for cell in summary[4]:
-        cell.font = bold
-    for measure in figures.measures:
-        summary.append(
-            [
-                measure.title,
-                measure.overall.on_time,
-                measure.overall.late,
-                measure.overall.total,
-                _fraction(measure.overall),
-                measure.section,
-            ]
-        )
-        summary.cell(summary.max_row, 5).number_format = "0%"
-    for column, width in zip("ABCDEF", (48, 10, 8, 8, 11, 40), strict=True):
-        summary.column_dimensions[column].width = width
-
-    for measure in figures.measures:
-        sheet = workbook.create_sheet(SHEET_NAMES[measure.id])
-        sheet.append([measure.title])
-        sheet["A1"].font = Font(bold=True, size=13)
-        sheet.append([measure.section])
-        sheet.append(["Key worker", "On time", "Late", "Total", "% on time"])
-        for cell in sheet[3]:
-            cell.font = bold
-        for name, tally in sorted(measure.by_key_worker.items()):
-            sheet.append([name, tally.on_time, tally.late, tally.total, _fraction(tally)])
-        sheet.append(["Overall", measure.overall.on_time, measure.overall.late, measure.overall.total, _fraction(measure.overall)])
-        sheet.cell(sheet.max_row, 1).font = bold
-        for row in range(4, sheet.max_row + 1):
-            sheet.cell(row, 5).number_format = "0%"
-        sheet.column_dimensions["A"].width = 32
-        chart = BarChart()
-        chart.type = "bar"
-        chart.title = f"{measure.title} (% on time)"
-        chart.y_axis.title = "% on time"
-        chart.y_axis.scaling.min = 0
-        chart.y_axis.scaling.max = 1
-        chart.y_axis.number_format = "0%"
-        chart.legend = None
-        chart.add_data(Reference(sheet, min_col=5, min_row=3, max_row=sheet.max_row), titles_from_data=True)
-        chart.set_categories(Reference(sheet, min_col=1, min_row=4, max_row=sheet.max_row))
-        chart.width, chart.height = 16, 7.5
-        sheet.add_chart(chart, f"A{sheet.max_row + 3}")  # below the figures, so a printed page holds both
-
-    late = workbook.create_sheet("Late items")
-    headers = ["Measure", "Case", "Key worker", "Meeting", "What", "Due date", "Done on", "Days late", "Procedure"]
-    late.append(headers)
-    items = [item for m in figures.measures for item in m.late]
-    for number, item in enumerate(items, start=2):
-        late.append(
-            [
-                item.measure,
-                item.case_reference,
-                item.key_worker,
-                item.meeting,
-                item.what,
-                item.due,
-                item.done or "not done",
-                item.days_late,
-                item.section,
-            ]
-        )
-        for date_column in (6, 7):
-            late.cell(number, date_column).number_format = "DD/MM/YYYY"  # max_row would rescan every cell
-    if items:
-        table = Table(displayName="LateItems", ref=f"A1:I{len(items) + 1}")
-        table.tableStyleInfo = TableStyleInfo(name="TableStyleMedium2", showRowStripes=True)
-        late.add_table(table)
-    for column, width in zip("ABCDEFGHI", (40, 16, 22, 20, 60, 12, 12, 10, 24), strict=True):
-        late.column_dimensions[column].width = width
-    late.freeze_panes = "A2"
-    for sheet in workbook.worksheets:
-        sheet.page_setup.orientation = "landscape"
-        sheet.page_setup.fitToWidth = 1
-        sheet.page_setup.fitToHeight = 0
-        sheet.sheet_properties.pageSetUpPr.fitToPage = True
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    workbook.save(path)
-    return path
-
-
-def _fraction(tally: Tally) -> float | None:
-    return round(tally.on_time / tally.total, 4) if tally.total else None

@@ -18,7 +18,7 @@ from docgen.web import security
 from docgen.web.accounts import Account, Accounts
 from docgen.web.audit import AuditLog
 from docgen.web.models import LedgerAccess
-from docgen.web.pages import MAX_UPLOAD_BYTES, WebState, make_templates, render, session_cookie_for
+from docgen.web.pages import MAX_UPLOAD_BYTES, WebState, make_templates, render, session_cookie_for, state_of
 from docgen.web.sessions import COOKIE, Sessions, load_secret
 from docgen.web.settings import WebSettings, load_web_settings
 from docgen.web.throttle import LoginThrottle
@@ -77,6 +77,23 @@ async def _docgen_error(request: Request, exc: Exception) -> Response:
     return render(request, "error.html", status=503, title="Sorry, the service cannot show this now", detail=str(exc))
 
 
+async def _server_error(request: Request, exc: Exception) -> Response:
+    """A fault in docgen itself: a page saying so with nothing from the request or the ledger in it.
+
+    Starlette answers this outside every middleware (the traceback then goes to the journal), so the page
+    carries the security headers itself.
+    """
+    try:
+        response: Response = render(
+            request, "error.html", status=500, title="Sorry, there is a problem with the service", detail="Try again later."
+        )
+    except Exception:  # the fault may be in the pages themselves
+        response = PlainTextResponse("Sorry, there is a problem with the service. Try again later.", status_code=500)
+    for name, value in security.security_headers(https=state_of(request).https):
+        response.headers[name.decode("latin-1")] = value.decode("latin-1")
+    return response
+
+
 def create_app(root: Path, settings: WebSettings | None = None, *, https: bool | None = None) -> Starlette:
     """The web app for one root; ``https`` says whether browsers reach it over HTTPS (TLS here, or a sign-on proxy)."""
     root = Path(root).resolve()
@@ -117,6 +134,10 @@ def create_app(root: Path, settings: WebSettings | None = None, *, https: bool |
         Middleware(security.BodyLimit, upload_bytes=MAX_UPLOAD_BYTES + 1024 * 1024),
         Middleware(security.SignedIn, resolve=_resolver(state)),
     ]
-    app = Starlette(routes=routes, middleware=middleware, exception_handlers={HTTPException: _http_error, DocgenError: _docgen_error})
+    app = Starlette(
+        routes=routes,
+        middleware=middleware,
+        exception_handlers={HTTPException: _http_error, DocgenError: _docgen_error, Exception: _server_error},
+    )
     app.state.web = state
     return app

@@ -1,7 +1,8 @@
-"""The figures the overview and the report show, worked out again only when the ledger changes.
+"""The figures the overview and the report show, read from the ledger again only when it changes.
 
 Both read every deadline the ledger holds (60,000 in a large council): they do it once per change of the
-ledger, not once per page, and a background thread does it soon after the service writes.
+ledger, not once per page, and a background thread does it soon after the service writes. The report keeps
+its items in date order (``ReportIndex``), so any period is a slice of them.
 """
 
 from __future__ import annotations
@@ -16,7 +17,9 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from docgen.ledger import DueItem, Ledger
+from docgen.ledger import DueItem
+from docgen.ledger.report import Figures
+from docgen.ledger.report_periods import ReportIndex
 from docgen.web.models import KIND_WORDS, LedgerAccess
 
 __all__ = ["Overview", "compliance", "keep_warm", "overview"]
@@ -47,6 +50,7 @@ class _OpenDeadlines:
 
 
 _CACHE_LOCK = threading.Lock()
+_READING_LOCK = threading.Lock()
 _OPEN: dict[Path, _OpenDeadlines] = {}
 _OVERVIEWS: dict[tuple[Any, ...], Overview] = {}
 
@@ -58,13 +62,17 @@ def _open_deadlines(access: LedgerAccess) -> _OpenDeadlines:
         known = _OPEN.get(access.root)
     if known is not None and known.stamp == stamp:
         return known
-    ledger = access.get()
-    # as of the first day there is: nothing is overdue yet, so every item comes back in date order, ready to split
-    items = ledger.due(dt.date.min)
-    fresh = _OpenDeadlines(stamp, items, sorted({m.key_worker for m in ledger.meetings() if m.key_worker}, key=str.lower))
-    with _CACHE_LOCK:
-        _OPEN[access.root] = fresh
-    return fresh
+    with _READING_LOCK:  # the warm-up thread and a page never both read it: the second waits for the first's reading
+        known = _OPEN.get(access.root)
+        if known is not None and known.stamp == stamp:
+            return known
+        ledger = access.get()
+        # as of the first day there is: nothing is overdue yet, so every item comes back in date order, ready to split
+        items = ledger.due(dt.date.min)
+        fresh = _OpenDeadlines(stamp, items, sorted({m.key_worker for m in ledger.meetings() if m.key_worker}, key=str.lower))
+        with _CACHE_LOCK:
+            _OPEN[access.root] = fresh
+        return fresh
 
 
 def overview(
@@ -112,12 +120,13 @@ def overview(
 
 
 def keep_warm(access: LedgerAccess, every_seconds: float = 2.0) -> threading.Thread:
-    """A background thread that reads the open deadlines again soon after the service writes, so no page waits for it."""
+    """A background thread that reads the open deadlines and the report's items again soon after the service writes, so no page waits for them."""
 
     def warm() -> None:
         while True:
             with contextlib.suppress(Exception):  # a locked or missing ledger now is tried again on the next round
                 _open_deadlines(access)
+                _report_index(access)
             time.sleep(every_seconds)
 
     thread = threading.Thread(target=warm, name="docgen-web-warm", daemon=True)
@@ -130,42 +139,32 @@ def _counts(overdue: list[DueItem], upcoming: list[DueItem], label: Any) -> list
     return sorted(((name, late[name], ahead[name]) for name in {*late, *ahead}), key=lambda r: (-r[1], -r[2], r[0].lower()))
 
 
-class _Remembered:
-    """A ledger whose answers are remembered (the report asks the same questions many times); made anew when the ledger changes."""
-
-    def __init__(self, ledger: Ledger) -> None:
-        self._ledger = ledger
-        self._answers: dict[tuple[Any, ...], Any] = {}
-
-    def __getattr__(self, name: str) -> Any:
-        method = getattr(self._ledger, name)
-
-        def remembered(*args: Any, **kwargs: Any) -> Any:
-            key = (name, args, tuple(sorted(kwargs.items())))
-            if key not in self._answers:
-                self._answers[key] = method(*args, **kwargs)
-            return self._answers[key]
-
-        return remembered
+_INDEXES: dict[Path, tuple[tuple[int, ...], ReportIndex]] = {}
+_INDEX_LOCK = threading.Lock()
+_REPORTS: dict[tuple[Any, ...], Figures] = {}
 
 
-_REMEMBERED: dict[Path, tuple[tuple[int, ...], _Remembered]] = {}
-_REPORTS: dict[tuple[Any, ...], Any] = {}
-_REPORT_LOCK = threading.Lock()
-
-
-def compliance(access: LedgerAccess, start: dt.date, end: dt.date, as_of: dt.date) -> Any:
-    """The compliance report's figures (``docgen report``'s), from remembered ledger answers until the ledger changes."""
-    from docgen.ledger.report import build_report
-
+def _report_index(access: LedgerAccess) -> tuple[tuple[int, ...], ReportIndex]:
+    """The report's items, read and judged again only when the ledger has changed; one reading at a time."""
     stamp = access.stamp()
+    with _INDEX_LOCK:
+        known = _INDEXES.get(access.root)
+        if known is None or known[0] != stamp:
+            known = _INDEXES[access.root] = (stamp, ReportIndex.read(access.get()))
+        return known
+
+
+def compliance(access: LedgerAccess, start: dt.date, end: dt.date, as_of: dt.date) -> Figures:
+    """The compliance report's figures (``docgen report``'s) for any period, from items read once per change of the ledger."""
+    stamp, index = _report_index(access)
     key = (access.root, stamp, start, end, as_of)
-    with _REPORT_LOCK:  # one report at a time: the remembered answers are shared
-        if key not in _REPORTS:
-            known = _REMEMBERED.get(access.root)
-            if known is None or known[0] != stamp:
-                known = _REMEMBERED[access.root] = (stamp, _Remembered(access.get()))
-            if len(_REPORTS) > 64:
-                _REPORTS.clear()
-            _REPORTS[key] = build_report(known[1], start, end, as_of)  # type: ignore[arg-type]
-        return _REPORTS[key]
+    with _CACHE_LOCK:
+        cached = _REPORTS.get(key)
+    if cached is not None:
+        return cached
+    figures = index.figures(start, end, as_of)
+    with _CACHE_LOCK:
+        if len(_REPORTS) > 64:
+            _REPORTS.clear()
+        _REPORTS[key] = figures
+    return figures

@@ -14,7 +14,7 @@ from starlette.responses import PlainTextResponse, RedirectResponse
 
 from docgen.web.sessions import COOKIE
 
-__all__ = ["PUBLIC_PATHS", "BodyLimit", "SecurityHeaders", "SignedIn"]
+__all__ = ["PUBLIC_PATHS", "BodyLimit", "SecurityHeaders", "SignedIn", "security_headers"]
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
@@ -30,22 +30,28 @@ CSP = (
 )
 
 
+def security_headers(*, https: bool) -> list[tuple[bytes, bytes]]:
+    """The headers DESIGN.md asks of every response, HSTS included when the server speaks HTTPS."""
+    headers = [
+        (b"content-security-policy", CSP.encode()),
+        (b"x-content-type-options", b"nosniff"),
+        (b"x-frame-options", b"DENY"),
+        (b"cache-control", b"no-store"),
+        (b"referrer-policy", b"no-referrer"),
+        (b"cross-origin-opener-policy", b"same-origin"),
+        (b"permissions-policy", b"camera=(), microphone=(), geolocation=()"),
+    ]
+    if https:
+        headers.append((b"strict-transport-security", b"max-age=31536000"))
+    return headers
+
+
 class SecurityHeaders:
     """Adds the headers DESIGN.md asks of every page (and HSTS when the server speaks HTTPS)."""
 
     def __init__(self, app: App, *, https: bool) -> None:
         self.app = app
-        self.headers = [
-            (b"content-security-policy", CSP.encode()),
-            (b"x-content-type-options", b"nosniff"),
-            (b"x-frame-options", b"DENY"),
-            (b"cache-control", b"no-store"),
-            (b"referrer-policy", b"no-referrer"),
-            (b"cross-origin-opener-policy", b"same-origin"),
-            (b"permissions-policy", b"camera=(), microphone=(), geolocation=()"),
-        ]
-        if https:
-            self.headers.append((b"strict-transport-security", b"max-age=31536000"))
+        self.headers = security_headers(https=https)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":

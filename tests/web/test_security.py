@@ -13,6 +13,10 @@ from urllib.parse import urlsplit
 
 import httpx
 import pytest
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+from starlette.testclient import TestClient
 
 from docgen.web.app import create_app
 from tests.web.conftest import PASSWORD, Server, csrf_token, docgen, free_port, sign_in, start_server, stop_server
@@ -133,13 +137,33 @@ def test_a_tampered_session_cookie_is_refused(server: Server) -> None:
 def test_every_page_carries_the_security_headers(server: Server) -> None:
     client = server.sign_in("admin")
     for path in ["/login", "/healthz", "/", f"/cases/{CASE}", "/rejected", "/report", "/nowhere", "/assets/govuk/govuk-frontend.min.css"]:
-        response = client.get(path)
-        headers = response.headers
-        assert "frame-ancestors 'none'" in headers["content-security-policy"], path
-        assert "script-src 'self'" in headers["content-security-policy"], path
-        assert headers["x-content-type-options"] == "nosniff", path
-        assert headers["x-frame-options"] == "DENY", path
-        assert headers["cache-control"] == "no-store", path
+        assert_security_headers(client.get(path).headers, path)
+
+
+def assert_security_headers(headers: httpx.Headers, path: str) -> None:
+    """The headers DESIGN.md asks of every page."""
+    assert "frame-ancestors 'none'" in headers["content-security-policy"], path
+    assert "script-src 'self'" in headers["content-security-policy"], path
+    assert headers["x-content-type-options"] == "nosniff", path
+    assert headers["x-frame-options"] == "DENY", path
+    assert headers["cache-control"] == "no-store", path
+
+
+def test_a_fault_in_docgen_shows_a_page_with_the_security_headers_and_nothing_of_the_case(web_root: Path) -> None:
+    app = create_app(web_root)
+
+    def broken(request: Request) -> Response:
+        raise RuntimeError(f"case {CASE} of Tom Okafor: row 12 of the ledger did not add up")
+
+    app.router.routes.insert(0, Route("/broken", broken))
+    client = TestClient(app, raise_server_exceptions=False, follow_redirects=False)
+    assert sign_in(client, "admin").status_code == 303
+    response = client.get("/broken")
+    assert response.status_code == 500
+    assert_security_headers(response.headers, "/broken")
+    assert "Sorry, there is a problem with the service" in response.text and "Try again later." in response.text
+    for detail in (CASE, "Okafor", "row 12", "RuntimeError", "Traceback", "test_security.py"):
+        assert detail not in response.text
 
 
 TRAVERSALS = [

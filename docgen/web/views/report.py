@@ -58,7 +58,7 @@ def _percent(tally: Tally) -> float | None:
 
 def report_workbook(request: Request) -> Response:
     """``/report.xlsx``: the same figures as a workbook with charts."""
-    from docgen.ledger.report import write_report
+    from docgen.ledger.report_workbook import write_report
 
     require(request, "reports")
     start, end, as_of, _ = _period(request)
