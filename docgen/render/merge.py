@@ -10,6 +10,7 @@ moved past the previous document's. The pack is PDF/A-2b like its documents unle
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -46,12 +47,21 @@ def merge_pack(
     password: str | None = None,
     owner_password: str = "",
     documents: Documents | None = None,
+    finish: Callable[[pikepdf.Pdf], None] | None = None,
 ) -> None:
-    """Writes ``target``: the ``sources`` in order, titled, in British English, tagged when every source is, encrypted with ``password``."""
+    """Writes ``target``: the ``sources`` in order, titled, in British English, tagged when every source is, encrypted with ``password``.
+
+    A source may come more than once (the same record in two recipients' envelopes): each time is a copy of its own,
+    pages and tags. ``finish`` is given the pack, every page in place, before it is saved.
+    """
     with contextlib.ExitStack() as stack:
         if documents is None:
             documents = stack.enter_context(Documents())
-        opened = [documents[source] for source in sources]
+        seen: set[Path] = set()
+        opened = []
+        for source in sources:
+            opened.append(stack.enter_context(pikepdf.open(source)) if source in seen else documents[source])
+            seen.add(source)
         pack = pikepdf.new()
         tagged = all("/StructTreeRoot" in pdf.Root for pdf in opened)
         document = pack.make_indirect(Dictionary(Type=Name.StructElem, S=Name.Document, K=Array()))
@@ -78,6 +88,8 @@ def merge_pack(
         archival = tagged and password is None and "/OutputIntents" in opened[0].Root
         if archival:
             root.OutputIntents = _copy(pack, opened[0].Root.OutputIntents)
+        if finish is not None:
+            finish(pack)
         with pack.open_metadata(set_pikepdf_as_editor=False) as xmp:
             xmp["dc:title"] = title
             xmp["xmp:CreatorTool"] = "docgen"

@@ -167,13 +167,15 @@ def make_pdfs(
 def add_pdfs(out_dir: Path, manifest: dict[str, Any], *, encrypt_email: bool, timeout: float, converter: Converter | None = None) -> None:
     """Adds the PDFs and packs of a built pack's Word documents to ``out_dir`` and its ``manifest`` (``documents``, ``pdf``)."""
     words = [d for d in manifest["documents"] if str(d["path"]).endswith(".docx")]
+    if converter is None and find_soffice() is not None:
+        converter = libreoffice_converter
     made = make_pdfs(out_dir, words, manifest["distribution"], encrypt_email=encrypt_email, timeout=timeout, converter=converter)
     manifest["documents"].extend(made.documents)
     manifest["pdf"] = {"made": made.problem is None, "problem": made.problem, "passwords_file": made.passwords_file}
-    if made.problem is None:  # the copies to post or hand over, behind their cover letters
+    if made.problem is None and converter is not None:  # the copies to post or hand over, behind their cover letters
         from docgen.send.print_pack import add_print_pack
 
-        add_print_pack(out_dir, manifest)
+        add_print_pack(out_dir, manifest, converter=converter, timeout=timeout)
 
 
 def _make_packs(out_dir: Path, pdf_of: dict[str, str], distribution: list[dict[str, Any]], encrypt_email: bool, result: PdfResult) -> None:

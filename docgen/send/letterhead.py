@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from docgen.profiles import PROFILE_DIR, Profile
+from docgen.profiles import PROFILE_DIR, Profile, profile_files
 
 __all__ = ["Letterhead", "letterhead_for"]
 
@@ -37,20 +37,26 @@ class Letterhead:
         return [line for line in (self.department, *self.address, *contact) if line]
 
 
+def _read(path: Path) -> dict[str, Any]:
+    data: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+    return data
+
+
 def _profile_data(profile_id: str, folders: list[Path]) -> dict[str, Any] | None:
     for folder in folders:
         path = folder / f"{profile_id}.json"
         if path.is_file():
-            data: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
-            return data
+            return _read(path)
     return None
 
 
 def letterhead_for(profile: Profile, root: Path | None = None) -> Letterhead:
-    """The profile's letterhead, looking up its ``extends`` chain (a council's own profiles in ``root/profiles`` first)."""
+    """The profile's letterhead, looking up its ``extends`` chain: the council's own profiles where ``load_profile`` finds
+    them, or those in ``root/profiles`` when ``root`` is given."""
     folders = ([Path(root) / "profiles"] if root else []) + [PROFILE_DIR]
+    files = {} if root else profile_files()
     for profile_id in profile.lineage:
-        data = _profile_data(profile_id, folders) or {}
+        data = _read(files[profile_id]) if profile_id in files else _profile_data(profile_id, folders) or {}
         head = data.get("letterhead")
         if isinstance(head, dict) and head.get("council"):
             return Letterhead(

@@ -1,72 +1,40 @@
 """``print-pack.pdf``: everything to print for one meeting, in the order it goes into envelopes and hands.
 
 For each ``post`` recipient a cover letter on the council's letterhead — their name and address placed
-in the window of a DL envelope (see ``ADDRESS_BOX``), the date, what is enclosed — then their
+in the window of a DL envelope (``docgen.send.cover_letters``), the date, what is enclosed — then their
 documents; then each ``hand`` copy behind a short covering note. Every page carries "page i of n" of
 its recipient's bundle, so a bundle that comes apart can be put back together.
+
+The covering pages are Word documents made into PDFs by the same LibreOffice as the plans, and the
+pack is merged keeping every document's tags (``docgen.render.merge``): like every PDF docgen makes,
+it is tagged, in British English, titled, and PDF/A-2b.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import logging
-import re
-from dataclasses import dataclass
+import shutil
 from pathlib import Path
 from typing import Any
 
-from pypdf import PdfReader, PdfWriter
-from pypdf.errors import PdfReadError
-from pypdf.generic import NameObject, TextStringObject
+import pikepdf
 
 from docgen.profiles import load_profile
-from docgen.render.context import uk_date
+from docgen.render.merge import merge_pack
+from docgen.send.cover_letters import ADDRESS_BOX, DL_WINDOW, Envelope, write_cover
 from docgen.send.letterhead import Letterhead, letterhead_for
-from docgen.send.pdf_text import A4, TextPage, text_width_mm
+from docgen.send.page_numbers import number_pages, write_page_numbers
 
 __all__ = ["ADDRESS_BOX", "DL_WINDOW", "PRINT_PACK", "Envelope", "add_print_pack", "build_print_pack", "envelopes"]
 
 log = logging.getLogger(__name__)
 
 PRINT_PACK = "print-pack.pdf"
+_WORK = ".print-pack"  # the covering pages while they are made, inside the meeting's folder; gone afterwards
 
-#: the window of a DL (220 × 110 mm) envelope as BS EN ISO 269 / Royal Mail give it, in mm: 90 wide, 45 high,
-#: 20 from the left edge and 15 from the bottom edge — so 50 to 95 mm below the envelope's top edge
-DL_WINDOW = {"envelope": (220.0, 110.0), "left": 20.0, "bottom": 15.0, "width": 90.0, "height": 45.0}
-#: an A4 letter folded in three (99 mm panels) can slide up to 10 mm sideways and 11 mm down in a DL envelope;
-#: this box on the letter (mm from its top left: left, top, right, bottom) shows through the window however it sits
-ADDRESS_BOX = (22.0, 52.0, 98.0, 82.0)
-_ADDRESS_SIZE, _ADDRESS_LEADING = 10.5, 4.6
-_MAX_ADDRESS_LINES = int((ADDRESS_BOX[3] - ADDRESS_BOX[1]) // _ADDRESS_LEADING)  # 6
-
-
-@dataclass(frozen=True)
-class Envelope:
-    """One bundle of the print pack: a recipient, how it goes, and their documents (PDF names in the folder)."""
-
-    recipient: str
-    role: str
-    delivery: str  # post or hand
-    address: str
-    documents: tuple[str, ...]
-
-
-def _address_lines(recipient: str, address: str) -> list[str]:
-    """Name, then the address split at line breaks or commas, at most six lines (the window's height)."""
-    parts = [p.strip() for p in re.split(r"[\n,]", address or "") if p.strip()]
-    lines = [recipient, *parts]
-    if len(lines) > _MAX_ADDRESS_LINES:  # keep the postcode line; join the middle
-        lines = [*lines[: _MAX_ADDRESS_LINES - 2], ", ".join(lines[_MAX_ADDRESS_LINES - 2 : -1]), lines[-1]]
-    return lines
-
-
-def _document_words(name: str) -> str:
-    stem = Path(name).stem
-    if stem.startswith("meeting-record"):
-        return "Record of the planning meeting"
-    if stem.endswith("-child"):
-        return f"Child's own plan in words and pictures ({Path(name).name})"
-    return f"Child in Need plan ({Path(name).name})" if stem.startswith("plan-") else Path(name).name
+#: converts Word documents to PDFs in a folder and returns {document: pdf} (``docgen.render.pdf.Converter``)
+Converter = Any
 
 
 def envelopes(distribution: list[dict[str, Any]], out_dir: Path) -> list[Envelope]:
@@ -82,94 +50,68 @@ def envelopes(distribution: list[dict[str, Any]], out_dir: Path) -> list[Envelop
     return sorted(found, key=lambda e: e.delivery != "post")
 
 
-def _cover_letter(envelope: Envelope, head: Letterhead, about: dict[str, Any], today: dt.date) -> TextPage:
-    page = TextPage()
-    right = A4[0] - 20
-    page.line(right, 20, head.council, size=14, bold=True, right=True)
-    for number, line in enumerate(head.lines()):
-        page.line(right, 26 + number * 4.2, line, size=9, right=True)
-    for number, line in enumerate(_address_lines(envelope.recipient, envelope.address)):
-        page.line(ADDRESS_BOX[0] + 2, ADDRESS_BOX[1] + 4 + number * _ADDRESS_LEADING, line, size=_ADDRESS_SIZE)
-    page.line(right, 100, uk_date(today), right=True)
-    page.line(25, 100, f"Case reference: {about['case_reference']}", bold=True)
-    y = page.wrap(25, 115, 160, f"Dear {envelope.recipient},")
-    body = (
-        f"Please find enclosed your copy of the papers from the Child in Need meeting held on {uk_date(about['meeting_date'])}. "
-        "Please keep them somewhere private."
-    )
-    y = page.wrap(25, y + 3, 160, body)
-    y = page.wrap(25, y + 3, 160, "Enclosed:")
-    for document in envelope.documents:
-        y = page.wrap(30, y, 155, f"- {_document_words(document)}")
-    if about.get("next_review"):
-        y = page.wrap(25, y + 3, 160, f"The next review meeting is planned for {uk_date(about['next_review'])}; you are invited to it.")
-    return _sign_off(page, y, about)
+def _page_count(path: Path) -> int:
+    with pikepdf.open(path) as pdf:
+        return len(pdf.pages)
 
 
-def _sign_off(page: TextPage, y: float, about: dict[str, Any]) -> TextPage:
-    worker = about.get("key_worker") or {}
-    contact = ", ".join(x for x in (f"on {worker['phone']}" if worker.get("phone") else "", worker.get("email") or "") if x)
-    if worker.get("name"):
-        y = page.wrap(
-            25, y + 3, 160, f"If you have any questions, please contact {worker['name']}" + (f", {contact}" if contact else "") + "."
-        )
-        y = page.wrap(25, y + 6, 160, "Yours sincerely,")
-        y = page.wrap(25, y + 14, 160, str(worker["name"]))
-        if worker.get("role"):
-            page.wrap(25, y, 160, str(worker["role"]))
-    return page
-
-
-def _covering_note(envelope: Envelope, head: Letterhead, about: dict[str, Any], today: dt.date) -> TextPage:
-    page = TextPage()
-    page.line(A4[0] - 20, 20, head.council, size=14, bold=True, right=True)
-    page.line(25, 45, f"To be handed to {envelope.recipient}" + (f" ({envelope.role})" if envelope.role else ""), size=14, bold=True)
-    y = page.wrap(
-        25,
-        58,
-        160,
-        f"Case reference {about['case_reference']}, meeting held on {uk_date(about['meeting_date'])}. Prepared {uk_date(today)}.",
-    )
-    y = page.wrap(25, y + 3, 160, "Enclosed:")
-    for document in envelope.documents:
-        y = page.wrap(30, y, 155, f"- {_document_words(document)}")
-    y = page.wrap(25, y + 3, 160, "Please record the date it was handed over: docgen sent, or the Sent date column of distribution.xlsx.")
-    return _sign_off(page, y, about)
-
-
-def _number_pages(writer: PdfWriter, first: int, envelope: Envelope, case_reference: str) -> None:
-    """``Page i of n`` at the foot of each page of one bundle, with the recipient and the case."""
-    pages = writer.pages[first:]
-    for number, page in enumerate(pages, start=1):
-        width, height = float(page.mediabox.width) / (72 / 25.4), float(page.mediabox.height) / (72 / 25.4)
-        footer = TextPage(width_mm=width, height_mm=height)
-        text = f"{envelope.recipient}, case {case_reference}: page {number} of {len(pages)}"
-        footer.line((width - text_width_mm(text, 8)) / 2, height - 7, text, size=8)
-        page.merge_page(footer.page(writer))
+def _labels(bundles: list[Envelope], pages: list[int], about: dict[str, Any]) -> list[str]:
+    """ "Page i of n" of each page of each bundle, with the recipient and the case, in the order of the pack."""
+    return [
+        f"{envelope.recipient}, case {about['case_reference']}: page {number} of {count}"
+        for envelope, count in zip(bundles, pages, strict=True)
+        for number in range(1, count + 1)
+    ]
 
 
 def build_print_pack(
-    out_dir: Path, distribution: list[dict[str, Any]], head: Letterhead, about: dict[str, Any], *, today: dt.date
+    out_dir: Path,
+    distribution: list[dict[str, Any]],
+    head: Letterhead,
+    about: dict[str, Any],
+    *,
+    today: dt.date,
+    converter: Converter,
+    timeout: float = 120.0,
 ) -> dict[str, Any] | None:
     """Writes ``out_dir/print-pack.pdf`` (see the module's note) and returns its manifest entry; None when nothing goes by post or hand.
 
     ``about`` holds ``case_reference``, ``meeting_date``, ``next_review`` and ``key_worker`` {name, role, phone, email}.
+    ``converter`` makes the covering pages into PDFs; if it fails (``ConverterError``) no print pack is left.
     """
     bundles = envelopes(distribution, out_dir)
     if not bundles:
         return None
-    writer = PdfWriter()
-    for envelope in bundles:
-        first = len(writer.pages)
-        make = _cover_letter if envelope.delivery == "post" else _covering_note
-        writer.add_page(make(envelope, head, about, today).page(writer))
-        for document in envelope.documents:
-            writer.append(PdfReader(out_dir / document), import_outline=False)
-        _number_pages(writer, first, envelope, str(about["case_reference"]))
-    writer.add_metadata({"/Title": f"Print pack, case {about['case_reference']}", "/Creator": "docgen"})
-    writer._root_object[NameObject("/Lang")] = TextStringObject("en-GB")
-    with (out_dir / PRINT_PACK).open("wb") as stream:
-        writer.write(stream)
+    work = out_dir / _WORK
+    shutil.rmtree(work, ignore_errors=True)
+    work.mkdir()
+    try:
+        covers = [write_cover(e, head, about, today, work / f"cover-{n}.docx") for n, e in enumerate(bundles, start=1)]
+        documents = [[out_dir / d for d in e.documents] for e in bundles]
+        pages = [sum(_page_count(path) for path in bundle) for bundle in documents]
+        # the page numbers are laid out beside the covering pages, counting one page each (a cover is written to fit
+        # one page); a cover that ran longer has them laid out again
+        numbers = write_page_numbers(_labels(bundles, [1 + n for n in pages], about), work / "page-numbers.docx")
+        made = converter([*covers, numbers], work, timeout)
+        cover_pages = [_page_count(made[cover]) for cover in covers]
+        if any(n != 1 for n in cover_pages):
+            numbers = write_page_numbers(
+                _labels(bundles, [c + n for c, n in zip(cover_pages, pages, strict=True)], about), work / "page-numbers-2.docx"
+            )
+            made |= converter([numbers], work, timeout)
+        sources = [path for cover, bundle in zip(covers, documents, strict=True) for path in (made[cover], *bundle)]
+        with pikepdf.open(made[numbers]) as laid_out:
+            merge_pack(
+                sources,
+                out_dir / PRINT_PACK,
+                title=f"Print pack, case {about['case_reference']}",
+                finish=lambda pack: number_pages(pack, laid_out),
+            )
+    except BaseException:
+        (out_dir / PRINT_PACK).unlink(missing_ok=True)
+        raise
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
     return {
         "path": PRINT_PACK,
         "kind": "print_pack",
@@ -178,8 +120,14 @@ def build_print_pack(
     }
 
 
-def add_print_pack(out_dir: Path, manifest: dict[str, Any], *, today: dt.date | None = None) -> None:
-    """Makes ``print-pack.pdf`` for a meeting whose PDFs are made, on its profile's letterhead, and lists it in ``manifest``."""
+def add_print_pack(
+    out_dir: Path, manifest: dict[str, Any], *, converter: Converter, timeout: float = 120.0, today: dt.date | None = None
+) -> None:
+    """Makes ``print-pack.pdf`` for a meeting whose PDFs are made, on its profile's letterhead, and lists it in ``manifest``.
+
+    A ``ConverterError`` is raised like any other PDF's: the form is kept to drop in again. A document's PDF that cannot
+    be read leaves no print pack, with a warning, and the plans are published: staff print the copies from their PDFs.
+    """
     next_review = next((d.get("date") for d in manifest.get("deadlines", []) if d.get("kind") == "next_review"), None)
     about = {
         "case_reference": manifest["case_reference"],
@@ -189,10 +137,15 @@ def add_print_pack(out_dir: Path, manifest: dict[str, Any], *, today: dt.date | 
     }
     try:
         entry = build_print_pack(
-            out_dir, manifest["distribution"], letterhead_for(load_profile(manifest["policy"])), about, today=today or dt.date.today()
+            out_dir,
+            manifest["distribution"],
+            letterhead_for(load_profile(manifest["policy"])),
+            about,
+            today=today or dt.date.today(),
+            converter=converter,
+            timeout=timeout,
         )
-    except (OSError, PdfReadError) as exc:  # the plans are published all the same; the print pack can be made by hand
-        (out_dir / PRINT_PACK).unlink(missing_ok=True)
+    except (OSError, ValueError, pikepdf.PdfError) as exc:  # a document's PDF that cannot be read; LibreOffice's failures propagate
         log.warning("print-pack.pdf was not made (%s): print the copies to post from their PDFs.", exc)
         return
     if entry is not None:

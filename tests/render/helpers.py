@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import docx
+from docx.opc.exceptions import PackageNotFoundError
 from docx.oxml.ns import qn
 from pypdf import PdfWriter
 
@@ -17,8 +18,18 @@ from docgen.render.pdf import Converter
 from docgen.validation import validate_record
 
 
+def _page_breaks(document: Path) -> int:
+    """How many page breaks a Word document asks for (0 for a stand-in document that is not one)."""
+    try:
+        body = docx.Document(str(document)).element.body
+    except (OSError, ValueError, KeyError, PackageNotFoundError):
+        return 0
+    breaks = [b for b in body.iter(qn("w:br")) if b.get(qn("w:type")) == "page"]
+    return len(body.findall(".//" + qn("w:pageBreakBefore"))) + len(breaks)
+
+
 class FakeConverter:
-    """Stands in for LibreOffice: a one-page PDF per document, and a record of each call."""
+    """Stands in for LibreOffice: a blank PDF per document, a page more for each page break in it, and a record of each call."""
 
     def __init__(self) -> None:
         self.calls: list[list[str]] = []
@@ -27,8 +38,10 @@ class FakeConverter:
         self.calls.append([d.name for d in documents])
         made = {}
         for document in documents:
+            breaks = _page_breaks(document)
             writer = PdfWriter()
-            writer.add_blank_page(width=595, height=842)
+            for _ in range(1 + breaks):
+                writer.add_blank_page(width=595, height=842)
             made[document] = out_dir / f"{document.stem}.pdf"
             with made[document].open("wb") as stream:
                 writer.write(stream)

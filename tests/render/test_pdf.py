@@ -27,7 +27,9 @@ def passwords(out: Path) -> dict[str, str]:
 def test_one_conversion_for_all_documents_then_packs_from_those_pdfs(tmp_path: Path) -> None:
     fake = FakeConverter()
     manifest = make_pack(load_record(), tmp_path, pdf=True, converter=fake)
-    assert fake.calls == [["plan-C1.docx", "plan-C1-child.docx", "plan-C2.docx", "meeting-record.docx"]]
+    documents, printing = fake.calls  # then the print pack's covering pages and its page numbers
+    assert documents == ["plan-C1.docx", "plan-C1-child.docx", "plan-C2.docx", "meeting-record.docx"]
+    assert printing == [*(f"cover-{n}.docx" for n in range(1, len(printing))), "page-numbers.docx"]
     packs = {d["path"]: d for d in manifest["documents"] if d["kind"] == "pdf_pack"}
     assert sorted(packs) == [
         "pack-amy-jones.pdf",
