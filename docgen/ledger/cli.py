@@ -163,9 +163,17 @@ def report(root: Path, start: dt.date, end: dt.date, output: Path, as_of: dt.dat
     if end < start:
         raise click.BadParameter("--to must not be before --from", param_hint="--to")
     ledger = _open_for_reading(root) or Ledger.in_memory()  # nothing published yet: an empty report
+    from docgen.send.journal import emails_to_check
+
     with ledger:
         figures = build_report(ledger, start, end, as_of or dt.date.today())
-    write_report(figures, output)
+    to_check = emails_to_check(root / LEDGER_PATH)
+    write_report(figures, output, to_check)
     for measure in figures.measures:
         click.echo(measure.summary_line(figures.as_of))
+    if to_check:
+        click.echo(
+            f"{len(to_check)} emailed cop{'y' if len(to_check) == 1 else 'ies'} may not have been sent (docgen send was interrupted): "
+            "see 'Emails to check' in the workbook; ask each recipient, then docgen send --resend."
+        )
     click.echo(f"Report written to {output}")

@@ -2,15 +2,23 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from docgen.ledger.report import SHEET_NAMES, Figures, Tally
+
+if TYPE_CHECKING:
+    from docgen.send.journal import Sending
 
 __all__ = ["write_report"]
 
 
-def write_report(figures: Figures, path: Path) -> Path:
-    """The report workbook: a Summary sheet, a sheet and bar chart per measure, and the late items behind them."""
+def write_report(figures: Figures, path: Path, emails_to_check: Sequence[Sending] = ()) -> Path:
+    """The report workbook: a Summary sheet, a sheet and bar chart per measure, and the late items behind them.
+
+    ``emails_to_check`` (``docgen.send.journal.emails_to_check``): emails that may or may not have gone, on a sheet of their own.
+    """
     import openpyxl
     from openpyxl.chart import BarChart, Reference
     from openpyxl.styles import Font
@@ -41,6 +49,14 @@ def write_report(figures: Figures, path: Path) -> Path:
         summary.cell(summary.max_row, 5).number_format = "0%"
     for column, width in zip("ABCDEF", (48, 10, 8, 8, 11, 40), strict=True):
         summary.column_dimensions[column].width = width
+    if emails_to_check:
+        summary.append([])
+        summary.append(
+            [
+                f"{len(emails_to_check)} emailed cop{'y' if len(emails_to_check) == 1 else 'ies'} may not have been sent: see the sheet 'Emails to check'."
+            ]
+        )
+        summary.cell(summary.max_row, 1).font = bold
 
     for measure in figures.measures:
         sheet = workbook.create_sheet(SHEET_NAMES[measure.id])
@@ -97,6 +113,8 @@ def write_report(figures: Figures, path: Path) -> Path:
     for column, width in zip("ABCDEFGHI", (40, 16, 22, 20, 60, 12, 12, 10, 24), strict=True):
         late.column_dimensions[column].width = width
     late.freeze_panes = "A2"
+    if emails_to_check:
+        _emails_sheet(workbook, emails_to_check)
     for sheet in workbook.worksheets:
         sheet.page_setup.orientation = "landscape"
         sheet.page_setup.fitToWidth = 1
@@ -106,6 +124,23 @@ def write_report(figures: Figures, path: Path) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     workbook.save(path)
     return path
+
+
+def _emails_sheet(workbook: Any, emails: Sequence[Sending]) -> None:
+    """Each email ``docgen send`` was interrupted while sending: staff ask the recipient, then ``docgen send --resend``."""
+    from openpyxl.styles import Font
+
+    sheet = workbook.create_sheet("Emails to check")
+    sheet.append(["docgen send was interrupted while these copies were being emailed: they may or may not have arrived."])
+    sheet.append(["Ask each recipient; if theirs did not arrive, run docgen send --resend (or record the date it was sent)."])
+    sheet.append(["Case", "Meeting", "Recipient", "Email address", "Sending started (UTC)", "What happened"])
+    for cell in sheet[3]:
+        cell.font = Font(bold=True)
+    for email in emails:
+        sheet.append([email.case_reference, email.folder, email.recipient, email.email, email.started_at, email.detail or "interrupted"])
+    for column, width in zip("ABCDEF", (16, 20, 24, 32, 22, 60), strict=True):
+        sheet.column_dimensions[column].width = width
+    sheet.freeze_panes = "A4"
 
 
 def _fraction(tally: Tally) -> float | None:

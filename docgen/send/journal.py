@@ -10,11 +10,15 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
-__all__ = ["Journal", "Sending", "uncertain_copies"]
+__all__ = ["SEND_LOCK_NAME", "Journal", "Sending", "emails_to_check", "uncertain_copies"]
+
+#: the lock a sender holds, in the ledger's folder (``.docgen``)
+SEND_LOCK_NAME = "send.lock"
 
 
 @dataclass(frozen=True)
@@ -32,6 +36,7 @@ class Sending:
     sent_at: str | None
     detail: str | None
     recorded: bool  # the sent date is in the ledger and distribution.xlsx
+    started_at: str = ""  # when this message was last handed to the server (UTC, ISO 8601)
 
 
 def _now() -> str:
@@ -51,6 +56,7 @@ def _sending(row: sqlite3.Row) -> Sending:
         sent_at=row["sent_at"],
         detail=row["detail"],
         recorded=bool(row["recorded"]),
+        started_at=row["started_at"],
     )
 
 
@@ -144,15 +150,47 @@ class Journal:
         return [_sending(r) for r in self._db.execute("SELECT * FROM sendings WHERE status = 'sent' AND recorded = 0 ORDER BY rowid")]
 
 
-def uncertain_copies(ledger_path: Path) -> set[tuple[str, str, str]]:
-    """(case, meeting folder, recipient in lower case) of every copy whose sending is ``uncertain``; for ``docgen due``."""
+def emails_to_check(ledger_path: Path) -> list[Sending]:
+    """Emails that may or may not have reached their recipient: ``uncertain`` ones, and any left ``sending`` by a run that
+    stopped (no sender holds the send lock). Staff check with the recipient, then ``docgen send --resend``."""
     if not Path(ledger_path).is_file():
-        return set()
+        return []
     db = sqlite3.connect(f"file:{ledger_path}?mode=ro", uri=True)
+    db.row_factory = sqlite3.Row
     try:
         if not db.execute("SELECT 1 FROM sqlite_master WHERE name = 'sendings'").fetchone():
-            return set()
-        rows = db.execute("SELECT case_reference, folder, recipient FROM sendings WHERE status = 'uncertain'").fetchall()
+            return []
+        rows = db.execute("SELECT * FROM sendings WHERE status IN ('uncertain', 'sending') ORDER BY started_at, rowid").fetchall()
     finally:
         db.close()
-    return {(case, folder, recipient.strip().lower()) for case, folder, recipient in rows}
+    found = [_sending(row) for row in rows]
+    if any(s.status == "sending" for s in found) and _sender_running(Path(ledger_path).parent):
+        found = [s for s in found if s.status == "uncertain"]  # those are being sent right now
+    return found
+
+
+def _sender_running(folder: Path) -> bool:
+    """Whether a ``docgen send`` (or ``watch``'s sender) holds the send lock in ``folder`` (``.docgen``) right now."""
+    path = folder / SEND_LOCK_NAME
+    try:
+        import fcntl
+    except ImportError:  # cannot tell: a row still being sent counts as one to check
+        return False
+    try:
+        fd = os.open(path, os.O_RDONLY)
+    except FileNotFoundError:
+        return False
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return True
+    else:
+        fcntl.flock(fd, fcntl.LOCK_UN)
+        return False
+    finally:
+        os.close(fd)
+
+
+def uncertain_copies(ledger_path: Path) -> set[tuple[str, str, str]]:
+    """(case, meeting folder, recipient in lower case) of every copy in ``emails_to_check``; for ``docgen due`` and the web app."""
+    return {(s.case_reference, s.folder, s.recipient.strip().lower()) for s in emails_to_check(ledger_path)}

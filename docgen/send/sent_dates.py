@@ -10,12 +10,13 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from docgen.ledger.store import Ledger
+from docgen.send.journal import SEND_LOCK_NAME
 from docgen.send.workbook import write_sent_dates
 from docgen.service.journal import write_atomically
 
 __all__ = ["PENDING_WORKBOOKS", "SEND_LOCK", "flush_pending_workbooks", "mark_in_ledger", "record_sent", "send_lock", "update_workbook"]
 
-SEND_LOCK = Path(".docgen") / "send.lock"
+SEND_LOCK = Path(".docgen") / SEND_LOCK_NAME
 #: meetings (``case/folder``) whose distribution.xlsx was open in Excel when a sent date was to go in
 PENDING_WORKBOOKS = Path(".docgen") / "distribution-pending.txt"
 

@@ -18,7 +18,8 @@ from typing import Any
 
 from docgen.errors import DocgenError, FormError
 from docgen.ledger import Ledger, MeetingRow, Visit
-from docgen.send.journal import uncertain_copies
+from docgen.ledger.store import LEDGER_PATH
+from docgen.send.journal import Sending, emails_to_check, uncertain_copies
 from docgen.send.sent_dates import record_sent
 from docgen.service.state import paused_notice
 
@@ -30,6 +31,8 @@ __all__ = [
     "UnsentCopy",
     "case_history",
     "case_key_worker",
+    "emails_to_check_in",
+    "emails_uncertain",
     "next_meeting_forms",
     "published_file",
     "record_copy_sent",
@@ -162,6 +165,16 @@ def case_history(access: LedgerAccess, reference: str, as_of: dt.date) -> CaseHi
     children = sorted({str(c) for m in meetings for c in m.manifest.get("children") or []})
     key_worker = next((m.key_worker for m in reversed(rows) if m.key_worker), None)
     return CaseHistory(reference, key_worker, meetings, deadlines, ledger.visits(reference), children)
+
+
+def emails_to_check_in(access: LedgerAccess) -> list[Sending]:
+    """Emails ``docgen send`` was interrupted while sending: they may or may not have arrived (staff check, then resend)."""
+    return emails_to_check(access.root / LEDGER_PATH)
+
+
+def emails_uncertain(access: LedgerAccess) -> set[tuple[str, str, str]]:
+    """(case, meeting folder, recipient in lower case) of each of ``emails_to_check_in``: the copies to flag."""
+    return uncertain_copies(access.root / LEDGER_PATH)
 
 
 def case_key_worker(access: LedgerAccess, reference: str) -> str | None:

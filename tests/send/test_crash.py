@@ -60,6 +60,16 @@ def test_killed_at_every_step_nothing_twice_and_nothing_lost(tmp_path: Path, cer
             (root / "docgen.toml").write_text(email_toml(server.port, certs["ca"]))
             crashed = _docgen(root, crash=(step, position))
             assert crashed.returncode == -9, f"{where}: {crashed.stderr}"
+            if (step, position) == ("after_250", 11):  # before any other run, staff already see the copy to check
+                shown = subprocess.run(
+                    [sys.executable, "-m", "docgen", "due", "--root", str(root), "--json", "--as-of", "2026-12-18"],
+                    capture_output=True,
+                    text=True,
+                    cwd=REPO,
+                    env={**os.environ, "PYTHONPATH": str(REPO)},
+                )
+                flagged = [d["recipient"] for d in json.loads(shown.stdout) if d.get("sending") == "uncertain"]
+                assert flagged == ["Practitioner 11"], f"{where}: {shown.stdout[:500]}"
 
             after = _docgen(root)
             assert after.returncode == 0, after.stderr

@@ -268,3 +268,13 @@ def test_a_copy_whose_email_is_uncertain_says_so_on_the_case_page(root: Path, ad
     row = next(r for r in deadlines.split("<tr") if "Mrs Helen Carter" in r)
     assert "Email uncertain: check with them, then docgen send --resend" in row
     assert deadlines.count("Email uncertain") == 1
+    overview = admin.get(f"/?case={CASE}").text
+    row = next(r for r in overview.split("<tr") if "Mrs Helen Carter" in r)
+    assert "Email uncertain" in row, "the overview flags it too"
+    report = admin.get("/report?from=2026-01-01&to=2030-12-31").text
+    assert "1 emailed copy may not have been sent" in report
+    checks = report.split("Emails to check")[1].split("</table>")[0]
+    assert CASE in checks and "Mrs Helen Carter" in checks and "h.carter@school.example" not in checks
+    workbook = admin.get("/report.xlsx?from=2026-01-01&to=2030-12-31")
+    sheet = openpyxl.load_workbook(io.BytesIO(workbook.content))["Emails to check"]
+    assert [c.value for c in sheet[4]][:4] == [CASE, meeting.folder, "Mrs Helen Carter", "h.carter@school.example"]

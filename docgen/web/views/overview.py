@@ -9,7 +9,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from docgen.web.figures import overview
-from docgen.web.models import KIND_WORDS, valid_reference
+from docgen.web.models import KIND_WORDS, emails_uncertain, valid_reference
 from docgen.web.pages import account_of, query_day, render, state_of
 
 __all__ = ["routes"]
@@ -25,7 +25,8 @@ def overview_page(request: Request) -> Response:
     kind = query.get("kind") if query.get("kind") in KIND_WORDS else ""
     if case and not valid_reference(case):
         error, case = error or f"{case!r} is not a case reference: use letters, digits, - and _.", ""
-    figures = overview(state_of(request).ledger, as_of, key_worker=key_worker, case=case, kind=kind)
+    state = state_of(request)
+    figures = overview(state.ledger, as_of, key_worker=key_worker, case=case, kind=kind)
     return render(
         request,
         "overview.html",
@@ -33,6 +34,7 @@ def overview_page(request: Request) -> Response:
         figures=figures,
         filters={"key_worker": key_worker, "case": case, "kind": kind, "as_of": query.get("as_of") or ""},
         error=error,
+        uncertain=emails_uncertain(state.ledger),
     )
 
 

@@ -14,6 +14,7 @@ from starlette.routing import Route
 from docgen.ledger.report import Tally
 from docgen.web.charts import bar_chart
 from docgen.web.figures import compliance
+from docgen.web.models import emails_to_check_in
 from docgen.web.pages import audit, query_day, render, require, state_of
 
 __all__ = ["routes"]
@@ -45,6 +46,7 @@ def report_page(request: Request) -> Response:
         "report.html",
         title="Timescales report",
         figures=figures,
+        emails_to_check=emails_to_check_in(state_of(request).ledger),
         charts=charts,
         overall=overall,
         error=error,
@@ -64,7 +66,8 @@ def report_workbook(request: Request) -> Response:
     start, end, as_of, _ = _period(request)
     figures = compliance(state_of(request).ledger, start, end, as_of)
     folder = Path(tempfile.mkdtemp(prefix="report-", dir=_tmp(state_of(request).root)))
-    path = write_report(figures, folder / f"cin-timescales-{start.isoformat()}-to-{end.isoformat()}.xlsx")
+    name = f"cin-timescales-{start.isoformat()}-to-{end.isoformat()}.xlsx"
+    path = write_report(figures, folder / name, emails_to_check_in(state_of(request).ledger))
     audit(request, "download", path.name)
     return FileResponse(path, filename=path.name, content_disposition_type="attachment", background=BackgroundTask(_remove, folder))
 
