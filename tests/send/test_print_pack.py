@@ -180,8 +180,9 @@ def test_the_letterhead_comes_from_the_profile_or_what_it_extends(tmp_path: Path
         json.dumps({"id": "standard", "letterhead": {"council": "Anytown Council", "address": ["1 High St"]}})
     )
     profile = load_profile("south-gloucestershire")
-    assert letterhead_for(profile, tmp_path) == Letterhead("Anytown Council", "", ("1 High St",))
-    assert letterhead_for(profile).council == "Children's Services"  # the shipped profiles name no council's letterhead
+    assert letterhead_for(profile) == Letterhead("South Gloucestershire Council", "Children's Services")  # its own
+    assert letterhead_for(load_profile("standard"), tmp_path) == Letterhead("Anytown Council", "", ("1 High St",))
+    assert letterhead_for(load_profile("standard")) == Letterhead("Children's Services", "Child in Need Planning Procedure")
 
 
 def test_a_councils_own_profile_gives_the_letterhead_where_publishing_finds_it(tmp_path: Path) -> None:
