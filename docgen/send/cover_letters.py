@@ -21,8 +21,9 @@ from docx.shared import Mm, Pt
 
 from docgen.render.context import uk_date
 from docgen.send.letterhead import Letterhead
+from docgen.send.page_numbers import add_page_labels
 
-__all__ = ["ADDRESS_BOX", "DL_WINDOW", "Envelope", "address_lines", "write_cover"]
+__all__ = ["ADDRESS_BOX", "DL_WINDOW", "Envelope", "address_lines", "write_covers"]
 
 #: the window of a DL (220 × 110 mm) envelope as BS EN ISO 269 / Royal Mail give it, in mm: 90 wide, 45 high,
 #: 20 from the left edge and 15 from the bottom edge — so 50 to 95 mm below the envelope's top edge
@@ -86,9 +87,10 @@ def _document_words(name: str) -> str:
 
 
 class _Page:
-    """A one-letter Word document: A4, Arial, British English, paragraphs placed in millimetres."""
+    """A Word document of covering pages, each starting a page: A4, Arial, British English, paragraphs placed in millimetres."""
 
     def __init__(self, title: str) -> None:
+        self.new_page = False  # the next paragraph starts a page
         self.doc = Document()
         section = self.doc.sections[0]
         section.page_width, section.page_height = Mm(210), Mm(297)
@@ -108,7 +110,7 @@ class _Page:
 
     def line(self, text: str, *, size: float = 11, bold: bool = False, right: bool = False, leading: float | None = None) -> Any:
         """A paragraph of one run; ``leading`` (mm) fixes its line height exactly, with no space around it."""
-        paragraph = self.doc.add_paragraph()
+        paragraph = self.paragraph()
         run = paragraph.add_run(text)
         run.font.size, run.font.bold = Pt(size), bold
         if right:
@@ -119,8 +121,15 @@ class _Page:
             layout.space_before, layout.space_after = Mm(0), Mm(0)
         return paragraph
 
+    def paragraph(self, text: str = "", style: str | None = None) -> Any:
+        """A new paragraph, at the top of a new page if one was asked for."""
+        paragraph = self.doc.add_paragraph(text, style=style)
+        if self.new_page:
+            paragraph.paragraph_format.page_break_before, self.new_page = True, False
+        return paragraph
+
     def bullet(self, text: str) -> None:
-        self.doc.add_paragraph(text, style="List Bullet")
+        self.paragraph(text, style="List Bullet")
 
     def heading(self, head: Letterhead, *, with_address: bool) -> float:
         """The council's name and (on letters) its return address, right-aligned at the top; returns mm used."""
@@ -176,13 +185,12 @@ def _sign_off(page: _Page, about: dict[str, Any]) -> None:
         page.line(str(worker["role"]))
 
 
-def _letter(envelope: Envelope, head: Letterhead, about: dict[str, Any], today: dt.date) -> _Page:
-    page = _Page(f"Covering letter, case {about['case_reference']}")
+def _letter(page: _Page, envelope: Envelope, head: Letterhead, about: dict[str, Any], today: dt.date) -> None:
     used = page.heading(head, with_address=True)
     page.gap(ADDRESS_BOX[1] + _ADDRESS_INSET - _TOP - used)
     used = ADDRESS_BOX[1] + _ADDRESS_INSET - _TOP + _address(page, envelope)
     page.gap(_BODY_STARTS - _TOP - used)
-    reference = page.doc.add_paragraph()
+    reference = page.paragraph()
     reference.paragraph_format.tab_stops.add_tab_stop(Mm(_TEXT_WIDTH), WD_TAB_ALIGNMENT.RIGHT)
     reference.add_run(f"Case reference: {about['case_reference']}").bold = True
     reference.add_run(f"\t{uk_date(today)}")
@@ -196,11 +204,9 @@ def _letter(envelope: Envelope, head: Letterhead, about: dict[str, Any], today: 
     if about.get("next_review"):
         page.line(f"The next review meeting is planned for {uk_date(about['next_review'])}; you are invited to it.")
     _sign_off(page, about)
-    return page
 
 
-def _note(envelope: Envelope, head: Letterhead, about: dict[str, Any], today: dt.date) -> _Page:
-    page = _Page(f"Covering note, case {about['case_reference']}")
+def _note(page: _Page, envelope: Envelope, head: Letterhead, about: dict[str, Any], today: dt.date) -> None:
     page.heading(head, with_address=False)
     page.gap(20)
     page.line(f"To be handed to {envelope.recipient}" + (f" ({envelope.role})" if envelope.role else ""), size=14, bold=True)
@@ -208,13 +214,26 @@ def _note(envelope: Envelope, head: Letterhead, about: dict[str, Any], today: dt
     _enclosed(page, envelope)
     page.line("Please record the date it was handed over: docgen sent, or the Sent date column of distribution.xlsx.")
     _sign_off(page, about)
-    return page
 
 
-def write_cover(envelope: Envelope, head: Letterhead, about: dict[str, Any], today: dt.date, path: Path) -> Path:
-    """Writes the cover letter (``post``) or covering note (``hand``) for one bundle to ``path``.
+def write_covers(
+    envelopes: list[Envelope],
+    head: Letterhead,
+    about: dict[str, Any],
+    today: dt.date,
+    path: Path,
+    page_labels: list[str] | None = None,
+) -> Path:
+    """Writes the cover letter (``post``) or covering note (``hand``) of each bundle to ``path``, each on a page of its own,
+    then (``page_labels``) the print pack's page numbers, a page each (``docgen.send.page_numbers``).
 
     ``about`` holds ``case_reference``, ``meeting_date``, ``next_review`` and ``key_worker`` {name, role, phone, email}.
     """
-    make = _letter if envelope.delivery == "post" else _note
-    return make(envelope, head, about, today).save(path)
+    page = _Page(f"Covering letters, case {about['case_reference']}")
+    for number, envelope in enumerate(envelopes):
+        page.new_page = number > 0
+        make = _letter if envelope.delivery == "post" else _note
+        make(page, envelope, head, about, today)
+    if page_labels:
+        add_page_labels(page.doc, page_labels)
+    return page.save(path)

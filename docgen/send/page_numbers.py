@@ -1,4 +1,4 @@
-""" "Page i of n" of each bundle at the foot of every print-pack page, without spoiling the pack's tags or PDF/A.
+"""Page numbers, "page i of n" of each bundle, at the foot of every print-pack page, without spoiling the pack's tags or PDF/A.
 
 The words are laid out by LibreOffice like every other text docgen prints (one small page per pack
 page, its font embedded), then drawn onto the pack's pages as pagination artifacts: a screen reader
@@ -7,33 +7,30 @@ skips them, the structure tree is untouched, and PDF/A's rule that every font is
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import pikepdf
 from docx import Document
+from docx.enum.section import WD_SECTION
 from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
 from pikepdf import Name
 
-__all__ = ["number_pages", "write_page_numbers"]
+__all__ = ["add_page_labels", "number_pages", "write_page_numbers"]
 
 _BASELINE_FROM_BOTTOM = 6.0  # mm: below the documents' own footers
 _MARKED_CONTENT = {"BDC", "BMC", "EMC"}
 
 
-def write_page_numbers(labels: list[str], path: Path) -> Path:
-    """A Word document with one A4 page per label, the label alone at the foot of its page."""
-    doc = Document()
-    section = doc.sections[0]
+def add_page_labels(doc: Any, labels: list[str]) -> None:
+    """One A4 page per label at the end of ``doc`` (a section of their own), each label alone at the foot of its page."""
+    section = doc.add_section(WD_SECTION.NEW_PAGE) if doc.paragraphs else doc.sections[0]
     section.page_width, section.page_height = Mm(210), Mm(297)
     section.left_margin = section.right_margin = Mm(20)
     section.top_margin, section.bottom_margin = Mm(297 - _BASELINE_FROM_BOTTOM - 4), Mm(2)
     section.header_distance = section.footer_distance = Mm(0)
-    doc.core_properties.title, doc.core_properties.language = "Page numbers", "en-GB"
-    fonts = doc.styles["Normal"].element.get_or_add_rPr().get_or_add_rFonts()
-    for attribute in ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs"):
-        fonts.set(qn(attribute), "Arial")
     for number, label in enumerate(labels):
         paragraph = doc.add_paragraph()
         paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
@@ -43,15 +40,23 @@ def write_page_numbers(labels: list[str], path: Path) -> Path:
             layout.page_break_before = True
         run = paragraph.add_run(label)
         run.font.size = Pt(8)
+        run.font.name = "Arial"
+
+
+def write_page_numbers(labels: list[str], path: Path) -> Path:
+    """A Word document of ``labels`` alone, a page each (``add_page_labels``)."""
+    doc = Document()
+    doc.core_properties.title, doc.core_properties.language = "Page numbers", "en-GB"
+    add_page_labels(doc, labels)
     doc.save(str(path))
     return path
 
 
-def number_pages(pack: pikepdf.Pdf, numbers: pikepdf.Pdf) -> None:
-    """Draws page k of ``numbers`` at the foot of page k of ``pack``, centred, as a pagination artifact."""
-    if len(numbers.pages) != len(pack.pages):
-        raise ValueError(f"{len(numbers.pages)} page numbers were laid out for {len(pack.pages)} pages")
-    for page, label in zip(pack.pages, numbers.pages, strict=True):
+def number_pages(pack: pikepdf.Pdf, labels: Sequence[pikepdf.Page]) -> None:
+    """Draws ``labels[k]`` (a page of laid-out page numbers) at the foot of page k of ``pack``, centred, as a pagination artifact."""
+    if len(labels) != len(pack.pages):
+        raise ValueError(f"{len(labels)} page numbers were laid out for {len(pack.pages)} pages")
+    for page, label in zip(pack.pages, labels, strict=True):
         form = label.as_form_xobject()
         kept = [i for i in pikepdf.parse_content_stream(form) if str(i.operator) not in _MARKED_CONTENT]
         form.write(pikepdf.unparse_content_stream(kept))  # its own tags mean nothing here: the whole label is an artifact

@@ -21,8 +21,8 @@ from typing import Any
 import pikepdf
 
 from docgen.profiles import load_profile
-from docgen.render.merge import merge_pack
-from docgen.send.cover_letters import ADDRESS_BOX, DL_WINDOW, Envelope, write_cover
+from docgen.render.merge import Pages, merge_pack
+from docgen.send.cover_letters import ADDRESS_BOX, DL_WINDOW, Envelope, write_covers
 from docgen.send.letterhead import Letterhead, letterhead_for
 from docgen.send.page_numbers import number_pages, write_page_numbers
 
@@ -64,6 +64,25 @@ def _labels(bundles: list[Envelope], pages: list[int], about: dict[str, Any]) ->
     ]
 
 
+def _one_by_one(
+    bundles: list[Envelope],
+    head: Letterhead,
+    about: dict[str, Any],
+    today: dt.date,
+    pages: list[int],
+    converter: Converter,
+    timeout: float,
+    work: Path,
+) -> tuple[list[Path | Pages], Pages]:
+    """Each bundle's covering pages as a document of its own, and the page numbers counting them as they came out."""
+    covers = [write_covers([e], head, about, today, work / f"cover-{n}.docx") for n, e in enumerate(bundles, start=1)]
+    made = converter(covers, work, timeout)
+    counts = [_page_count(made[cover]) + n for cover, n in zip(covers, pages, strict=True)]
+    numbers = write_page_numbers(_labels(bundles, counts, about), work / "page-numbers.docx")
+    laid_out = converter([numbers], work, timeout)[numbers]
+    return [made[cover] for cover in covers], Pages(laid_out, 0, sum(counts))
+
+
 def build_print_pack(
     out_dir: Path,
     distribution: list[dict[str, Any]],
@@ -86,26 +105,24 @@ def build_print_pack(
     shutil.rmtree(work, ignore_errors=True)
     work.mkdir()
     try:
-        covers = [write_cover(e, head, about, today, work / f"cover-{n}.docx") for n, e in enumerate(bundles, start=1)]
         documents = [[out_dir / d for d in e.documents] for e in bundles]
         pages = [sum(_page_count(path) for path in bundle) for bundle in documents]
-        # the page numbers are laid out beside the covering pages, counting one page each (a cover is written to fit
-        # one page); a cover that ran longer has them laid out again
-        numbers = write_page_numbers(_labels(bundles, [1 + n for n in pages], about), work / "page-numbers.docx")
-        made = converter([*covers, numbers], work, timeout)
-        cover_pages = [_page_count(made[cover]) for cover in covers]
-        if any(n != 1 for n in cover_pages):
-            numbers = write_page_numbers(
-                _labels(bundles, [c + n for c, n in zip(cover_pages, pages, strict=True)], about), work / "page-numbers-2.docx"
-            )
-            made |= converter([numbers], work, timeout)
-        sources = [path for cover, bundle in zip(covers, documents, strict=True) for path in (made[cover], *bundle)]
-        with pikepdf.open(made[numbers]) as laid_out:
+        # one conversion: the covering pages, one page each (they are written to fit), then the page numbers
+        printing = write_covers(bundles, head, about, today, work / "printing.docx", _labels(bundles, [1 + n for n in pages], about))
+        made = converter([printing], work, timeout)[printing]
+        if _page_count(made) == len(bundles) + len(bundles) + sum(pages):
+            covers = [Pages(made, n) for n in range(len(bundles))]
+            labels = Pages(made, len(bundles), len(bundles) + sum(pages))
+        else:  # a covering page ran on: each cover on its own, then the page numbers counted again
+            covers, labels = _one_by_one(bundles, head, about, today, pages, converter, timeout, work)
+        sources = [part for cover, bundle in zip(covers, documents, strict=True) for part in (cover, *bundle)]
+        with pikepdf.open(labels.path) as laid_out:
+            numbers = list(laid_out.pages)[labels.first : labels.first + labels.count]
             merge_pack(
                 sources,
                 out_dir / PRINT_PACK,
                 title=f"Print pack, case {about['case_reference']}",
-                finish=lambda pack: number_pages(pack, laid_out),
+                finish=lambda pack: number_pages(pack, numbers),
             )
     except BaseException:
         (out_dir / PRINT_PACK).unlink(missing_ok=True)

@@ -25,7 +25,8 @@ def _page_breaks(document: Path) -> int:
     except (OSError, ValueError, KeyError, PackageNotFoundError):
         return 0
     breaks = [b for b in body.iter(qn("w:br")) if b.get(qn("w:type")) == "page"]
-    return len(body.findall(".//" + qn("w:pageBreakBefore"))) + len(breaks)
+    sections = body.findall(".//" + qn("w:pPr") + "/" + qn("w:sectPr"))  # each but the last ends with a paragraph
+    return len(body.findall(".//" + qn("w:pageBreakBefore"))) + len(breaks) + len(sections)
 
 
 class FakeConverter:

@@ -29,7 +29,7 @@ def test_one_conversion_for_all_documents_then_packs_from_those_pdfs(tmp_path: P
     manifest = make_pack(load_record(), tmp_path, pdf=True, converter=fake)
     documents, printing = fake.calls  # then the print pack's covering pages and its page numbers
     assert documents == ["plan-C1.docx", "plan-C1-child.docx", "plan-C2.docx", "meeting-record.docx"]
-    assert printing == [*(f"cover-{n}.docx" for n in range(1, len(printing))), "page-numbers.docx"]
+    assert printing == ["printing.docx"]
     packs = {d["path"]: d for d in manifest["documents"] if d["kind"] == "pdf_pack"}
     assert sorted(packs) == [
         "pack-amy-jones.pdf",

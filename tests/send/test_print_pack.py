@@ -19,7 +19,7 @@ from pypdf import PdfReader, PdfWriter
 from docgen.errors import ConverterError
 from docgen.profiles import load_profile, use_profiles_in
 from docgen.render.converters import Converters
-from docgen.send.cover_letters import ADDRESS_BOX, DL_WINDOW, Envelope, address_lines, write_cover
+from docgen.send.cover_letters import ADDRESS_BOX, DL_WINDOW, Envelope, address_lines, write_covers
 from docgen.send.letterhead import Letterhead, letterhead_for
 from docgen.send.print_pack import add_print_pack, build_print_pack
 from tests.conftest import clean_initial, load_record
@@ -92,7 +92,7 @@ def test_an_address_too_long_for_the_window_keeps_the_name_and_postcode() -> Non
 
 def test_the_cover_letter_and_covering_note_say_who_it_is_for_what_is_enclosed_and_who_to_ask(tmp_path: Path) -> None:
     daniel = Envelope("Daniel Jones", "parent", "post", "12 Example Road, Bristol BS15 0AA", ("plan-C1.pdf", "plan-C1-child.pdf"))
-    letter = _words(write_cover(daniel, HEAD, ABOUT, TODAY, tmp_path / "letter.docx"))
+    letter = _words(write_covers([daniel], HEAD, ABOUT, TODAY, tmp_path / "letter.docx"))
     for expected in (
         "Example Borough Council",
         "Civic Centre",
@@ -108,7 +108,7 @@ def test_the_cover_letter_and_covering_note_say_who_it_is_for_what_is_enclosed_a
     ):
         assert expected in letter
     priya = Envelope("Priya Shah", "chair", "hand", "", ("meeting-record.pdf",))
-    note = _words(write_cover(priya, HEAD, ABOUT, TODAY, tmp_path / "note.docx"))
+    note = _words(write_covers([priya], HEAD, ABOUT, TODAY, tmp_path / "note.docx"))
     assert "To be handed to Priya Shah (chair)" in note and "Record of the planning meeting" in note
     assert "Civic Centre" not in note, "a note handed over needs no return address"
 
@@ -128,7 +128,7 @@ def test_each_bundle_in_order_cover_first_and_nothing_for_email(tmp_path: Path) 
             {"recipient": "Priya Shah", "delivery": "hand", "documents": ["meeting-record.pdf"]},
         ],
     }
-    assert fake.calls == [["cover-1.docx", "cover-2.docx", "cover-3.docx", "page-numbers.docx"]], "one round for the printing"
+    assert fake.calls == [["printing.docx"]], "one conversion for the covering pages and the page numbers"
     assert len(PdfReader(tmp_path / "print-pack.pdf").pages) == (1 + 2 + 3) + (1 + 1) + (1 + 1)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["meeting-record.pdf", "plan-C1.pdf", "plan-C2.pdf", "print-pack.pdf"]
 
@@ -143,13 +143,16 @@ def test_a_cover_letter_longer_than_a_page_has_the_page_numbers_laid_out_again(t
         for document in documents:
             if document.name.startswith("page-numbers"):
                 labels[document.name] = [p.text for p in docx.Document(str(document)).paragraphs]
+            if document.name == "printing.docx":
+                labels["printing.docx"] = [p.text for p in docx.Document(str(document)).paragraphs if ", case CIN-" in p.text]
+                _pdf(made[document], len(PdfReader(made[document]).pages) + 1)
         if out_dir / "cover-1.docx" in made:
             _pdf(made[out_dir / "cover-1.docx"], 2)
         return made
 
     build_print_pack(tmp_path, _rows(), HEAD, ABOUT, today=TODAY, converter=long_first_letter)
-    assert labels["page-numbers.docx"][:6][-1] == "Daniel Jones, case CIN-2026-0412: page 6 of 6"
-    again = labels["page-numbers-2.docx"]
+    assert labels["printing.docx"][:6][-1] == "Daniel Jones, case CIN-2026-0412: page 6 of 6"
+    again = labels["page-numbers.docx"]
     assert again[:7] == [f"Daniel Jones, case CIN-2026-0412: page {n} of 7" for n in range(1, 8)]
     assert again[7:] == [f"{who}, case CIN-2026-0412: page {n} of 2" for who in ("Helen Carter", "Priya Shah") for n in (1, 2)]
     assert len(PdfReader(tmp_path / "print-pack.pdf").pages) == len(again)
@@ -279,6 +282,16 @@ def _fonts(resources: Any, seen: set[int]) -> list[Any]:
     return found
 
 
+def _elements(node: Any) -> list[Any]:
+    """Every structure element under ``node``."""
+    found = []
+    kids = node.get("/K")
+    for kid in kids if isinstance(kids, pikepdf.Array) else [kids] if kids is not None else []:
+        if isinstance(kid, pikepdf.Dictionary) and "/S" in kid:
+            found += [kid, *_elements(kid)]
+    return found
+
+
 @pytest.mark.slow
 def test_the_print_pack_is_tagged_british_english_titled_pdfa_2b_with_every_font_embedded(printed: Path) -> None:
     reader = PdfReader(printed / "print-pack.pdf")
@@ -297,6 +310,13 @@ def test_the_print_pack_is_tagged_british_english_titled_pdfa_2b_with_every_font
             operators = [str(op) for _, op in pikepdf.parse_content_stream(page)]
             tail = operators[len(operators) - operators[::-1].index("BDC") - 1 :]
             assert tail == ["BDC", "q", "cm", "Do", "Q", "EMC"], "the page number is drawn last, as an artifact"
+        in_pack = {page.objgen for page in pdf.pages}
+        elements = _elements(pdf.Root.StructTreeRoot)
+        assert {e.Pg.objgen for e in elements if "/Pg" in e} <= in_pack, "every tag points at a page of the pack"
+        for key, value in zip(pdf.Root.StructTreeRoot.ParentTree.Nums[::2], pdf.Root.StructTreeRoot.ParentTree.Nums[1::2], strict=True):
+            assert all(e.objgen in {x.objgen for x in elements} for e in value), (
+                f"parent tree entry {key} names an element outside the tree"
+            )
         numbers = pdf.pages[0].Resources.XObject
         label = next(x for name, x in numbers.items() if name.startswith("/PageNumber"))
         assert {"BDC", "BMC", "EMC"}.isdisjoint(str(op) for _, op in pikepdf.parse_content_stream(label))
