@@ -110,12 +110,13 @@ def build_print_pack(
         # one conversion: the covering pages, one page each (they are written to fit), then the page numbers
         printing = write_covers(bundles, head, about, today, work / "printing.docx", _labels(bundles, [1 + n for n in pages], about))
         made = converter([printing], work, timeout)[printing]
+        covers: list[Path | Pages]
         if _page_count(made) == len(bundles) + len(bundles) + sum(pages):
             covers = [Pages(made, n) for n in range(len(bundles))]
             labels = Pages(made, len(bundles), len(bundles) + sum(pages))
         else:  # a covering page ran on: each cover on its own, then the page numbers counted again
             covers, labels = _one_by_one(bundles, head, about, today, pages, converter, timeout, work)
-        sources = [part for cover, bundle in zip(covers, documents, strict=True) for part in (cover, *bundle)]
+        sources: list[Path | Pages] = [part for cover, bundle in zip(covers, documents, strict=True) for part in (cover, *bundle)]
         with pikepdf.open(labels.path) as laid_out:
             numbers = list(laid_out.pages)[labels.first : labels.first + labels.count]
             merge_pack(
