@@ -12,7 +12,8 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from docgen.ledger.store import LEDGER_PATH, Ledger
+from docgen.ledger.connection import LEDGER_PATH
+from docgen.ledger.store import Ledger
 from docgen.send.copies import Copy, copies_of_meeting
 from docgen.send.delivery import Mailer, MailServerError, Postbox, Refused, Uncertain
 from docgen.send.journal import Journal, Sending
