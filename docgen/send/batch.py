@@ -125,7 +125,7 @@ def send_copies(
         journal = Journal.open(ledger.path)
         stack.callback(journal.close)
         if not dry_run:
-            from docgen.ledger.workbooks import sync_sent_dates
+            from docgen.ledger.distribution_lists import sync_sent_dates
 
             sync_sent_dates(root, ledger)  # dates staff typed reach the ledger first, and are never overwritten
             journal.interrupted_to_uncertain()
