@@ -6,8 +6,9 @@ Edited distribution lists and visit logs come back through ``docgen.ledger.workb
 
 from __future__ import annotations
 
+from docgen.ledger.connection import LEDGER_PATH
 from docgen.ledger.models import DeadlineKind, DeadlineStatus, DueItem, MeetingRow, SeenFile, Visit
-from docgen.ledger.store import LEDGER_PATH, Ledger, LedgerError
+from docgen.ledger.store import Ledger, LedgerError
 
 __all__ = [
     "LEDGER_PATH",

@@ -8,10 +8,11 @@ from pathlib import Path
 
 import click
 
+from docgen.ledger.connection import LEDGER_PATH
 from docgen.ledger.dates import parse_day
 from docgen.ledger.details import fill_in_from_sources
-from docgen.ledger.store import LEDGER_PATH, DueItem, Ledger
-from docgen.ledger.workbooks import sync_sent_dates
+from docgen.ledger.distribution_lists import sync_sent_dates
+from docgen.ledger.store import DueItem, Ledger
 from docgen.options import root_option
 from docgen.profiles import check_every_profile, use_profiles_in
 

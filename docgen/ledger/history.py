@@ -16,7 +16,8 @@ from pathlib import Path
 from typing import Any
 
 from docgen.errors import DocgenError
-from docgen.ledger.store import LEDGER_PATH, Ledger, MeetingRow
+from docgen.ledger.connection import LEDGER_PATH
+from docgen.ledger.store import Ledger, MeetingRow
 
 __all__ = [
     "MEETING_ORDER",

@@ -53,6 +53,11 @@ class SeenFile:
     at: str
     detail: str | None = None
 
+    @classmethod
+    def from_row(cls, row: Mapping[str, Any]) -> SeenFile:
+        """The file a ``files`` table row remembers."""
+        return cls(sha256=row["sha256"], name=row["name"], outcome=row["outcome"], where=row["where"], at=row["at"], detail=row["detail"])
+
 
 _MEETING_COLUMNS = (
     "id",
@@ -97,6 +102,16 @@ class Visit:
     child: str
     visit_date: dt.date
     seen_alone: bool | None = None
+
+    @classmethod
+    def from_row(cls, row: Mapping[str, Any]) -> Visit:
+        """The visit a ``visits`` table row holds."""
+        return cls(
+            row["case_reference"],
+            row["child"],
+            dt.date.fromisoformat(row["visit_date"]),
+            None if row["seen_alone"] is None else bool(row["seen_alone"]),
+        )
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,8 @@ Deadline statuses are worked out again from the facts (meetings, copies sent, vi
 changes for a case, so publishing the same manifest twice, or facts arriving out of order, give the
 same answer. Statuses: ``open`` (still to do), ``met`` (done; ``late`` says whether after the date),
 ``closed`` (a closure meeting ended the case before it was done) and ``retired`` (replaced: by an
-amended form, or by the visits a later meeting set).
+amended form, or by the visits a later meeting set). Opening the file, transactions and migrations
+are ``connection``'s; this module holds the facts' SQL and the questions asked of them.
 """
 
 from __future__ import annotations
@@ -12,16 +13,14 @@ from __future__ import annotations
 import datetime as dt
 import json
 import sqlite3
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager, suppress
-from pathlib import Path
+from collections.abc import Sequence
 from typing import Any
 
 from docgen.errors import LedgerError
+from docgen.ledger.connection import LEDGER_PATH, LedgerConnection
 from docgen.ledger.deadline_rows import reconcile, store_deadlines
-from docgen.ledger.migrations import MIGRATIONS, migrate
+from docgen.ledger.migrations import MIGRATIONS
 from docgen.ledger.models import DeadlineKind, DeadlineStatus, DueItem, MeetingRow, SeenFile, Visit, meeting_details, text_or_none
-from docgen.ledger.sqlite_errors import ledger_error
 from docgen.record import as_date
 
 __all__ = [
@@ -37,112 +36,20 @@ __all__ = [
     "Visit",
 ]
 
-LEDGER_PATH = Path(".docgen") / "ledger.sqlite3"
-
 
 def _now() -> str:
     return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
 
 
-class Ledger:
+class Ledger(LedgerConnection):
     """One connection to a root's ledger; each process opens its own."""
-
-    def __init__(self, connection: sqlite3.Connection, path: Path) -> None:
-        self._db = connection
-        self.path = path
-
-    @classmethod
-    def open(cls, root: Path, *, create: bool = True, wait_seconds: float = 30.0) -> Ledger:
-        """The ledger at ``root/.docgen/ledger.sqlite3``, created or migrated to the current schema.
-
-        A write waits up to ``wait_seconds`` for another connection (a backup, the web app) to let go of the lock.
-        """
-        path = Path(root) / LEDGER_PATH
-        if create:
-            path.parent.mkdir(parents=True, exist_ok=True)
-        elif not path.is_file():
-            raise LedgerError(f"There is no ledger at {path}: run docgen on this root first.")
-        try:
-            db = sqlite3.connect(path, timeout=wait_seconds, isolation_level=None)
-            db.row_factory = sqlite3.Row
-            db.execute(f"PRAGMA busy_timeout = {int(wait_seconds * 1000)}")  # another process may hold the write lock for a moment
-            db.execute("PRAGMA foreign_keys = ON")
-            db.execute("PRAGMA journal_mode = WAL")  # readers never block the service's writes
-            db.execute("PRAGMA synchronous = NORMAL")
-            ledger = cls(db, path)
-            ledger._migrate()
-        except sqlite3.DatabaseError as exc:
-            raise LedgerError(
-                f"The ledger {path} cannot be opened ({exc}): check that this account may write to {path.parent}, "
-                "or restore the file from the backup."
-            ) from exc
-        return ledger
-
-    @classmethod
-    def in_memory(cls) -> Ledger:
-        """An empty ledger that is never saved (a report for a root where nothing was published)."""
-        db = sqlite3.connect(":memory:", isolation_level=None)
-        db.row_factory = sqlite3.Row
-        db.execute("PRAGMA foreign_keys = ON")
-        ledger = cls(db, Path(":memory:"))
-        ledger._migrate()
-        return ledger
-
-    def close(self) -> None:
-        """Closes the connection."""
-        self._db.close()
-
-    def __enter__(self) -> Ledger:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
-
-    @contextmanager
-    def transaction(self) -> Iterator[sqlite3.Connection]:
-        """One write transaction, taken at once (BEGIN IMMEDIATE) so two processes never deadlock.
-
-        SQLite's errors leave as ``LedgerError``s with a fix (full disk, locked, read-only...), their cause kept.
-        """
-        try:
-            self._db.execute("BEGIN IMMEDIATE")
-            try:
-                yield self._db
-                self._db.execute("COMMIT")
-            except BaseException:
-                if self._db.in_transaction:  # SQLite may have rolled back by itself (a full disk does)
-                    with suppress(sqlite3.Error):
-                        self._db.execute("ROLLBACK")
-                raise
-        except sqlite3.Error as exc:
-            mapped = ledger_error(exc, self.path)
-            if mapped is None:
-                raise
-            raise mapped from exc
-
-    def _migrate(self) -> None:
-        with self.transaction() as db:
-            before = migrate(db, self.path)
-            if 0 < before < len(MIGRATIONS):
-                # a newer docgen may work deadlines out differently (schema 3: visits per child, the 6 month point
-                # foreseen): every case's are worked out again from its facts, which changes nothing where it agrees
-                for (case,) in db.execute("SELECT DISTINCT case_reference FROM meetings").fetchall():
-                    reconcile(db, case)
-
-    def schema_version(self) -> int:
-        """The schema version of the open ledger."""
-        return int(self._db.execute("PRAGMA user_version").fetchone()[0])
 
     # -- files -------------------------------------------------------------------------------------
 
     def file_seen(self, sha256: str) -> SeenFile | None:
         """What happened to a file with this content before, or None."""
         row = self._db.execute("SELECT * FROM files WHERE sha256 = ?", (sha256,)).fetchone()
-        if row is None:
-            return None
-        return SeenFile(
-            sha256=row["sha256"], name=row["name"], outcome=row["outcome"], where=row["where"], at=row["at"], detail=row["detail"]
-        )
+        return SeenFile.from_row(row) if row is not None else None
 
     def record_file(self, *, sha256: str, name: str, outcome: str, where: str | None, detail: str | None = None) -> None:
         """Remembers a file's content and outcome; a duplicate drop never overwrites the original's entry."""
@@ -323,15 +230,7 @@ class Ledger:
             rows = self._db.execute("SELECT * FROM visits WHERE case_reference = ? ORDER BY visit_date, child", (case_reference,))
         else:
             rows = self._db.execute("SELECT * FROM visits ORDER BY case_reference, visit_date, child")
-        return [
-            Visit(
-                r["case_reference"],
-                r["child"],
-                dt.date.fromisoformat(r["visit_date"]),
-                None if r["seen_alone"] is None else bool(r["seen_alone"]),
-            )
-            for r in rows
-        ]
+        return [Visit.from_row(r) for r in rows]
 
     # -- workbooks read back from the outbox -------------------------------------------------------
 

@@ -12,7 +12,8 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from docgen.ledger.store import LEDGER_PATH, Ledger
+from docgen.ledger.connection import LEDGER_PATH
+from docgen.ledger.store import Ledger
 from docgen.send.copies import Copy, copies_of_meeting
 from docgen.send.delivery import Mailer, MailServerError, Postbox, Refused, Uncertain
 from docgen.send.journal import Journal, Sending
@@ -124,7 +125,7 @@ def send_copies(
         journal = Journal.open(ledger.path)
         stack.callback(journal.close)
         if not dry_run:
-            from docgen.ledger.workbooks import sync_sent_dates
+            from docgen.ledger.distribution_lists import sync_sent_dates
 
             sync_sent_dates(root, ledger)  # dates staff typed reach the ledger first, and are never overwritten
             journal.interrupted_to_uncertain()

@@ -100,7 +100,7 @@ def ledger_workbook_kind(path: Path) -> str | None:
     if path.suffix.lower() not in (".xlsx", ".xlsm"):
         return None
     try:
-        from docgen.ledger.workbooks import classify_workbook
+        from docgen.ledger.workbook_tables import classify_workbook
     except ImportError:
         return None
     kind: str | None = classify_workbook(path)

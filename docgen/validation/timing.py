@@ -12,7 +12,8 @@ from typing import Any
 
 from docgen.profiles import Profile
 from docgen.record import Record, as_date, get
-from docgen.validation.rules import Finding, check, plan_by_spec
+from docgen.validation.rule_checks_dates import plan_by_spec
+from docgen.validation.rules import Finding, check
 from docgen.validation.wording import uk_date
 from docgen.workdays import add_months
 

@@ -43,7 +43,7 @@ def run(root: Path, host: str, port: int) -> None:
 
     from docgen.ledger import Ledger
     from docgen.ledger.details import fill_in_from_sources
-    from docgen.ledger.workbooks import sync_sent_dates
+    from docgen.ledger.distribution_lists import sync_sent_dates
     from docgen.web.app import create_app
     from docgen.web.figures import keep_warm
 

@@ -1,0 +1,113 @@
+"""Opening a root's ledger file: the SQLite settings, one write transaction at a time, the schema brought up to date.
+
+``Ledger`` (in ``store``) is this connection with the facts and questions on top; everything that
+touches the file itself (WAL, the busy timeout, SQLite's errors turned into ``LedgerError``s with a
+fix, migrations) lives here, so the rest of the ledger only writes SQL inside ``transaction()``.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
+from pathlib import Path
+from typing import Self
+
+from docgen.errors import LedgerError
+from docgen.ledger.deadline_rows import reconcile
+from docgen.ledger.migrations import MIGRATIONS, migrate
+from docgen.ledger.sqlite_errors import ledger_error
+
+__all__ = ["LEDGER_PATH", "LedgerConnection"]
+
+LEDGER_PATH = Path(".docgen") / "ledger.sqlite3"
+
+
+class LedgerConnection:
+    """One connection to a root's ledger file, opened with the settings every process shares."""
+
+    def __init__(self, connection: sqlite3.Connection, path: Path) -> None:
+        self._db = connection
+        self.path = path
+
+    @classmethod
+    def open(cls, root: Path, *, create: bool = True, wait_seconds: float = 30.0) -> Self:
+        """The ledger at ``root/.docgen/ledger.sqlite3``, created or migrated to the current schema.
+
+        A write waits up to ``wait_seconds`` for another connection (a backup, the web app) to let go of the lock.
+        """
+        path = Path(root) / LEDGER_PATH
+        if create:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        elif not path.is_file():
+            raise LedgerError(f"There is no ledger at {path}: run docgen on this root first.")
+        try:
+            db = sqlite3.connect(path, timeout=wait_seconds, isolation_level=None)
+            db.row_factory = sqlite3.Row
+            db.execute(f"PRAGMA busy_timeout = {int(wait_seconds * 1000)}")  # another process may hold the write lock for a moment
+            db.execute("PRAGMA foreign_keys = ON")
+            db.execute("PRAGMA journal_mode = WAL")  # readers never block the service's writes
+            db.execute("PRAGMA synchronous = NORMAL")
+            ledger = cls(db, path)
+            ledger._migrate()
+        except sqlite3.DatabaseError as exc:
+            raise LedgerError(
+                f"The ledger {path} cannot be opened ({exc}): check that this account may write to {path.parent}, "
+                "or restore the file from the backup."
+            ) from exc
+        return ledger
+
+    @classmethod
+    def in_memory(cls) -> Self:
+        """An empty ledger that is never saved (a report for a root where nothing was published)."""
+        db = sqlite3.connect(":memory:", isolation_level=None)
+        db.row_factory = sqlite3.Row
+        db.execute("PRAGMA foreign_keys = ON")
+        ledger = cls(db, Path(":memory:"))
+        ledger._migrate()
+        return ledger
+
+    def close(self) -> None:
+        """Closes the connection."""
+        self._db.close()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """One write transaction, taken at once (BEGIN IMMEDIATE) so two processes never deadlock.
+
+        SQLite's errors leave as ``LedgerError``s with a fix (full disk, locked, read-only...), their cause kept.
+        """
+        try:
+            self._db.execute("BEGIN IMMEDIATE")
+            try:
+                yield self._db
+                self._db.execute("COMMIT")
+            except BaseException:
+                if self._db.in_transaction:  # SQLite may have rolled back by itself (a full disk does)
+                    with suppress(sqlite3.Error):
+                        self._db.execute("ROLLBACK")
+                raise
+        except sqlite3.Error as exc:
+            mapped = ledger_error(exc, self.path)
+            if mapped is None:
+                raise
+            raise mapped from exc
+
+    def _migrate(self) -> None:
+        with self.transaction() as db:
+            before = migrate(db, self.path)
+            if 0 < before < len(MIGRATIONS):
+                # a newer docgen may work deadlines out differently (schema 3: visits per child, the 6 month point
+                # foreseen): every case's are worked out again from its facts, which changes nothing where it agrees
+                for (case,) in db.execute("SELECT DISTINCT case_reference FROM meetings").fetchall():
+                    reconcile(db, case)
+
+    def schema_version(self) -> int:
+        """The schema version of the open ledger."""
+        return int(self._db.execute("PRAGMA user_version").fetchone()[0])
