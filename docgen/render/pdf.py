@@ -19,7 +19,9 @@ import subprocess
 import tempfile
 import unicodedata
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -125,6 +127,7 @@ class PdfResult:
     packs: dict[str, dict[str, Any]] = field(default_factory=dict)  # pack path → {recipient, encrypted, documents}
     problem: str | None = None
     passwords_file: str | None = None
+    alongside: Any = None  # what ``make_pdfs``'s ``alongside`` returned
 
 
 def make_pdfs(
@@ -135,11 +138,14 @@ def make_pdfs(
     encrypt_email: bool,
     timeout: float,
     converter: Converter | None = None,
+    alongside: Callable[[], Any] | None = None,
 ) -> PdfResult:
     """PDFs of the .docx ``documents`` (manifest entries) beside them; a pack per recipient from those PDFs; passwords kept apart.
 
     Without a ``converter``, one LibreOffice run for the form, or (not installed) a warning once per process and the
     .docx documents alone. A converter's ``ConverterError`` is raised: the caller decides what becomes of the form.
+    ``alongside``: more work that needs the PDFs (the print pack), done while the packs are merged; what it returns is
+    ``result.alongside``, and what it raises is raised.
     """
     global _warned_missing
     result = PdfResult()
@@ -160,7 +166,10 @@ def make_pdfs(
             continue
         pdf_of[entry["path"]] = made[source].name
         result.documents.append({"path": made[source].name, "kind": "pdf", "child": entry.get("child")})
-    _make_packs(out_dir, pdf_of, distribution, encrypt_email, result)
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="docgen-print-pack") as beside:
+        job = beside.submit(alongside) if alongside is not None else None
+        _make_packs(out_dir, pdf_of, distribution, encrypt_email, result)
+        result.alongside = job.result() if job is not None else None
     return result
 
 
@@ -169,13 +178,18 @@ def add_pdfs(out_dir: Path, manifest: dict[str, Any], *, encrypt_email: bool, ti
     words = [d for d in manifest["documents"] if str(d["path"]).endswith(".docx")]
     if converter is None and find_soffice() is not None:
         converter = libreoffice_converter
-    made = make_pdfs(out_dir, words, manifest["distribution"], encrypt_email=encrypt_email, timeout=timeout, converter=converter)
+    print_pack = None
+    if converter is not None:  # the copies to post or hand over, behind their cover letters
+        from docgen.send.print_pack import print_pack_entry
+
+        print_pack = partial(print_pack_entry, out_dir, manifest, converter=converter, timeout=timeout)
+    made = make_pdfs(
+        out_dir, words, manifest["distribution"], encrypt_email=encrypt_email, timeout=timeout, converter=converter, alongside=print_pack
+    )
     manifest["documents"].extend(made.documents)
     manifest["pdf"] = {"made": made.problem is None, "problem": made.problem, "passwords_file": made.passwords_file}
-    if made.problem is None and converter is not None:  # the copies to post or hand over, behind their cover letters
-        from docgen.send.print_pack import add_print_pack
-
-        add_print_pack(out_dir, manifest, converter=converter, timeout=timeout)
+    if made.alongside is not None:
+        manifest["documents"].append(made.alongside)
 
 
 def _make_packs(out_dir: Path, pdf_of: dict[str, str], distribution: list[dict[str, Any]], encrypt_email: bool, result: PdfResult) -> None:

@@ -26,7 +26,7 @@ from docgen.send.cover_letters import ADDRESS_BOX, DL_WINDOW, Envelope, write_co
 from docgen.send.letterhead import Letterhead, letterhead_for
 from docgen.send.page_numbers import number_pages, write_page_numbers
 
-__all__ = ["ADDRESS_BOX", "DL_WINDOW", "PRINT_PACK", "Envelope", "add_print_pack", "build_print_pack", "envelopes"]
+__all__ = ["ADDRESS_BOX", "DL_WINDOW", "PRINT_PACK", "Envelope", "add_print_pack", "build_print_pack", "envelopes", "print_pack_entry"]
 
 log = logging.getLogger(__name__)
 
@@ -138,13 +138,13 @@ def build_print_pack(
     }
 
 
-def add_print_pack(
+def print_pack_entry(
     out_dir: Path, manifest: dict[str, Any], *, converter: Converter, timeout: float = 120.0, today: dt.date | None = None
-) -> None:
-    """Makes ``print-pack.pdf`` for a meeting whose PDFs are made, on its profile's letterhead, and lists it in ``manifest``.
+) -> dict[str, Any] | None:
+    """Makes ``print-pack.pdf`` for a meeting whose PDFs are made, on its profile's letterhead; returns its manifest entry.
 
     A ``ConverterError`` is raised like any other PDF's: the form is kept to drop in again. A document's PDF that cannot
-    be read leaves no print pack, with a warning, and the plans are published: staff print the copies from their PDFs.
+    be read leaves no print pack (None), with a warning, and the plans are published: staff print the copies from their PDFs.
     """
     next_review = next((d.get("date") for d in manifest.get("deadlines", []) if d.get("kind") == "next_review"), None)
     about = {
@@ -154,7 +154,7 @@ def add_print_pack(
         "key_worker": manifest.get("key_worker") or {},
     }
     try:
-        entry = build_print_pack(
+        return build_print_pack(
             out_dir,
             manifest["distribution"],
             letterhead_for(load_profile(manifest["policy"])),
@@ -165,6 +165,13 @@ def add_print_pack(
         )
     except (OSError, ValueError, pikepdf.PdfError) as exc:  # a document's PDF that cannot be read; LibreOffice's failures propagate
         log.warning("print-pack.pdf was not made (%s): print the copies to post from their PDFs.", exc)
-        return
+        return None
+
+
+def add_print_pack(
+    out_dir: Path, manifest: dict[str, Any], *, converter: Converter, timeout: float = 120.0, today: dt.date | None = None
+) -> None:
+    """``print_pack_entry``, listed in ``manifest``'s documents."""
+    entry = print_pack_entry(out_dir, manifest, converter=converter, timeout=timeout, today=today)
     if entry is not None:
         manifest["documents"].append(entry)
