@@ -22,6 +22,7 @@ import pikepdf
 
 from docgen.profiles import load_profile
 from docgen.render.merge import Pages, merge_pack
+from docgen.render.pdf import Converter
 from docgen.send.cover_letters import ADDRESS_BOX, DL_WINDOW, Envelope, write_covers
 from docgen.send.letterhead import Letterhead, letterhead_for
 from docgen.send.page_numbers import number_pages, write_page_numbers
@@ -32,9 +33,6 @@ log = logging.getLogger(__name__)
 
 PRINT_PACK = "print-pack.pdf"
 _WORK = ".print-pack"  # the covering pages while they are made, inside the meeting's folder; gone afterwards
-
-#: converts Word documents to PDFs in a folder and returns {document: pdf} (``docgen.render.pdf.Converter``)
-Converter = Any
 
 
 def envelopes(distribution: list[dict[str, Any]], out_dir: Path) -> list[Envelope]:
