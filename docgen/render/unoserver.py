@@ -79,9 +79,32 @@ def server_environment(shim: Path) -> dict[str, str]:
     return {**os.environ, "PYTHONPATH": os.pathsep.join(extra)}
 
 
+#: runs the server (its arguments after docgen's process id) and ends its whole process group, LibreOffice included,
+#: if docgen goes without stopping it (killed, or crashed): nothing is left running for nobody
+_GUARD = """
+import os, signal, subprocess, sys
+docgen = int(sys.argv[1])
+signal.signal(signal.SIGTERM, lambda *_: None)  # docgen tells the whole group; the guard waits for the server to finish
+server = subprocess.Popen(sys.argv[2:])
+while server.poll() is None:
+    if os.getppid() != docgen:
+        os.killpg(0, signal.SIGKILL)
+    try:
+        server.wait(1)
+    except subprocess.TimeoutExpired:
+        pass
+sys.exit(server.returncode if server.returncode >= 0 else 128 - server.returncode)
+"""
+
+
 def server_command(python: str, soffice: str, profile: Path, port: int, uno_port: int) -> list[str]:
-    """The command line of one unoserver: XML-RPC on ``port``, LibreOffice's UNO socket on ``uno_port``, its own profile."""
+    """The command line of one unoserver: XML-RPC on ``port``, LibreOffice's UNO socket on ``uno_port``, its own profile;
+    under a guard that ends them all if docgen is killed."""
     return [
+        python,
+        "-c",
+        _GUARD,
+        str(os.getpid()),
         python,
         "-m",
         "unoserver.server",

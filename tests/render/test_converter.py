@@ -162,3 +162,31 @@ def test_a_libreoffice_gone_deaf_while_idle_fails_its_health_check_and_is_replac
     converter.convert(document, tmp_path / "after.pdf")
     assert converter.starts == starts + 1 and gone(office)
     assert PdfReader(tmp_path / "after.pdf").trailer["/Root"]["/MarkInfo"]["/Marked"].value is True
+
+
+def test_docgen_killed_outright_leaves_no_libreoffice_running(tmp_path: Path) -> None:
+    # kill -9 gives docgen no chance to stop its converters: the guard each one runs under ends LibreOffice itself
+    import subprocess
+    import sys
+
+    script = (
+        "import sys, time\n"
+        "from pathlib import Path\n"
+        "from docgen.render.converters import Converters\n"
+        "converters = Converters(1, timeout=120)\n"
+        "converters.start()\n"
+        "print(converters.converters[0].pid, flush=True)\n"
+        "time.sleep(600)\n"
+    )
+    repo = Path(__file__).resolve().parents[2]
+    service = subprocess.Popen([sys.executable, "-c", script], cwd=repo, stdout=subprocess.PIPE, text=True)
+    try:
+        assert service.stdout is not None
+        leader = int(service.stdout.readline())
+        offices = group_processes(leader)
+        assert offices, "LibreOffice was running under the converter"
+        service.kill()
+        service.wait()
+        assert all(gone(pid, within=10) for pid in [leader, *offices]), "LibreOffice outlived docgen"
+    finally:
+        service.kill()
