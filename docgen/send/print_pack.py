@@ -23,11 +23,11 @@ import pikepdf
 from docgen.profiles import load_profile
 from docgen.render.merge import Pages, merge_pack
 from docgen.render.pdf import Converter
-from docgen.send.cover_letters import ADDRESS_BOX, DL_WINDOW, Envelope, write_covers
+from docgen.send.cover_letters import Envelope, write_covers
 from docgen.send.letterhead import Letterhead, letterhead_for
 from docgen.send.page_numbers import number_pages, write_page_numbers
 
-__all__ = ["ADDRESS_BOX", "DL_WINDOW", "PRINT_PACK", "Envelope", "add_print_pack", "build_print_pack", "envelopes", "print_pack_entry"]
+__all__ = ["PRINT_PACK", "Envelope", "add_print_pack", "build_print_pack", "envelopes", "print_pack_entry"]
 
 log = logging.getLogger(__name__)
 
