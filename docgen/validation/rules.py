@@ -7,7 +7,8 @@ assume the schema passed: they skip values that are missing or of the wrong type
 This module keeps the register and runs the rules; the checks live beside it, grouped by what they look
 at: ``rule_checks_references`` (items that name each other), ``rule_checks_dates`` (dates and timescales),
 ``rule_checks_people`` (attendance, views, copies), ``rule_checks_decision`` (the meeting and its decision),
-``review_rules`` (what a review or closure carries over) and ``timing`` (dates against today).
+``rule_checks_words`` (special terms a copy prints), ``review_rules`` (what a review or closure carries over) and
+``timing`` (dates against today).
 """
 
 from __future__ import annotations
@@ -68,4 +69,5 @@ from docgen.validation import rule_checks_dates as _dates  # noqa: E402,F401
 from docgen.validation import rule_checks_decision as _decision  # noqa: E402,F401
 from docgen.validation import rule_checks_people as _people  # noqa: E402,F401
 from docgen.validation import rule_checks_references as _references  # noqa: E402,F401
+from docgen.validation import rule_checks_words as _words  # noqa: E402,F401
 from docgen.validation import timing as _timing  # noqa: E402,F401

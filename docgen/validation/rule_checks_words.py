@@ -1,0 +1,92 @@
+"""Rule check on the words a family's or child's copy prints (procedure 2.4): acronyms the glossary does not explain.
+
+The fields read are those the plans print for the family and the child: objectives, actions, services, the
+contingency plan, the closure criteria and the decision's rationale. Capitals that are not jargon are
+left alone: the council's own name, the case reference, postcodes and people's initials.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import Any
+
+from docgen.glossary import acronyms, explains
+from docgen.profiles import Profile
+from docgen.record import Record, get
+from docgen.validation.rules import Finding, check
+
+#: the family- and child-facing free text: each list of items and the fields of an item a copy prints
+_ITEM_FIELDS = {
+    "objectives": ("need", "outcome", "measure", "progress_note"),
+    "actions": ("action", "responsible", "agency", "frequency"),
+    "services": ("agency", "service", "purpose", "frequency", "contact"),
+}
+_SINGLE_FIELDS = ("contingency_plan", "closure_criteria", "decision.rationale")
+#: ordinary words written in capitals for emphasis ("do NOT"), not acronyms
+_EMPHASIS = {"AM", "PM", "OK", "NO", "NOT", "MUST", "ALL", "AND", "OR", "THE", "ONLY", "NEVER", "ALWAYS", "DO", "YES"}
+_POSTCODE = re.compile(r"\b([A-Z]{1,2}[0-9][A-Z0-9]?) ?[0-9][A-Z]{2}\b")
+_LITTLE_WORDS = {"of", "and", "the", "for", "in", "on"}
+
+
+def family_facing_texts(record: Record) -> Iterator[tuple[str, str]]:
+    """Each (field path, text) of the record that a family's or child's copy prints, with 0-based indices."""
+    for group, fields in _ITEM_FIELDS.items():
+        items = record.get(group)
+        for index, item in enumerate(items if isinstance(items, list) else []):
+            for name in fields if isinstance(item, dict) else ():
+                if isinstance(item.get(name), str):
+                    yield f"{group}[{index}].{name}", item[name]
+    for path in _SINGLE_FIELDS:
+        value = get(record, path)
+        if isinstance(value, str):
+            yield path, value
+
+
+def _initials(name: str) -> set[str]:
+    """A name's initials, every word's and the first and last only (``Mary Ann Smith``: MAS, MS)."""
+    words = re.findall(r"[A-Za-z][A-Za-z'’]*", name)
+    if not words:
+        return set()
+    every = "".join(w[0] for w in words).upper()
+    return {every, (words[0][0] + words[-1][0]).upper()}
+
+
+def _name_words(name: str) -> set[str]:
+    """A council's name in capitals, word by word, and its initials with and without its little words and "Council"."""
+    words = re.findall(r"[A-Za-z0-9]+", name)
+    found = {w.upper() for w in words}
+    for chosen in (words, [w for w in words if w.lower() not in _LITTLE_WORDS]):
+        initials = "".join(w[0] for w in chosen).upper()
+        found |= {initials, initials + "C", initials.removesuffix("C")}
+    return found
+
+
+def _not_jargon(record: Record, profile: Profile) -> set[str]:
+    """Capitals on this form that are no special term: the council's name, the case reference, postcodes, people's initials."""
+    names = [profile.council, profile.title, *(i.replace("-", " ") for i in profile.lineage)]
+    found: set[str] = set().union(*(_name_words(n) for n in names if n))
+    reference = get(record, "case.reference")
+    if isinstance(reference, str):
+        found |= {reference.upper(), *(part.upper() for part in re.split(r"[-_]", reference))}
+    people = [p for group in ("children", "participants") for p in (record.get(group) or []) if isinstance(p, dict)]
+    for person in people:
+        name = person.get("name") or " ".join(str(person.get(k) or "") for k in ("first_name", "last_name"))
+        found |= _initials(str(name))
+        address = person.get("address")
+        if isinstance(address, str):
+            found |= {m.group(1) for m in _POSTCODE.finditer(address.upper())}
+    for path in ("key_worker.name", "meeting.chair_name", "decision.lead_professional"):
+        if isinstance(get(record, path), str):
+            found |= _initials(str(get(record, path)))
+    return found | _EMPHASIS
+
+
+@check("special_terms")
+def _special_terms(record: Record, profile: Profile, params: dict[str, Any]) -> Iterator[Finding]:
+    """Each acronym in a family- or child-facing field that the profile's glossary does not explain, once per field."""
+    ordinary = _not_jargon(record, profile)
+    for path, text in family_facing_texts(record):
+        for term in acronyms(text):
+            if term not in ordinary and not explains(profile.glossary, term):
+                yield path, {"term": term, "field": path}
