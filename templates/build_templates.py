@@ -31,6 +31,7 @@ ALT_TEXT = {
     "sun.png": "A drawing of a smiling sun",
     "cloud.png": "A drawing of a grey cloud",
     "checklist.png": "A drawing of a checklist with ticks",
+    "words.png": "A drawing of a speech bubble with letters in it",
 }
 BLUE = RGBColor(0x1F, 0x4E, 0x79)
 HEADER_FILL = "DEEAF6"
@@ -110,6 +111,14 @@ def draw_pictures() -> None:
         if row < 2:
             d.line([(65, y + 12), (73, y + 21), (88, y - 2)], fill="#70AD47", width=5)
     image.save(PICTURES / "checklist.png")
+
+    image, d = canvas()  # speech bubble: words we use
+    d.rounded_rectangle([25, 40, 215, 165], radius=30, fill="#E2F0D9", outline="#548235", width=5)
+    d.polygon([(70, 160), (60, 215), (115, 162)], fill="#E2F0D9", outline="#548235")
+    d.line([(72, 163), (110, 163)], fill="#E2F0D9", width=6)  # no outline across the bubble's tail
+    for x, colour in ((60, "#1F4E79"), (110, "#C00000"), (160, "#F4B400")):
+        d.rounded_rectangle([x - 20, 80, x + 20, 125], radius=6, fill=colour)
+    image.save(PICTURES / "words.png")
 
     for name, fill, outline in (("scale-on.png", "#F4B400", "#B07F00"), ("scale-off.png", "#FFFFFF", "#A6A6A6")):
         image, d = canvas()  # one step of the 0-10 scale: a star, coloured in up to today's score
@@ -440,6 +449,25 @@ def scale_pictures(doc: Document) -> None:
     fix_widths(table, [1.7] * 10)
 
 
+def words_we_use(doc: Document, what: str) -> None:
+    """"Words we use" (procedure 2.4): a heading and a bulleted list of the glossary terms this document holds, shown only
+    when it holds some. A real heading and a real list, so the tagged PDF has an H2 and an L of LI."""
+    doc.add_paragraph("{%p if words %}")
+    doc.add_heading("Words we use", level=2)
+    doc.add_paragraph(f"What some of the words in this {what} mean.")
+    term_list(doc)
+    doc.add_paragraph("{%p endif %}")
+
+
+def term_list(cell_or_doc: _Cell | Document) -> None:
+    """Each of ``words`` as a list item: the term in bold, then what it means."""
+    cell_or_doc.add_paragraph("{%p for w in words %}")
+    item = cell_or_doc.add_paragraph(style="List Bullet")
+    item.add_run("{{ w.term }}").bold = True
+    item.add_run(": {{ w.meaning }}")
+    cell_or_doc.add_paragraph("{%p endfor %}")
+
+
 # ------------------------------------------------------------------------------------------ templates
 
 
@@ -472,14 +500,15 @@ def child_focused_plan() -> None:
     doc.add_paragraph("{{ meeting.review_arrangements }}")
     key_dates(doc)
     endings_section(doc)
+    words_we_use(doc, "plan")
     doc.add_paragraph()
     doc.add_paragraph("Plan made under the {{ procedure }} on {{ generated_on }}.").runs[0].font.size = Pt(8)
     footer(doc, "Child in Need Plan · {{ case.reference }} · {{ child.name }}")
     doc.save(HERE / "plan.docx")
 
 
-def picture_row(doc: Document, picture: str, heading: str, lines: list[str]) -> None:
-    """One picture beside a heading and a few short lines of large text."""
+def picture_row(doc: Document, picture: str, heading: str, lines: list[str]) -> _Cell:
+    """One picture beside a heading and a few short lines of large text; returns the cell holding the words."""
     table = doc.add_table(rows=1, cols=2)
     left, right = table.rows[0].cells
     left.width, right.width = Cm(4.2), Cm(12.8)
@@ -491,6 +520,7 @@ def picture_row(doc: Document, picture: str, heading: str, lines: list[str]) -> 
     for line in lines:
         right.add_paragraph(line)
     doc.add_paragraph()
+    return right
 
 
 def words_and_pictures_plan() -> None:
@@ -566,6 +596,9 @@ def words_and_pictures_plan() -> None:
             "{%p endif %}",
         ],
     )
+    doc.add_paragraph("{%p if words %}")
+    term_list(picture_row(doc, "words.png", "Words we use", ["What some of the words in your plan mean:"]))
+    doc.add_paragraph("{%p endif %}")
     footer(doc, "{{ child.first_name }}’s plan · {{ case.reference }}")
     doc.save(HERE / "plan-child.docx")
 
@@ -680,6 +713,7 @@ def meeting_record() -> None:
     doc.add_heading("Points flagged when the form was checked", level=2)
     loop_table(doc, ["Point", "Procedure"], "for w in warnings", ["{{ w.message }}", "{{ w.section }}"], [13.0, 4.0])
     doc.add_paragraph("{%p endif %}")
+    words_we_use(doc, "record")
     doc.add_paragraph()
     doc.add_paragraph("Recorded under the {{ procedure }} on {{ generated_on }}.").runs[0].font.size = Pt(8)
     footer(doc, "Record of Planning Meeting · {{ case.reference }} · {{ meeting.date }}")

@@ -29,6 +29,15 @@ _POSTCODE = re.compile(r"\b([A-Z]{1,2}[0-9][A-Z0-9]?) ?[0-9][A-Z]{2}\b")
 _LITTLE_WORDS = {"of", "and", "the", "for", "in", "on"}
 
 
+def _place(profile: Profile, path: str) -> str:
+    """Where a field is on the form: ``Objectives row 2, Area of need`` or ``Contingency plan``."""
+    found = re.fullmatch(r"(\w+)\[(\d+)\]\.(\w+)", path)
+    if found is None:
+        return profile.catalogue.title_of(path)
+    group, index, _ = found.groups()
+    return f"{profile.catalogue.title_of(group)} row {int(index) + 1}, {profile.catalogue.title_of(path)}"
+
+
 def family_facing_texts(record: Record) -> Iterator[tuple[str, str]]:
     """Each (field path, text) of the record that a family's or child's copy prints, with 0-based indices."""
     for group, fields in _ITEM_FIELDS.items():
@@ -89,4 +98,4 @@ def _special_terms(record: Record, profile: Profile, params: dict[str, Any]) -> 
     for path, text in family_facing_texts(record):
         for term in acronyms(text):
             if term not in ordinary and not explains(profile.glossary, term):
-                yield path, {"term": term, "field": path}
+                yield path, {"term": term, "field": path, "place": _place(profile, path)}
