@@ -201,19 +201,22 @@ def _render_sample(path: Path, kind: str, record: dict[str, Any]) -> list[str]:
             if leftover:
                 problems.append(f"{path.name}: leaves template code in the document: {leftover[0].strip()!r}")
                 break
-            problems += [p for p in _words_we_use_problems(path.name, document_text(document), words) if p not in problems]
+            missing = _words_we_use_problems(path.name, document_text(document), words)
+            if missing:
+                problems += missing
+                break
     return problems
 
 
 def _words_we_use_problems(name: str, text: str, words: list[dict[str, Any]]) -> list[str]:
     """A family's or child's copy ends with "Words we use" (procedure 2.4), listing each term the sample uses."""
     if not words:
-        return [f"{name}: the sample record uses no glossary term, so \"Words we use\" cannot be checked: use one in it."]
+        return [f'{name}: the sample record uses no glossary term, so "Words we use" cannot be checked: use one in it.']
     _, heading, section = text.rpartition("Words we use")
     missing = [str(w["term"]) for w in words if f"{w['term']}: {w['meaning']}" not in section]
     if not heading or missing:
         return [
-            f"{name}: does not end with \"Words we use\" listing {', '.join(missing) or 'the terms it uses'} (procedure 2.4): "
+            f'{name}: does not end with "Words we use" listing {", ".join(missing) or "the terms it uses"} (procedure 2.4): '
             "give it the section (loop over words: w.term, w.meaning), or rebuild it with templates/build_templates.py."
         ]
     return []
