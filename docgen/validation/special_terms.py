@@ -1,20 +1,21 @@
-"""Rule check on the words a family's or child's copy prints (procedure 2.4): acronyms the glossary does not explain.
+"""The words a family's or child's copy prints (procedure 2.4): acronyms the glossary does not explain.
 
 The fields read are those the plans print for the family and the child: objectives, actions, services, the
 contingency plan, the closure criteria and the decision's rationale. Capitals that are not jargon are
-left alone: the council's own name, the case reference, postcodes and people's initials.
+left alone: the council's own name, the case reference, postcodes and people's initials. Plain data in and
+out (no profile code), so that the rule's register (``docgen.validation.rules``) only hands it the glossary.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
-from docgen.glossary import acronyms, explains
-from docgen.profiles import Profile
+from docgen.glossary import Glossary, acronyms, explains
 from docgen.record import Record, get
-from docgen.validation.rules import Finding, check
+
+__all__ = ["family_facing_texts", "unexplained_terms"]
 
 #: the family- and child-facing free text: each list of items and the fields of an item a copy prints
 _ITEM_FIELDS = {
@@ -29,13 +30,13 @@ _POSTCODE = re.compile(r"\b([A-Z]{1,2}[0-9][A-Z0-9]?) ?[0-9][A-Z]{2}\b")
 _LITTLE_WORDS = {"of", "and", "the", "for", "in", "on"}
 
 
-def _place(profile: Profile, path: str) -> str:
+def _place(title_of: Callable[[str], str], path: str) -> str:
     """Where a field is on the form: ``Objectives row 2, Area of need`` or ``Contingency plan``."""
     found = re.fullmatch(r"(\w+)\[(\d+)\]\.(\w+)", path)
     if found is None:
-        return profile.catalogue.title_of(path)
+        return title_of(path)
     group, index, _ = found.groups()
-    return f"{profile.catalogue.title_of(group)} row {int(index) + 1}, {profile.catalogue.title_of(path)}"
+    return f"{title_of(group)} row {int(index) + 1}, {title_of(path)}"
 
 
 def family_facing_texts(record: Record) -> Iterator[tuple[str, str]]:
@@ -71,10 +72,9 @@ def _name_words(name: str) -> set[str]:
     return found
 
 
-def _not_jargon(record: Record, profile: Profile) -> set[str]:
+def _not_jargon(record: Record, council: Iterable[str]) -> set[str]:
     """Capitals on this form that are no special term: the council's name, the case reference, postcodes, people's initials."""
-    names = [profile.council, profile.title, *(i.replace("-", " ") for i in profile.lineage)]
-    found: set[str] = set().union(*(_name_words(n) for n in names if n))
+    found: set[str] = set().union(*(_name_words(n.replace("-", " ")) for n in council if n))
     reference = get(record, "case.reference")
     if isinstance(reference, str):
         found |= {reference.upper(), *(part.upper() for part in re.split(r"[-_]", reference))}
@@ -91,11 +91,13 @@ def _not_jargon(record: Record, profile: Profile) -> set[str]:
     return found | _EMPHASIS
 
 
-@check("special_terms")
-def _special_terms(record: Record, profile: Profile, params: dict[str, Any]) -> Iterator[Finding]:
-    """Each acronym in a family- or child-facing field that the profile's glossary does not explain, once per field."""
-    ordinary = _not_jargon(record, profile)
+def unexplained_terms(
+    record: Record, glossary: Glossary, *, council: Iterable[str], title_of: Callable[[str], str]
+) -> Iterator[tuple[str, dict[str, Any]]]:
+    """Each acronym in a family- or child-facing field that ``glossary`` does not explain, once per field, as
+    (field path, {term, field, place}); ``council``: the council's names (letterhead, title, profile ids), never jargon."""
+    ordinary = _not_jargon(record, council)
     for path, text in family_facing_texts(record):
         for term in acronyms(text):
-            if term not in ordinary and not explains(profile.glossary, term):
-                yield path, {"term": term, "field": path, "place": _place(profile, path)}
+            if term not in ordinary and not explains(glossary, term):
+                yield path, {"term": term, "field": path, "place": _place(title_of, path)}
