@@ -78,3 +78,10 @@ def test_acronyms_are_two_to_six_capitals_digits_allowed_and_not_addresses() -> 
 def test_the_glossary_explains_an_acronym_in_its_variants() -> None:
     assert explains(GLOSSARY, "S47") and explains(GLOSSARY, "GP") and explains(GLOSSARY, "CAMHS")
     assert not explains(GLOSSARY, "XYZ") and not explains(GLOSSARY, "CAMH")
+
+
+def test_every_shipped_term_is_explained_for_adults_and_children_and_inherited() -> None:
+    assert len(GLOSSARY) >= 30
+    assert all(entry["plain"].strip() and entry["child"].strip() for entry in GLOSSARY.values())
+    assert {"CIN", "CP", "s17", "s47", "MASH", "TAF", "PLO", "CAMHS", "SALT", "EHCP", "core group", "step down"} <= set(GLOSSARY)
+    assert load_profile("south-gloucestershire").glossary == GLOSSARY
