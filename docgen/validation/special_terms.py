@@ -28,6 +28,7 @@ _SINGLE_FIELDS = ("contingency_plan", "closure_criteria", "decision.rationale")
 _EMPHASIS = {"AM", "PM", "OK", "NO", "NOT", "MUST", "ALL", "AND", "OR", "THE", "ONLY", "NEVER", "ALWAYS", "DO", "YES"}
 _POSTCODE = re.compile(r"\b([A-Z]{1,2}[0-9][A-Z0-9]?) ?[0-9][A-Z]{2}\b")
 _LITTLE_WORDS = {"of", "and", "the", "for", "in", "on"}
+_TITLES = {"mr", "mrs", "ms", "miss", "mx", "dr", "prof", "rev", "sir", "dame", "lady", "lord"}
 
 
 def _place(title_of: Callable[[str], str], path: str) -> str:
@@ -54,21 +55,21 @@ def family_facing_texts(record: Record) -> Iterator[tuple[str, str]]:
 
 
 def _initials(name: str) -> set[str]:
-    """A name's initials, every word's and the first and last only (``Mary Ann Smith``: MAS, MS)."""
-    words = re.findall(r"[A-Za-z][A-Za-z'’]*", name)
+    """A person's initials without their title: every word's, the first and last, the first two (``Dr Mary Ann Smith``: MAS, MS, MA)."""
+    words = [w for w in re.findall(r"[A-Za-z][A-Za-z'’]*", name) if w.lower().rstrip(".") not in _TITLES]
     if not words:
         return set()
-    every = "".join(w[0] for w in words).upper()
-    return {every, (words[0][0] + words[-1][0]).upper()}
+    return {"".join(w[0] for w in words).upper(), (words[0][0] + words[-1][0]).upper(), "".join(w[0] for w in words[:2]).upper()}
 
 
 def _name_words(name: str) -> set[str]:
-    """A council's name in capitals, word by word, and its initials with and without its little words and "Council"."""
+    """A council's name in capitals, word by word, and its initials, with and without its little words, and of its first words
+    (``Testshire County Council Child in Need procedure``: TESTSHIRE, TC, TCC, ...)."""
     words = re.findall(r"[A-Za-z0-9]+", name)
     found = {w.upper() for w in words}
     for chosen in (words, [w for w in words if w.lower() not in _LITTLE_WORDS]):
         initials = "".join(w[0] for w in chosen).upper()
-        found |= {initials, initials + "C", initials.removesuffix("C")}
+        found |= {initials[:end] for end in range(2, len(initials) + 1)} | {initials + "C"}
     return found
 
 

@@ -61,6 +61,8 @@ def test_no_warning_for_case_references_postcodes_initials_or_emphasis() -> None
     parent_initials = "".join(w[0] for w in parent["name"].split()).upper()
     record["objectives"][0]["need"] = f"Case {reference}: {child_initials} and {parent_initials} to attend the clinic at BS16 7AB"
     record["actions"][0]["action"] = "Do NOT miss the 9 AM appointment"
+    record["participants"][-1]["name"] = "Dr Priya Shah"
+    record["services"][0]["contact"] = "PS on 01454 866000, or duty@example.org.uk"
     assert _special_terms(record) == []
 
 
@@ -82,5 +84,5 @@ def council(tmp_path: Path) -> Iterator[Path]:
 
 def test_no_warning_for_the_councils_own_name_and_its_own_terms(council: Path) -> None:
     record = clean_initial()
-    record["objectives"][0]["need"] = "WESSEX WCC and WCC's FIRST team to help; the QXB to visit"
+    record["objectives"][0]["need"] = "WESSEX WCC and WCC's FIRST team to help; the QXB to visit (WC Children's Services)"
     assert [message.split(" uses ")[1].split(",")[0] for _, message, _ in _special_terms(record, "wessex")] == ["QXB"]
