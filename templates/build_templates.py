@@ -449,12 +449,11 @@ def scale_pictures(doc: Document) -> None:
     fix_widths(table, [1.7] * 10)
 
 
-def words_we_use(doc: Document, what: str) -> None:
-    """"Words we use" (procedure 2.4): a heading and a bulleted list of the glossary terms this document holds, shown only
-    when it holds some. A real heading and a real list, so the tagged PDF has an H2 and an L of LI."""
+def words_we_use(doc: Document) -> None:
+    """"Words we use" (procedure 2.4), last in the document: a heading and a bulleted list of the glossary terms the document
+    holds, shown only when it holds some. A real heading and a real list, so the tagged PDF has an H2 and an L of LI."""
     doc.add_paragraph("{%p if words %}")
     doc.add_heading("Words we use", level=2)
-    doc.add_paragraph(f"What some of the words in this {what} mean.")
     term_list(doc)
     doc.add_paragraph("{%p endif %}")
 
@@ -500,9 +499,9 @@ def child_focused_plan() -> None:
     doc.add_paragraph("{{ meeting.review_arrangements }}")
     key_dates(doc)
     endings_section(doc)
-    words_we_use(doc, "plan")
     doc.add_paragraph()
     doc.add_paragraph("Plan made under the {{ procedure }} on {{ generated_on }}.").runs[0].font.size = Pt(8)
+    words_we_use(doc)
     footer(doc, "Child in Need Plan · {{ case.reference }} · {{ child.name }}")
     doc.save(HERE / "plan.docx")
 
@@ -597,7 +596,7 @@ def words_and_pictures_plan() -> None:
         ],
     )
     doc.add_paragraph("{%p if words %}")
-    term_list(picture_row(doc, "words.png", "Words we use", ["What some of the words in your plan mean:"]))
+    term_list(picture_row(doc, "words.png", "Words we use", []))
     doc.add_paragraph("{%p endif %}")
     footer(doc, "{{ child.first_name }}’s plan · {{ case.reference }}")
     doc.save(HERE / "plan-child.docx")
@@ -713,9 +712,9 @@ def meeting_record() -> None:
     doc.add_heading("Points flagged when the form was checked", level=2)
     loop_table(doc, ["Point", "Procedure"], "for w in warnings", ["{{ w.message }}", "{{ w.section }}"], [13.0, 4.0])
     doc.add_paragraph("{%p endif %}")
-    words_we_use(doc, "record")
     doc.add_paragraph()
     doc.add_paragraph("Recorded under the {{ procedure }} on {{ generated_on }}.").runs[0].font.size = Pt(8)
+    words_we_use(doc)
     footer(doc, "Record of Planning Meeting · {{ case.reference }} · {{ meeting.date }}")
     doc.save(HERE / "meeting-record.docx")
 

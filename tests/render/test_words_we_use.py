@@ -72,6 +72,7 @@ def _words(path: Path) -> tuple[str, dict[str, str]]:
     start = texts.index("Words we use")
     styles = [p.find(qn("w:pPr") + "/" + qn("w:pStyle")) for p in paragraphs]
     items = [t for t, s in zip(texts[start:], styles[start:], strict=True) if s is not None and s.get(qn("w:val")) == "ListBullet"]
+    assert [t for t in texts[start + 1 :] if t.strip()] == items, "the list ends the document"
     return "\n".join(texts[:start]), dict(item.split(": ", 1) for item in items)
 
 
