@@ -449,22 +449,28 @@ def scale_pictures(doc: Document) -> None:
     fix_widths(table, [1.7] * 10)
 
 
-def words_we_use(doc: Document) -> None:
+def words_we_use(doc: Document, picture: str | None = None) -> None:
     """"Words we use" (procedure 2.4), last in the document: a heading and a bulleted list of the glossary terms the document
-    holds, shown only when it holds some. A real heading and a real list, so the tagged PDF has an H2 and an L of LI."""
+    holds, shown only when it holds some, under a ``picture`` in a child's plan. A real heading and a real list, in the body
+    (not a table), so the tagged PDF has an H2 and an L of LI."""
     doc.add_paragraph("{%p if words %}")
+    if picture:
+        paragraph = doc.add_paragraph()
+        paragraph.paragraph_format.keep_with_next = True  # the picture stays with its heading
+        shape = paragraph.add_run().add_picture(str(PICTURES / picture), width=Cm(3.6))
+        shape._inline.docPr.set("descr", ALT_TEXT[picture])
     doc.add_heading("Words we use", level=2)
     term_list(doc)
     doc.add_paragraph("{%p endif %}")
 
 
-def term_list(cell_or_doc: _Cell | Document) -> None:
+def term_list(doc: Document) -> None:
     """Each of ``words`` as a list item: the term in bold, then what it means."""
-    cell_or_doc.add_paragraph("{%p for w in words %}")
-    item = cell_or_doc.add_paragraph(style="List Bullet")
+    doc.add_paragraph("{%p for w in words %}")
+    item = doc.add_paragraph(style="List Bullet")
     item.add_run("{{ w.term }}").bold = True
     item.add_run(": {{ w.meaning }}")
-    cell_or_doc.add_paragraph("{%p endfor %}")
+    doc.add_paragraph("{%p endfor %}")
 
 
 # ------------------------------------------------------------------------------------------ templates
@@ -506,8 +512,8 @@ def child_focused_plan() -> None:
     doc.save(HERE / "plan.docx")
 
 
-def picture_row(doc: Document, picture: str, heading: str, lines: list[str]) -> _Cell:
-    """One picture beside a heading and a few short lines of large text; returns the cell holding the words."""
+def picture_row(doc: Document, picture: str, heading: str, lines: list[str]) -> None:
+    """One picture beside a heading and a few short lines of large text."""
     table = doc.add_table(rows=1, cols=2)
     left, right = table.rows[0].cells
     left.width, right.width = Cm(4.2), Cm(12.8)
@@ -519,7 +525,6 @@ def picture_row(doc: Document, picture: str, heading: str, lines: list[str]) -> 
     for line in lines:
         right.add_paragraph(line)
     doc.add_paragraph()
-    return right
 
 
 def words_and_pictures_plan() -> None:
@@ -595,9 +600,7 @@ def words_and_pictures_plan() -> None:
             "{%p endif %}",
         ],
     )
-    doc.add_paragraph("{%p if words %}")
-    term_list(picture_row(doc, "words.png", "Words we use", []))
-    doc.add_paragraph("{%p endif %}")
+    words_we_use(doc, picture="words.png")
     footer(doc, "{{ child.first_name }}’s plan · {{ case.reference }}")
     doc.save(HERE / "plan-child.docx")
 

@@ -67,7 +67,10 @@ def _published(root: Path) -> Path:
 
 def _words(path: Path) -> tuple[str, dict[str, str]]:
     """A Word document's text before "Words we use", and the section's list: term → explanation, in order."""
-    paragraphs = list(docx.Document(str(path)).element.body.iter(qn("w:p")))
+    document = docx.Document(str(path))
+    headings = [p.text for p in document.paragraphs if p.style.name == "Heading 2"]  # in the body, not in a table
+    assert headings[-1] == "Words we use"
+    paragraphs = list(document.element.body.iter(qn("w:p")))
     texts = ["".join(t.text or "" for t in p.iter(qn("w:t"))) for p in paragraphs]
     start = texts.index("Words we use")
     styles = [p.find(qn("w:pPr") + "/" + qn("w:pStyle")) for p in paragraphs]
