@@ -59,7 +59,8 @@ def test_common_variants_of_a_term_are_matched() -> None:
 
 
 def test_the_longest_term_wins_where_two_overlap() -> None:
-    assert terms_in(GLOSSARY, ["This Child in Need plan is for a child in need."]) == ["child in need plan", "child in need"]
+    overlapping = {**GLOSSARY, "child in need": {"plain": "A child who needs help.", "child": "You."}}
+    assert terms_in(overlapping, ["This Child in Need plan is for a child in need."]) == ["child in need plan", "child in need"]
 
 
 def test_words_we_use_gives_the_plain_or_the_child_explanation() -> None:
@@ -85,3 +86,14 @@ def test_every_shipped_term_is_explained_for_adults_and_children_and_inherited()
     assert all(entry["plain"].strip() and entry["child"].strip() for entry in GLOSSARY.values())
     assert {"CIN", "CP", "s17", "s47", "MASH", "TAF", "PLO", "CAMHS", "SALT", "EHCP", "core group", "step down"} <= set(GLOSSARY)
     assert load_profile("south-gloucestershire").glossary == GLOSSARY
+
+
+def test_no_explanation_leans_on_another_term_so_each_list_is_complete_as_printed() -> None:
+    leaning = {
+        (term, kind, other)
+        for term, entry in GLOSSARY.items()
+        for kind in ("plain", "child")
+        for other in terms_in(GLOSSARY, [entry[kind]])
+        if other != term
+    }
+    assert leaning == {("MASH", "plain", "safeguarding"), ("DSL", "plain", "safeguarding")}  # their own full names

@@ -86,7 +86,7 @@ def test_a_template_without_words_we_use_fails(templates: Path) -> None:
             run.text = run.text.replace("for w in words", "for w in []")
     document.save(str(templates / "plan.docx"))
     assert check_templates(templates) == [
-        'plan.docx: does not end with "Words we use" listing child in need plan, key worker, social worker, SENCO, review, '
-        "child in need (procedure 2.4): give it the section (loop over words: w.term, w.meaning), or rebuild it with "
+        'plan.docx: does not end with "Words we use" listing child in need plan, key worker, social worker, SENCO, '
+        "review (procedure 2.4): give it the section (loop over words: w.term, w.meaning), or rebuild it with "
         "templates/build_templates.py."
     ]

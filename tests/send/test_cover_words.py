@@ -33,7 +33,6 @@ def test_each_letter_ends_with_the_words_it_uses(tmp_path: Path) -> None:
     assert len(headings) == 2 and all(paragraphs[n].style.name == "Heading 2" for n in headings)
     letter = [p.text for p in paragraphs[headings[0] + 1 : headings[1]] if p.style.name == "List Bullet" and ": " in p.text]
     assert letter == [
-        f"child in need: {glossary['child in need']['plain']}",  # "Child in Need meeting"
         f"child in need plan: {glossary['child in need plan']['plain']}",  # "Child in Need plan (plan-C1.pdf)"
         f"review: {glossary['review']['plain']}",  # "The next review meeting"
         f"key worker: {glossary['key worker']['plain']}",  # signed by the key worker
