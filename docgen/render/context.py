@@ -275,9 +275,7 @@ def words_we_use_context(glossary: Glossary, text: str, *, child: bool = False) 
     return [{k: safe_text(v) for k, v in entry.items()} for entry in words_we_use(glossary, [text], child=child)]
 
 
-def _objectives(
-    record: Record, prepared: dict[str, Any], keep: list[int]
-) -> tuple[list[dict[str, Any]], list[dict[str, Any]], list[dict[str, Any]]]:
+def _objectives(record: Record, prepared: dict[str, Any], keep: list[int]) -> tuple[list[dict[str, Any]], list[dict[str, Any]], list[dict[str, Any]]]:
     """The kept objectives (by index) still being worked on, with their actions; those actions as one list; the actions done.
 
     An objective achieved or no longer needed, and an action done, are shown as done, never as work ahead.
