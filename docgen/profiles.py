@@ -72,6 +72,8 @@ class Profile:
     timescales: dict[str, Any]
     rules: tuple[RuleSpec, ...]
     path: Path | None = None  # the file it was read from
+    glossary: dict[str, dict[str, str]] = field(default_factory=dict)  # term → {plain, child}: procedure 2.4
+    council: str = ""  # the council's name on its letterhead, where a profile in its lineage gives one
 
     def timescale(self, name: str) -> Any:
         """A timescale setting by name (``record_due``, ``review_interval``...); None where the profile has none."""
@@ -241,7 +243,10 @@ def _merged(chain: list[dict[str, Any]], path: Path) -> Profile:
     timescales: dict[str, Any] = {}
     rules: dict[str, RuleSpec | None] = {}
     schema_rules: dict[str, dict[str, Any]] = {}
+    glossary: dict[str, dict[str, str]] = {}
     for data in reversed(chain):  # the base first, so children override
+        for term, entry in _entries(data.get("glossary", {})):
+            _define(glossary, term, entry)
         cite = data.get("cite", "{section}")
         for name, spec in _entries(data.get("timescales", {})):
             timescales[name] = _cited(spec, cite)
@@ -260,7 +265,16 @@ def _merged(chain: list[dict[str, Any]], path: Path) -> Profile:
         timescales=timescales,
         rules=tuple(r for r in rules.values() if r is not None),
         path=path,
+        glossary=glossary,
+        council=next((str(d["letterhead"]["council"]) for d in chain if d.get("letterhead", {}).get("council")), ""),
     )
+
+
+def _define(glossary: dict[str, dict[str, str]], term: str, entry: dict[str, str]) -> None:
+    """Puts a term's entry in the glossary, replacing the inherited entry whole (``Core group`` replaces ``core group``)."""
+    for known in [k for k in glossary if k.casefold() == term.casefold()]:
+        del glossary[known]
+    glossary[term] = {"plain": entry["plain"], "child": entry["child"]}
 
 
 def _entries(table: dict[str, Any]) -> list[tuple[str, Any]]:

@@ -97,4 +97,13 @@ def starting_profile(profile_id: str, parent: Profile) -> dict[str, Any]:
                 "Add rules here; set an inherited rule to null to switch it off.",
             ]
         },
+        "glossary": {
+            "$comment": [
+                "Special terms explained (procedure 2.4): each term with plain words for adults and for a child, e.g.",
+                '"FIRST": {"plain": "First Response: the council\'s team that takes calls about children.", '
+                '"child": "The team anyone can ring if they are worried about a child."}',
+                "A term written here that the inherited glossary has replaces its entry whole.",
+                f"Inherited from {parent.id}: {', '.join(parent.glossary)}.",
+            ]
+        },
     }

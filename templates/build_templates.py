@@ -31,6 +31,7 @@ ALT_TEXT = {
     "sun.png": "A drawing of a smiling sun",
     "cloud.png": "A drawing of a grey cloud",
     "checklist.png": "A drawing of a checklist with ticks",
+    "words.png": "A drawing of a speech bubble with letters in it",
 }
 BLUE = RGBColor(0x1F, 0x4E, 0x79)
 HEADER_FILL = "DEEAF6"
@@ -110,6 +111,14 @@ def draw_pictures() -> None:
         if row < 2:
             d.line([(65, y + 12), (73, y + 21), (88, y - 2)], fill="#70AD47", width=5)
     image.save(PICTURES / "checklist.png")
+
+    image, d = canvas()  # speech bubble: words we use
+    d.rounded_rectangle([25, 40, 215, 165], radius=30, fill="#E2F0D9", outline="#548235", width=5)
+    d.polygon([(70, 160), (60, 215), (115, 162)], fill="#E2F0D9", outline="#548235")
+    d.line([(72, 163), (110, 163)], fill="#E2F0D9", width=6)  # no outline across the bubble's tail
+    for x, colour in ((60, "#1F4E79"), (110, "#C00000"), (160, "#F4B400")):
+        d.rounded_rectangle([x - 20, 80, x + 20, 125], radius=6, fill=colour)
+    image.save(PICTURES / "words.png")
 
     for name, fill, outline in (("scale-on.png", "#F4B400", "#B07F00"), ("scale-off.png", "#FFFFFF", "#A6A6A6")):
         image, d = canvas()  # one step of the 0-10 scale: a star, coloured in up to today's score
@@ -440,6 +449,30 @@ def scale_pictures(doc: Document) -> None:
     fix_widths(table, [1.7] * 10)
 
 
+def words_we_use(doc: Document, picture: str | None = None) -> None:
+    """"Words we use" (procedure 2.4), last in the document: a heading and a bulleted list of the glossary terms the document
+    holds, shown only when it holds some, under a ``picture`` in a child's plan. A real heading and a real list, in the body
+    (not a table), so the tagged PDF has an H2 and an L of LI."""
+    doc.add_paragraph("{%p if words %}")
+    if picture:
+        paragraph = doc.add_paragraph()
+        paragraph.paragraph_format.keep_with_next = True  # the picture stays with its heading
+        shape = paragraph.add_run().add_picture(str(PICTURES / picture), width=Cm(3.6))
+        shape._inline.docPr.set("descr", ALT_TEXT[picture])
+    doc.add_heading("Words we use", level=2)
+    term_list(doc)
+    doc.add_paragraph("{%p endif %}")
+
+
+def term_list(doc: Document) -> None:
+    """Each of ``words`` as a list item: the term in bold, then what it means."""
+    doc.add_paragraph("{%p for w in words %}")
+    item = doc.add_paragraph(style="List Bullet")
+    item.add_run("{{ w.term }}").bold = True
+    item.add_run(": {{ w.meaning }}")
+    doc.add_paragraph("{%p endfor %}")
+
+
 # ------------------------------------------------------------------------------------------ templates
 
 
@@ -474,6 +507,7 @@ def child_focused_plan() -> None:
     endings_section(doc)
     doc.add_paragraph()
     doc.add_paragraph("Plan made under the {{ procedure }} on {{ generated_on }}.").runs[0].font.size = Pt(8)
+    words_we_use(doc)
     footer(doc, "Child in Need Plan · {{ case.reference }} · {{ child.name }}")
     doc.save(HERE / "plan.docx")
 
@@ -566,6 +600,7 @@ def words_and_pictures_plan() -> None:
             "{%p endif %}",
         ],
     )
+    words_we_use(doc, picture="words.png")
     footer(doc, "{{ child.first_name }}’s plan · {{ case.reference }}")
     doc.save(HERE / "plan-child.docx")
 
@@ -682,6 +717,7 @@ def meeting_record() -> None:
     doc.add_paragraph("{%p endif %}")
     doc.add_paragraph()
     doc.add_paragraph("Recorded under the {{ procedure }} on {{ generated_on }}.").runs[0].font.size = Pt(8)
+    words_we_use(doc)
     footer(doc, "Record of Planning Meeting · {{ case.reference }} · {{ meeting.date }}")
     doc.save(HERE / "meeting-record.docx")
 

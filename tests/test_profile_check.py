@@ -108,6 +108,7 @@ def test_a_new_profile_starts_as_its_parent_and_checks_clean(root: Path) -> None
     york, parent = load_profile("york"), load_profile("south-gloucestershire")
     assert [r.id for r in york.rules] == [r.id for r in parent.rules]
     assert york.timescales == parent.timescales
+    assert york.glossary == parent.glossary and "CAMHS" in written["glossary"]["$comment"][-1]
     again = CliRunner().invoke(main, ["profiles", "new", "york"])
     assert again.exit_code == 2
     assert again.stderr == f"docgen: {root / 'profiles' / 'york.json'} already exists: choose another id, or edit that file.\n"

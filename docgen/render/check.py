@@ -27,8 +27,8 @@ from docgen.deadlines import meeting_deadlines
 from docgen.errors import DocgenError
 from docgen.profiles import load_profile
 from docgen.record import clean
-from docgen.render.context import child_plan_context, document_shapes, meeting_record_context
-from docgen.render.documents import TEMPLATE_DIR, TEMPLATES, jinja_environment, render_template
+from docgen.render.context import child_plan_context, document_shapes, meeting_record_context, words_we_use_context
+from docgen.render.documents import CHILD_TEMPLATES, TEMPLATE_DIR, TEMPLATES, document_text, jinja_environment, render_template
 
 __all__ = ["SAMPLE_RECORD", "check_templates"]
 
@@ -177,11 +177,17 @@ def _render_sample(path: Path, kind: str, record: dict[str, Any]) -> list[str]:
     else:
         contexts = [meeting_record_context(record, deadlines, [], procedure=profile.title, today=today)]
     problems = []
+    words: list[dict[str, Any]] = []
+
+    def explain(text: str) -> list[dict[str, Any]]:
+        words[:] = words_we_use_context(profile.glossary, text, child=path.name in CHILD_TEMPLATES)
+        return words
+
     with tempfile.TemporaryDirectory(prefix="docgen-check-") as temp:
         for number, context in enumerate(contexts):
             out = Path(temp) / f"{number}.docx"
             try:
-                render_template(path, copy.deepcopy(context), out)
+                render_template(path, copy.deepcopy(context), out, explain=explain)
                 document = docx.Document(str(out))
             except DocgenError as exc:
                 problems.append(f"{path.name}: does not render the sample record: {exc.__cause__ or exc}")
@@ -195,7 +201,25 @@ def _render_sample(path: Path, kind: str, record: dict[str, Any]) -> list[str]:
             if leftover:
                 problems.append(f"{path.name}: leaves template code in the document: {leftover[0].strip()!r}")
                 break
+            missing = _words_we_use_problems(path.name, document_text(document), words)
+            if missing:
+                problems += missing
+                break
     return problems
+
+
+def _words_we_use_problems(name: str, text: str, words: list[dict[str, Any]]) -> list[str]:
+    """A family's or child's copy ends with "Words we use" (procedure 2.4), listing each term the sample uses."""
+    if not words:
+        return [f'{name}: the sample record uses no glossary term, so "Words we use" cannot be checked: use one in it.']
+    _, heading, section = text.rpartition("Words we use")
+    missing = [str(w["term"]) for w in words if f"{w['term']}: {w['meaning']}" not in section]
+    if not heading or missing:
+        return [
+            f'{name}: does not end with "Words we use" listing {", ".join(missing) or "the terms it uses"} (procedure 2.4): '
+            "give it the section (loop over words: w.term, w.meaning), or rebuild it with templates/build_templates.py."
+        ]
+    return []
 
 
 def check_templates(directory: Path = TEMPLATE_DIR, sample: Path = SAMPLE_RECORD) -> list[str]:

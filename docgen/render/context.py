@@ -19,6 +19,7 @@ from html import escape
 from typing import Any
 
 from docgen.deadlines import Deadline
+from docgen.glossary import Glossary, words_we_use
 from docgen.record import Record, applies_to, as_date, child_name, objective_child_ids
 from docgen.schema import base_schema, catalogue
 
@@ -30,6 +31,7 @@ __all__ = [
     "meeting_record_context",
     "safe_text",
     "uk_date",
+    "words_we_use_context",
 ]
 
 # XML 1.0 forbids most C0 controls; C1 controls and non-characters have no place in a letter either.
@@ -144,6 +146,7 @@ def _document_shapes(schema_id: int = 0) -> dict[str, dict[str, Any]]:
         "procedure": None,
         "review": _REVIEW,
         "done_actions": [action],
+        "words": [{"term": None, "meaning": None}],
     }
     child_plan = _with(common, child=child, objectives=[objective], actions=[action])
     meeting_record = _with(
@@ -263,7 +266,13 @@ def _common(record: Record, deadlines: list[Deadline], procedure: str, today: dt
         "visits": [_deadline(d) for d in deadlines if d.kind == "visit"],
         "generated_on": uk_date(today),
         "procedure": safe_text(procedure),
+        "words": [],  # "Words we use": filled in from the document's own text as it is rendered
     }
+
+
+def words_we_use_context(glossary: Glossary, text: str, *, child: bool = False) -> list[dict[str, SafeText]]:
+    """The "Words we use" entries for a document's text (procedure 2.4), safe to print."""
+    return [{k: safe_text(v) for k, v in entry.items()} for entry in words_we_use(glossary, [text], child=child)]
 
 
 def _objectives(record: Record, prepared: dict[str, Any], keep: list[int]) -> tuple[list[dict[str, Any]], list[dict[str, Any]], list[dict[str, Any]]]:

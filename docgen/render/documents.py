@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import Any
 
 import jinja2
+from docx.oxml.ns import qn
 from docx.shared import Cm
 from docxtpl import DocxTemplate, InlineImage
 from jinja2.sandbox import SandboxedEnvironment
@@ -17,7 +19,7 @@ from jinja2.sandbox import SandboxedEnvironment
 from docgen.errors import TemplateError
 from docgen.paths import data_dir
 
-__all__ = ["TEMPLATES", "TEMPLATE_DIR", "Picture", "jinja_environment", "render_template"]
+__all__ = ["CHILD_TEMPLATES", "TEMPLATES", "TEMPLATE_DIR", "Explain", "Picture", "document_text", "jinja_environment", "render_template"]
 
 TEMPLATE_DIR = data_dir("templates")
 
@@ -27,6 +29,11 @@ TEMPLATES = {
     "plan-child.docx": "child_plan",
     "meeting-record.docx": "meeting_record",
 }
+#: templates a child reads: their "Words we use" gives the ``child`` explanations
+CHILD_TEMPLATES = frozenset({"plan-child.docx"})
+
+#: given a rendered document's text, the "Words we use" entries it needs (``words`` in the context)
+Explain = Callable[[str], list[dict[str, Any]]]
 
 
 @dataclass(frozen=True)
@@ -103,13 +110,33 @@ def _rendering_environment() -> SandboxedEnvironment:
     return _CompiledOnceEnvironment()
 
 
-def render_template(template: Path, context: dict[str, Any], out: Path, properties: dict[str, str] | None = None) -> None:
-    """Renders one template with the context and saves the document to ``out``, with its title/subject/author set."""
+def document_text(document: Any) -> str:
+    """A python-docx document's body text, a line per paragraph (tables' included), in reading order."""
+    return "\n".join("".join(t.text or "" for t in p.iter(qn("w:t"))) for p in document.element.body.iter(qn("w:p")))
+
+
+def _rendered(template: Path, context: dict[str, Any]) -> DocxTemplate:
     document = DocxTemplate(str(template))
     try:
         document.render(_with_images(context, document), jinja_env=_rendering_environment())
     except jinja2.TemplateError as exc:
         raise TemplateError(f"The template {template.name} cannot be rendered: {exc}. Run docgen check-templates and correct it.") from exc
+    return document
+
+
+def render_template(
+    template: Path, context: dict[str, Any], out: Path, properties: dict[str, str] | None = None, explain: Explain | None = None
+) -> None:
+    """Renders one template with the context and saves the document to ``out``, with its title/subject/author set.
+
+    With ``explain``, the document ends with "Words we use" for the terms its text holds: the terms are read from the
+    document as rendered (its fixed words and the form's), then it is rendered again with them.
+    """
+    document = _rendered(template, context)
+    if explain is not None:
+        words = explain(document_text(document.docx))
+        if words:
+            document = _rendered(template, {**context, "words": words})
     core = document.docx.core_properties
     for name, value in (properties or {}).items():
         setattr(core, name, value[:255])  # plain text: python-docx escapes it

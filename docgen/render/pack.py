@@ -11,9 +11,9 @@ from docgen.deadlines import meeting_deadlines
 from docgen.profiles import Profile
 from docgen.record import Record, as_date, child_name, get
 from docgen.render.calendar import write_calendar
-from docgen.render.context import child_plan_context, meeting_record_context, safe_text, uk_date
+from docgen.render.context import child_plan_context, meeting_record_context, safe_text, uk_date, words_we_use_context
 from docgen.render.distribution import distribution_rows, write_distribution
-from docgen.render.documents import TEMPLATE_DIR, render_template
+from docgen.render.documents import CHILD_TEMPLATES, TEMPLATE_DIR, render_template
 from docgen.render.manifest import build_manifest, meeting_folder
 from docgen.render.pdf import Converter, add_pdfs
 from docgen.render.progress import previous_meeting, scaling_history
@@ -68,7 +68,12 @@ def build_pack(
             "subject": str(safe_text(f"Child in Need: {occasion}")),
             "author": str(safe_text(author)),
         }
-        render_template(TEMPLATE_DIR / template, context, out_dir / path, properties[path])
+        child_words = template in CHILD_TEMPLATES
+
+        def explain(text: str) -> list[dict[str, Any]]:
+            return list(words_we_use_context(profile.glossary, text, child=child_words))
+
+        render_template(TEMPLATE_DIR / template, context, out_dir / path, properties[path], explain)
         documents.append({"path": path, "kind": kind, "child": child})
 
     for child in record.get("children", []):

@@ -19,6 +19,7 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING, WD_TAB_ALIGNMENT
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
 
+from docgen.glossary import Glossary, words_we_use
 from docgen.render.context import uk_date
 from docgen.send.letterhead import Letterhead
 from docgen.send.page_numbers import add_page_labels
@@ -103,7 +104,7 @@ class _Page:
         normal = self.doc.styles["Normal"]
         normal.font.name, normal.font.size = "Arial", Pt(11)
         normal.paragraph_format.space_after = Mm(2.5)
-        for style in ("Normal", "List Bullet"):
+        for style in ("Normal", "List Bullet", "Heading 2"):
             fonts = self.doc.styles[style].element.get_or_add_rPr().get_or_add_rFonts()
             for attribute in ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs"):
                 fonts.set(qn(attribute), "Arial")
@@ -216,6 +217,18 @@ def _note(page: _Page, envelope: Envelope, head: Letterhead, about: dict[str, An
     _sign_off(page, about)
 
 
+def _words_we_use(page: _Page, glossary: Glossary, texts: list[str]) -> None:
+    """The letter's own "Words we use" (procedure 2.4): a heading and a list of the glossary terms it holds."""
+    entries = words_we_use(glossary, texts)
+    if not entries:
+        return
+    page.paragraph("Words we use", style="Heading 2")
+    for entry in entries:
+        item = page.paragraph(style="List Bullet")
+        item.add_run(entry["term"]).bold = True
+        item.add_run(f": {entry['meaning']}")
+
+
 def write_covers(
     envelopes: list[Envelope],
     head: Letterhead,
@@ -227,13 +240,16 @@ def write_covers(
     """Writes the cover letter (``post``) or covering note (``hand``) of each bundle to ``path``, each on a page of its own,
     then (``page_labels``) the print pack's page numbers, a page each (``docgen.send.page_numbers``).
 
-    ``about`` holds ``case_reference``, ``meeting_date``, ``next_review`` and ``key_worker`` {name, role, phone, email}.
+    ``about`` holds ``case_reference``, ``meeting_date``, ``next_review``, ``key_worker`` {name, role, phone, email} and
+    the profile's ``glossary``: each page ends with "Words we use" for the terms it holds.
     """
     page = _Page(f"Covering letters, case {about['case_reference']}")
     for number, envelope in enumerate(envelopes):
         page.new_page = number > 0
         make = _letter if envelope.delivery == "post" else _note
+        first = len(page.doc.paragraphs)
         make(page, envelope, head, about, today)
+        _words_we_use(page, about.get("glossary") or {}, [p.text for p in page.doc.paragraphs[first:]])
     if page_labels:
         add_page_labels(page.doc, page_labels)
     return page.save(path)

@@ -151,11 +151,13 @@ def print_pack_entry(
         "next_review": next_review,
         "key_worker": manifest.get("key_worker") or {},
     }
+    profile = load_profile(manifest["policy"])
+    about["glossary"] = profile.glossary
     try:
         return build_print_pack(
             out_dir,
             manifest["distribution"],
-            letterhead_for(load_profile(manifest["policy"])),
+            letterhead_for(profile),
             about,
             today=today or dt.date.today(),
             converter=converter,

@@ -7,7 +7,8 @@ assume the schema passed: they skip values that are missing or of the wrong type
 This module keeps the register and runs the rules; the checks live beside it, grouped by what they look
 at: ``rule_checks_references`` (items that name each other), ``rule_checks_dates`` (dates and timescales),
 ``rule_checks_people`` (attendance, views, copies), ``rule_checks_decision`` (the meeting and its decision),
-``review_rules`` (what a review or closure carries over) and ``timing`` (dates against today).
+``review_rules`` (what a review or closure carries over) and ``timing`` (dates against today); the words a copy
+prints are read by ``special_terms``, given only the glossary.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from docgen.profiles import Profile, RuleSpec
 from docgen.record import Record
 from docgen.timescales import condition_holds
 from docgen.validation.report import Problem
+from docgen.validation.special_terms import unexplained_terms
 
 __all__ = ["CHECKS", "CHECK_PARAMS", "Finding", "check", "rule_problems"]
 
@@ -61,6 +63,13 @@ def _problem(rule: RuleSpec, path: str, context: dict[str, Any]) -> Problem:
     message = rule.message.format_map(values)
     fix = rule.fix.format_map(values)
     return Problem(rule.id, rule.severity, path, message, rule.cite, fix)
+
+
+@check("special_terms")
+def _special_terms(record: Record, profile: Profile, params: dict[str, Any]) -> Iterator[Finding]:
+    """Procedure 2.4: acronyms in what a family's or child's copy prints that the profile's glossary does not explain."""
+    council = (profile.council, profile.title, *profile.lineage)
+    yield from unexplained_terms(record, profile.glossary, council=council, title_of=profile.catalogue.title_of)
 
 
 # Each module of checks registers its checks on import: once this module is imported, every check is known.

@@ -77,3 +77,16 @@ def test_a_template_that_is_not_a_word_document_fails(templates: Path) -> None:
     problems = check_templates(templates)
     assert problems[0].startswith("plan.docx: cannot be opened as a Word document")
     assert problems[1] == f"plan-child.docx: is missing from {templates}: rebuild it with templates/build_templates.py."
+
+
+def test_a_template_without_words_we_use_fails(templates: Path) -> None:
+    document = docx.Document(str(templates / "plan.docx"))
+    for paragraph in document.paragraphs:  # the section's loop renamed: the terms are never listed
+        for run in paragraph.runs:
+            run.text = run.text.replace("for w in words", "for w in []")
+    document.save(str(templates / "plan.docx"))
+    assert check_templates(templates) == [
+        'plan.docx: does not end with "Words we use" listing child in need plan, key worker, social worker, SENCO, '
+        "review (procedure 2.4): give it the section (loop over words: w.term, w.meaning), or rebuild it with "
+        "templates/build_templates.py."
+    ]

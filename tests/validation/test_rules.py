@@ -145,6 +145,8 @@ CASES: list[tuple[str, str, str, Mutation, set[tuple[str, str, str]]]] = [
      {("standard-2.4-professional-contribution", "warning", "participants[3].contribution")}),
     ("no considerations recorded", "initial", "standard", _set("children[0].considerations", None),
      {("standard-2.4-considerations", "warning", "children[0].considerations")}),
+    ("an acronym the glossary does not explain", "initial", "standard", _set("actions[1].agency", "FRT"),
+     {("standard-2.4-special-terms", "warning", "actions[1].agency")}),
     ("no contingency plan (standard)", "initial", "standard", _set("contingency_plan", None),
      {("standard-2.5-contingency", "warning", "contingency_plan")}),
     ("a child with no objective", "initial", "standard",
