@@ -10,6 +10,7 @@ import datetime as dt
 import functools
 import os
 import re
+import stat
 import threading
 from collections import Counter
 from dataclasses import dataclass, field
@@ -236,9 +237,24 @@ def published_file(access: LedgerAccess, reference: str, folder: str, path: str)
         listed.add(f"source/{source_name}")
     if path not in listed:
         return None
-    base = (access.root / "outbox" / reference / folder).resolve()
-    target = (base / path).resolve()
-    return target if target.is_relative_to(base) and target.is_file() else None
+    return _regular_file_within(access.root / "outbox" / reference, [folder, *path.split("/")])
+
+
+def _regular_file_within(base: Path, parts: list[str]) -> Path | None:
+    """``base/<parts>`` if every step is a real folder and the last a regular file: a link anywhere on the way is never followed."""
+    current = base
+    for index, part in enumerate(parts):
+        if part in ("", ".", ".."):
+            return None
+        current = current / part
+        try:
+            mode = os.lstat(current).st_mode
+        except OSError:
+            return None
+        wanted = stat.S_ISREG if index == len(parts) - 1 else stat.S_ISDIR
+        if not wanted(mode):  # a symlink is neither: it might lead to private/ or anywhere else
+            return None
+    return current
 
 
 def next_meeting_forms(root: Path, reference: str, meeting_type: str, out: Path) -> list[Path] | None:
