@@ -20,6 +20,7 @@ from typing import Any
 from docgen.errors import DocgenError, FormError
 from docgen.ledger import Ledger, MeetingRow, Visit
 from docgen.ledger.connection import LEDGER_PATH
+from docgen.render.pdf import PASSWORDS_FILE
 from docgen.send.journal import Sending, emails_to_check, uncertain_copies
 from docgen.send.sent_dates import record_sent
 from docgen.service.state import paused_notice
@@ -29,12 +30,14 @@ __all__ = [
     "CaseHistory",
     "LedgerAccess",
     "MeetingHistory",
+    "PackPassword",
     "UnsentCopy",
     "case_history",
     "case_key_worker",
     "emails_to_check_in",
     "emails_uncertain",
     "next_meeting_forms",
+    "pack_passwords",
     "published_file",
     "record_copy_sent",
     "record_visit",
@@ -238,6 +241,29 @@ def published_file(access: LedgerAccess, reference: str, folder: str, path: str)
     if path not in listed:
         return None
     return _regular_file_within(access.root / "outbox" / reference, [folder, *path.split("/")])
+
+
+@dataclass(frozen=True)
+class PackPassword:
+    """The password of one ``secure_email`` recipient's encrypted PDF pack, for staff to give by phone."""
+
+    pack: str
+    recipient: str
+    email: str
+    password: str
+
+
+def pack_passwords(access: LedgerAccess, reference: str, folder: str) -> list[PackPassword]:
+    """The pack passwords of a published meeting (``private/pdf-passwords.txt``); none when it has no encrypted packs."""
+    path = _regular_file_within(access.root / "outbox" / reference, [folder, *PASSWORDS_FILE.parts])
+    if path is None:
+        return []
+    found = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        fields = line.split("\t")
+        if len(fields) == 4 and not line.startswith("#"):
+            found.append(PackPassword(*fields))
+    return found
 
 
 def _regular_file_within(base: Path, parts: list[str]) -> Path | None:

@@ -24,6 +24,8 @@ class WebSettings:
     user_header: str = "X-Remote-User"  # the header that proxy names the user in
     idle_minutes: float = 30.0
     session_hours: float = 10.0  # a session ends this long after signing in, however active
+    request_head_seconds: float = 10.0  # a connection must send a whole request head within this, or it is closed
+    max_connections: int = 200  # connections and requests at once; beyond it uvicorn answers 503
     login_attempts_per_account: int = 5  # wrong passwords per account within login_window_minutes; more get 429 unchecked
     login_attempts_per_address: int = 20
     login_window_minutes: float = 15.0

@@ -43,7 +43,7 @@ GET_ROUTES = [
     f"/cases/{CASE}/next-meeting/review.docx",
     "/audit",
 ]
-POST_ROUTES = ["/logout", f"/cases/{CASE}/copies", f"/cases/{CASE}/visits", "/rejected/dealt-with", "/upload"]
+POST_ROUTES = ["/logout", f"/cases/{CASE}/copies", f"/cases/{CASE}/visits", f"/cases/{CASE}/pack-passwords", "/rejected/dealt-with", "/upload"]
 
 
 def raw_get(server: Server, path: str, cookie: str = "") -> tuple[int, bytes]:
@@ -65,7 +65,8 @@ def test_the_lists_above_cover_every_route_of_the_app(web_root: Path) -> None:
     paths = {getattr(r, "path", "") for r in app.routes} - {"", "/login", "/healthz", "/assets"}
     tested = {p.split("?")[0] for p in GET_ROUTES + POST_ROUTES}
     templates = {"/cases/{reference}", "/cases/{reference}/{folder}/{path:path}", "/upload/{sha256}", "/forms/blank/{policy}/{name}",
-                 "/cases/{reference}/copies", "/cases/{reference}/visits", "/cases/{reference}/next-meeting/{name}"}
+                 "/cases/{reference}/copies", "/cases/{reference}/visits", "/cases/{reference}/next-meeting/{name}",
+                 "/cases/{reference}/pack-passwords"}
     assert paths - templates <= tested
     assert templates <= paths
 

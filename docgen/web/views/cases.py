@@ -11,10 +11,10 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
 from docgen.ledger.dates import parse_day
-from docgen.web.access import owns_case
+from docgen.web.access import can, owns_case
 from docgen.web.case_scope import case_in_url
 from docgen.web.charts import line_chart, progress_chart
-from docgen.web.models import case_history, record_copy_sent, record_visit, valid_reference
+from docgen.web.models import PackPassword, case_history, record_copy_sent, record_visit, valid_reference
 from docgen.web.pages import account_of, audit, posted_form, query_day, render, state_of
 
 __all__ = ["routes"]
@@ -34,7 +34,13 @@ def find_case(request: Request) -> Response:
     )
 
 
-def case_page(request: Request, notice: str = "", status: int = 200, errors: dict[str, str] | None = None) -> Response:
+def case_page(
+    request: Request,
+    notice: str = "",
+    status: int = 200,
+    errors: dict[str, str] | None = None,
+    passwords: dict[str, list[PackPassword]] | None = None,
+) -> Response:
     """``/cases/<reference>``: everything the ledger knows of the case; a worker opening another's case is allowed and audited."""
     case = case_in_url(request, "case_view")
     reference = case.reference
@@ -61,6 +67,8 @@ def case_page(request: Request, notice: str = "", status: int = 200, errors: dic
         today=dt.date.today().isoformat(),
         notice=notice,
         errors=errors or {},
+        passwords=passwords or {},
+        may_read_passwords=can(account_of(request), "pack_passwords"),
     )
 
 
