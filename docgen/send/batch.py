@@ -164,8 +164,8 @@ def _one(
         return _result(
             copy, "uncertain", f"{before.detail}: check with the recipient, then docgen send --resend to send it again", before.message_id
         )
-    if copy.skip_reason:
-        return _result(copy, "skipped", copy.skip_reason)
+    if copy.skip_reason:  # a bad address is a fault in the form: failed (and due), not merely skipped
+        return _result(copy, "failed" if copy.email and not is_email_address(copy.email) else "skipped", copy.skip_reason)
     if copy.delivery == "secure_email" and not settings.verified_tls:
         return _result(copy, "skipped", 'secure email goes only over verified TLS, and docgen.toml [email] has security = "none"')
     if dry_run:
