@@ -264,12 +264,20 @@ def test_a_link_in_a_meeting_folder_is_never_followed(server: Server) -> None:
 
 @pytest.mark.parametrize(
     "path",
-    ["/report?to=0001-01-01", "/report?from=31/31/2026", "/report.xlsx?to=0001-01-01", "/?as_of=9999-01-01", f"/cases/{CASE}?as_of=nonsense"],
+    [
+        "/report?to=0001-01-01",
+        "/report?from=31/31/2026",
+        "/report.xlsx?to=0001-01-01",
+        "/?as_of=9999-01-01",
+        f"/cases/{CASE}?as_of=nonsense",
+        "/cases?reference=../../etc/passwd",
+    ],
 )
 def test_a_bad_query_parameter_is_400_with_a_message(server: Server, path: str) -> None:
     response = server.sign_in("manager").get(path)
     assert response.status_code == 400, (path, response.status_code)
-    assert "enter it like 5/1/2027" in response.text or "enter a date between 1900 and 2999" in response.text
+    says = ("enter it like 5/1/2027", "enter a date between 1900 and 2999", "is not a case reference: use letters, digits, - and _.")
+    assert any(message in response.text for message in says), response.text
 
 
 def test_weak_passwords_are_refused_with_zxcvbns_advice(review_root: Path) -> None:

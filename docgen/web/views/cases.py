@@ -25,13 +25,12 @@ def find_case(request: Request) -> Response:
     reference = (request.query_params.get("reference") or "").strip()
     if valid_reference(reference):
         return RedirectResponse(f"/cases/{reference}", status_code=303)
-    return render(
-        request,
-        "find_case.html",
-        title="Find a case",
-        reference=reference,
-        error="Enter a case reference" if "reference" in request.query_params else "",
-    )
+    error = ""
+    if reference:
+        error = f"{reference[:64]!r} is not a case reference: use letters, digits, - and _."
+    elif "reference" in request.query_params:
+        error = "Enter a case reference"
+    return render(request, "find_case.html", status=400 if reference else 200, title="Find a case", reference=reference, error=error)
 
 
 def case_page(
