@@ -26,9 +26,11 @@ pdf = "auto"                 # a PDF of every document wherever LibreOffice is i
 workers = 1                  # processes building plans in parallel for a batch (at most the number of CPUs)
 settle_seconds = 2           # a dropped file is read once it has been unchanged this long
 observer = "auto"            # "polling" when inbox/ is on a network share
-# file_mode = "640"          # permissions of published files (octal): owner reads and writes, group reads
+# file_mode = "640"          # permissions of published files (octal): owner reads and writes, group reads;
+#                            # accounts, session key and audit log in .docgen/ stay owner-only (600) whatever it says
 # dir_mode = "750"           # permissions of published folders
-# encrypt_email_pdfs = true  # PDF copies sent by email are password-protected (default: as the profile says)
+# encrypt_email_pdfs = true  # secure_email packs are AES-256 encrypted, their passwords in private/ (default: as the profile says);
+#                            # email recipients get plain PDFs over verified TLS (docs/web.md, "Threat model")
 
 # Emailing the copies (`docgen send`): uncomment and fill in; see docs/sending.md.
 # [email]

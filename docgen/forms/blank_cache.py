@@ -21,6 +21,7 @@ from docx.document import Document as DocumentObject
 from docx.opc.exceptions import PackageNotFoundError
 
 from docgen.schema import SCHEMA_DIR
+from docgen.workbooks_text import save_workbook
 
 __all__ = ["blank_forms", "forms_key"]
 
@@ -55,7 +56,7 @@ def _generated() -> tuple[bytes, bytes]:
 
     word, excel = io.BytesIO(), io.BytesIO()
     build_docx_form().save(word)
-    build_xlsx_form().save(excel)
+    save_workbook(build_xlsx_form(), excel)
     return word.getvalue(), excel.getvalue()
 
 

@@ -21,6 +21,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from docgen.forms.form_layout import Section, answer_kind, hint, layout, required_paths
 from docgen.profiles import available_profiles, load_profile
 from docgen.schema import Field, Group, schema_version
+from docgen.workbooks_text import save_workbook
 
 __all__ = ["GROUP_ROWS", "INSTRUCTIONS_SHEET", "MEETING_SHEET", "build_xlsx_form", "write_xlsx_form"]
 
@@ -63,7 +64,7 @@ INSTRUCTIONS = (
 
 def write_xlsx_form(path: Path, policy: str | None = None) -> Path:
     """Writes the blank Excel form to ``path`` (marking ``policy``'s extra required fields) and returns the path."""
-    build_xlsx_form(policy).save(path)
+    save_workbook(build_xlsx_form(policy), path)
     return path
 
 

@@ -1,8 +1,8 @@
 """Recognising a dropped file by its content and refusing anything unsafe before a reader touches it.
 
 Everything here works on bytes and zip metadata only: sizes are checked before anything is
-inflated, XML is parsed with DTDs forbidden and entities never expanded or fetched, and macro
-parts are data that nobody runs. Each refusal is a ``FormError`` whose message says what the
+inflated, XML is parsed with DTDs forbidden and entities never expanded or fetched, and a package
+carrying macros is refused (``docgen.forms.macros``). Each refusal is a ``FormError`` whose message says what the
 file is and what to do about it.
 """
 
@@ -20,6 +20,7 @@ from typing import IO, Any
 from lxml import etree
 
 from docgen.errors import EncryptedFormError, IncompleteFormError, NotAFormError, UnsafeFormError
+from docgen.forms.macros import refuse_macros
 
 __all__ = [
     "MAX_ENTRIES",
@@ -243,7 +244,6 @@ class Package:
     kind: str = ""  # "docx" or "xlsx"
     main_part: str = ""
     content_types: dict[str, str] = field(default_factory=dict)
-    macros: bool = False
 
     @property
     def name(self) -> str:
@@ -354,7 +354,7 @@ def _recognise(package: Package) -> None:
     for override in root.iter(f"{_CONTENT_TYPES_NS}Override"):
         types[override.get("PartName", "").lstrip("/")] = override.get("ContentType", "")
     package.content_types = types
-    package.macros = any("vbaProject" in t or "macroEnabled" in t for t in types.values())
+    refuse_macros(name, package.archive.namelist(), root)
     for part, content_type in types.items():
         if content_type in _WORD_TYPES:
             package.kind, package.main_part = "docx", part

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from docgen.ledger.report import SHEET_NAMES, Figures, Tally
+from docgen.workbooks_text import save_workbook
 
 if TYPE_CHECKING:
     from docgen.send.journal import Sending
@@ -122,7 +123,7 @@ def write_report(figures: Figures, path: Path, emails_to_check: Sequence[Sending
         sheet.sheet_properties.pageSetUpPr.fitToPage = True
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    workbook.save(path)
+    save_workbook(workbook, path)
     return path
 
 

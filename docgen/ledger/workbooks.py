@@ -21,6 +21,7 @@ from docgen.ledger.store import Ledger
 from docgen.ledger.visit_log import VisitLogError, VisitRows, check_visit_rows, children_of_cases, receipt
 from docgen.ledger.workbook_tables import IngestResult, WorkbookTable, archive_stamp, classify_workbook, find_table, load_workbook
 from docgen.validation import timing
+from docgen.workbooks_text import save_workbook
 
 __all__ = [
     "DISTRIBUTION_HEADERS",
@@ -113,5 +114,5 @@ def write_visit_log(path: Path, rows: Iterable[tuple[str, str, dt.date, bool | N
         sheet.column_dimensions[column].width = width
     sheet.freeze_panes = "A2"
     path = Path(path)
-    workbook.save(path)
+    save_workbook(workbook, path)
     return path

@@ -25,6 +25,7 @@ from openpyxl.worksheet.table import Table, TableStyleInfo
 
 from docgen.record import Record, as_date, child_name, receives_copy
 from docgen.render.context import safe_text
+from docgen.workbooks_text import save_workbook
 
 __all__ = ["COLUMNS", "distribution_rows", "write_distribution"]
 
@@ -116,8 +117,6 @@ def write_distribution(rows: list[dict[str, Any]], out: Path, *, title: str, abo
     last_row = max(len(rows) + 1, 2)  # an Excel table needs a data row, even an empty one
     for cells in sheet.iter_rows(min_row=2, max_row=last_row):
         for cell, (heading, _, _) in zip(cells, COLUMNS, strict=True):
-            if isinstance(cell.value, str):
-                cell.data_type = "s"  # text that starts with = + - @ stays text, never a formula
             if heading in ("Due date", "Sent date"):
                 cell.number_format = "dd/mm/yyyy"
             cell.alignment = Alignment(vertical="top", wrap_text=heading in ("Address", "Agency"))
@@ -146,7 +145,7 @@ def write_distribution(rows: list[dict[str, Any]], out: Path, *, title: str, abo
         _about_sheet(book, about)
     book.properties.title = title
     book.properties.creator = "docgen"
-    book.save(out)
+    save_workbook(book, out)
 
 
 _ABOUT_LABELS = {

@@ -2,9 +2,10 @@
 
 The PDFs come from a converter: in the service the warm ones (``docgen.render.converters.Converters``),
 otherwise one headless LibreOffice run per form with a throw-away profile. Either way each is tagged, in
-PDF/A-2b, with the title, subject and author of its Word document. Packs for email delivery are AES-256
-encrypted when the profile (timescale ``pdf.encrypt_email_pdfs``) or ``docgen.toml`` asks; their passwords go
-to an owner-only file in ``private/``, never into a pack, so they can be given by phone or text.
+PDF/A-2b, with the title, subject and author of its Word document. Packs for ``secure_email`` recipients are
+AES-256 encrypted when the profile (timescale ``pdf.encrypt_email_pdfs``) or ``docgen.toml`` asks; their passwords
+go to an owner-only file in ``private/``, never into a pack, so staff give them by phone or text (admins read them
+on the case page). ``email`` recipients get their plain PDFs, over verified TLS only.
 """
 
 from __future__ import annotations
@@ -46,7 +47,7 @@ log = logging.getLogger(__name__)
 
 #: where pack passwords are written, relative to the meeting's folder (a 0700 folder, a 0600 file)
 PASSWORDS_FILE = Path("private") / "pdf-passwords.txt"
-ENCRYPTED_DELIVERY = ("email", "secure_email")
+ENCRYPTED_DELIVERY = ("secure_email",)  # `email` copies go as plain PDFs over verified TLS: an encrypted pack for them would go unused
 
 #: converts documents to PDFs in ``out_dir`` and returns {document: pdf}; raises ``ConverterError`` on failure
 Converter = Callable[[list[Path], Path, float], dict[Path, Path]]

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from docgen.ledger.connection import LEDGER_PATH
 from docgen.ledger.store import Ledger
+from docgen.record import is_email_address
 from docgen.send.copies import Copy, copies_of_meeting
 from docgen.send.delivery import Mailer, MailServerError, Postbox, Refused, Uncertain
 from docgen.send.journal import Journal, Sending
@@ -163,8 +164,8 @@ def _one(
         return _result(
             copy, "uncertain", f"{before.detail}: check with the recipient, then docgen send --resend to send it again", before.message_id
         )
-    if copy.skip_reason:
-        return _result(copy, "skipped", copy.skip_reason)
+    if copy.skip_reason:  # a bad address is a fault in the form: failed (and due), not merely skipped
+        return _result(copy, "failed" if copy.email and not is_email_address(copy.email) else "skipped", copy.skip_reason)
     if copy.delivery == "secure_email" and not settings.verified_tls:
         return _result(copy, "skipped", 'secure email goes only over verified TLS, and docgen.toml [email] has security = "none"')
     if dry_run:
@@ -176,7 +177,13 @@ def _one(
         files = {name: (folder / name).read_bytes() for name in copy.attachments}
     except OSError as exc:
         return _result(copy, "skipped", f"{exc.filename} cannot be read ({exc.strerror}): publish the meeting again or check the outbox")
-    message = build_message(copy, files, sender=settings.sender, message_id=message_id, invitation_sequence=_sequence(folder))
+    worker_email = str(copy.key_worker.get("email") or "")
+    if worker_email and not is_email_address(worker_email):  # it would go into the review invitation's headers
+        return _result(copy, "failed", f"the key worker's email {worker_email!r} is not one address: correct the form and publish it again")
+    try:
+        message = build_message(copy, files, sender=settings.sender, message_id=message_id, invitation_sequence=_sequence(folder))
+    except ValueError as exc:  # an address or name the email library refuses: this copy fails, the batch goes on
+        return _result(copy, "failed", f"the message cannot be made ({exc}): correct the form and publish it again")
     journal.start(
         copy_key=copy.key,
         case_reference=copy.case_reference,

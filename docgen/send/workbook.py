@@ -9,6 +9,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from docgen.service.journal import write_atomically
+from docgen.workbooks_text import save_workbook
 
 __all__ = ["is_open_in_excel", "write_sent_dates"]
 
@@ -61,5 +62,5 @@ def write_sent_dates(workbook: Path, sent: Iterable[tuple[str, str, dt.date, str
 def _save_atomically(book: object, target: Path) -> None:
     """The whole workbook to disk beside the old one, then renamed over it (keeping its mode): Excel never sees half."""
     buffer = io.BytesIO()
-    book.save(buffer)  # type: ignore[attr-defined]
+    save_workbook(book, buffer)
     write_atomically(target, buffer.getvalue(), target.stat().st_mode & 0o777)

@@ -18,6 +18,7 @@ from typing import Any
 
 from docgen.config import Settings
 from docgen.errors import MachineFaultError
+from docgen.file_modes import state_file_mode
 from docgen.service.build import Builder
 from docgen.service.filters import InboxFilter
 from docgen.service.health import check_machine, check_space
@@ -162,11 +163,11 @@ class Service:
                 ledger.close()
 
     def _restrict_state_files(self) -> None:
-        """The ledger (names of children and families) gets ``file_mode`` like every other generated file."""
+        """The ledger (names of children and families) gets ``file_mode`` like every other generated file; the secrets stay owner-only."""
         for path in self.layout.state.iterdir():
             if path.is_file() and not path.is_symlink():
                 with contextlib.suppress(OSError):  # someone else's file (a run under another account): left as is
-                    os.chmod(path, self.settings.file_mode)
+                    os.chmod(path, state_file_mode(path.name, self.settings.file_mode))
 
     def stop(self) -> None:
         """Asks the service to stop once the forms in hand are finished (signal handlers call this)."""

@@ -17,6 +17,7 @@ from typing import Any
 
 from docgen.config import Settings, settings_file_note
 from docgen.errors import ConverterError, DocgenError
+from docgen.file_names import safe_file_name
 from docgen.service.build import Builder, BuildJob, BuildResult, internal_error_report, timed_build
 from docgen.service.faults import crash_point
 from docgen.service.health import still_faulty
@@ -87,10 +88,11 @@ class FormSteps:
         claim_id = new_claim_id()
         claim_dir = self.layout.work / claim_id
         make_dir(claim_dir, self.settings.dir_mode)
-        journal = Journal(claim_id, path.name)
+        name = safe_file_name(path.name)  # kept, reported and published under this name: never CON.docx or a bidi trick
+        journal = Journal(claim_id, name)
         try:
             journal.save(claim_dir, self.settings.file_mode)
-            move_file(path, claim_dir / path.name)
+            move_file(path, claim_dir / name)
         except OSError as exc:
             shutil.rmtree(claim_dir, ignore_errors=True)  # the claim never happened: the form is still in the inbox
             if isinstance(exc, FileNotFoundError) and self.layout.inbox.is_dir() and not path.exists():
@@ -101,7 +103,7 @@ class FormSteps:
             raise  # a full, read-only or vanished disk, a permission missing: the service holds
         self.tracker.forget(path)
         crash_point("after-claim")
-        journal.advance(claim_dir, "claimed", self.settings.file_mode, sha256=file_sha256(claim_dir / path.name))
+        journal.advance(claim_dir, "claimed", self.settings.file_mode, sha256=file_sha256(claim_dir / name))
         return claim_dir, journal, started
 
     def prepare(self, hand: InHand, use_pool: bool) -> bool:

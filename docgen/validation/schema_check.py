@@ -118,6 +118,15 @@ def _translate(error: ValidationError, record: Record, profile: Profile) -> Iter
             _SECTION,
             f"Choose one of: {choices}.",
         )
+    elif kind == "pattern" and path.endswith("email"):  # a line break or a second address would add recipients to an email
+        yield Problem(
+            "schema-email",
+            "error",
+            path,
+            f"{title}{owner} {value!r} must be one email address on one line",
+            _SECTION,
+            f"Enter one address for {title}, like name@agency.example: no line breaks, commas or second address.",
+        )
     elif kind == "pattern":
         hint = spec.description if spec else "use letters, digits, - and _ only"
         yield Problem("schema-pattern", "error", path, f"{title}{owner} {value!r} is not in the right form", _SECTION, hint)

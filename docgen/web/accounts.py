@@ -13,12 +13,14 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
 from docgen.errors import DocgenError
+from docgen.file_modes import USERS_FILE
 
-__all__ = ["ROLES", "USERS_PATH", "Account", "AccountError", "Accounts"]
+__all__ = ["ROLES", "USERS_PATH", "Account", "AccountError", "Accounts", "password_weakness"]
 
-USERS_PATH = Path(".docgen") / "users.json"
+USERS_PATH = Path(".docgen") / USERS_FILE
 ROLES = ("admin", "manager", "worker")
 MIN_PASSWORD = 8
+STRONG_SCORE = 3  # zxcvbn scores 0 to 4; below 3 is guessable within about a million tries
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$")
 _HASHER = PasswordHasher()
 # verified against when the name is unknown, so a wrong name takes as long as a wrong password
@@ -97,9 +99,9 @@ class Accounts:
             )
 
     def add(self, name: str, role: str, password: str, key_worker: str = "") -> Account:
-        """A new account; refused if the name is taken or unusable, the role unknown or the password too short."""
+        """A new account; refused if the name is taken or unusable, the role unknown or the password too short or weak."""
         self.check_new(name, role)
-        account = Account(name, role, _hash(password), key_worker.strip())
+        account = Account(name, role, _hash(password, name), key_worker.strip())
         self._save({**self._load(), name.lower(): account})
         return account
 
@@ -111,12 +113,12 @@ class Accounts:
         self._save(accounts)
 
     def set_password(self, name: str, password: str) -> None:
-        """Gives an account a new password; refused if there is no such account or the password is too short."""
+        """Gives an account a new password; refused if there is no such account or the password is too short or weak."""
         accounts = self._load()
         account = accounts.get(name.lower())
         if account is None:
             raise AccountError(f"There is no account called {name}: `docgen users list` shows them.")
-        self._save({**accounts, name.lower(): Account(account.name, account.role, _hash(password), account.key_worker)})
+        self._save({**accounts, name.lower(): Account(account.name, account.role, _hash(password, account.name), account.key_worker)})
 
     def verify(self, name: str, password: str) -> Account | None:
         """The account if ``password`` is its password, else None (taking as long for an unknown name)."""
@@ -128,9 +130,24 @@ class Accounts:
         return account
 
 
-def _hash(password: str) -> str:
+def _hash(password: str, name: str) -> str:
     if len(password) < MIN_PASSWORD:
         raise AccountError(
             f"The password is too short: use at least {MIN_PASSWORD} characters (a few words together are easy to remember)."
         )
+    weakness = password_weakness(password, names=(name,))  # a password made of the account's name is guessed first
+    if weakness:
+        raise AccountError(weakness)
     return _HASHER.hash(password)
+
+
+def password_weakness(password: str, *, names: tuple[str, ...] = ()) -> str | None:
+    """Why ``password`` is too easy to guess (zxcvbn's score below 3, with its advice), or None for a strong one."""
+    from zxcvbn import zxcvbn  # loads its word lists: only when a password is set
+
+    verdict = zxcvbn(password[:100], user_inputs=list(names))  # beyond 100 characters it only gets slower, not weaker
+    if verdict["score"] >= STRONG_SCORE:
+        return None
+    feedback = verdict.get("feedback") or {}
+    advice = " ".join(filter(None, [feedback.get("warning"), *(feedback.get("suggestions") or [])]))
+    return f"The password is too easy to guess. {advice or 'Use three or four words together that nobody would link to you.'}".strip()

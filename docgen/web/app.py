@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 from typing import Any
 
@@ -22,15 +23,16 @@ from docgen.web.pages import MAX_UPLOAD_BYTES, WebState, make_templates, render,
 from docgen.web.sessions import COOKIE, Sessions, load_secret
 from docgen.web.settings import WebSettings, load_web_settings
 from docgen.web.throttle import LoginThrottle
-from docgen.web.views import audit_log, cases, files, forms, overview, rejected, report, sign_in, upload
+from docgen.web.views import audit_log, cases, files, forms, overview, pack_passwords, rejected, report, sign_in, upload
 
 __all__ = ["create_app"]
 
 STATIC = Path(__file__).parent / "static"
+PASSWORD_CHECKS_AT_ONCE = 2  # argon2 uses a core and 64 MB each: more at once only queues for the CPU
 
 
-def healthz(request: Request) -> Response:
-    """``GET /healthz``: 200 ``ok``, and nothing else, for monitoring."""
+async def healthz(request: Request) -> Response:
+    """``GET /healthz``: 200 ``ok``, and nothing else, for monitoring (answered on the event loop: a busy thread pool never delays it)."""
     return PlainTextResponse("ok")
 
 
@@ -42,7 +44,11 @@ def _resolver(state: WebState) -> Any:
         proxy_user = None
         address = request.client.host if request.client else ""
         if state.settings.trusted_proxy and address == state.settings.trusted_proxy:
-            proxy_user = request.headers.get(state.settings.user_header)
+            named = request.headers.getlist(state.settings.user_header)
+            if len(named) > 1:  # the proxy sets one; a second came from the browser through it: trust neither
+                state.audit.record("", "sign_in", f"from the sign-on proxy: {len(named)} user headers", address, "refused")
+                return None
+            proxy_user = named[0].strip() if named else ""
             if not proxy_user:
                 return None
         if proxy_user and (session is None or session.user.lower() != proxy_user.lower()):
@@ -103,14 +109,13 @@ def create_app(root: Path, settings: WebSettings | None = None, *, https: bool |
         root=root,
         settings=settings,
         accounts=Accounts(root),
-        sessions=Sessions(load_secret(root), settings.idle_minutes * 60),
+        sessions=Sessions(load_secret(root), settings.idle_minutes * 60, settings.session_hours * 3600),
         throttle=LoginThrottle(
             settings.login_attempts_per_account,
             settings.login_attempts_per_address,
             settings.login_window_minutes * 60,
-            settings.login_pause_seconds,
-            settings.login_pause_max_seconds,
         ),
+        password_checks=asyncio.Semaphore(PASSWORD_CHECKS_AT_ONCE),
         audit=AuditLog(root),
         ledger=LedgerAccess(root),
         templates=make_templates(),
@@ -124,6 +129,7 @@ def create_app(root: Path, settings: WebSettings | None = None, *, https: bool |
         *rejected.routes,
         *upload.routes,
         *report.routes,
+        *pack_passwords.routes,
         *forms.routes,  # before files: /cases/<reference>/next-meeting/<form>
         *audit_log.routes,
         *files.routes,  # last: /cases/<reference>/<meeting folder>/<path>

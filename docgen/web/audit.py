@@ -14,9 +14,11 @@ from collections import deque
 from pathlib import Path
 from typing import Any
 
+from docgen.file_modes import AUDIT_FILE
+
 __all__ = ["AUDIT_PATH", "AuditLog"]
 
-AUDIT_PATH = Path(".docgen") / "audit.log"
+AUDIT_PATH = Path(".docgen") / AUDIT_FILE
 
 
 class AuditLog:

@@ -11,7 +11,6 @@ import datetime as dt
 import hashlib
 import json
 import os
-import re
 import secrets
 import shutil
 import tempfile
@@ -20,6 +19,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from docgen.errors import FormError
+from docgen.file_names import safe_file_name
 from docgen.forms.safety import open_package, sniff
 from docgen.ledger import SeenFile
 from docgen.service.filters import InboxFilter
@@ -28,7 +28,6 @@ from docgen.service.layout import Layout
 __all__ = ["RejectedForm", "Upload", "mark_dealt_with", "receive_upload", "rejected_file", "rejected_forms"]
 
 DEALT_WITH_PATH = Path(".docgen") / "web-dealt-with.json"
-_UNSAFE = re.compile(r"[\x00-\x1f\x7f/\\:*?\"<>|]")
 
 
 @dataclass(frozen=True)
@@ -112,9 +111,8 @@ class Upload:
 
 
 def safe_name(name: str) -> str:
-    """The file's own name, without folders or characters a file share cannot hold."""
-    base = _UNSAFE.sub("_", name.replace("\\", "/").rsplit("/", 1)[-1]).strip().lstrip(".~$") or "upload"
-    return base[:120]
+    """The file's own name, without folders, characters a file share cannot hold, or a name Windows reserves."""
+    return safe_file_name(safe_file_name(name, fallback="").lstrip(".~$"), fallback="upload")  # no hidden or Office lock-file names
 
 
 def receive_upload(root: Path, name: str, stream: IO[bytes], limit: int) -> Upload:

@@ -10,6 +10,7 @@ import datetime as dt
 import functools
 import os
 import re
+import stat
 import threading
 from collections import Counter
 from dataclasses import dataclass, field
@@ -19,6 +20,7 @@ from typing import Any
 from docgen.errors import DocgenError, FormError
 from docgen.ledger import Ledger, MeetingRow, Visit
 from docgen.ledger.connection import LEDGER_PATH
+from docgen.render.pdf import PASSWORDS_FILE
 from docgen.send.journal import Sending, emails_to_check, uncertain_copies
 from docgen.send.sent_dates import record_sent
 from docgen.service.state import paused_notice
@@ -28,12 +30,14 @@ __all__ = [
     "CaseHistory",
     "LedgerAccess",
     "MeetingHistory",
+    "PackPassword",
     "UnsentCopy",
     "case_history",
     "case_key_worker",
     "emails_to_check_in",
     "emails_uncertain",
     "next_meeting_forms",
+    "pack_passwords",
     "published_file",
     "record_copy_sent",
     "record_visit",
@@ -236,9 +240,47 @@ def published_file(access: LedgerAccess, reference: str, folder: str, path: str)
         listed.add(f"source/{source_name}")
     if path not in listed:
         return None
-    base = (access.root / "outbox" / reference / folder).resolve()
-    target = (base / path).resolve()
-    return target if target.is_relative_to(base) and target.is_file() else None
+    return _regular_file_within(access.root / "outbox" / reference, [folder, *path.split("/")])
+
+
+@dataclass(frozen=True)
+class PackPassword:
+    """The password of one ``secure_email`` recipient's encrypted PDF pack, for staff to give by phone."""
+
+    pack: str
+    recipient: str
+    email: str
+    password: str
+
+
+def pack_passwords(access: LedgerAccess, reference: str, folder: str) -> list[PackPassword]:
+    """The pack passwords of a published meeting (``private/pdf-passwords.txt``); none when it has no encrypted packs."""
+    path = _regular_file_within(access.root / "outbox" / reference, [folder, *PASSWORDS_FILE.parts])
+    if path is None:
+        return []
+    found = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        fields = line.split("\t")
+        if len(fields) == 4 and not line.startswith("#"):
+            found.append(PackPassword(*fields))
+    return found
+
+
+def _regular_file_within(base: Path, parts: list[str]) -> Path | None:
+    """``base/<parts>`` if every step is a real folder and the last a regular file: a link anywhere on the way is never followed."""
+    current = base
+    for index, part in enumerate(parts):
+        if part in ("", ".", ".."):
+            return None
+        current = current / part
+        try:
+            mode = os.lstat(current).st_mode
+        except OSError:
+            return None
+        wanted = stat.S_ISREG if index == len(parts) - 1 else stat.S_ISDIR
+        if not wanted(mode):  # a symlink is neither: it might lead to private/ or anywhere else
+            return None
+    return current
 
 
 def next_meeting_forms(root: Path, reference: str, meeting_type: str, out: Path) -> list[Path] | None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 from dataclasses import dataclass
 from http.cookies import SimpleCookie
@@ -38,6 +39,7 @@ class WebState:
     accounts: Accounts
     sessions: Sessions
     throttle: LoginThrottle
+    password_checks: asyncio.Semaphore  # argon2 checks running at once (each takes a thread and tens of MB)
     audit: AuditLog
     ledger: LedgerAccess
     templates: Environment
@@ -138,12 +140,19 @@ async def posted_form(request: Request, *, files: int = 0) -> FormData:
     return form
 
 
+_EARLIEST, _LATEST = dt.date(1900, 1, 1), dt.date(2999, 12, 31)
+
+
 def query_day(value: str | None, default: dt.date) -> tuple[dt.date, str | None]:
-    """A date from a query string, or the default with an error message if it cannot be read."""
+    """A date from a query string, or the default with an error message if it cannot be read (the page then answers 400)."""
     if not value:
         return default, None
     day = parse_day(value)
-    return (day, None) if day else (default, f"{value!r} is not a date: enter it like 5/1/2027 or 2027-01-05.")
+    if day is None:
+        return default, f"{value[:40]!r} is not a date: enter it like 5/1/2027 or 2027-01-05."
+    if not _EARLIEST <= day <= _LATEST:  # a period counted back from 0001-01-01 would run off the calendar
+        return default, f"{day.isoformat()} is too far from today: enter a date between 1900 and 2999."
+    return day, None
 
 
 def session_cookie_for(request: Request, session_id: str) -> str:

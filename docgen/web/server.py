@@ -9,6 +9,7 @@ from pathlib import Path
 
 from docgen.errors import ConfigError
 from docgen.web.settings import WebSettings, is_loopback, load_web_settings
+from docgen.web.slow_clients import MAX_HEAD_BYTES, protocol_with_head_deadline
 
 __all__ = ["check_listening", "run"]
 
@@ -67,5 +68,10 @@ def run(root: Path, host: str, port: int) -> None:
         access_log=False,  # URLs name cases: what was viewed goes to the audit log, not the journal
         log_level="warning",
         timeout_graceful_shutdown=10,
+        # slow or greedy clients: uvicorn's own limits, and a deadline for each request head (docgen.web.slow_clients)
+        http=protocol_with_head_deadline(settings.request_head_seconds),
+        timeout_keep_alive=5,
+        limit_concurrency=settings.max_connections,
+        h11_max_incomplete_event_size=MAX_HEAD_BYTES,
     )
     _server_class()(config).run()

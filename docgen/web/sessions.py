@@ -1,4 +1,4 @@
-"""Signed-in sessions kept in the server's memory: a random id in a signed cookie, an idle timeout, CSRF tokens.
+"""Signed-in sessions kept in the server's memory: a random id in a signed cookie, idle and absolute timeouts, CSRF tokens.
 
 The cookie holds nothing but the session id and its HMAC signature, so nothing about a user or a case ever
 leaves the server. Signing in always starts a new session (the old id is dropped), and a restart signs everyone out.
@@ -15,11 +15,13 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from docgen.file_modes import SESSION_KEY_FILE
+
 __all__ = ["COOKIE", "LOGIN_COOKIE", "Session", "Sessions", "load_secret"]
 
 COOKIE = "docgen_session"
 LOGIN_COOKIE = "docgen_login"  # before signing in: ties the sign-in form's CSRF token to this browser
-SECRET_PATH = Path(".docgen") / "web-secret"
+SECRET_PATH = Path(".docgen") / SESSION_KEY_FILE
 
 
 def load_secret(root: Path) -> bytes:
@@ -50,9 +52,10 @@ class Session:
 class Sessions:
     """The live sessions of this server, with signing and CSRF tokens made from one secret."""
 
-    def __init__(self, secret: bytes, idle_seconds: float) -> None:
+    def __init__(self, secret: bytes, idle_seconds: float, lifetime_seconds: float = 10 * 3600) -> None:
         self._secret = secret
         self.idle_seconds = idle_seconds
+        self.lifetime_seconds = lifetime_seconds  # however active: a stolen cookie does not live for ever
         self._sessions: dict[str, Session] = {}
         self._lock = threading.Lock()
 
@@ -88,7 +91,7 @@ class Sessions:
         return session
 
     def find(self, session_id: str | None) -> Session | None:
-        """The live session with this id, its idle clock restarted; None if unknown or idle too long (then it ends)."""
+        """The live session with this id, its idle clock restarted; None if unknown, idle too long or too old (then it ends)."""
         if not session_id:
             return None
         now = time.monotonic()
@@ -96,7 +99,7 @@ class Sessions:
             session = self._sessions.get(session_id)
             if session is None:
                 return None
-            if now - session.last_seen > self.idle_seconds:
+            if self._ended(session, now):
                 del self._sessions[session_id]
                 return None
             session.last_seen = now
@@ -108,5 +111,8 @@ class Sessions:
             self._sessions.pop(session_id or "", None)
 
     def _prune(self, now: float) -> None:
-        for sid in [sid for sid, s in self._sessions.items() if now - s.last_seen > self.idle_seconds]:
+        for sid in [sid for sid, s in self._sessions.items() if self._ended(s, now)]:
             del self._sessions[sid]
+
+    def _ended(self, session: Session, now: float) -> bool:
+        return now - session.last_seen > self.idle_seconds or now - session.started > self.lifetime_seconds

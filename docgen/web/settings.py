@@ -23,11 +23,12 @@ class WebSettings:
     trusted_proxy: str = ""  # address of a single sign-on proxy allowed to name the user
     user_header: str = "X-Remote-User"  # the header that proxy names the user in
     idle_minutes: float = 30.0
-    login_attempts_per_account: int = 5  # failures within login_window_minutes before a pause
+    session_hours: float = 10.0  # a session ends this long after signing in, however active
+    request_head_seconds: float = 10.0  # a connection must send a whole request head within this, or it is closed
+    max_connections: int = 200  # connections and requests at once; beyond it uvicorn answers 503
+    login_attempts_per_account: int = 5  # wrong passwords per account within login_window_minutes; more get 429 unchecked
     login_attempts_per_address: int = 20
     login_window_minutes: float = 15.0
-    login_pause_seconds: float = 60.0  # the first pause; it doubles with each further failure
-    login_pause_max_seconds: float = 300.0  # never longer: the real user is never locked out for long
 
     @property
     def tls(self) -> bool:
@@ -36,6 +37,8 @@ class WebSettings:
 
 
 _KINDS = {f.name: f.type for f in fields(WebSettings)}
+#: settings of earlier releases, still accepted so a council's file keeps working, no longer used
+_RETIRED = frozenset({"login_pause_seconds", "login_pause_max_seconds"})
 
 
 def _coerce(name: str, value: Any) -> Any:
@@ -59,6 +62,7 @@ def load_web_settings(root: Path) -> WebSettings:
             data = tomllib.loads(path.read_text(encoding="utf-8")).get("web", {})
         except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
             raise ConfigError(f"{path} cannot be read: {exc}. Correct it or remove it to use the defaults.") from exc
+    data = {k: v for k, v in data.items() if k not in _RETIRED}
     unknown = sorted(set(data) - set(_KINDS))
     if unknown:
         raise ConfigError(f"{path} [web] has settings docgen does not know: {', '.join(unknown)}. Known: {', '.join(sorted(_KINDS))}.")

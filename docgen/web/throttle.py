@@ -1,7 +1,8 @@
-"""Sign-in throttling: after a few failures an account, or an address, waits a short while before it may try again.
+"""Sign-in throttling: each password check is reserved before it is made, at most so many per account and per address in a window.
 
-The pause starts small and doubles with each further failure up to a ceiling of minutes, never a lock-out:
-someone guessing passwords gets a handful of tries an hour, and the real user can still sign in soon after.
+The reservation is taken under a lock before argon2 runs, so a burst of sign-ins arriving at once cannot all be
+checked: the sixth wrong password for an account within 15 minutes is refused (429) without a check, however
+many arrive together. A successful sign-in gives its reservation back and clears the account's failures.
 """
 
 from __future__ import annotations
@@ -14,45 +15,46 @@ __all__ = ["LoginThrottle"]
 
 
 class LoginThrottle:
-    """Counts failed sign-ins per account and per address within a window."""
+    """Counts password checks per account and per address within a window, reserving each before it is made."""
 
-    def __init__(self, per_account: int, per_address: int, window_seconds: float, pause_seconds: float, pause_max_seconds: float) -> None:
+    def __init__(self, per_account: int, per_address: int, window_seconds: float) -> None:
         self._limits = {"account": per_account, "address": per_address}
         self.window = window_seconds
-        self.pause = pause_seconds
-        self.pause_max = pause_max_seconds
-        self._failures: dict[tuple[str, str], deque[float]] = defaultdict(deque)
+        self._checks: dict[tuple[str, str], deque[float]] = defaultdict(deque)
         self._lock = threading.Lock()
 
+    def _keys(self, account: str, address: str) -> tuple[tuple[str, str], tuple[str, str]]:
+        return ("account", account.lower()), ("address", address)
+
     def _wait(self, key: tuple[str, str], now: float) -> float:
-        failures = self._failures.get(key)
-        if not failures:
+        checks = self._checks.get(key)
+        if not checks:
             return 0.0
-        while failures and now - failures[0] > self.window:
-            failures.popleft()
-        over = len(failures) - self._limits[key[0]]
-        if over < 0:
+        while checks and now - checks[0] > self.window:
+            checks.popleft()
+        if len(checks) < self._limits[key[0]]:
             return 0.0
-        pause = min(self.pause * 2**over, self.pause_max)
-        return max(0.0, failures[-1] + pause - now)
+        return max(0.0, checks[0] + self.window - now)  # until the oldest leaves the window
 
-    def wait_seconds(self, account: str, address: str) -> float:
-        """How long this account or address must wait before trying again (0: it may try now)."""
+    def reserve(self, account: str, address: str) -> tuple[float, float | None]:
+        """Reserves one password check: ``(0, ticket)`` when it may be made now, else ``(seconds to wait, None)``."""
         now = time.monotonic()
         with self._lock:
-            return max(self._wait(("account", account.lower()), now), self._wait(("address", address), now))
+            if len(self._checks) > 10_000:  # someone trying many names: forget the ones whose window has passed
+                for key in [k for k, v in self._checks.items() if not v or now - v[-1] > self.window]:
+                    del self._checks[key]
+            keys = self._keys(account, address)
+            wait = max(self._wait(key, now) for key in keys)
+            if wait > 0:
+                return wait, None
+            for key in keys:
+                self._checks[key].append(now)
+            return 0.0, now
 
-    def failed(self, account: str, address: str) -> None:
-        """Counts a failed sign-in against the account and the address."""
-        now = time.monotonic()
+    def succeeded(self, account: str, address: str, ticket: float) -> None:
+        """The password was right: the account's failures are cleared and the address gets its reservation back."""
         with self._lock:
-            if len(self._failures) > 10_000:  # someone trying many names: forget the ones whose window has passed
-                for key in [k for k, v in self._failures.items() if not v or now - v[-1] > self.window]:
-                    del self._failures[key]
-            self._failures[("account", account.lower())].append(now)
-            self._failures[("address", address)].append(now)
-
-    def succeeded(self, account: str) -> None:
-        """Clears the account's failures once its real user signs in."""
-        with self._lock:
-            self._failures.pop(("account", account.lower()), None)
+            self._checks.pop(("account", account.lower()), None)
+            checks = self._checks.get(("address", address))
+            if checks and ticket in checks:
+                checks.remove(ticket)

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from docgen.errors import UnsafeFormError
 from docgen.forms import read_form
 from docgen.schema import groups
 from tests.conftest import load_record
@@ -189,7 +190,7 @@ def test_a_word_document_with_no_form_fields_is_not_a_form(tmp_path: Path) -> No
         read_form(path)
 
 
-def test_macro_enabled_document_is_read_as_data(tmp_path: Path) -> None:
+def test_macro_enabled_document_is_refused(tmp_path: Path) -> None:
     plain = write_docx(tmp_path / "plain.docx", para(text_control("case.reference", "M-1")))
     docm = macro_enabled_copy(
         plain,
@@ -198,8 +199,8 @@ def test_macro_enabled_document_is_read_as_data(tmp_path: Path) -> None:
         "application/vnd.ms-word.document.macroEnabled.main+xml",
         "word/vbaProject.bin",
     )
-    form = read_form(docm)
-    assert form.record == {"case": {"reference": "M-1"}}
+    with pytest.raises(UnsafeFormError, match=r"^form.docm was refused: it carries macros"):
+        read_form(docm)
 
 
 def test_repeating_section_items_spanning_two_rows(tmp_path: Path) -> None:

@@ -5,9 +5,11 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+import pytest
 from openpyxl import Workbook
 from openpyxl.workbook.defined_name import DefinedName
 
+from docgen.errors import UnsafeFormError
 from docgen.forms import read_form
 from tests.forms.builders import macro_enabled_copy
 
@@ -135,7 +137,7 @@ def test_fields_labelled_by_their_own_names_or_common_aliases(tmp_path: Path) ->
     }
 
 
-def test_macro_enabled_workbook_with_any_name_is_read_as_data(tmp_path: Path) -> None:
+def test_macro_enabled_workbook_with_any_name_is_refused(tmp_path: Path) -> None:
     workbook = Workbook()
     workbook.active.title = "Form"
     workbook.active.append(("case.reference", "X-1"))
@@ -148,7 +150,8 @@ def test_macro_enabled_workbook_with_any_name_is_read_as_data(tmp_path: Path) ->
         "application/vnd.ms-excel.sheet.macroEnabled.main+xml",
         "xl/vbaProject.bin",
     )
-    assert read_form(xlsm).record == {"case": {"reference": "X-1"}}
+    with pytest.raises(UnsafeFormError, match=r"^scan-0001.dat was refused: it carries macros"):
+        read_form(xlsm)
 
 
 def test_form_version_as_a_constant_name_outdated_form_warned(tmp_path: Path) -> None:

@@ -81,8 +81,8 @@ def test_a_pack_keeps_its_documents_tags_and_is_pdfa_unless_encrypted(pack: tupl
     assert sum(1 for kind, alt in tags if kind == "/Figure" and alt) == 6 + 10  # the six pictures, and the scale as ten stars
     pages = len(PdfReader(out / "plan-C1.pdf").pages) + len(PdfReader(out / "plan-C1-child.pdf").pages)
     assert len(amy.pages) == pages
-    sarah = PdfReader(out / "pack-sarah-jones.pdf")  # by email: encrypted, so not PDF/A, but still tagged
-    line = next(x for x in (out / "private" / "pdf-passwords.txt").read_text().splitlines() if x.startswith("pack-sarah-jones.pdf"))
+    sarah = PdfReader(out / "pack-nadia-ali.pdf")  # by secure email: encrypted, so not PDF/A, but still tagged
+    line = next(x for x in (out / "private" / "pdf-passwords.txt").read_text().splitlines() if x.startswith("pack-nadia-ali.pdf"))
     assert sarah.is_encrypted and sarah.decrypt(line.split("\t")[3])
     assert sarah.trailer["/Root"]["/Lang"] == "en-GB" and "/StructTreeRoot" in sarah.trailer["/Root"]
     assert pdfa_part(sarah) == (None, None)

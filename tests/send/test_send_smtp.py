@@ -217,7 +217,7 @@ def test_malformed_address_fails_that_copy_in_one_line(tmp_path: Path, mail_serv
     root = tmp_path / "root"
     set_up(root, mail_server.port, mail_server.ca, record=record)
     outcomes = {r["recipient"]: r for r in json.loads(docgen("send", "--root", str(root), "--json").output)}
-    assert outcomes["Sarah Jones"]["status"] == "skipped"
+    assert outcomes["Sarah Jones"]["status"] == "failed"
     assert (
         outcomes["Sarah Jones"]["detail"]
         == "'sarah.jones at example.org' is not an email address: correct it on the form and publish it again"

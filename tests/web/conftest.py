@@ -182,8 +182,8 @@ def root_copy(published: Path, folder: Path, web_settings: str = "", settings: s
 
 @pytest.fixture(scope="module")
 def web_root(published_root: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A root for this test module (sign-in pauses kept short so the throttling test is quick)."""
-    settings = "login_attempts_per_account = 3\nlogin_pause_seconds = 2\nlogin_pause_max_seconds = 4\n"
+    """A root for this test module (the sign-in window kept short, 3 seconds, so the throttling test is quick)."""
+    settings = "login_attempts_per_account = 3\nlogin_window_minutes = 0.05\n"
     return root_copy(published_root, tmp_path_factory.mktemp("web"), settings)
 
 

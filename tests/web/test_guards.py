@@ -35,34 +35,38 @@ def clock(monkeypatch: pytest.MonkeyPatch) -> Clock:
     return fake
 
 
-def test_throttle_pauses_an_account_then_doubles_then_lets_the_real_user_back(clock: Clock) -> None:
-    throttle = LoginThrottle(per_account=3, per_address=100, window_seconds=900, pause_seconds=60, pause_max_seconds=300)
-    for _ in range(2):
-        throttle.failed("amy", "10.0.0.1")
-    assert throttle.wait_seconds("amy", "10.0.0.1") == 0
-    throttle.failed("amy", "10.0.0.1")
-    assert throttle.wait_seconds("AMY", "10.0.0.2") == 60  # the account, from any address
-    clock.now += 61
-    throttle.failed("amy", "10.0.0.1")
-    assert throttle.wait_seconds("amy", "10.0.0.3") == 120
-    for _ in range(10):
-        throttle.failed("amy", "10.0.0.1")
-    assert throttle.wait_seconds("amy", "10.0.0.3") == 300  # never more than the ceiling
-    clock.now += 301
-    assert throttle.wait_seconds("amy", "10.0.0.3") == 0
-    throttle.succeeded("amy")
-    throttle.failed("amy", "10.0.0.1")
-    assert throttle.wait_seconds("amy", "10.0.0.3") == 0
-
-
-def test_throttle_pauses_an_address_trying_many_accounts(clock: Clock) -> None:
-    throttle = LoginThrottle(per_account=5, per_address=4, window_seconds=900, pause_seconds=60, pause_max_seconds=300)
-    for name in ("a", "b", "c", "d"):
-        throttle.failed(name, "10.9.9.9")
-    assert throttle.wait_seconds("e", "10.9.9.9") == 60
-    assert throttle.wait_seconds("e", "10.0.0.1") == 0
+def test_throttle_reserves_each_check_so_an_account_gets_its_limit_in_the_window_and_no_more(clock: Clock) -> None:
+    throttle = LoginThrottle(per_account=3, per_address=100, window_seconds=900)
+    tickets = [throttle.reserve("amy", f"10.0.0.{n}") for n in range(5)]  # five at once, none answered yet
+    assert [wait == 0 for wait, _ in tickets] == [True, True, True, False, False]
+    assert tickets[3] == (900, None)  # until the oldest check leaves the window
+    assert throttle.reserve("AMY", "10.0.0.9")[1] is None  # the account, from any address, in any case
+    assert throttle.reserve("bob", "10.0.0.1")[1] is not None  # other accounts are not held up
     clock.now += 901
-    assert throttle.wait_seconds("e", "10.9.9.9") == 0  # failures older than the window are forgotten
+    wait, ticket = throttle.reserve("amy", "10.0.0.1")
+    assert wait == 0 and ticket is not None
+    throttle.succeeded("amy", "10.0.0.1", ticket)  # the real user signed in: the account starts afresh
+    assert all(throttle.reserve("amy", "10.0.0.1")[1] is not None for _ in range(3))
+
+
+def test_throttle_limits_an_address_trying_many_accounts(clock: Clock) -> None:
+    throttle = LoginThrottle(per_account=5, per_address=4, window_seconds=900)
+    for name in ("a", "b", "c", "d"):
+        assert throttle.reserve(name, "10.9.9.9")[1] is not None
+    assert throttle.reserve("e", "10.9.9.9") == (900, None)
+    assert throttle.reserve("e", "10.0.0.1")[1] is not None
+    clock.now += 901
+    assert throttle.reserve("e", "10.9.9.9")[1] is not None  # checks older than the window are forgotten
+
+
+def test_sessions_end_ten_hours_after_sign_in_however_active(clock: Clock) -> None:
+    store = Sessions(b"k" * 32, idle_seconds=1800)
+    session = store.start("amy")
+    for _ in range(20):  # busy every 29 minutes (never idle for the 30), for 9 hours 40 minutes
+        clock.now += 29 * 60
+        assert store.find(session.id) is not None
+    clock.now += 29 * 60  # 10 hours 9 minutes after signing in
+    assert store.find(session.id) is None
 
 
 def test_sessions_are_signed_rotate_and_expire_when_idle(clock: Clock) -> None:
@@ -108,7 +112,8 @@ def test_web_settings_are_read_from_their_table_and_checked(tmp_path: Path) -> N
 @pytest.mark.parametrize(
     ("sent", "kept"),
     [("plan.docx", "plan.docx"), ("../../etc/passwd", "passwd"), ("C:\\Users\\amy\\form.docx", "form.docx"), (".hidden.docx", "hidden.docx"),
-     ("~$lock.docx", "lock.docx"), ("a\x00b<c>.xlsx", "a_b_c_.xlsx"), ("..", "upload")],
+     ("~$lock.docx", "lock.docx"), ("a\x00b<c>.xlsx", "a_b_c_.xlsx"), ("..", "upload"), ("CON.docx", "CON_.docx"),
+     ("nul.xlsx", "nul_.xlsx"), ("com1.docx", "com1_.docx"), ("plan\u202excod.docx", "plan_xcod.docx"), ("a\u2066b\u200f.xlsx", "a_b_.xlsx")],
 )
 def test_upload_names_keep_the_file_name_only(sent: str, kept: str) -> None:
     assert safe_name(sent) == kept

@@ -11,9 +11,10 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
 from docgen.ledger.dates import parse_day
-from docgen.web.access import owns_case
+from docgen.web.access import can, owns_case
+from docgen.web.case_scope import case_in_url
 from docgen.web.charts import line_chart, progress_chart
-from docgen.web.models import case_history, case_key_worker, record_copy_sent, record_visit, valid_reference
+from docgen.web.models import PackPassword, case_history, record_copy_sent, record_visit, valid_reference
 from docgen.web.pages import account_of, audit, posted_form, query_day, render, state_of
 
 __all__ = ["routes"]
@@ -24,26 +25,32 @@ def find_case(request: Request) -> Response:
     reference = (request.query_params.get("reference") or "").strip()
     if valid_reference(reference):
         return RedirectResponse(f"/cases/{reference}", status_code=303)
-    return render(
-        request,
-        "find_case.html",
-        title="Find a case",
-        reference=reference,
-        error="Enter a case reference" if "reference" in request.query_params else "",
-    )
+    error = ""
+    if reference:
+        error = f"{reference[:64]!r} is not a case reference: use letters, digits, - and _."
+    elif "reference" in request.query_params:
+        error = "Enter a case reference"
+    return render(request, "find_case.html", status=400 if reference else 200, title="Find a case", reference=reference, error=error)
 
 
-def case_page(request: Request, notice: str = "", status: int = 200, errors: dict[str, str] | None = None) -> Response:
+def case_page(
+    request: Request,
+    notice: str = "",
+    status: int = 200,
+    errors: dict[str, str] | None = None,
+    passwords: dict[str, list[PackPassword]] | None = None,
+) -> Response:
     """``/cases/<reference>``: everything the ledger knows of the case; a worker opening another's case is allowed and audited."""
-    reference = request.path_params["reference"]
-    account = account_of(request)
-    as_of, _ = query_day(request.query_params.get("as_of"), dt.date.today())
+    case = case_in_url(request, "case_view")
+    reference = case.reference
+    as_of, bad_day = query_day(request.query_params.get("as_of"), dt.date.today())
+    if bad_day:
+        raise HTTPException(400, bad_day)
     history = case_history(state_of(request).ledger, reference, as_of)
     if history is None:
-        audit(request, "case_view", reference, outcome="not_found")
         raise HTTPException(404, f"There is no case {reference} in the ledger: check the reference.")
-    own = owns_case(account, history.key_worker)
-    audit(request, "case_view", reference if own else f"{reference} (not their own case)")
+    own = owns_case(account_of(request), history.key_worker)
+    audit(request, "case_view", case.label)
     chart = line_chart(history.scaling, low=0, high=10, label="Scaling score (0 to 10)")
     progress_rows = progress_chart([(f"{m.row.meeting_type.capitalize()} {m.row.meeting_date}", m.progress) for m in history.meetings])
     return render(
@@ -59,6 +66,8 @@ def case_page(request: Request, notice: str = "", status: int = 200, errors: dic
         today=dt.date.today().isoformat(),
         notice=notice,
         errors=errors or {},
+        passwords=passwords or {},
+        may_read_passwords=can(account_of(request), "pack_passwords"),
     )
 
 
@@ -70,14 +79,14 @@ def _day(value: object) -> dt.date | None:
 async def record_copy(request: Request) -> Response:
     """Records that a copy was sent (on a day not in the future); the copy leaves the overdue list."""
     form = await posted_form(request)
-    reference = request.path_params["reference"]
     account = account_of(request)
-    if not valid_reference(reference) or await run_in_threadpool(case_key_worker, state_of(request).ledger, reference) is None:
-        raise HTTPException(404, "There is no such case.")
+    case = await run_in_threadpool(case_in_url, request, "copy_sent")
     meeting_id, _, rest = str(form.get("copy") or "").partition("|")
     recipient, _, document = rest.partition("|")
+    if meeting_id:
+        meeting_id = str(case.meeting(meeting_id).id)  # a meeting of another case is 404: its copies stay due
     sent = _day(form.get("sent_date"))
-    if not meeting_id.isdigit() or not recipient or sent is None:
+    if not meeting_id or not recipient or sent is None:
         errors = (
             {"copy": "Choose the copy that was sent"}
             if not recipient
@@ -90,23 +99,24 @@ async def record_copy(request: Request) -> Response:
     audit(
         request,
         "copy_sent",
-        f"{reference}: {document or 'copies'} to {recipient} on {sent.isoformat()}",
+        f"{case.label}: {document or 'copies'} to {recipient} on {sent.isoformat()}",
         outcome="ok" if changed else "no_change",
     )
-    return RedirectResponse(f"/cases/{reference}?recorded=copy", status_code=303)
+    return RedirectResponse(f"/cases/{case.reference}?recorded=copy", status_code=303)
 
 
 async def record_visit_view(request: Request) -> Response:
     """Records a statutory visit to a child of the case."""
     form = await posted_form(request)
-    reference = request.path_params["reference"]
     account = account_of(request)
-    history = (
-        await run_in_threadpool(case_history, state_of(request).ledger, reference, dt.date.today()) if valid_reference(reference) else None
-    )
+    case = await run_in_threadpool(case_in_url, request, "visit_recorded")
+    reference = case.reference
+    history = await run_in_threadpool(case_history, state_of(request).ledger, reference, dt.date.today())
     if history is None:
         raise HTTPException(404, "There is no such case.")
     child = str(form.get("child") or "")
+    if child and child not in history.children:
+        raise HTTPException(404, f"Case {reference} has no such child.")  # a child of another case: nothing recorded
     day = _day(form.get("visit_date"))
     if child not in history.children or day is None:
         errors = (
@@ -117,7 +127,7 @@ async def record_visit_view(request: Request) -> Response:
         return await run_in_threadpool(case_page, request, "", 400, errors)
     seen_alone = {"yes": True, "no": False}.get(str(form.get("seen_alone") or ""))
     await run_in_threadpool(record_visit, state_of(request).ledger, reference, child, day, seen_alone, account.name)
-    audit(request, "visit_recorded", f"{reference}: child {child} on {day.isoformat()}")
+    audit(request, "visit_recorded", f"{case.label}: child {child} on {day.isoformat()}")
     return RedirectResponse(f"/cases/{reference}?recorded=visit", status_code=303)
 
 

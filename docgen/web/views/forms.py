@@ -15,7 +15,8 @@ from starlette.routing import Route
 
 from docgen.forms.cli import DOCX_NAME, XLSX_NAME, write_forms
 from docgen.profiles import available_profiles
-from docgen.web.models import next_meeting_forms, valid_reference
+from docgen.web.case_scope import case_in_url
+from docgen.web.models import next_meeting_forms
 from docgen.web.pages import audit, render, state_of
 
 __all__ = ["routes"]
@@ -44,9 +45,11 @@ def blank_form(request: Request) -> Response:
 
 def next_meeting_form(request: Request) -> Response:
     """``/cases/<reference>/next-meeting/<review|closure>.<docx|xlsx>``: the next meeting's form, pre-filled from the case's latest."""
-    reference, name = request.path_params["reference"], request.path_params["name"]
+    name = request.path_params["name"]
+    case = case_in_url(request, "download", f"pre-filled form {name}"[:80])
+    reference = case.reference
     meeting_type, _, suffix = name.partition(".")
-    if not valid_reference(reference) or meeting_type not in ("review", "closure") or suffix not in ("docx", "xlsx"):
+    if meeting_type not in ("review", "closure") or suffix not in ("docx", "xlsx"):
         raise HTTPException(404, "There is no such form.")
     folder = Path(tempfile.mkdtemp(prefix="next-meeting-", dir=_tmp(state_of(request).root)))
     paths = next_meeting_forms(state_of(request).root, reference, meeting_type, folder)
@@ -54,7 +57,7 @@ def next_meeting_form(request: Request) -> Response:
     if chosen is None:
         shutil.rmtree(folder, ignore_errors=True)
         raise HTTPException(404, f"A pre-filled form cannot be made for case {reference}: download a blank form from Forms.")
-    audit(request, "download", f"{reference}: pre-filled {meeting_type} form ({suffix})")
+    audit(request, "download", f"{case.label}: pre-filled {meeting_type} form ({suffix})")
     return FileResponse(
         chosen, filename=chosen.name, content_disposition_type="attachment", background=BackgroundTask(shutil.rmtree, folder, True)
     )

@@ -35,6 +35,7 @@ def overview_page(request: Request) -> Response:
         filters={"key_worker": key_worker, "case": case, "kind": kind, "as_of": query.get("as_of") or ""},
         error=error,
         uncertain=emails_uncertain(state.ledger),
+        status=400 if error else 200,
     )
 
 

@@ -7,6 +7,7 @@ import tempfile
 from pathlib import Path
 
 from starlette.background import BackgroundTask
+from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import FileResponse, Response
 from starlette.routing import Route
@@ -51,6 +52,7 @@ def report_page(request: Request) -> Response:
         overall=overall,
         error=error,
         query=request.url.query,
+        status=400 if error else 200,
     )
 
 
@@ -63,7 +65,9 @@ def report_workbook(request: Request) -> Response:
     from docgen.ledger.report_workbook import write_report
 
     require(request, "reports")
-    start, end, as_of, _ = _period(request)
+    start, end, as_of, error = _period(request)
+    if error:
+        raise HTTPException(400, error)
     figures = compliance(state_of(request).ledger, start, end, as_of)
     folder = Path(tempfile.mkdtemp(prefix="report-", dir=_tmp(state_of(request).root)))
     name = f"cin-timescales-{start.isoformat()}-to-{end.isoformat()}.xlsx"

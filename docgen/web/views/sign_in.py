@@ -43,8 +43,8 @@ async def sign_in(request: Request) -> Response:
     address = client_address(request)
     if not username or not password:
         return _form(request, status=400, error="Enter your username and password", username=username)
-    wait = state.throttle.wait_seconds(username, address)
-    if wait > 0:
+    wait, ticket = state.throttle.reserve(username, address)  # before argon2: a burst cannot all be checked
+    if ticket is None:
         audit(request, "sign_in", "throttled", outcome="refused", user=username)
         minutes = math.ceil(wait / 60)
         return _form(
@@ -53,12 +53,12 @@ async def sign_in(request: Request) -> Response:
             error=f"Too many attempts to sign in. Wait {minutes} minute{'s' * (minutes != 1)} and try again.",
             username=username,
         )
-    account = await run_in_threadpool(state.accounts.verify, username, password)
+    async with state.password_checks:  # argon2 is slow on purpose: only a few at once, so other pages keep their threads
+        account = await run_in_threadpool(state.accounts.verify, username, password)
     if account is None:
-        state.throttle.failed(username, address)
         audit(request, "sign_in_failed", "", outcome="refused", user=username)
         return _form(request, status=401, error="Enter a correct username and password", username=username)
-    state.throttle.succeeded(username)
+    state.throttle.succeeded(username, address, ticket)
     session = state.sessions.start(
         account.name, replacing=state.sessions.unsign(request.cookies.get(COOKIE)), credential=account.password_hash
     )
