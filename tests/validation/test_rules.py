@@ -322,6 +322,14 @@ def test_record_policy_is_used_when_no_policy_is_given() -> None:
     assert [p.rule for p in report.errors] == ["sg-expectations-end-point"]
 
 
+@pytest.mark.parametrize("address", ["sarah.jones@example.org\r\nBcc: all@example.org", "sarah@example.org, tom@example.org"])
+def test_an_address_the_schema_refuses_is_one_error_not_also_a_warning(address: str) -> None:
+    record = clean_initial()
+    record["participants"][0]["email"] = address
+    report = validate_record(record, "standard")
+    assert [(p.rule, p.field) for p in report.problems] == [("schema-email", "participants[0].email")]
+
+
 def test_all_problems_are_reported_at_once() -> None:
     record = clean_initial()
     record["meeting"]["chair_role"] = "community_support_worker"
