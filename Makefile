@@ -37,6 +37,7 @@ lint: setup
 bench: setup
 	$(BIN)/python bench/run.py
 	$(BIN)/python bench/web.py
+	$(BIN)/python bench/census.py
 
 bench-web: setup
 	$(BIN)/python bench/web.py
