@@ -12,7 +12,8 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from xml.etree import ElementTree as ET
+
+from lxml import etree as ET
 
 from docgen.returns.files import csv_text, write_whole
 from docgen.returns.plans import ChildPlan, overlaps

@@ -15,10 +15,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from docgen.ledger.history import MEETING_ORDER
+from docgen.ledger.models import MeetingRow
+from docgen.ledger.plan_facts import meetings_with_plan_facts
 from docgen.ledger.store import Ledger
 from docgen.record import as_date
 
-__all__ = ["ChildPlan", "MeetingFacts", "case_plans", "ledger_plans", "overlaps"]
+__all__ = ["ChildPlan", "MeetingFacts", "case_plans", "ledger_plans", "overlaps", "plans_of"]
 
 
 @dataclass(frozen=True)
@@ -145,15 +147,19 @@ def case_plans(case_reference: str, meetings: Iterable[MeetingFacts]) -> list[Ch
 
 def ledger_plans(ledger: Ledger) -> Iterator[ChildPlan]:
     """Every child plan of every case the ledger holds, case by case (meetings without a kept record are passed over)."""
+    return plans_of(meetings_with_plan_facts(ledger))
+
+
+def plans_of(meetings: Iterable[tuple[MeetingRow, dict[str, Any] | None]]) -> Iterator[ChildPlan]:
+    """Every child plan of the cases these meetings (with their records, or None) belong to, case by case."""
     by_case: dict[str, list[MeetingFacts]] = {}
-    for row in ledger.meetings():
-        record = ledger.meeting_record(row.id)
+    for row, record in meetings:
         day = as_date(row.meeting_date)
         if record is None or day is None:
             continue
         by_case.setdefault(row.case_reference, []).append(MeetingFacts(row.meeting_type, day, row.folder, record))
-    for case_reference, meetings in by_case.items():
-        yield from case_plans(case_reference, meetings)
+    for case_reference, facts in by_case.items():
+        yield from case_plans(case_reference, facts)
 
 
 def overlaps(plan: ChildPlan, first: dt.date, last: dt.date) -> bool:

@@ -8,8 +8,9 @@ from pathlib import Path
 from docgen.ledger.connection import LEDGER_PATH
 from docgen.ledger.details import fill_in_records
 from docgen.ledger.models import Visit
+from docgen.ledger.plan_facts import meetings_with_plan_facts
 from docgen.ledger.store import Ledger
-from docgen.returns.plans import ChildPlan, ledger_plans
+from docgen.returns.plans import ChildPlan, plans_of
 
 __all__ = ["Known", "known_at"]
 
@@ -27,5 +28,10 @@ def known_at(root: Path) -> Known:
     if not (Path(root) / LEDGER_PATH).is_file():
         return Known([], [])
     with Ledger.open(root) as ledger:
-        fill_in_records(root, ledger, "")  # meetings published before the ledger kept records: read their source forms
-        return Known(list(ledger_plans(ledger)), ledger.visits())
+        meetings = list(meetings_with_plan_facts(ledger))
+        unkept = sorted({row.case_reference for row, record in meetings if record is None})
+        for case_reference in unkept:  # published before the ledger kept records: read from their source forms
+            fill_in_records(root, ledger, case_reference)
+        if unkept:
+            meetings = list(meetings_with_plan_facts(ledger))
+        return Known(list(plans_of(meetings)), ledger.visits())
