@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 import csv
-import json
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
 from docgen.cli import main
+from tests.returns.ssd_fields import SSD_FIELDS
 from tests.returns.year_of_cases import publish_year
 
-FIELDS = json.loads((Path(__file__).parent / "ssd-object-fields.json").read_text(encoding="utf-8"))
+FIELDS = SSD_FIELDS
 
 
 def _read(path: Path) -> tuple[list[str], list[dict[str, str]]]:

@@ -12,6 +12,7 @@ from starlette.routing import Route
 
 from docgen.ledger.dates import parse_day
 from docgen.web.access import owns_case
+from docgen.web.case_search import case_children
 from docgen.web.charts import line_chart, progress_chart
 from docgen.web.models import case_history, case_key_worker, record_copy_sent, record_visit, valid_reference
 from docgen.web.pages import account_of, audit, posted_form, query_day, render, state_of
@@ -52,6 +53,7 @@ def case_page(request: Request, notice: str = "", status: int = 200, errors: dic
         status=status,
         title=f"Case {reference}",
         case=history,
+        children=case_children(state_of(request).ledger.get(), reference),
         own=own,
         chart=chart,
         progress_rows=progress_rows,
