@@ -111,11 +111,11 @@ def case_plans(case_reference: str, meetings: Iterable[MeetingFacts]) -> list[Ch
         if episode is None:
             count += 1
             episode = _Episode(count, as_date(case.get("referral_date")) or meeting.date)
-            start = as_date(case.get("plan_start_date")) if meeting.type == "initial" else None
-            # a case first seen at a review or closure began before docgen: its plan start is the record's, if given
-            start = start or as_date(case.get("plan_start_date")) or meeting.date
-            episode.open = {child_id: _Open(min(start, meeting.date), meeting.folder) for child_id in children}
-        else:
+            # the plan start the form gives (an initial meeting's own date by definition); a case first seen at a
+            # review or closure began before docgen, and its form's plan start is the best there is
+            start = as_date(case.get("plan_start_date")) or meeting.date
+            episode.open = {child_id: _Open(start, meeting.folder) for child_id in children}
+        elif meeting.type != "closure":  # a closure ends the plans as they stand: it starts none and ends each as closed
             for child_id in [c for c in episode.open if c not in children]:
                 ended.append((child_id, episode.number, episode.referral_date, episode.open.pop(child_id), meeting.date, "review", worker))
             for child_id in children:
