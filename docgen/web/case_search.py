@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from docgen.ledger.plan_facts import meetings_with_plan_facts
 from docgen.ledger.store import Ledger
 from docgen.record import child_name
 
@@ -73,17 +74,17 @@ def find_cases(ledger: Ledger, query: str) -> list[Found]:
         return []
     wanted, words = text.casefold(), _words(text)
     found: dict[str, Found] = {}
-    latest: dict[str, tuple[str | None, list[int]]] = {}
-    for row in ledger.meetings():
-        key_worker, ids = latest.get(row.case_reference, (None, []))
-        latest[row.case_reference] = (row.key_worker or key_worker, [*ids, row.id])
-    for reference, (key_worker, meeting_ids) in latest.items():
+    by_case: dict[str, tuple[str | None, list[dict[str, Any] | None]]] = {}
+    for row, record in meetings_with_plan_facts(ledger):
+        key_worker, records = by_case.get(row.case_reference, (None, []))
+        by_case[row.case_reference] = (row.key_worker or key_worker, [*records, record])
+    for reference, (key_worker, records) in by_case.items():
         if reference.casefold() == wanted:
             found[reference] = Found(reference, key_worker)
             continue
         seen: dict[str, CaseChild] = {}
-        for meeting_id in reversed(meeting_ids):  # the latest meeting's details of a child win
-            for child in _children(ledger.meeting_record(meeting_id)):
+        for record in reversed(records):  # the latest meeting's details of a child win
+            for child in _children(record):
                 seen.setdefault(child.id, child)
         by_id = [c for c in seen.values() if c.la_child_id and c.la_child_id.casefold() == wanted]
         by_name = [c for c in seen.values() if _name_matches(words, c.name)]
