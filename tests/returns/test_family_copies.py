@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
+from docgen.render import TEMPLATE_DIR, check_templates
 from docgen.render.context import DOCUMENT_SHAPES
 from tests.conftest import load_record
 from tests.render.helpers import FakeConverter, docx_text, make_pack
+from tests.render.test_check_templates import add_paragraphs
 
 
 class ReadingConverter(FakeConverter):
@@ -47,6 +50,13 @@ def test_the_meeting_record_leaves_out_the_warning_about_the_census_id(tmp_path:
     assert "Leo Jones" in text and "LA child ID" not in text and "census" not in text
 
 
-def test_no_template_may_name_the_id() -> None:
+def test_no_template_may_name_the_id(tmp_path: Path) -> None:
     assert "la_child_id" not in DOCUMENT_SHAPES["child_plan"]["child"]
     assert "la_child_id" not in DOCUMENT_SHAPES["meeting_record"]["children"][0]
+    for name in ("plan.docx", "plan-child.docx", "meeting-record.docx"):  # copies: the shipped templates stay as they are
+        shutil.copy(TEMPLATE_DIR / name, tmp_path / name)
+    add_paragraphs(tmp_path / "plan.docx", "{{ child.la_child_id }}")
+    add_paragraphs(tmp_path / "meeting-record.docx", "{% for c in children %}{{ c.la_child_id }}{% endfor %}")
+    problems = check_templates(tmp_path)
+    assert any(p.startswith("plan.docx: uses 'child.la_child_id'") for p in problems), problems
+    assert any(p.startswith("meeting-record.docx: uses 'c.la_child_id'") for p in problems), problems
