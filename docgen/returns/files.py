@@ -9,6 +9,8 @@ import tempfile
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
+from docgen.errors import DocgenError
+
 __all__ = ["csv_text", "write_whole"]
 
 #: a cell starting with one of these is a formula to a spreadsheet; a leading apostrophe keeps it text
@@ -30,13 +32,22 @@ def csv_text(header: Sequence[str], rows: Iterable[Sequence[object]]) -> str:
 
 
 def write_whole(path: Path, data: bytes) -> None:
-    """Writes ``data`` to ``path`` through a temporary file in the same folder, then moves it into place."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    """Writes ``data`` to ``path`` through a temporary file in the same folder, then moves it into place.
+
+    A folder that cannot be made or written to is a ``DocgenError`` saying which, never a traceback.
+    """
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle, temp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    except OSError as exc:
+        raise DocgenError(f"cannot write {path.name} into {path.parent} ({exc.strerror or exc}): choose a folder this account may write to") from exc
     try:
         with os.fdopen(handle, "wb") as out:
             out.write(data)
         os.replace(temp, path)
+    except OSError as exc:
+        Path(temp).unlink(missing_ok=True)
+        raise DocgenError(f"cannot write {path} ({exc.strerror or exc}): free some space or choose another folder") from exc
     except BaseException:
         Path(temp).unlink(missing_ok=True)
         raise

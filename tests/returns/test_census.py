@@ -107,3 +107,19 @@ def test_the_validator_finds_a_corrupted_export(exported: tuple[Path, str], tmp_
     path.write_text(broken, encoding="utf-8")
     rules = validate(path, YEAR, PLAN_DATE_RULES).rules
     assert {"4011", "8510", "1580"} <= rules, rules
+
+
+def test_a_folder_that_cannot_be_written_is_one_line_and_exit_2(tmp_path: Path) -> None:
+    publish_year(tmp_path)
+    (tmp_path / "a-file").write_text("", encoding="utf-8")
+    result = CliRunner().invoke(main, ["export", "census", "--year", str(YEAR), "--root", str(tmp_path), "--out", str(tmp_path / "a-file" / "out")])
+    assert result.exit_code == 2
+    assert result.stderr.strip().splitlines() == [f"docgen: cannot write cin-plans-{YEAR}.xml into {tmp_path / 'a-file' / 'out'} (Not a directory): choose a folder this account may write to"]
+
+
+def test_a_root_where_nothing_was_published_exports_no_plan(tmp_path: Path) -> None:
+    (tmp_path / "inbox").mkdir()
+    result = CliRunner().invoke(main, ["export", "census", "--year", str(YEAR), "--root", str(tmp_path), "--out", str(tmp_path / "out")])
+    assert result.exit_code == 0
+    assert ET.parse(tmp_path / "out" / f"cin-plans-{YEAR}.xml").getroot().find("Children") is not None
+    assert (tmp_path / "out" / f"cin-plans-{YEAR}.csv").read_text(encoding="utf-8").count("\n") == 1  # the header alone
