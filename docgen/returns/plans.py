@@ -103,6 +103,7 @@ def case_plans(case_reference: str, meetings: Iterable[MeetingFacts]) -> list[Ch
     episode: _Episode | None = None
     count = 0
     worker: str | None = None
+    closed_on: dt.date | None = None  # the last closure's date
     for meeting in ordered:
         case = meeting.record.get("case") if isinstance(meeting.record.get("case"), dict) else {}
         assert isinstance(case, dict)
@@ -114,6 +115,8 @@ def case_plans(case_reference: str, meetings: Iterable[MeetingFacts]) -> list[Ch
             # the plan start the form gives (an initial meeting's own date by definition); a case first seen at a
             # review or closure began before docgen, and its form's plan start is the best there is
             start = as_date(case.get("plan_start_date")) or meeting.date
+            if closed_on is not None and start <= closed_on:  # a form carrying the closed episode's plan start: never overlap it
+                start = meeting.date
             episode.open = {child_id: _Open(start, meeting.folder) for child_id in children}
         elif meeting.type != "closure":  # a closure ends the plans as they stand: it starts none and ends each as closed
             for child_id in [c for c in episode.open if c not in children]:
@@ -123,7 +126,7 @@ def case_plans(case_reference: str, meetings: Iterable[MeetingFacts]) -> list[Ch
         if meeting.type == "closure":
             for child_id, plan in episode.open.items():
                 ended.append((child_id, episode.number, episode.referral_date, plan, meeting.date, "closure", worker))
-            episode = None
+            episode, closed_on = None, meeting.date
     if episode is not None:
         for child_id, plan in episode.open.items():
             ended.append((child_id, episode.number, episode.referral_date, plan, None, None, worker))

@@ -50,3 +50,12 @@ def test_an_initial_meeting_after_a_closure_is_a_new_episode_with_its_referral()
     ]
     found = case_plans("CASE", facts)
     assert [(p.episode, p.referral_date.isoformat(), p.plan_id) for p in found] == [(1, "2025-01-02", "CASE-E1-C1"), (2, "2025-08-11", "CASE-E2-C1")]
+
+
+def test_a_review_after_a_closure_never_overlaps_the_closed_plan() -> None:
+    got = plans(
+        meeting("initial", "2025-02-01", ["C1"]),
+        meeting("closure", "2025-06-01", ["C1"], plan_start="2025-02-01"),
+        meeting("review", "2025-07-01", ["C1"], plan_start="2025-02-01"),  # no new initial meeting: the old plan start carried
+    )
+    assert got == [("C1", 1, "2025-02-01", "2025-06-01", "closure"), ("C1", 2, "2025-07-01", None, None)]
