@@ -119,7 +119,7 @@ def _with(base: dict[str, Any], **extra: Any) -> dict[str, Any]:
 #: a child's fields for staff and returns only: no template may name them, so no family's or child's copy prints them
 STAFF_ONLY_CHILD_FIELDS = frozenset({"la_child_id"})
 #: warnings about the council's own records (the census ID), not about the plan: the family's meeting record leaves them out
-STAFF_ONLY_WARNINGS = frozenset({"census-la-child-id"})
+STAFF_ONLY_WARNINGS = frozenset({"census-la-child-id", "census-la-child-id-repeated"})
 
 
 def _family_child(child: dict[str, Any]) -> dict[str, Any]:

@@ -1,4 +1,4 @@
-"""The warning for a child with no ``la_child_id``: the form is still valid, but the CIN census export needs the ID."""
+"""Warnings about the children's ``la_child_id``: missing (the form is valid, but the CIN census export needs it) or repeated."""
 
 from __future__ import annotations
 
@@ -9,16 +9,31 @@ from docgen.validation.record_parts import items_of
 from docgen.validation.report import Problem
 from docgen.validation.wording import path_of
 
-__all__ = ["RULE", "census_id_problems"]
+__all__ = ["REPEATED", "RULE", "census_id_problems"]
 
 RULE = "census-la-child-id"
+REPEATED = "census-la-child-id-repeated"
 _SECTION = "CIN census (DfE), LAchildID"
 
 
 def census_id_problems(record: Record) -> Iterator[Problem]:
-    """A warning per child with no LA child ID, at every meeting, so the gap is seen before the census is due."""
+    """Warnings for a child with no LA child ID (at every meeting, before the census is due) or another child's ID."""
+    holders: dict[str, str] = {}
     for index, child in items_of(record, "children"):
-        if not str(child.get("la_child_id") or "").strip():
+        la_child_id = str(child.get("la_child_id") or "").strip()
+        if la_child_id and la_child_id.casefold() in holders:
+            name, first = child_name(child), holders[la_child_id.casefold()]
+            yield Problem(
+                REPEATED,
+                "warning",
+                path_of("children", index, "la_child_id"),
+                f"{name} has the same LA child ID as {first} ({la_child_id}): the CIN census would count them as one child",
+                _SECTION,
+                f"Check both children's IDs in the council's case management system and correct {name}'s row.",
+            )
+        if la_child_id:
+            holders.setdefault(la_child_id.casefold(), child_name(child))
+        else:
             name = child_name(child)
             yield Problem(
                 RULE,

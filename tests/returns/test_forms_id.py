@@ -66,3 +66,13 @@ def test_the_next_meetings_form_carries_it(tmp_path: Path) -> None:
     for kind in ("docx", "xlsx"):
         carried = read_form(tmp_path / "next" / f"CIN-2026-0412-review.{kind}").record
         assert [c.get("la_child_id") for c in carried["children"]] == ["LCS700101", "LCS700102"], kind
+
+
+def test_two_children_with_one_id_is_a_warning_naming_both() -> None:
+    record = load_record()
+    record["children"][1]["la_child_id"] = "lcs700101"
+    report = validate_record(record, default_policy="standard")
+    assert report.valid
+    (warning,) = [p for p in report.warnings if p.rule == "census-la-child-id-repeated"]
+    assert warning.field == "children[1].la_child_id"
+    assert warning.message.startswith("Leo Jones has the same LA child ID as Amy Jones (lcs700101)")
