@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: setup system demo test lint bench bench-web clean
+.PHONY: setup system census-validator demo test lint bench bench-web clean
 
 $(BIN)/docgen: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -16,12 +16,16 @@ setup: $(BIN)/docgen
 system:
 	bash scripts/system-packages.sh
 
+# the DfE's CIN census rules, as data-to-insight's validator implements them, in a venv of their own (.venv-cin)
+census-validator:
+	bash scripts/census-validator.sh
+
 demo: setup
 	cp examples/*/*.docx examples/*/*.xlsx inbox/ 2>/dev/null || true
 	$(BIN)/docgen run --once --root .
 	@echo "Plans are under outbox/; rejected forms and their reports under inbox/rejected/."
 
-test: setup system
+test: setup system census-validator
 	$(BIN)/ruff check docgen tests
 	$(BIN)/mypy
 	$(BIN)/pytest -q
@@ -33,9 +37,10 @@ lint: setup
 bench: setup
 	$(BIN)/python bench/run.py
 	$(BIN)/python bench/web.py
+	$(BIN)/python bench/census.py
 
 bench-web: setup
 	$(BIN)/python bench/web.py
 
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) .venv-cin .pytest_cache .mypy_cache .ruff_cache

@@ -28,6 +28,7 @@ LAZY_COMMANDS = {
     "due": "docgen.ledger.cli:due",
     "report": "docgen.ledger.cli:report",
     "case": "docgen.ledger.case_cli:case",
+    "export": "docgen.returns.cli:export",
     "send": "docgen.send.cli:send",
     "sent": "docgen.send.cli:sent",
     "profiles": "docgen.profiles_cli:profiles",

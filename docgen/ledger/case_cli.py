@@ -27,6 +27,12 @@ def history_text(history: CaseHistory) -> str:
     """The history as a person reads it: each meeting with its score and objectives, then the deadlines."""
     count = len(history.meetings)
     lines = [f"Case {history.case_reference}: {count} meeting{'s' * (count != 1)}", ""]
+    for child in history.children:
+        name = " ".join(str(child[k]) for k in ("first_name", "last_name") if child.get(k))
+        la_child_id = child.get("la_child_id") or "none recorded (the CIN census export needs it)"
+        lines.append(f"Child {child['id']}: {name}  LA child ID {la_child_id}")
+    if history.children:
+        lines.append("")
     for meeting in history.meetings:
         score = f", scaling {meeting.scaling_score}/10" if meeting.scaling_score is not None else ""
         lines.append(f"{_day(meeting.date)}  {meeting.type} meeting ({meeting.policy}{score})  outbox/{history.case_reference}/{meeting.folder}")

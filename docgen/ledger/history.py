@@ -96,6 +96,17 @@ class CaseHistory:
         """The case's latest published meeting."""
         return self.meetings[-1]
 
+    @property
+    def children(self) -> list[dict[str, Any]]:
+        """The children on the latest meeting's form, for staff: id, name and the council's LA child ID (None where not given)."""
+        for meeting in reversed(self.meetings):
+            items = (meeting.record or {}).get("children")
+            if isinstance(items, list) and items:
+                return [
+                    {key: child.get(key) for key in ("id", "first_name", "last_name", "la_child_id")} for child in items if isinstance(child, dict)
+                ]
+        return []
+
     def to_json(self) -> dict[str, Any]:
         """``{case_reference, meetings, deadlines}`` as DESIGN.md fixes it."""
         return {

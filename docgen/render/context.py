@@ -118,6 +118,16 @@ def _with(base: dict[str, Any], **extra: Any) -> dict[str, Any]:
     return {**base, **extra}
 
 
+#: a child's fields for staff and returns only: no template may name them, so no family's or child's copy prints them
+STAFF_ONLY_CHILD_FIELDS = frozenset({"la_child_id"})
+#: warnings about the council's own records (the census ID), not about the plan: the family's meeting record leaves them out
+STAFF_ONLY_WARNINGS = frozenset({"census-la-child-id", "census-la-child-id-repeated"})
+
+
+def _family_child(child: dict[str, Any]) -> dict[str, Any]:
+    return {name: value for name, value in child.items() if name not in STAFF_ONLY_CHILD_FIELDS}
+
+
 def document_shapes() -> dict[str, dict[str, Any]]:
     """What each kind of document's template may name, council profiles' own fields included."""
     from docgen.profiles import generation
@@ -127,7 +137,7 @@ def document_shapes() -> dict[str, dict[str, Any]]:
 
 def _document_shapes(schema_id: int = 0) -> dict[str, dict[str, Any]]:
     record = _record_shape(schema_id)
-    child = _with(record["children"][0], name=None, age=None)
+    child = _with(_family_child(record["children"][0]), name=None, age=None)
     objective = _with(record["objectives"][0], who=None, actions=[record["actions"][0]])
     action = _with(record["actions"][0], objective_need=None)
     common = {
@@ -193,6 +203,7 @@ def _prepared(value: Any, spec: dict[str, Any]) -> Any:
 def _prepare_record(record: Record) -> dict[str, Any]:
     prepared = _prepared(record, catalogue().schema)  # with the fields council profiles add, for their own templates
     assert isinstance(prepared, dict)
+    prepared["children"] = [_family_child(child) for child in prepared.get("children") or []]
     return prepared
 
 
@@ -367,5 +378,9 @@ def meeting_record_context(
         "done_actions": done,
         "review": review_view(record, earlier or []),
         "changes": record_review(record, earlier or []),
-        "warnings": [{k: safe_text(str(w.get(k) or "")) for k in ("rule", "field", "message", "section", "fix")} for w in warnings],
+        "warnings": [
+            {k: safe_text(str(w.get(k) or "")) for k in ("rule", "field", "message", "section", "fix")}
+            for w in warnings
+            if w.get("rule") not in STAFF_ONLY_WARNINGS
+        ],
     }

@@ -8,6 +8,7 @@ from typing import Any
 from docgen.profiles import DEFAULT_PROFILE, Profile, available_profiles, load_profile
 from docgen.record import Record, clean
 from docgen.validation import review_rules as _review_rules  # noqa: F401  (registers its checks)
+from docgen.validation.census_id import census_id_problems
 from docgen.validation.report import Problem, Report
 from docgen.validation.rules import rule_problems
 from docgen.validation.schema_check import schema_problems
@@ -74,7 +75,7 @@ def validate_record(
     # A field whose answer could not be read ('31/02/2019') is already reported with what was typed;
     # saying it is "missing" as well would contradict that.
     unreadable = {p.field for p in report.problems if p.severity == "error" and p.field}
-    for problem in (*schema_problems(record, profile), *rule_problems(record, profile)):
+    for problem in (*schema_problems(record, profile), *rule_problems(record, profile), *census_id_problems(record)):
         if (problem.field, problem.rule) in already or (problem.rule == "schema-required" and problem.field in unreadable):
             continue
         report.problems.append(problem)

@@ -23,7 +23,7 @@ from docgen.web.pages import MAX_UPLOAD_BYTES, WebState, make_templates, render,
 from docgen.web.sessions import COOKIE, Sessions, load_secret
 from docgen.web.settings import WebSettings, load_web_settings
 from docgen.web.throttle import LoginThrottle
-from docgen.web.views import audit_log, cases, files, forms, overview, pack_passwords, rejected, report, sign_in, upload
+from docgen.web.views import audit_log, cases, files, forms, overview, pack_passwords, rejected, report, returns, search, sign_in, upload
 
 __all__ = ["create_app"]
 
@@ -125,11 +125,13 @@ def create_app(root: Path, settings: WebSettings | None = None, *, https: bool |
         Route("/healthz", healthz, methods=["GET"]),
         *sign_in.routes,
         *overview.routes,
+        *search.routes,  # before cases: /cases/search is no case reference
         *cases.routes,
         *rejected.routes,
         *upload.routes,
         *report.routes,
         *pack_passwords.routes,
+        *returns.routes,
         *forms.routes,  # before files: /cases/<reference>/next-meeting/<form>
         *audit_log.routes,
         *files.routes,  # last: /cases/<reference>/<meeting folder>/<path>

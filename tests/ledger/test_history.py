@@ -102,6 +102,15 @@ def test_the_text_is_for_people(tmp_path: Path) -> None:
     assert "  11 Feb 2027  met       next_review" in lines
 
 
+def test_the_text_names_the_children_with_their_la_child_id(tmp_path: Path) -> None:
+    review = _review("2027-02-11", 7, "achieved", "2027-04-08")
+    del review["children"][1]["la_child_id"]
+    _publish(tmp_path, base_record(), review)
+    lines = run("case", CASE, "--root", str(tmp_path), "--as-of", "2027-02-20").output.splitlines()
+    assert "Child C1: Amy Jones  LA child ID LCS700101" in lines  # from the latest meeting
+    assert "Child C2: Leo Jones  LA child ID none recorded (the CIN census export needs it)" in lines
+
+
 def test_an_unknown_case_exits_1_with_one_line(tmp_path: Path) -> None:
     _publish(tmp_path, base_record())
     result = run("case", "CIN-NOPE", "--root", str(tmp_path))

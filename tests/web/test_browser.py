@@ -155,6 +155,11 @@ def test_no_serious_or_critical_accessibility_problem_on_any_main_page(site: tup
     for path in ["/", "/cases/WEB-OVERDUE-1", "/cases", "/rejected", "/upload", "/report", "/forms", "/audit", "/nowhere"]:
         page.goto(f"{server.url}{path}")
         problems[path] = axe_problems(page)
+    page.goto(f"{server.url}/cases")
+    page.get_by_label("A child's name, LA child ID or the case reference").fill("Jones")
+    page.get_by_role("button", name="Search").click()
+    assert "cases found" in page.locator("main").inner_text()
+    problems["/cases/search"] = axe_problems(page)
     assert {p: v for p, v in problems.items() if v} == {}
     page.close()
 

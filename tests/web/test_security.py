@@ -42,8 +42,10 @@ GET_ROUTES = [
     "/forms/blank/standard/cin-meeting-form.docx",
     f"/cases/{CASE}/next-meeting/review.docx",
     "/audit",
+    "/returns/census?year=2027&file=xml",
+    "/returns/ssd?table=plans",
 ]
-POST_ROUTES = ["/logout", f"/cases/{CASE}/copies", f"/cases/{CASE}/visits", f"/cases/{CASE}/pack-passwords", "/rejected/dealt-with", "/upload"]
+POST_ROUTES = ["/logout", f"/cases/{CASE}/copies", f"/cases/{CASE}/visits", f"/cases/{CASE}/pack-passwords", "/rejected/dealt-with", "/upload", "/cases/search"]
 
 
 def raw_get(server: Server, path: str, cookie: str = "") -> tuple[int, bytes]:

@@ -13,6 +13,7 @@ from starlette.routing import Route
 from docgen.ledger.dates import parse_day
 from docgen.web.access import can, owns_case
 from docgen.web.case_scope import case_in_url
+from docgen.web.case_search import case_children
 from docgen.web.charts import line_chart, progress_chart
 from docgen.web.models import PackPassword, case_history, record_copy_sent, record_visit, valid_reference
 from docgen.web.pages import account_of, audit, posted_form, query_day, render, state_of
@@ -59,6 +60,7 @@ def case_page(
         status=status,
         title=f"Case {reference}",
         case=history,
+        children=case_children(state_of(request).ledger.get(), reference),
         own=own,
         chart=chart,
         progress_rows=progress_rows,
