@@ -25,7 +25,8 @@ EXIT_OK, EXIT_FAULT = 0, 1
 def status(root: Path, as_json: bool) -> None:
     """Whether the service is running or paused (and why), forms waiting, free space and the ledger's size.
 
-    Exit 0 when all is well, 1 while a fault of the machine holds (or would hold) the service.
+    Exit 0 when `docgen watch` runs and all is well, 1 while it is paused (a fault of the machine holds or would hold
+    it), 3 when no service runs on the folder (stopped, killed, or a copy of a root).
     """
     from docgen.service.status import service_status
 
@@ -34,7 +35,7 @@ def status(root: Path, as_json: bool) -> None:
         click.echo(json.dumps(found.to_json(), indent=2, ensure_ascii=False))
     else:
         click.echo(found.to_text())
-    sys.exit(EXIT_OK if found.healthy else EXIT_FAULT)
+    sys.exit(found.exit_code)
 
 
 @click.command("retry-rejected")
