@@ -10,16 +10,20 @@ from docgen.ledger.models import MeetingRow
 from docgen.ledger.store import Ledger
 from docgen.record import clean
 
-__all__ = ["fill_in_from_sources", "fill_in_records"]
+__all__ = ["fill_in_from_sources", "fill_in_records", "source_record"]
 
 
 def _source_record(root: Path, ledger: Ledger, meeting: MeetingRow) -> dict[str, Any] | None:
     """The record read from ``outbox/<case>/<meeting>/source/NAME``; None when it is gone or cannot be read."""
-    manifest = ledger.meeting_manifest(meeting.id)
+    folder = Path(root) / "outbox" / meeting.case_reference / meeting.folder
+    return source_record(folder, ledger.meeting_manifest(meeting.id))
+
+
+def source_record(folder: Path, manifest: dict[str, Any]) -> dict[str, Any] | None:
+    """The canonical record read from the source form a published meeting ``folder`` keeps; None when it is gone or unreadable."""
     sources = [d["path"] for d in manifest.get("documents") or [] if d.get("kind") == "source" and d.get("path")]
     name = (manifest.get("source") or {}).get("name")
     candidates = [*sources, f"source/{name}"] if name else sources
-    folder = Path(root) / "outbox" / meeting.case_reference / meeting.folder
     for relative in candidates:
         path = folder / relative
         if not path.is_file():

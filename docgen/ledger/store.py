@@ -19,6 +19,7 @@ from typing import Any
 from docgen.errors import LedgerError
 from docgen.ledger.connection import LEDGER_PATH, LedgerConnection
 from docgen.ledger.deadline_rows import reconcile, store_deadlines
+from docgen.ledger.from_files import set_sent_dates, store_visit
 from docgen.ledger.migrations import MIGRATIONS
 from docgen.ledger.models import DeadlineKind, DeadlineStatus, DueItem, MeetingRow, SeenFile, Visit, meeting_details, text_or_none
 from docgen.record import as_date
@@ -190,35 +191,24 @@ class Ledger(LedgerConnection):
 
     def mark_copies_sent(self, meeting_id: int, sent: Sequence[tuple[str, str | None, dt.date | None, str | None]]) -> int:
         """Records sent dates: ``(recipient, document or None for all, sent date or None to clear, sent by)``; returns rows changed."""
-        changed = 0
-        with self.transaction() as db:
-            for recipient, document, sent_date, sent_by in sent:
-                sql = "UPDATE copies SET sent_date = ?, sent_by = ? WHERE meeting_id = ? AND lower(trim(recipient)) = lower(trim(?))"
-                args: list[Any] = [sent_date.isoformat() if sent_date else None, sent_by, meeting_id, recipient]
-                if document:
-                    sql += " AND document = ?"
-                    args.append(document)
-                sql += " AND (sent_date IS NOT ? OR sent_by IS NOT ?)"
-                args += [args[0], sent_by]
-                changed += db.execute(sql, args).rowcount
-            case = db.execute("SELECT case_reference FROM meetings WHERE id = ?", (meeting_id,)).fetchone()
-            if case and changed:
-                reconcile(db, case[0])
-        return changed
+        rows = [(recipient, document, day.isoformat() if day else None, by) for recipient, document, day, by in sent]
+        with self.recording() as (db, journal):
+            return set_sent_dates(db, journal, meeting_id, rows)
 
     def record_visits(self, visits: Sequence[Visit], *, source: str | None = None) -> int:
         """Stores visits (a repeat of the same child and date updates "seen alone"); returns how many were new."""
         added = 0
-        with self.transaction() as db:
+        with self.recording() as (db, journal):
             for visit in visits:
-                added += not db.execute(
-                    "SELECT 1 FROM visits WHERE case_reference = ? AND child = ? AND visit_date = ?",
-                    (visit.case_reference, visit.child, visit.visit_date.isoformat()),
-                ).fetchone()
-                db.execute(
-                    "INSERT INTO visits (case_reference, child, visit_date, seen_alone, source, recorded_at) VALUES (?, ?, ?, ?, ?, ?) "
-                    "ON CONFLICT (case_reference, child, visit_date) DO UPDATE SET seen_alone = coalesce(excluded.seen_alone, visits.seen_alone)",
-                    (visit.case_reference, visit.child, visit.visit_date.isoformat(), visit.seen_alone, source, _now()),
+                added += store_visit(
+                    db,
+                    journal,
+                    case_reference=visit.case_reference,
+                    child=visit.child,
+                    visit_date=visit.visit_date.isoformat(),
+                    seen_alone=visit.seen_alone,
+                    source=source,
+                    at=_now(),
                 )
             for case in sorted({v.case_reference for v in visits}):
                 reconcile(db, case)

@@ -1,0 +1,211 @@
+"""The ledger's side of the root's journal of facts (``docgen.facts``): writing each fact it records, and applying them back.
+
+Every writer of a visit, a sent date or a sending step goes through the functions here, which change the ledger
+and collect the fact in ``journal`` (None: applying, nothing is collected again); the caller appends what was
+collected with ``append_facts`` before its transaction commits. Applying is
+idempotent: a fact the ledger already holds changes nothing, so the journal can be read again from any point —
+after a ledger restored from an older backup (``catch_up``, at every opening), or from the start
+(``docgen rebuild-ledger``).
+
+To add a kind of fact: collect (or ``append_fact``) it where it is recorded, and register how to apply it with
+``@applies("kind")`` below: a function of the open transaction and the fact that returns the case it changed.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+from docgen.facts import FACTS_FILE, journal_size, read_facts
+from docgen.ledger.deadline_rows import reconcile
+
+__all__ = ["APPLIERS", "SENDING_COLUMNS", "applies", "apply_facts", "catch_up", "record_sending", "set_sent_dates", "store_visit"]
+
+Applier = Callable[[sqlite3.Connection, dict[str, Any]], str | None]
+#: facts recorded in a transaction, appended to the root's journal before it commits
+Collected = list[tuple[str, dict[str, Any]]]
+
+#: how each kind of fact is applied to the ledger
+APPLIERS: dict[str, Applier] = {}
+
+SENDING_COLUMNS = (
+    "copy_key",
+    "case_reference",
+    "folder",
+    "recipient",
+    "email",
+    "documents",
+    "message_id",
+    "status",
+    "attempts",
+    "started_at",
+    "sent_at",
+    "detail",
+    "recorded",
+)
+
+
+def applies(kind: str) -> Callable[[Applier], Applier]:
+    """Registers how facts of ``kind`` are applied to the ledger."""
+
+    def register(function: Applier) -> Applier:
+        APPLIERS[kind] = function
+        return function
+
+    return register
+
+
+# -- visits -----------------------------------------------------------------------------------------
+
+
+def store_visit(
+    db: sqlite3.Connection,
+    journal: Collected | None,
+    *,
+    case_reference: str,
+    child: str,
+    visit_date: str,
+    seen_alone: bool | None,
+    source: str | None,
+    at: str,
+) -> bool:
+    """Stores a visit (a repeat of the same child and date updates "seen alone"); True if it was new. Collects it in ``journal``."""
+    known = db.execute(
+        "SELECT seen_alone FROM visits WHERE case_reference = ? AND child = ? AND visit_date = ?", (case_reference, child, visit_date)
+    ).fetchone()
+    alone = None if seen_alone is None else int(seen_alone)
+    if known is not None and (alone is None or known[0] == alone):
+        return False  # nothing new: neither the ledger nor the journal changes
+    db.execute(
+        "INSERT INTO visits (case_reference, child, visit_date, seen_alone, source, recorded_at) VALUES (?, ?, ?, ?, ?, ?) "
+        "ON CONFLICT (case_reference, child, visit_date) DO UPDATE SET seen_alone = coalesce(excluded.seen_alone, visits.seen_alone)",
+        (case_reference, child, visit_date, alone, source, at),
+    )
+    if journal is not None:
+        fields = {"case_reference": case_reference, "child": child, "visit_date": visit_date, "seen_alone": seen_alone, "source": source}
+        journal.append(("visit", fields))
+    return known is None
+
+
+@applies("visit")
+def _apply_visit(db: sqlite3.Connection, fact: dict[str, Any]) -> str | None:
+    alone = fact.get("seen_alone")
+    store_visit(
+        db,
+        None,
+        case_reference=str(fact["case_reference"]),
+        child=str(fact["child"]),
+        visit_date=str(fact["visit_date"]),
+        seen_alone=None if alone is None else bool(alone),
+        source=fact.get("source"),
+        at=str(fact.get("at") or ""),
+    )
+    return str(fact["case_reference"])
+
+
+# -- sent dates (and their corrections) -----------------------------------------------------------
+
+
+def set_sent_dates(
+    db: sqlite3.Connection, journal: Collected | None, meeting_id: int, sent: Sequence[tuple[str, str | None, str | None, str | None]]
+) -> int:
+    """Records sent dates ``(recipient, document or None for all, ISO date or None to clear, sent by)``; returns the copies changed."""
+    meeting = db.execute(
+        "SELECT case_reference, folder, meeting_date, meeting_type, sha256 FROM meetings WHERE id = ?", (meeting_id,)
+    ).fetchone()
+    changed = 0
+    for recipient, document, sent_date, sent_by in sent:
+        sql = "UPDATE copies SET sent_date = ?, sent_by = ? WHERE meeting_id = ? AND lower(trim(recipient)) = lower(trim(?))"
+        args: list[Any] = [sent_date, sent_by, meeting_id, recipient]
+        if document:
+            sql += " AND document = ?"
+            args.append(document)
+        sql += " AND (sent_date IS NOT ? OR sent_by IS NOT ?)"
+        args += [sent_date, sent_by]
+        count = db.execute(sql, args).rowcount
+        changed += count
+        if count and journal is not None and meeting is not None:
+            fact = {**dict(meeting), "recipient": recipient, "document": document, "sent_date": sent_date, "sent_by": sent_by}
+            journal.append(("sent_date", fact))
+    if changed and meeting is not None:
+        reconcile(db, meeting["case_reference"])
+    return changed
+
+
+@applies("sent_date")
+def _apply_sent_date(db: sqlite3.Connection, fact: dict[str, Any]) -> str | None:
+    row = db.execute(
+        "SELECT id FROM meetings WHERE case_reference = ? AND meeting_date = ? AND meeting_type = ? AND sha256 = ?",
+        (fact.get("case_reference"), fact.get("meeting_date"), fact.get("meeting_type"), fact.get("sha256")),
+    ).fetchone()
+    if row is None:
+        return None  # a meeting whose folder is gone from the outbox: nothing to record it against
+    set_sent_dates(db, None, int(row[0]), [(fact["recipient"], fact.get("document"), fact.get("sent_date"), fact.get("sent_by"))])
+    return None  # set_sent_dates worked the case's deadlines out again itself
+
+
+# -- the sending journal ----------------------------------------------------------------------------
+
+
+def record_sending(db: sqlite3.Connection, journal: Collected, copy_key: str) -> None:
+    """Collects the copy's row of ``sendings`` as it now stands (after a change in the same transaction)."""
+    row = db.execute(f"SELECT {', '.join(SENDING_COLUMNS)} FROM sendings WHERE copy_key = ?", (copy_key,)).fetchone()
+    if row is not None:
+        journal.append(("sending", {"row": dict(zip(SENDING_COLUMNS, tuple(row), strict=True))}))
+
+
+@applies("sending")
+def _apply_sending(db: sqlite3.Connection, fact: dict[str, Any]) -> str | None:
+    row = fact.get("row")
+    if not isinstance(row, dict) or not row.get("copy_key"):
+        return None
+    values = [row.get(c) for c in SENDING_COLUMNS]
+    if isinstance(values[5], list):
+        values[5] = json.dumps(values[5])
+    db.execute(
+        f"INSERT OR REPLACE INTO sendings ({', '.join(SENDING_COLUMNS)}) VALUES ({', '.join('?' * len(SENDING_COLUMNS))})",
+        values,
+    )
+    return None  # the sending journal has no deadlines of its own: its sent dates are facts of their own
+
+
+# -- reading the journal back ------------------------------------------------------------------------
+
+
+def apply_facts(db: sqlite3.Connection, root: Path, start: int = 0) -> int:
+    """Applies every fact from byte ``start`` of the root's journal; returns the byte offset reached."""
+    reached = start
+    touched: set[str] = set()
+    for offset, fact in read_facts(root, start):
+        apply = APPLIERS.get(fact["kind"])
+        if apply is not None:  # a kind this docgen does not know (written by a newer one) is left for it
+            case = apply(db, fact)
+            if case:
+                touched.add(case)
+        reached = offset
+    for case in sorted(touched):
+        reconcile(db, case)
+    return reached
+
+
+def catch_up(db: sqlite3.Connection, root: Path) -> int:
+    """Applies the facts the root's journal gained since this ledger last read it (all of them after a restore); returns bytes read.
+
+    Call inside a write transaction. A journal shorter than the point reached (replaced, or rotated) is read from the start.
+    """
+    key = FACTS_FILE.as_posix()
+    row = db.execute("SELECT bytes FROM journal_read WHERE path = ?", (key,)).fetchone()
+    start = int(row[0]) if row else 0
+    size = journal_size(root)
+    if size == start:
+        return 0
+    if size < start:
+        start = 0
+    reached = apply_facts(db, root, start)
+    db.execute(
+        "INSERT INTO journal_read (path, bytes) VALUES (?, ?) ON CONFLICT (path) DO UPDATE SET bytes = excluded.bytes", (key, reached)
+    )
+    return reached - start

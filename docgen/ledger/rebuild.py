@@ -1,0 +1,107 @@
+"""``docgen rebuild-ledger``'s work: the ledger made again from the root's files alone.
+
+The published meetings come from their manifests (amended versions from the ``superseded/`` folders kept inside
+the current one), their records from the source forms beside them, sent dates staff typed from each
+``distribution.xlsx``, and everything else — visits, sent dates recorded by docgen and their corrections, the
+sending journal — from the root's journal of facts (``docgen.facts``). The new ledger is built beside the old
+one and takes its place only when complete, so running it twice, or stopping it half way, loses nothing.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from docgen.errors import LedgerError
+from docgen.facts import FACTS_FILE
+from docgen.ledger.connection import LEDGER_PATH
+from docgen.ledger.details import source_record
+from docgen.ledger.distribution_lists import sync_sent_dates
+from docgen.ledger.from_files import catch_up
+from docgen.ledger.store import Ledger
+from docgen.ownership import follow_owner
+
+__all__ = ["Rebuilt", "missing_ledger_note", "published_manifests", "rebuild_ledger"]
+
+_SIDE_FILES = ("-wal", "-shm", "-journal")
+
+
+@dataclass(frozen=True)
+class Rebuilt:
+    """What the rebuilt ledger was made from."""
+
+    meetings: int
+    records_read: int
+    facts_bytes: int
+    problems: tuple[str, ...]
+    seconds: float
+
+
+def published_manifests(root: Path) -> Iterator[tuple[Path, dict[str, Any]]]:
+    """Every published meeting's folder and manifest under ``outbox/``, amended (superseded) versions included."""
+    outbox = Path(root) / "outbox"
+    for path in sorted(outbox.glob("*/*/manifest.json")) + sorted(outbox.glob("*/*/superseded/**/manifest.json")):
+        try:
+            manifest = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            continue  # reported by the caller as a meeting it could not read
+        if isinstance(manifest, dict) and manifest.get("case_reference") and manifest.get("meeting") and manifest.get("source"):
+            yield path.parent, manifest
+
+
+def _remove(path: Path) -> None:
+    for suffix in ("", *_SIDE_FILES):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
+
+
+def rebuild_ledger(root: Path) -> Rebuilt:
+    """Makes ``.docgen/ledger.sqlite3`` again from the root's files; the service must not be running (the caller checks)."""
+    root = Path(root)
+    started = time.monotonic()
+    state = root / LEDGER_PATH.parent
+    if not state.is_dir():
+        state.mkdir(mode=0o700)
+        follow_owner(state, root)
+    target = root / LEDGER_PATH
+    building = target.with_name("ledger.rebuilding.sqlite3")
+    _remove(building)  # a rebuild stopped half way starts again
+    problems: list[str] = []
+    found = sorted(published_manifests(root), key=lambda item: (str(item[1].get("generated_at") or ""), len(item[0].parts)))
+    records = 0
+    with Ledger.open(root, path=building, up_to_date=False) as ledger:
+        ledger.facts_root = None  # every fact applied here is already in the root's files
+        for folder, manifest in found:
+            record = source_record(folder, manifest)
+            records += record is not None
+            try:
+                ledger.publish_meeting(manifest, record=record)
+            except (KeyError, TypeError, ValueError) as exc:
+                problems.append(f"{folder.relative_to(root)}/manifest.json could not be read back ({exc}): check it against its folder")
+                continue
+            source = manifest["source"]
+            if folder.parent.name != "superseded" and source.get("sha256"):
+                where = folder.relative_to(root).as_posix()
+                ledger.record_file(sha256=str(source["sha256"]), name=str(source.get("name") or ""), outcome="published", where=where)
+        problems += sync_sent_dates(root, ledger).problems
+        with ledger.transaction() as db:
+            facts = catch_up(db, root)
+    _remove(target)
+    os.replace(building, target)
+    follow_owner(target, root)
+    return Rebuilt(len(found), records, facts, tuple(problems), time.monotonic() - started)
+
+
+def missing_ledger_note(root: Path) -> None:
+    """Raises ``LedgerError`` when the ledger is gone but the outbox shows meetings were published: an empty answer would be wrong."""
+    if (Path(root) / LEDGER_PATH).is_file():
+        return
+    if next(iter(Path(root, "outbox").glob("*/*/manifest.json")), None) is not None or (Path(root) / FACTS_FILE).is_file():
+        raise LedgerError(
+            f"There is no ledger at {Path(root) / LEDGER_PATH}, but the outbox holds published meetings: "
+            f"run `docgen rebuild-ledger --root {root}` to make it again from the root's files (or restore it from a backup)."
+        )

@@ -1,0 +1,107 @@
+"""``docgen rebuild-ledger``: a busy root whose ledger is deleted answers ``due``, ``case`` and ``report`` exactly as before."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+
+from docgen.cli import main
+from docgen.facts import FACTS_FILE
+from docgen.ledger import Ledger
+from docgen.ledger.workbooks import write_visit_log
+from docgen.send.journal import Journal
+from tests.conftest import clean_closure, clean_initial, clean_review
+
+CASE = "CIN-2026-0412"
+OTHER = "CIN-2026-0500"
+AS_OF = "2027-03-01"
+
+
+def _docgen(*args: str, code: int = 0) -> str:
+    result = CliRunner().invoke(main, list(args))
+    assert result.exit_code == code, result.output
+    return result.output
+
+
+def _drop_and_run(root: Path, name: str, record: dict[str, Any]) -> None:
+    (root / "inbox" / name).write_text(json.dumps(record), encoding="utf-8")
+    _docgen("run", "--once", "--root", str(root))
+    assert not (root / "inbox" / "rejected").exists() or not any((root / "inbox" / "rejected").iterdir())
+
+
+def _answers(root: Path) -> dict[str, Any]:
+    """What a person or another system reads from the ledger: due, each case's history, the report's figures, emails to check."""
+    report = root.parent / "report.xlsx"
+    return {
+        "due": json.loads(_docgen("due", "--root", str(root), "--as-of", AS_OF, "--json")),
+        "cases": {c: json.loads(_docgen("case", c, "--root", str(root), "--as-of", AS_OF, "--json")) for c in (CASE, OTHER)},
+        "report": _docgen("report", "--root", str(root), "--from", "2026-01-01", "--to", "2027-12-31", "--as-of", AS_OF, "-o", str(report)),
+        "to check": [(s.copy_key, s.status, s.message_id) for s in Journal.open(root / ".docgen" / "ledger.sqlite3").all()],
+    }
+
+
+@pytest.fixture(scope="module")
+def busy_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Initials, a review, a closure, an amended meeting, visits from a log and the web app, sent and corrected copies, an uncertain email."""
+    root = tmp_path_factory.mktemp("busy") / "cin"
+    (root / "inbox").mkdir(parents=True)
+    (root / "docgen.toml").write_text("pdf = false\nsettle_seconds = 0\nmin_free_mb = 0\n", encoding="utf-8")
+    _drop_and_run(root, "initial.json", clean_initial())
+    _drop_and_run(root, "review.json", clean_review())
+    _drop_and_run(root, "closure.json", clean_closure())
+    other = clean_initial()
+    other["case"]["reference"] = OTHER
+    _drop_and_run(root, "other.json", other)
+    other["meeting"]["venue"] = "Family home (amended)"
+    _drop_and_run(root, "other-amended.json", other)
+    write_visit_log(
+        root / "inbox" / "visits.xlsx", [(OTHER, "C1", dt.date(2026, 12, 30), True), (OTHER, "C2", dt.date(2026, 12, 30), False)]
+    )
+    _docgen("run", "--once", "--root", str(root))
+    _docgen("sent", CASE, "--root", str(root), "--recipient", "Daniel Jones", "--date", "2026-12-18")
+    _docgen("sent", OTHER, "--root", str(root), "--recipient", "Sarah Jones", "--date", "2026-12-19")
+    with Ledger.open(root) as ledger:
+        [meeting] = ledger.meetings(OTHER)
+        ledger.mark_copies_sent(meeting.id, [("Sarah Jones", None, dt.date(2026, 12, 21), "web: amy")])  # a correction
+        ledger.record_visits([ledger.visits(OTHER)[0].__class__(OTHER, "C1", dt.date(2027, 1, 20), None)], source="web: amy")
+        journal = Journal.open(ledger.path)  # as docgen send leaves a message whose hand-over was cut off
+        journal.start(
+            copy_key="uncertain-1", case_reference=OTHER, folder=meeting.folder, recipient="Daniel Jones",
+            email="daniel@example.org", documents=("plan-C1.docx",), message_id="<1@council.example>",
+        )  # fmt: skip
+        journal.uncertain("uncertain-1", "the connection broke after the message was handed over")
+        journal.close()
+    return root
+
+
+def _lose_ledger(root: Path) -> None:
+    for name in ("ledger.sqlite3", "ledger.sqlite3-wal", "ledger.sqlite3-shm"):
+        (root / ".docgen" / name).unlink(missing_ok=True)
+
+
+def test_a_deleted_ledger_is_rebuilt_to_the_same_answers_twice_over(busy_root: Path) -> None:
+    before = _answers(busy_root)
+    assert any(d["kind"] == "visit" for d in before["due"]) and before["to check"] == [("uncertain-1", "uncertain", "<1@council.example>")]
+    assert (busy_root / FACTS_FILE).stat().st_mode & 0o077 == 0, "the facts name children: owner-only"
+    _lose_ledger(busy_root)
+    lost = CliRunner().invoke(main, ["due", "--root", str(busy_root), "--json"])
+    assert lost.exit_code == 2 and "run `docgen rebuild-ledger --root" in lost.output, "never an empty answer"
+    for _ in range(2):  # idempotent: a second rebuild gives the same ledger
+        said = _docgen("rebuild-ledger", "--root", str(busy_root))
+        assert said.startswith("Ledger rebuilt from 5 published meeting(s) (5 source form(s) read)"), said
+        assert _answers(busy_root) == before
+
+
+def test_a_ledger_restored_from_before_later_facts_catches_up_with_the_root_s_files(busy_root: Path, tmp_path: Path) -> None:
+    _docgen("backup", "--root", str(busy_root), "--to", str(tmp_path / "backup"))
+    with Ledger.open(busy_root) as ledger:
+        ledger.record_visits([ledger.visits(OTHER)[0].__class__(OTHER, "C2", dt.date(2027, 2, 2), True)], source="web: amy")
+    after = _answers(busy_root)
+    _lose_ledger(busy_root)
+    (tmp_path / "backup" / "ledger.sqlite3").replace(busy_root / ".docgen" / "ledger.sqlite3")
+    assert _answers(busy_root) == after
