@@ -8,7 +8,8 @@ after a ledger restored from an older backup (``catch_up``, at every opening), o
 (``docgen rebuild-ledger``).
 
 To add a kind of fact: collect (or ``append_fact``) it where it is recorded, and register how to apply it with
-``@applies("kind")`` below: a function of the open transaction and the fact that returns the case it changed.
+``@applies("kind")`` below: a function of the open transaction, the fact and the root that returns the case whose
+deadlines need working out again (None when it did that itself, or changed none).
 """
 
 from __future__ import annotations
@@ -21,10 +22,22 @@ from typing import Any
 
 from docgen.facts import FACTS_FILE, journal_size, read_facts
 from docgen.ledger.deadline_rows import reconcile
+from docgen.ledger.meetings import store_file, store_meeting
+from docgen.ledger.sources import source_record
 
-__all__ = ["APPLIERS", "SENDING_COLUMNS", "applies", "apply_facts", "catch_up", "record_sending", "set_sent_dates", "store_visit"]
+__all__ = [
+    "APPLIERS",
+    "SENDING_COLUMNS",
+    "applies",
+    "apply_facts",
+    "catch_up",
+    "published_manifest",
+    "record_sending",
+    "set_sent_dates",
+    "store_visit",
+]
 
-Applier = Callable[[sqlite3.Connection, dict[str, Any]], str | None]
+Applier = Callable[[sqlite3.Connection, dict[str, Any], Path], str | None]
 #: facts recorded in a transaction, appended to the root's journal before it commits
 Collected = list[tuple[str, dict[str, Any]]]
 
@@ -56,6 +69,41 @@ def applies(kind: str) -> Callable[[Applier], Applier]:
         return function
 
     return register
+
+
+# -- published meetings ------------------------------------------------------------------------------
+
+
+def published_manifest(root: Path, fact: dict[str, Any]) -> tuple[Path, dict[str, Any]] | None:
+    """The folder and manifest of the version a ``published`` fact names: the meeting's folder, or an amended copy kept in it."""
+    folder = Path(root) / "outbox" / str(fact["case_reference"]) / str(fact["folder"])
+    for path in (folder / "manifest.json", *sorted(folder.glob("superseded/**/manifest.json"), reverse=True)):
+        try:
+            manifest = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            continue
+        if isinstance(manifest, dict) and (manifest.get("source") or {}).get("sha256") == fact.get("sha256"):
+            return path.parent, manifest
+    return None
+
+
+@applies("published")
+def _apply_published(db: sqlite3.Connection, fact: dict[str, Any], root: Path) -> str | None:
+    known = db.execute(
+        "SELECT 1 FROM meetings WHERE case_reference = ? AND meeting_date = ? AND meeting_type = ? AND sha256 = ?",
+        (fact.get("case_reference"), fact.get("meeting_date"), fact.get("meeting_type"), fact.get("sha256")),
+    ).fetchone()
+    if known is not None:
+        return None  # the ledger has this version, in its place among the others
+    found = published_manifest(root, fact)
+    if found is None:
+        return None  # its folder is gone from the outbox: nothing left to stand for it
+    folder, manifest = found
+    store_meeting(db, manifest, source_record(folder, manifest), None)
+    if folder.parent.name != "superseded":
+        where = folder.relative_to(root).as_posix()
+        store_file(db, sha256=str(fact["sha256"]), name=str(fact.get("source") or ""), outcome="published", where=where)
+    return None  # store_meeting worked the case's deadlines out again itself
 
 
 # -- visits -----------------------------------------------------------------------------------------
@@ -91,7 +139,7 @@ def store_visit(
 
 
 @applies("visit")
-def _apply_visit(db: sqlite3.Connection, fact: dict[str, Any]) -> str | None:
+def _apply_visit(db: sqlite3.Connection, fact: dict[str, Any], root: Path) -> str | None:
     alone = fact.get("seen_alone")
     store_visit(
         db,
@@ -136,7 +184,7 @@ def set_sent_dates(
 
 
 @applies("sent_date")
-def _apply_sent_date(db: sqlite3.Connection, fact: dict[str, Any]) -> str | None:
+def _apply_sent_date(db: sqlite3.Connection, fact: dict[str, Any], root: Path) -> str | None:
     row = db.execute(
         "SELECT id FROM meetings WHERE case_reference = ? AND meeting_date = ? AND meeting_type = ? AND sha256 = ?",
         (fact.get("case_reference"), fact.get("meeting_date"), fact.get("meeting_type"), fact.get("sha256")),
@@ -158,7 +206,7 @@ def record_sending(db: sqlite3.Connection, journal: Collected, copy_key: str) ->
 
 
 @applies("sending")
-def _apply_sending(db: sqlite3.Connection, fact: dict[str, Any]) -> str | None:
+def _apply_sending(db: sqlite3.Connection, fact: dict[str, Any], root: Path) -> str | None:
     row = fact.get("row")
     if not isinstance(row, dict) or not row.get("copy_key"):
         return None
@@ -182,7 +230,7 @@ def apply_facts(db: sqlite3.Connection, root: Path, start: int = 0) -> int:
     for offset, fact in read_facts(root, start):
         apply = APPLIERS.get(fact["kind"])
         if apply is not None:  # a kind this docgen does not know (written by a newer one) is left for it
-            case = apply(db, fact)
+            case = apply(db, fact, Path(root))
             if case:
                 touched.add(case)
         reached = offset

@@ -20,9 +20,9 @@ from typing import Any
 from docgen.errors import LedgerError
 from docgen.facts import FACTS_FILE
 from docgen.ledger.connection import LEDGER_PATH
-from docgen.ledger.details import source_record
 from docgen.ledger.distribution_lists import sync_sent_dates
 from docgen.ledger.from_files import catch_up
+from docgen.ledger.sources import source_record
 from docgen.ledger.store import Ledger
 from docgen.ownership import follow_owner
 
@@ -89,7 +89,7 @@ def rebuild_ledger(root: Path) -> Rebuilt:
                 ledger.record_file(sha256=str(source["sha256"]), name=str(source.get("name") or ""), outcome="published", where=where)
         problems += sync_sent_dates(root, ledger).problems
         with ledger.transaction() as db:
-            facts = catch_up(db, root)
+            facts = catch_up(db, root)  # from the start: the journal's published meetings are all in already, its other facts not
     _remove(target)
     os.replace(building, target)
     follow_owner(target, root)

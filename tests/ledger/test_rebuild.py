@@ -101,7 +101,11 @@ def test_a_ledger_restored_from_before_later_facts_catches_up_with_the_root_s_fi
     _docgen("backup", "--root", str(busy_root), "--to", str(tmp_path / "backup"))
     with Ledger.open(busy_root) as ledger:
         ledger.record_visits([ledger.visits(OTHER)[0].__class__(OTHER, "C2", dt.date(2027, 2, 2), True)], source="web: amy")
+    review = clean_review()
+    review["case"]["reference"] = OTHER
+    _drop_and_run(busy_root, "other-review.json", review)  # published after the backup: the ledger restored has never heard of it
     after = _answers(busy_root)
+    assert [m["type"] for m in after["cases"][OTHER]["meetings"]] == ["initial", "review"]
     _lose_ledger(busy_root)
     (tmp_path / "backup" / "ledger.sqlite3").replace(busy_root / ".docgen" / "ledger.sqlite3")
     assert _answers(busy_root) == after
