@@ -1,8 +1,9 @@
 """The root's journal of facts: what the ledger records that no published file shows, one JSON line each.
 
 Manifests, source forms and ``distribution.xlsx`` already hold most of what the ledger knows. The rest —
-visits (from a visit log or the web app), sent dates and their corrections, and every step of sending an
-email (its Message-ID, sent, failed or uncertain) — is appended here, in ``outbox/_journal/facts.jsonl``, by
+visits (from a visit log or the web app), sent dates and their corrections, every step of sending an email (its
+Message-ID, sent, failed or uncertain), and a note of each meeting published (where its manifest is, so that a
+ledger restored from an older backup learns of it) — is appended here, in ``journal/facts.jsonl`` at the root, by
 the same transaction that records it in the ledger, so that a root's nightly file backup holds every fact and
 ``docgen rebuild-ledger`` can make the ledger again from the root's files alone.
 
@@ -24,7 +25,7 @@ from docgen.ownership import follow_owner
 
 __all__ = ["FACTS_FILE", "append_fact", "append_facts", "journal_size", "read_facts"]
 
-FACTS_FILE = Path("outbox") / "_journal" / "facts.jsonl"
+FACTS_FILE = Path("journal") / "facts.jsonl"
 
 
 def append_fact(root: Path, kind: str, fields: Mapping[str, Any]) -> None:

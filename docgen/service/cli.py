@@ -96,6 +96,11 @@ def _serve(
     *,
     watching: bool = False,
 ) -> None:
+    from docgen.ownership import check_permissions, refuse_root_run
+
+    if watching:
+        refuse_root_run(root, "watch")
+    check_permissions(root)  # a file under .docgen/ left by a run as root: said now in one line, before any form is taken
     # a stop signal must never kill docgen mid-form, even one that arrives while it is still starting up
     services: list[Any] = []
     asked_to_stop: list[int] = []
