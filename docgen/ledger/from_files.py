@@ -31,6 +31,7 @@ __all__ = [
     "applies",
     "apply_facts",
     "catch_up",
+    "journaled_records",
     "published_manifest",
     "record_sending",
     "set_sent_dates",
@@ -74,6 +75,16 @@ def applies(kind: str) -> Callable[[Applier], Applier]:
 # -- published meetings ------------------------------------------------------------------------------
 
 
+def journaled_records(root: Path) -> dict[tuple[str, str, str, str], dict[str, Any]]:
+    """The records the journal keeps of published meetings, by (case, meeting date, meeting type, source sha256)."""
+    found = {}
+    for _, fact in read_facts(root):
+        if fact["kind"] == "published" and isinstance(fact.get("record"), dict):
+            key = (str(fact.get("case_reference")), str(fact.get("meeting_date")), str(fact.get("meeting_type")), str(fact.get("sha256")))
+            found[key] = fact["record"]
+    return found
+
+
 def published_manifest(root: Path, fact: dict[str, Any]) -> tuple[Path, dict[str, Any]] | None:
     """The folder and manifest of the version a ``published`` fact names: the meeting's folder, or an amended copy kept in it."""
     folder = Path(root) / "outbox" / str(fact["case_reference"]) / str(fact["folder"])
@@ -99,7 +110,8 @@ def _apply_published(db: sqlite3.Connection, fact: dict[str, Any], root: Path) -
     if found is None:
         return None  # its folder is gone from the outbox: nothing left to stand for it
     folder, manifest = found
-    store_meeting(db, manifest, source_record(folder, manifest), None)
+    record = fact.get("record") if isinstance(fact.get("record"), dict) else source_record(folder, manifest)
+    store_meeting(db, manifest, record, None)
     if folder.parent.name != "superseded":
         where = folder.relative_to(root).as_posix()
         store_file(db, sha256=str(fact["sha256"]), name=str(fact.get("source") or ""), outcome="published", where=where)

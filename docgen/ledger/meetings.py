@@ -72,8 +72,12 @@ def store_meeting(db: sqlite3.Connection, manifest: dict[str, Any], record: dict
     return same is None
 
 
-def published_fact(manifest: dict[str, Any]) -> dict[str, Any]:
-    """The journal's note of a published meeting: where its manifest is and which version (the manifest itself says the rest)."""
+def published_fact(manifest: dict[str, Any], record: dict[str, Any] | None) -> dict[str, Any]:
+    """The journal's note of a published meeting: where its manifest is, which version, and the record it was made from.
+
+    The record is the form's answers as docgen read them: kept here, the ledger is rebuilt without reading every Word
+    and Excel form again (a fifth of a second each).
+    """
     meeting = manifest["meeting"]
     folder = str(meeting.get("folder") or f"{meeting['date']}-{meeting['type']}")
     return {
@@ -83,6 +87,7 @@ def published_fact(manifest: dict[str, Any]) -> dict[str, Any]:
         "meeting_type": str(meeting["type"]),
         "sha256": manifest["source"]["sha256"],
         "source": manifest["source"].get("name"),
+        "record": record,
     }
 
 

@@ -1,7 +1,7 @@
 """``docgen rebuild-ledger``'s work: the ledger made again from the root's files alone.
 
 The published meetings come from their manifests (amended versions from the ``superseded/`` folders kept inside
-the current one), their records from the source forms beside them, sent dates staff typed from each
+the current one), their records from the journal (or, for meetings published before it kept them, the source forms), sent dates staff typed from each
 ``distribution.xlsx``, and everything else — visits, sent dates recorded by docgen and their corrections, the
 sending journal — from the root's journal of facts (``docgen.facts``). The new ledger is built beside the old
 one and takes its place only when complete, so running it twice, or stopping it half way, loses nothing.
@@ -21,7 +21,7 @@ from docgen.errors import LedgerError
 from docgen.facts import FACTS_FILE
 from docgen.ledger.connection import LEDGER_PATH
 from docgen.ledger.distribution_lists import sync_sent_dates
-from docgen.ledger.from_files import catch_up
+from docgen.ledger.from_files import catch_up, journaled_records
 from docgen.ledger.sources import source_record
 from docgen.ledger.store import Ledger
 from docgen.ownership import follow_owner
@@ -36,7 +36,7 @@ class Rebuilt:
     """What the rebuilt ledger was made from."""
 
     meetings: int
-    records_read: int
+    records_read: int  # source forms read again, for meetings published before the journal kept their records
     facts_bytes: int
     problems: tuple[str, ...]
     seconds: float
@@ -73,11 +73,21 @@ def rebuild_ledger(root: Path) -> Rebuilt:
     problems: list[str] = []
     found = sorted(published_manifests(root), key=lambda item: (str(item[1].get("generated_at") or ""), len(item[0].parts)))
     records = 0
+    journaled = journaled_records(root)
     with Ledger.open(root, path=building, up_to_date=False) as ledger:
         ledger.facts_root = None  # every fact applied here is already in the root's files
         for folder, manifest in found:
-            record = source_record(folder, manifest)
-            records += record is not None
+            meeting = manifest["meeting"]
+            key = (
+                str(manifest["case_reference"]),
+                str(meeting.get("date")),
+                str(meeting.get("type")),
+                str(manifest["source"].get("sha256")),
+            )
+            record = journaled.get(key)
+            if record is None:  # published before the journal kept records: read from the form itself
+                record = source_record(folder, manifest)
+                records += record is not None
             try:
                 ledger.publish_meeting(manifest, record=record)
             except (KeyError, TypeError, ValueError) as exc:

@@ -92,7 +92,7 @@ class Ledger(LedgerConnection):
         """
         with self.recording() as (db, journal):
             if store_meeting(db, manifest, record, published_at) and journal is not None:
-                journal.append(("published", published_fact(manifest)))
+                journal.append(("published", published_fact(manifest, record)))
 
     def meetings_without_details(self) -> list[MeetingRow]:
         """Current meetings whose key worker, chair and referral date were never looked up in the source form."""

@@ -103,6 +103,6 @@ def rebuild_ledger(root: Path) -> None:
     for problem in done.problems:
         click.echo(f"Note: {problem}", err=True)
     click.echo(
-        f"Ledger rebuilt from {done.meetings} published meeting(s) ({done.records_read} source form(s) read) "
+        f"Ledger rebuilt from {done.meetings} published meeting(s) ({done.records_read} source form(s) read again) "
         f"and {done.facts_bytes} bytes of recorded facts in {done.seconds:.1f} s."
     )
