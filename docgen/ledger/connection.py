@@ -49,7 +49,10 @@ class LedgerConnection:
         if create:
             path.parent.mkdir(parents=True, exist_ok=True)
         elif not path.is_file():
-            raise LedgerError(f"There is no ledger at {path}: run docgen on this root first.")
+            raise LedgerError(
+                f"There is no ledger at {path}: if docgen has published here before, make it again with "
+                f"`docgen rebuild-ledger --root {root}` (or restore it from a backup); otherwise run docgen on this root first."
+            )
         try:
             db = sqlite3.connect(path, timeout=wait_seconds, isolation_level=None)
             db.row_factory = sqlite3.Row
