@@ -20,7 +20,7 @@ EXIT_OK, EXIT_FAULT = 0, 1
 
 
 @click.command()
-@root_option()
+@root_option(as_owner=False)  # looks, and changes nothing: not even the owner of a file
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON object for monitoring.")
 def status(root: Path, as_json: bool) -> None:
     """Whether the service is running or paused (and why), forms waiting, free space and the ledger's size.
