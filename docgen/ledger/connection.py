@@ -14,9 +14,9 @@ from pathlib import Path
 from typing import Self
 
 from docgen.errors import LedgerError
-from docgen.facts import FACTS_FILE, append_facts
+from docgen.facts import FACTS_FILE
 from docgen.ledger.deadline_rows import reconcile
-from docgen.ledger.from_files import Collected, catch_up
+from docgen.ledger.from_files import Collected, append_recorded, catch_up
 from docgen.ledger.migrations import MIGRATIONS, migrate
 from docgen.ledger.sqlite_errors import ledger_error
 
@@ -103,7 +103,7 @@ class LedgerConnection:
             yield db, collected
             if collected and self.facts_root is not None:
                 try:
-                    append_facts(self.facts_root, collected)
+                    append_recorded(db, self.facts_root, collected)
                 except OSError as exc:
                     where = self.facts_root / FACTS_FILE
                     raise LedgerError(

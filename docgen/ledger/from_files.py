@@ -20,7 +20,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from docgen.facts import FACTS_FILE, journal_size, read_facts
+from docgen.facts import FACTS_FILE, append_facts, journal_size, read_facts
 from docgen.ledger.deadline_rows import reconcile
 from docgen.ledger.meetings import store_file, store_meeting
 from docgen.ledger.sources import source_record
@@ -28,6 +28,7 @@ from docgen.ledger.sources import source_record
 __all__ = [
     "APPLIERS",
     "SENDING_COLUMNS",
+    "append_recorded",
     "applies",
     "apply_facts",
     "catch_up",
@@ -251,6 +252,23 @@ def apply_facts(db: sqlite3.Connection, root: Path, start: int = 0) -> int:
     return reached
 
 
+def append_recorded(db: sqlite3.Connection, root: Path, collected: Collected) -> None:
+    """Appends the facts a transaction recorded (inside it, before it commits); a ledger that had read the journal to its end
+    still has, so the next opening reads nothing again.
+
+    Every fact with an applier is appended this way, under the ledger's write lock, so no other such fact can slip in
+    between the ledger's last reading and this append.
+    """
+    if not collected:
+        return
+    key = FACTS_FILE.as_posix()
+    row = db.execute("SELECT bytes FROM journal_read WHERE path = ?", (key,)).fetchone()
+    before = journal_size(root)
+    append_facts(root, collected)
+    if row is not None and int(row[0]) == before:
+        db.execute("UPDATE journal_read SET bytes = ? WHERE path = ?", (journal_size(root), key))
+
+
 def catch_up(db: sqlite3.Connection, root: Path) -> int:
     """Applies the facts the root's journal gained since this ledger last read it (all of them after a restore); returns bytes read.
 
@@ -261,6 +279,8 @@ def catch_up(db: sqlite3.Connection, root: Path) -> int:
     start = int(row[0]) if row else 0
     size = journal_size(root)
     if size == start:
+        if row is None:  # from now on this ledger's own facts keep it at the journal's end (``append_recorded``)
+            db.execute("INSERT INTO journal_read (path, bytes) VALUES (?, ?)", (key, start))
         return 0
     if size < start:
         start = 0

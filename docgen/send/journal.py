@@ -18,8 +18,7 @@ import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
-from docgen.facts import append_facts
-from docgen.ledger.from_files import Collected, record_sending
+from docgen.ledger.from_files import Collected, append_recorded, record_sending
 
 __all__ = ["SEND_LOCK_NAME", "Journal", "Sending", "emails_to_check", "uncertain_copies"]
 
@@ -105,7 +104,7 @@ class Journal:
         collected: Collected = []
         for key in copy_keys:
             record_sending(self._db, collected, key)
-        append_facts(self.facts_root, collected)
+        append_recorded(self._db, self.facts_root, collected)
 
     def get(self, copy_key: str) -> Sending | None:
         """The copy's row, or None if it was never tried."""

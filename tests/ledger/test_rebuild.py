@@ -12,7 +12,8 @@ from click.testing import CliRunner
 
 from docgen.cli import main
 from docgen.facts import FACTS_FILE
-from docgen.ledger import Ledger
+from docgen.ledger import Ledger, Visit
+from docgen.ledger.from_files import catch_up
 from docgen.ledger.workbooks import write_visit_log
 from docgen.send.journal import Journal
 from tests.conftest import clean_closure, clean_initial, clean_review
@@ -68,7 +69,7 @@ def busy_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
     with Ledger.open(root) as ledger:
         [meeting] = ledger.meetings(OTHER)
         ledger.mark_copies_sent(meeting.id, [("Sarah Jones", None, dt.date(2026, 12, 21), "web: amy")])  # a correction
-        ledger.record_visits([ledger.visits(OTHER)[0].__class__(OTHER, "C1", dt.date(2027, 1, 20), None)], source="web: amy")
+        ledger.record_visits([Visit(OTHER, "C1", dt.date(2027, 1, 20), None)], source="web: amy")
         journal = Journal.open(ledger.path)  # as docgen send leaves a message whose hand-over was cut off
         journal.start(
             copy_key="uncertain-1", case_reference=OTHER, folder=meeting.folder, recipient="Daniel Jones",
@@ -100,7 +101,7 @@ def test_a_deleted_ledger_is_rebuilt_to_the_same_answers_twice_over(busy_root: P
 def test_a_ledger_restored_from_before_later_facts_catches_up_with_the_root_s_files(busy_root: Path, tmp_path: Path) -> None:
     _docgen("backup", "--root", str(busy_root), "--to", str(tmp_path / "backup"))
     with Ledger.open(busy_root) as ledger:
-        ledger.record_visits([ledger.visits(OTHER)[0].__class__(OTHER, "C2", dt.date(2027, 2, 2), True)], source="web: amy")
+        ledger.record_visits([Visit(OTHER, "C2", dt.date(2027, 2, 2), True)], source="web: amy")
     review = clean_review()
     review["case"]["reference"] = OTHER
     _drop_and_run(busy_root, "other-review.json", review)  # published after the backup: the ledger restored has never heard of it
@@ -124,3 +125,17 @@ def test_meetings_published_before_the_journal_kept_records_are_read_from_their_
     said = _docgen("rebuild-ledger", "--root", str(root))
     assert said.startswith("Ledger rebuilt from 1 published meeting(s) (1 source form(s) read again)"), said
     assert json.loads(_docgen("case", CASE, "--root", str(root), "--as-of", AS_OF, "--json")) == before
+
+
+def test_a_ledger_that_records_its_own_facts_has_nothing_to_read_again_when_next_opened(tmp_path: Path) -> None:
+    root = tmp_path / "cin"
+    (root / "inbox").mkdir(parents=True)
+    (root / "docgen.toml").write_text("pdf = false\nsettle_seconds = 0\nmin_free_mb = 0\n", encoding="utf-8")
+    _drop_and_run(root, "initial.json", clean_initial())
+    with Ledger.open(root) as ledger:
+        ledger.record_visits([Visit(CASE, "C1", dt.date(2026, 12, 20), True)], source="web: amy")
+        ledger.record_visits([Visit(CASE, "C1", dt.date(2026, 12, 20), True)], source="web: amy")  # nothing new: nothing appended
+    facts = [json.loads(line)["kind"] for line in (root / FACTS_FILE).read_text(encoding="utf-8").splitlines()]
+    assert facts == ["published", "visit"]
+    with Ledger.open(root) as ledger, ledger.transaction() as db:
+        assert catch_up(db, root) == 0, "the ledger read its own facts as it wrote them"
