@@ -21,6 +21,9 @@ from tests.conftest import clean_closure, clean_initial, clean_review
 CASE = "CIN-2026-0412"
 OTHER = "CIN-2026-0500"
 AS_OF = "2027-03-01"
+SETTINGS = "pdf = false\nsettle_seconds = 0\nmin_free_mb = 0\n"
+#: only ever a dry run here: nothing is sent, so no server is needed
+EMAIL = '[email]\nhost = "127.0.0.1"\nport = 2525\nsecurity = "none"\nfrom = "CIN plans <cin@council.example>"\n'
 
 
 def _docgen(*args: str, code: int = 0) -> str:
@@ -42,6 +45,7 @@ def _answers(root: Path) -> dict[str, Any]:
         "due": json.loads(_docgen("due", "--root", str(root), "--as-of", AS_OF, "--json")),
         "cases": {c: json.loads(_docgen("case", c, "--root", str(root), "--as-of", AS_OF, "--json")) for c in (CASE, OTHER)},
         "report": _docgen("report", "--root", str(root), "--from", "2026-01-01", "--to", "2027-12-31", "--as-of", AS_OF, "-o", str(report)),
+        "send": json.loads(_docgen("send", "--root", str(root), "--dry-run", "--json")),
         "to check": [(s.copy_key, s.status, s.message_id) for s in Journal.open(root / ".docgen" / "ledger.sqlite3").all()],
     }
 
@@ -51,7 +55,7 @@ def busy_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Initials, a review, a closure, an amended meeting, visits from a log and the web app, sent and corrected copies, an uncertain email."""
     root = tmp_path_factory.mktemp("busy") / "cin"
     (root / "inbox").mkdir(parents=True)
-    (root / "docgen.toml").write_text("pdf = false\nsettle_seconds = 0\nmin_free_mb = 0\n", encoding="utf-8")
+    (root / "docgen.toml").write_text(SETTINGS + EMAIL, encoding="utf-8")
     _drop_and_run(root, "initial.json", clean_initial())
     _drop_and_run(root, "review.json", clean_review())
     _drop_and_run(root, "closure.json", clean_closure())
@@ -87,6 +91,7 @@ def _lose_ledger(root: Path) -> None:
 
 def test_a_deleted_ledger_is_rebuilt_to_the_same_answers_twice_over(busy_root: Path) -> None:
     before = _answers(busy_root)
+    assert "would_send" in {s["status"] for s in before["send"]}, "some copies are still to send"
     assert any(d["kind"] == "visit" for d in before["due"]) and before["to check"] == [("uncertain-1", "uncertain", "<1@council.example>")]
     assert (busy_root / FACTS_FILE).stat().st_mode & 0o077 == 0, "the facts name children: owner-only"
     _lose_ledger(busy_root)
@@ -115,7 +120,7 @@ def test_a_ledger_restored_from_before_later_facts_catches_up_with_the_root_s_fi
 def test_meetings_published_before_the_journal_kept_records_are_read_from_their_source_forms(tmp_path: Path) -> None:
     root = tmp_path / "cin"
     (root / "inbox").mkdir(parents=True)
-    (root / "docgen.toml").write_text("pdf = false\nsettle_seconds = 0\nmin_free_mb = 0\n", encoding="utf-8")
+    (root / "docgen.toml").write_text(SETTINGS, encoding="utf-8")
     _drop_and_run(root, "initial.json", clean_initial())
     before = json.loads(_docgen("case", CASE, "--root", str(root), "--as-of", AS_OF, "--json"))
     journal = root / FACTS_FILE
@@ -130,7 +135,7 @@ def test_meetings_published_before_the_journal_kept_records_are_read_from_their_
 def test_a_ledger_that_records_its_own_facts_has_nothing_to_read_again_when_next_opened(tmp_path: Path) -> None:
     root = tmp_path / "cin"
     (root / "inbox").mkdir(parents=True)
-    (root / "docgen.toml").write_text("pdf = false\nsettle_seconds = 0\nmin_free_mb = 0\n", encoding="utf-8")
+    (root / "docgen.toml").write_text(SETTINGS, encoding="utf-8")
     _drop_and_run(root, "initial.json", clean_initial())
     with Ledger.open(root) as ledger:
         ledger.record_visits([Visit(CASE, "C1", dt.date(2026, 12, 20), True)], source="web: amy")
