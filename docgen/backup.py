@@ -19,7 +19,7 @@ __all__ = ["BackedUp", "back_up"]
 
 LEDGER_NAME = "ledger.sqlite3"
 #: what the service keeps only while it runs (locks, its state, work in hand): nothing to restore
-_RUNTIME = frozenset({"lock", "state.json", "send.lock", "templates-checked"})
+_RUNTIME = frozenset({"lock", "state.json", "send.lock", "rebuild.lock", "templates-checked"})
 
 
 @dataclass(frozen=True)

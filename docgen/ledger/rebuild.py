@@ -9,6 +9,7 @@ one and takes its place only when complete, so running it twice, or stopping it 
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import time
@@ -26,7 +27,7 @@ from docgen.ledger.sources import source_record
 from docgen.ledger.store import Ledger
 from docgen.ownership import follow_owner
 
-__all__ = ["Rebuilt", "missing_ledger_note", "published_manifests", "rebuild_ledger"]
+__all__ = ["Rebuilt", "missing_ledger_note", "published_manifests", "rebuild_if_lost", "rebuild_ledger"]
 
 _SIDE_FILES = ("-wal", "-shm", "-journal")
 
@@ -59,14 +60,52 @@ def _remove(path: Path) -> None:
         Path(f"{path}{suffix}").unlink(missing_ok=True)
 
 
-def rebuild_ledger(root: Path) -> Rebuilt:
-    """Makes ``.docgen/ledger.sqlite3`` again from the root's files; the service must not be running (the caller checks)."""
+def _published_here(root: Path) -> bool:
+    return next(iter(Path(root, "outbox").glob("*/*/manifest.json")), None) is not None or (Path(root) / FACTS_FILE).is_file()
+
+
+@contextlib.contextmanager
+def _rebuilding(state: Path) -> Iterator[None]:
+    """One rebuild at a time per root (``watch`` and ``serve`` starting together after a loss)."""
+    fd = os.open(state / "rebuild.lock", os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        try:
+            import fcntl
+        except ImportError:  # Windows: one service per root starts it
+            yield
+            return
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)
+
+
+def rebuild_if_lost(root: Path) -> Rebuilt | None:
+    """Makes the ledger again when it is missing from a root where meetings were published (call before a service opens it)."""
     root = Path(root)
-    started = time.monotonic()
+    if (root / LEDGER_PATH).is_file() or not _published_here(root):
+        return None
+    return rebuild_ledger(root, only_if_missing=True)
+
+
+def rebuild_ledger(root: Path, *, only_if_missing: bool = False) -> Rebuilt | None:
+    """Makes ``.docgen/ledger.sqlite3`` again from the root's files; the service must not be running (the caller checks).
+
+    ``only_if_missing``: None, and nothing done, when another process made the ledger meanwhile.
+    """
+    root = Path(root)
     state = root / LEDGER_PATH.parent
     if not state.is_dir():
         state.mkdir(mode=0o700)
         follow_owner(state, root)
+    with _rebuilding(state):
+        if only_if_missing and (root / LEDGER_PATH).is_file():
+            return None
+        return _rebuild(root)
+
+
+def _rebuild(root: Path) -> Rebuilt:
+    started = time.monotonic()
     target = root / LEDGER_PATH
     building = target.with_name("ledger.rebuilding.sqlite3")
     _remove(building)  # a rebuild stopped half way starts again
@@ -110,7 +149,7 @@ def missing_ledger_note(root: Path) -> None:
     """Raises ``LedgerError`` when the ledger is gone but the outbox shows meetings were published: an empty answer would be wrong."""
     if (Path(root) / LEDGER_PATH).is_file():
         return
-    if next(iter(Path(root, "outbox").glob("*/*/manifest.json")), None) is not None or (Path(root) / FACTS_FILE).is_file():
+    if _published_here(root):
         raise LedgerError(
             f"There is no ledger at {Path(root) / LEDGER_PATH}, but the outbox holds published meetings: "
             f"run `docgen rebuild-ledger --root {root}` to make it again from the root's files (or restore it from a backup)."

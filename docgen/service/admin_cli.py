@@ -100,6 +100,7 @@ def rebuild_ledger(root: Path) -> None:
     layout.state.mkdir(mode=0o700, exist_ok=True)
     with RootLock(layout.lock):  # no service starts on the root while its ledger is being made
         done = rebuild(root)
+    assert done is not None  # only a rebuild asked for "only if missing" can find nothing to do
     for problem in done.problems:
         click.echo(f"Note: {problem}", err=True)
     click.echo(

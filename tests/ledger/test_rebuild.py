@@ -144,3 +144,17 @@ def test_a_ledger_that_records_its_own_facts_has_nothing_to_read_again_when_next
     assert facts == ["published", "visit"]
     with Ledger.open(root) as ledger, ledger.transaction() as db:
         assert catch_up(db, root) == 0, "the ledger read its own facts as it wrote them"
+
+
+def test_the_service_makes_a_lost_ledger_again_before_it_starts(tmp_path: Path) -> None:
+    root = tmp_path / "cin"
+    (root / "inbox").mkdir(parents=True)
+    (root / "docgen.toml").write_text(SETTINGS, encoding="utf-8")
+    _drop_and_run(root, "initial.json", clean_initial())
+    with Ledger.open(root) as ledger:
+        ledger.record_visits([Visit(CASE, "C2", dt.date(2026, 12, 22), False)], source="web: amy")
+    before = _docgen("due", "--root", str(root), "--as-of", AS_OF, "--json")
+    _lose_ledger(root)
+    said = _docgen("run", "--once", "--root", str(root))
+    assert "the ledger was missing: made again from the root's files (1 published meeting(s)" in said
+    assert _docgen("due", "--root", str(root), "--as-of", AS_OF, "--json") == before
