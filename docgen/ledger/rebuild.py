@@ -1,8 +1,8 @@
 """``docgen rebuild-ledger``'s work: the ledger made again from the root's files alone.
 
 The published meetings come from their manifests (amended versions from the ``superseded/`` folders kept inside
-the current one), their records from the journal (or, for meetings published before it kept them, the source forms), sent dates staff typed from each
-``distribution.xlsx``, and everything else — visits, sent dates recorded by docgen and their corrections, the
+the current one), their records from the journal (or, for meetings published before it kept them, the source
+forms), sent dates staff typed from each ``distribution.xlsx``, and everything else — visits, sent dates recorded by docgen and their corrections, the
 sending journal — from the root's journal of facts (``docgen.facts``). The new ledger is built beside the old
 one and takes its place only when complete, so running it twice, or stopping it half way, loses nothing.
 """
@@ -43,16 +43,24 @@ class Rebuilt:
     seconds: float
 
 
-def published_manifests(root: Path) -> Iterator[tuple[Path, dict[str, Any]]]:
-    """Every published meeting's folder and manifest under ``outbox/``, amended (superseded) versions included."""
+def published_manifests(root: Path, problems: list[str] | None = None) -> Iterator[tuple[Path, dict[str, Any]]]:
+    """Every published meeting's folder and manifest under ``outbox/``, amended (superseded) versions included.
+
+    A manifest that cannot be read is left out, with a line saying so added to ``problems``.
+    """
     outbox = Path(root) / "outbox"
-    for path in sorted(outbox.glob("*/*/manifest.json")) + sorted(outbox.glob("*/*/superseded/**/manifest.json")):
+    for path in [*sorted(outbox.glob("*/*/manifest.json")), *sorted(outbox.glob("*/*/superseded/**/manifest.json"))]:
         try:
             manifest = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            continue  # reported by the caller as a meeting it could not read
+        except (OSError, ValueError) as exc:
+            manifest = None
+            reason = f"it cannot be read ({exc})"
+        else:
+            reason = "it lacks case_reference, meeting or source"
         if isinstance(manifest, dict) and manifest.get("case_reference") and manifest.get("meeting") and manifest.get("source"):
             yield path.parent, manifest
+        elif problems is not None:
+            problems.append(f"{path.relative_to(root)} was left out because {reason}: restore it from the file backup")
 
 
 def _remove(path: Path) -> None:
@@ -110,29 +118,23 @@ def _rebuild(root: Path) -> Rebuilt:
     building = target.with_name("ledger.rebuilding.sqlite3")
     _remove(building)  # a rebuild stopped half way starts again
     problems: list[str] = []
-    found = sorted(published_manifests(root), key=lambda item: (str(item[1].get("generated_at") or ""), len(item[0].parts)))
+    found = sorted(published_manifests(root, problems), key=lambda item: (str(item[1].get("generated_at") or ""), len(item[0].parts)))
     records = 0
     journaled = journaled_records(root)
     with Ledger.open(root, path=building, up_to_date=False) as ledger:
         ledger.facts_root = None  # every fact applied here is already in the root's files
         for folder, manifest in found:
-            meeting = manifest["meeting"]
-            key = (
-                str(manifest["case_reference"]),
-                str(meeting.get("date")),
-                str(meeting.get("type")),
-                str(manifest["source"].get("sha256")),
-            )
-            record = journaled.get(key)
-            if record is None:  # published before the journal kept records: read from the form itself
-                record = source_record(folder, manifest)
-                records += record is not None
             try:
+                meeting, source = manifest["meeting"], manifest["source"]
+                key = (str(manifest["case_reference"]), str(meeting.get("date")), str(meeting.get("type")), str(source.get("sha256")))
+                record = journaled.get(key)
+                if record is None:  # published before the journal kept records: read from the form itself
+                    record = source_record(folder, manifest)
+                    records += record is not None
                 ledger.publish_meeting(manifest, record=record)
-            except (KeyError, TypeError, ValueError) as exc:
+            except (AttributeError, KeyError, TypeError, ValueError) as exc:
                 problems.append(f"{folder.relative_to(root)}/manifest.json could not be read back ({exc}): check it against its folder")
                 continue
-            source = manifest["source"]
             if folder.parent.name != "superseded" and source.get("sha256"):
                 where = folder.relative_to(root).as_posix()
                 ledger.record_file(sha256=str(source["sha256"]), name=str(source.get("name") or ""), outcome="published", where=where)
