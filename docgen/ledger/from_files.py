@@ -1,13 +1,12 @@
 """The ledger's side of the root's journal of facts (``docgen.facts``): writing each fact it records, and applying them back.
 
-Every writer of a visit, a sent date or a sending step goes through the functions here, which change the ledger
-and collect the fact in ``journal`` (None: applying, nothing is collected again); the caller appends what was
-collected with ``append_facts`` before its transaction commits. Applying is
-idempotent: a fact the ledger already holds changes nothing, so the journal can be read again from any point —
-after a ledger restored from an older backup (``catch_up``, at every opening), or from the start
-(``docgen rebuild-ledger``).
+Every writer of a published meeting, a visit, a sent date or a sending step goes through the functions here, which
+change the ledger and collect the fact in ``journal`` (None: applying, nothing is collected again); the caller
+appends what was collected with ``append_recorded`` before its transaction commits. Applying is idempotent: a fact
+the ledger already holds changes nothing, so the journal can be read again from any point — after a ledger
+restored from an older backup (``catch_up``, at every opening), or from the start (``docgen rebuild-ledger``).
 
-To add a kind of fact: collect (or ``append_fact``) it where it is recorded, and register how to apply it with
+To add a kind of fact: collect it inside ``Ledger.recording()`` where it is recorded, and register how to apply it with
 ``@applies("kind")`` below: a function of the open transaction, the fact and the root that returns the case whose
 deadlines need working out again (None when it did that itself, or changed none).
 """
