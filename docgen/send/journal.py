@@ -18,6 +18,7 @@ import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
+from docgen.errors import LedgerError
 from docgen.ledger.from_files import Collected, append_recorded, record_sending
 
 __all__ = ["SEND_LOCK_NAME", "Journal", "Sending", "emails_to_check", "uncertain_copies"]
@@ -104,7 +105,14 @@ class Journal:
         collected: Collected = []
         for key in copy_keys:
             record_sending(self._db, collected, key)
-        append_recorded(self._db, self.facts_root, collected)
+        try:
+            append_recorded(self._db, self.facts_root, collected)
+        except OSError as exc:  # the change is rolled back: a step is never in the ledger alone
+            raise LedgerError(
+                f"The journal of facts under {self.facts_root} cannot be written ({exc.strerror or exc}), so docgen send stopped "
+                "before recording this step. Check that this account may write to it and that the disk has room, then run "
+                "docgen send again (a copy that may have been handed over shows as uncertain)."
+            ) from exc
 
     def get(self, copy_key: str) -> Sending | None:
         """The copy's row, or None if it was never tried."""
