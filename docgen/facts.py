@@ -48,9 +48,12 @@ def append_facts(root: Path, facts: Iterable[tuple[str, Mapping[str, Any]]]) -> 
         follow_owner(path.parent, Path(root))
     created = not path.exists()
     # owner-only: the facts name children and recipients, as the plans do
-    fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+    fd = os.open(path, os.O_RDWR | os.O_APPEND | os.O_CREAT, 0o600)
     try:
         _lock(fd)  # one line at a time from every process: the web app, the service and ``docgen send`` write together
+        size = os.fstat(fd).st_size
+        if size and os.lseek(fd, size - 1, os.SEEK_SET) >= 0 and os.read(fd, 1) != b"\n":  # appends still go to the end
+            data = b"\n" + data  # a line torn by a crash stays alone (and unread): never glued to this one
         written = os.write(fd, data)
         if written != len(data):
             raise OSError(28, "the journal line could not be written whole (disk full?)")
