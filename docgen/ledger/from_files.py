@@ -268,15 +268,45 @@ def append_recorded(db: sqlite3.Connection, root: Path, collected: Collected) ->
         db.execute("UPDATE journal_read SET bytes = ? WHERE path = ?", (journal_size(root), key))
 
 
+def _facts_held(db: sqlite3.Connection) -> Collected:
+    """Every fact a ledger held before the root's journal was kept (an upgrade), as the journal would have them, oldest first."""
+    facts: Collected = []
+    meetings = db.execute(
+        "SELECT m.case_reference, m.folder, m.meeting_date, m.meeting_type, m.sha256, m.manifest, r.record "
+        "FROM meetings m LEFT JOIN meeting_records r ON r.meeting_id = m.id ORDER BY m.id"
+    )
+    for meeting in meetings:
+        manifest = json.loads(meeting["manifest"] or "{}")  # the first release kept little of it
+        fact = {k: meeting[k] for k in ("case_reference", "folder", "meeting_date", "meeting_type", "sha256")}
+        record = json.loads(meeting["record"]) if meeting["record"] else None
+        facts.append(("published", {**fact, "source": (manifest.get("source") or {}).get("name"), "record": record}))
+    for visit in db.execute("SELECT case_reference, child, visit_date, seen_alone, source FROM visits ORDER BY id"):
+        alone = visit["seen_alone"]
+        facts.append(("visit", {**dict(visit), "seen_alone": None if alone is None else bool(alone)}))
+    sent = db.execute(
+        "SELECT m.case_reference, m.folder, m.meeting_date, m.meeting_type, m.sha256, c.recipient, c.document, c.sent_date, c.sent_by "
+        "FROM copies c JOIN meetings m ON m.id = c.meeting_id WHERE c.sent_date IS NOT NULL ORDER BY c.id"
+    )
+    facts += [("sent_date", dict(row)) for row in sent]
+    sendings = db.execute(f"SELECT {', '.join(SENDING_COLUMNS)} FROM sendings ORDER BY rowid")
+    facts += [("sending", {"row": dict(zip(SENDING_COLUMNS, tuple(row), strict=True))}) for row in sendings]
+    return facts
+
+
 def catch_up(db: sqlite3.Connection, root: Path) -> int:
     """Applies the facts the root's journal gained since this ledger last read it (all of them after a restore); returns bytes read.
 
     Call inside a write transaction. A journal shorter than the point reached (replaced, or rotated) is read from the start.
+    A ledger that never read a journal, on a root that has none (docgen upgraded), first writes every fact it holds there.
     """
     key = FACTS_FILE.as_posix()
     row = db.execute("SELECT bytes FROM journal_read WHERE path = ?", (key,)).fetchone()
     start = int(row[0]) if row else 0
     size = journal_size(root)
+    if row is None and size == 0:
+        # a ledger from before the journal was kept, on a root without one: what it holds goes into the journal once
+        append_facts(root, _facts_held(db))
+        start = size = journal_size(root)
     if size == start:
         if row is None:  # from now on this ledger's own facts keep it at the journal's end (``append_recorded``)
             db.execute("INSERT INTO journal_read (path, bytes) VALUES (?, ?)", (key, start))

@@ -158,3 +158,34 @@ def test_the_service_makes_a_lost_ledger_again_before_it_starts(tmp_path: Path) 
     said = _docgen("run", "--once", "--root", str(root))
     assert "the ledger was missing: made again from the root's files (1 published meeting(s)" in said
     assert _docgen("due", "--root", str(root), "--as-of", AS_OF, "--json") == before
+
+
+def test_a_ledger_from_before_the_journal_writes_what_it_holds_there_once(tmp_path: Path) -> None:
+    root = tmp_path / "cin"
+    (root / "inbox").mkdir(parents=True)
+    (root / "docgen.toml").write_text(SETTINGS, encoding="utf-8")
+    _drop_and_run(root, "initial.json", clean_initial())
+    _docgen("sent", CASE, "--root", str(root), "--recipient", "Daniel Jones", "--date", "2026-12-18")
+    with Ledger.open(root) as ledger:
+        ledger.record_visits([Visit(CASE, "C1", dt.date(2026, 12, 20), True)], source="web: amy")
+        with ledger.transaction() as db:
+            db.execute("DELETE FROM journal_read")  # as a ledger an earlier docgen wrote: it never read a journal...
+    (root / FACTS_FILE).unlink()  # ...and the root has none
+    before = _answers_of_one(root)
+    with Ledger.open(root):
+        pass
+    kinds = [json.loads(line)["kind"] for line in (root / FACTS_FILE).read_text(encoding="utf-8").splitlines()]
+    assert kinds == ["published", "visit", "sent_date", "sent_date"]
+    with Ledger.open(root):
+        pass
+    assert len((root / FACTS_FILE).read_text(encoding="utf-8").splitlines()) == 4, "once"
+    _lose_ledger(root)
+    _docgen("rebuild-ledger", "--root", str(root))
+    assert _answers_of_one(root) == before
+
+
+def _answers_of_one(root: Path) -> tuple[Any, Any]:
+    return (
+        json.loads(_docgen("due", "--root", str(root), "--as-of", AS_OF, "--json")),
+        json.loads(_docgen("case", CASE, "--root", str(root), "--as-of", AS_OF, "--json")),
+    )
