@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: setup system census-validator demo test lint bench bench-web clean
+.PHONY: setup system system-test census-validator demo test lint bench bench-web clean
 
 $(BIN)/docgen: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -13,6 +13,7 @@ $(BIN)/docgen: pyproject.toml
 
 setup: $(BIN)/docgen
 
+# production: LibreOffice and its bridge only; the tests also need poppler and Chromium
 system:
 	bash scripts/system-packages.sh
 
@@ -20,12 +21,15 @@ system:
 census-validator:
 	bash scripts/census-validator.sh
 
+system-test:
+	bash scripts/system-packages.sh --test
+
 demo: setup
 	cp examples/*/*.docx examples/*/*.xlsx inbox/ 2>/dev/null || true
 	$(BIN)/docgen run --once --root .
 	@echo "Plans are under outbox/; rejected forms and their reports under inbox/rejected/."
 
-test: setup system census-validator
+test: setup system-test census-validator
 	$(BIN)/ruff check docgen tests
 	$(BIN)/mypy
 	$(BIN)/pytest -q

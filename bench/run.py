@@ -12,7 +12,8 @@ Measures, in one run on this machine:
 - with LibreOffice installed, the PDF figures of ``bench/pdf_bench.py``: latency with PDFs against a warm
   one-shot ``soffice``, and documents per second over a batch (``--no-pdf`` skips them);
 - ``docgen case REF`` and ``docgen forms --case REF`` against a ledger holding ``--cases`` cases (default
-  2,000), each with an initial meeting and a review (``--case-history-only`` runs just these).
+  2,000), each with an initial meeting and a review (``--case-history-only`` runs just these);
+- ``docgen rebuild-ledger`` on a root of ``--cases`` cases (``bench/rebuild.py``, which also runs alone).
 
 Each of the three runs is repeated (`--repeat`, default 3, interleaved) and the median wall time
 reported. Every measurement is a fresh process (interpreter start and imports included on both sides), and
@@ -317,9 +318,11 @@ def main() -> None:
         latencies = latency(base, drops, args.settle)
         pdf_lines = [] if args.no_pdf else pdf_figures(base, forms, args)
         case_lines = case_history_rows(base, args.cases, args.repeat)
+    from rebuild import rebuild_lines  # bench/rebuild.py, beside this file
     from send import send_lines  # bench/send.py, beside this file
 
     sending = send_lines(args.messages)
+    rebuilding = rebuild_lines(args.cases)
 
     floor_s = rows["floor"][0]
     single_s = rows["workers=1"][0]
@@ -347,6 +350,7 @@ def main() -> None:
         f"latency ≤ {TARGETS['latency_s']:g} s → max {max(latencies):.2f} s ({'met' if max(latencies) <= TARGETS['latency_s'] else 'NOT met'}).",
         "",
         *case_lines,
+        *rebuilding,
         *sending,
         "",
         "Wall times include starting Python and importing the libraries on both sides; `run --once` also checks the templates at start-up, "

@@ -25,6 +25,8 @@ LAZY_COMMANDS = {
     "watch": "docgen.service.cli:watch",
     "status": "docgen.service.admin_cli:status",
     "retry-rejected": "docgen.service.admin_cli:retry_rejected",
+    "backup": "docgen.service.admin_cli:backup",
+    "rebuild-ledger": "docgen.service.admin_cli:rebuild_ledger",
     "due": "docgen.ledger.cli:due",
     "report": "docgen.ledger.cli:report",
     "case": "docgen.ledger.case_cli:case",

@@ -13,5 +13,9 @@ SECRET_STATE_FILES = frozenset({USERS_FILE, SESSION_KEY_FILE, AUDIT_FILE})
 
 
 def state_file_mode(name: str, file_mode: int) -> int:
-    """The mode of the file ``name`` directly under ``.docgen/``: owner-only for a secret, else ``file_mode`` (the ledger's)."""
-    return OWNER_ONLY if name in SECRET_STATE_FILES else file_mode
+    """The mode of the file ``name`` directly under ``.docgen/``: owner-only for a secret, else ``file_mode`` (the ledger's).
+
+    A closed audit log (``audit.log.<UTC time>``, left by rotation) is as secret as the open one.
+    """
+    secret = name in SECRET_STATE_FILES or name.startswith(f"{AUDIT_FILE}.")
+    return OWNER_ONLY if secret else file_mode

@@ -65,6 +65,10 @@ def init_root(folder: Path, policy: str | None = None, dir_mode: int = 0o750) ->
 @policy_option("The council's profile, written into docgen.toml (default: standard).")
 def init(folder: Path, policy: str | None) -> None:
     """Make FOLDER a docgen root: inbox/, outbox/ and a commented docgen.toml."""
+    from docgen.ownership import hand_to_owner
+
+    if folder.is_dir():
+        hand_to_owner(folder)  # run as root in a folder made for the service account: what init makes is that account's
     init_root(folder, policy)
     click.echo(
         f"Made {folder}: inbox/, outbox/ and {CONFIG_NAME} (policy {policy or DEFAULT_PROFILE}). "

@@ -10,6 +10,7 @@ import click
 
 from docgen.config import resolve_root
 from docgen.errors import ConfigError
+from docgen.ownership import hand_to_owner
 
 __all__ = ["POLICY", "ROOT", "PolicyParam", "RootParam", "policy_option", "root_option"]
 
@@ -32,10 +33,25 @@ class RootParam(click.ParamType):
 ROOT = RootParam()
 
 
-def root_option(help: str = "Folder holding inbox/, outbox/ and docgen.toml (made by `docgen init`).", **kwargs: Any) -> Callable[[F], F]:
-    """``--root DIR``, default the current folder, checked by ``resolve_root`` before the command runs."""
+def _as_owner(ctx: click.Context, param: click.Parameter, value: Path | None) -> Path | None:
+    """Run as root on a root owned by the service account, what the command makes becomes that account's (``docgen.ownership``)."""
+    if value is not None:
+        hand_to_owner(value)
+    return value
+
+
+def root_option(
+    help: str = "Folder holding inbox/, outbox/ and docgen.toml (made by `docgen init`).", *, as_owner: bool = True, **kwargs: Any
+) -> Callable[[F], F]:
+    """``--root DIR``, default the current folder, checked by ``resolve_root`` before the command runs.
+
+    With ``as_owner`` (commands that write under the root), run as root on a root owned by the service account, every
+    file the command makes is handed to that account; ``docgen backup``, which writes elsewhere, keeps its own.
+    """
     kwargs.setdefault("default", ".")
     kwargs.setdefault("show_default", True)
+    if as_owner:
+        kwargs.setdefault("callback", _as_owner)
     return click.option("--root", type=ROOT, help=help, **kwargs)
 
 

@@ -59,8 +59,10 @@ def _case_forms(out: Path, root: Path, case: str, meeting: str) -> None:
     from docgen.config import load_settings, resolve_root
     from docgen.forms.next_meeting import write_case_forms
     from docgen.ledger.history import UnknownCaseError
+    from docgen.ownership import hand_to_owner
 
     root = resolve_root(root)  # a folder that is no docgen root is a usage error (exit 2), as for every command
+    hand_to_owner(root)  # run as root: the ledger and forms kept under .docgen/ stay the service account's
     load_settings(root)  # the root's own profiles/ are the ones its cases use
     try:
         written = write_case_forms(out, root, case, meeting)

@@ -12,6 +12,7 @@ from docgen.ledger.connection import LEDGER_PATH
 from docgen.ledger.dates import parse_day
 from docgen.ledger.details import fill_in_from_sources
 from docgen.ledger.distribution_lists import sync_sent_dates
+from docgen.ledger.rebuild import missing_ledger_note
 from docgen.ledger.store import DueItem, Ledger
 from docgen.options import root_option
 from docgen.profiles import check_every_profile, use_profiles_in
@@ -49,6 +50,7 @@ def _open_for_reading(root: Path) -> Ledger | None:
     """The root's ledger with the outbox's sent dates read in; None where nothing was ever published."""
     use_profiles_in(root)  # a meeting published under the council's own profile is judged by it
     check_every_profile()
+    missing_ledger_note(root)
     if not (root / LEDGER_PATH).is_file():
         return None
     ledger = Ledger.open(root)

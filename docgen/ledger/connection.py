@@ -14,7 +14,9 @@ from pathlib import Path
 from typing import Self
 
 from docgen.errors import LedgerError
+from docgen.facts import FACTS_FILE
 from docgen.ledger.deadline_rows import reconcile
+from docgen.ledger.from_files import Collected, append_recorded, catch_up
 from docgen.ledger.migrations import MIGRATIONS, migrate
 from docgen.ledger.sqlite_errors import ledger_error
 
@@ -26,21 +28,31 @@ LEDGER_PATH = Path(".docgen") / "ledger.sqlite3"
 class LedgerConnection:
     """One connection to a root's ledger file, opened with the settings every process shares."""
 
-    def __init__(self, connection: sqlite3.Connection, path: Path) -> None:
+    def __init__(self, connection: sqlite3.Connection, path: Path, facts_root: Path | None = None) -> None:
         self._db = connection
         self.path = path
+        #: the root whose journal of facts (``docgen.facts``) gets every fact recorded here; None: recorded in the ledger only
+        self.facts_root = facts_root
 
     @classmethod
-    def open(cls, root: Path, *, create: bool = True, wait_seconds: float = 30.0) -> Self:
-        """The ledger at ``root/.docgen/ledger.sqlite3``, created or migrated to the current schema.
+    def open(
+        cls, root: Path, *, create: bool = True, wait_seconds: float = 30.0, path: Path | None = None, up_to_date: bool = True
+    ) -> Self:
+        """The ledger at ``root/.docgen/ledger.sqlite3``, created or migrated to the current schema, and brought up to date
+        with the root's journal of facts (a ledger restored from an older backup learns what happened since).
 
         A write waits up to ``wait_seconds`` for another connection (a backup, the web app) to let go of the lock.
+        ``path`` opens another file as this root's ledger, with ``up_to_date`` False not yet brought up to date (``docgen
+        rebuild-ledger`` builds one beside it, and applies the journal once the meetings are in).
         """
-        path = Path(root) / LEDGER_PATH
+        path = path or Path(root) / LEDGER_PATH
         if create:
             path.parent.mkdir(parents=True, exist_ok=True)
         elif not path.is_file():
-            raise LedgerError(f"There is no ledger at {path}: run docgen on this root first.")
+            raise LedgerError(
+                f"There is no ledger at {path}: if docgen has published here before, make it again with "
+                f"`docgen rebuild-ledger --root {root}` (or restore it from a backup); otherwise run docgen on this root first."
+            )
         try:
             db = sqlite3.connect(path, timeout=wait_seconds, isolation_level=None)
             db.row_factory = sqlite3.Row
@@ -48,8 +60,11 @@ class LedgerConnection:
             db.execute("PRAGMA foreign_keys = ON")
             db.execute("PRAGMA journal_mode = WAL")  # readers never block the service's writes
             db.execute("PRAGMA synchronous = NORMAL")
-            ledger = cls(db, path)
+            ledger = cls(db, path, Path(root))
             ledger._migrate()
+            if up_to_date:
+                with ledger.transaction() as db:
+                    catch_up(db, Path(root))
         except sqlite3.DatabaseError as exc:
             raise LedgerError(
                 f"The ledger {path} cannot be opened ({exc}): check that this account may write to {path.parent}, "
@@ -76,6 +91,25 @@ class LedgerConnection:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+    @contextmanager
+    def recording(self) -> Iterator[tuple[sqlite3.Connection, Collected | None]]:
+        """A write transaction whose facts (collected in the list it gives) reach the root's journal before it commits.
+
+        A journal that cannot be written rolls the transaction back: a fact is never in the ledger alone.
+        """
+        collected: Collected | None = [] if self.facts_root is not None else None
+        with self.transaction() as db:
+            yield db, collected
+            if collected and self.facts_root is not None:
+                try:
+                    append_recorded(db, self.facts_root, collected)
+                except OSError as exc:
+                    where = self.facts_root / FACTS_FILE
+                    raise LedgerError(
+                        f"The journal of facts {where} cannot be written ({exc.strerror or exc}): nothing was recorded. "
+                        f"Check that this account may write to {where.parent} and that the disk has room, then try again."
+                    ) from exc
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:

@@ -5,33 +5,17 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from docgen.errors import FormError
 from docgen.ledger.models import MeetingRow
+from docgen.ledger.sources import source_record
 from docgen.ledger.store import Ledger
-from docgen.record import clean
 
 __all__ = ["fill_in_from_sources", "fill_in_records"]
 
 
 def _source_record(root: Path, ledger: Ledger, meeting: MeetingRow) -> dict[str, Any] | None:
     """The record read from ``outbox/<case>/<meeting>/source/NAME``; None when it is gone or cannot be read."""
-    manifest = ledger.meeting_manifest(meeting.id)
-    sources = [d["path"] for d in manifest.get("documents") or [] if d.get("kind") == "source" and d.get("path")]
-    name = (manifest.get("source") or {}).get("name")
-    candidates = [*sources, f"source/{name}"] if name else sources
     folder = Path(root) / "outbox" / meeting.case_reference / meeting.folder
-    for relative in candidates:
-        path = folder / relative
-        if not path.is_file():
-            continue
-        from docgen.forms import read_form  # only needed for old or partial manifests
-
-        try:
-            record: dict[str, Any] = clean(read_form(path).record)
-        except (FormError, OSError, ValueError):
-            return None
-        return record
-    return None
+    return source_record(folder, ledger.meeting_manifest(meeting.id))
 
 
 def fill_in_from_sources(root: Path, ledger: Ledger) -> int:

@@ -122,6 +122,9 @@ MIGRATIONS: tuple[str, ...] = (
     );
     CREATE INDEX IF NOT EXISTS sendings_status ON sendings (status)
     """,
+    # 6: how far the ledger has read the root's journal of facts (docgen/facts.py), so that each opening applies only what is new
+    # (everything, for a ledger restored from an older backup)
+    "CREATE TABLE IF NOT EXISTS journal_read (path TEXT PRIMARY KEY, bytes INTEGER NOT NULL)",
 )
 
 

@@ -12,15 +12,16 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import sqlite3
 from collections.abc import Sequence
 from typing import Any
 
 from docgen.errors import LedgerError
 from docgen.ledger.connection import LEDGER_PATH, LedgerConnection
-from docgen.ledger.deadline_rows import reconcile, store_deadlines
+from docgen.ledger.deadline_rows import reconcile
+from docgen.ledger.from_files import set_sent_dates, store_visit
+from docgen.ledger.meetings import keep_record, published_fact, store_file, store_meeting
 from docgen.ledger.migrations import MIGRATIONS
-from docgen.ledger.models import DeadlineKind, DeadlineStatus, DueItem, MeetingRow, SeenFile, Visit, meeting_details, text_or_none
+from docgen.ledger.models import DeadlineKind, DeadlineStatus, DueItem, MeetingRow, SeenFile, Visit, meeting_details
 from docgen.record import as_date
 
 __all__ = [
@@ -54,14 +55,7 @@ class Ledger(LedgerConnection):
     def record_file(self, *, sha256: str, name: str, outcome: str, where: str | None, detail: str | None = None) -> None:
         """Remembers a file's content and outcome; a duplicate drop never overwrites the original's entry."""
         with self.transaction() as db:
-            if outcome == "duplicate" and db.execute("SELECT 1 FROM files WHERE sha256 = ?", (sha256,)).fetchone():
-                return
-            db.execute(
-                'INSERT INTO files (sha256, name, outcome, "where", detail, at) VALUES (?, ?, ?, ?, ?, ?) '
-                'ON CONFLICT (sha256) DO UPDATE SET name = excluded.name, outcome = excluded.outcome, "where" = excluded."where", '
-                "detail = excluded.detail, at = excluded.at",
-                (sha256, name, outcome, where, detail, _now()),
-            )
+            store_file(db, sha256=sha256, name=name, outcome=outcome, where=where, detail=detail)
 
     # -- meetings ----------------------------------------------------------------------------------
 
@@ -93,59 +87,12 @@ class Ledger(LedgerConnection):
 
         ``record`` (the canonical record) adds the key worker, chair and referral date where the manifest
         lacks them; ``published_at`` defaults to the manifest's ``generated_at``. Safe to call again with
-        the same manifest.
+        the same manifest. A meeting new to the ledger is noted in the root's journal of facts, so that a
+        ledger restored from an older backup learns of it.
         """
-        case = str(manifest["case_reference"])
-        meeting = manifest["meeting"]
-        date, kind = str(meeting["date"]), str(meeting["type"])
-        sha = str(manifest["source"]["sha256"])
-        folder = str(meeting.get("folder") or f"{date}-{kind}")
-        at = published_at or text_or_none(manifest.get("generated_at")) or _now()
-        details = meeting_details(manifest, record)
-        with self.transaction() as db:
-            same = db.execute(
-                "SELECT id, superseded_by FROM meetings WHERE case_reference = ? AND meeting_date = ? AND meeting_type = ? AND sha256 = ?",
-                (case, date, kind, sha),
-            ).fetchone()
-            if same is not None:
-                meeting_id = int(same["id"])
-                if same["superseded_by"] is None:
-                    _keep_record(db, meeting_id, record)
-                    return  # already stored: a retry after a crash
-            else:
-                meeting_id = int(
-                    db.execute(
-                        "INSERT INTO meetings (case_reference, meeting_date, meeting_type, policy, sha256, folder, key_worker, chair_role, "
-                        "referral_date, visit_frequency_days, plan_start_date, published_at, manifest, details_checked) "
-                        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                        (
-                            case,
-                            date,
-                            kind,
-                            str(manifest.get("policy") or "standard"),
-                            sha,
-                            folder,
-                            details["key_worker"],
-                            details["chair_role"],
-                            details["referral_date"],
-                            details["visit_frequency_days"],
-                            details["plan_start_date"],
-                            at,
-                            json.dumps(manifest, sort_keys=True),
-                            int(record is not None),
-                        ),
-                    ).lastrowid
-                    or 0
-                )
-                store_deadlines(db, meeting_id, case, manifest)
-            _keep_record(db, meeting_id, record)
-            # This version is now current; earlier versions of the same meeting are amended by it.
-            db.execute("UPDATE meetings SET superseded_by = NULL WHERE id = ?", (meeting_id,))
-            db.execute(
-                "UPDATE meetings SET superseded_by = ? WHERE case_reference = ? AND meeting_date = ? AND meeting_type = ? AND id != ?",
-                (meeting_id, case, date, kind, meeting_id),
-            )
-            reconcile(db, case)
+        with self.recording() as (db, journal):
+            if store_meeting(db, manifest, record, published_at) and journal is not None:
+                journal.append(("published", published_fact(manifest, record)))
 
     def meetings_without_details(self) -> list[MeetingRow]:
         """Current meetings whose key worker, chair and referral date were never looked up in the source form."""
@@ -160,7 +107,7 @@ class Ledger(LedgerConnection):
     def keep_meeting_record(self, meeting_id: int, record: dict[str, Any]) -> None:
         """Keeps a meeting's canonical record (read later from its source form), unless the ledger already has one."""
         with self.transaction() as db:
-            _keep_record(db, meeting_id, record)
+            keep_record(db, meeting_id, record)
 
     def set_meeting_details(self, meeting_id: int, record: dict[str, Any] | None) -> None:
         """Fills in a meeting's key worker, chair, referral date, visit frequency, plan start and record from its source form (None: it could not be read)."""
@@ -174,7 +121,7 @@ class Ledger(LedgerConnection):
                     "plan_start_date = coalesce(plan_start_date, ?) WHERE id = ?",
                     (*details.values(), meeting_id),
                 )
-                _keep_record(db, meeting_id, record)
+                keep_record(db, meeting_id, record)
             db.execute("UPDATE meetings SET details_checked = 1 WHERE id = ?", (meeting_id,))
             reconcile(db, row["case_reference"])
 
@@ -190,35 +137,24 @@ class Ledger(LedgerConnection):
 
     def mark_copies_sent(self, meeting_id: int, sent: Sequence[tuple[str, str | None, dt.date | None, str | None]]) -> int:
         """Records sent dates: ``(recipient, document or None for all, sent date or None to clear, sent by)``; returns rows changed."""
-        changed = 0
-        with self.transaction() as db:
-            for recipient, document, sent_date, sent_by in sent:
-                sql = "UPDATE copies SET sent_date = ?, sent_by = ? WHERE meeting_id = ? AND lower(trim(recipient)) = lower(trim(?))"
-                args: list[Any] = [sent_date.isoformat() if sent_date else None, sent_by, meeting_id, recipient]
-                if document:
-                    sql += " AND document = ?"
-                    args.append(document)
-                sql += " AND (sent_date IS NOT ? OR sent_by IS NOT ?)"
-                args += [args[0], sent_by]
-                changed += db.execute(sql, args).rowcount
-            case = db.execute("SELECT case_reference FROM meetings WHERE id = ?", (meeting_id,)).fetchone()
-            if case and changed:
-                reconcile(db, case[0])
-        return changed
+        rows = [(recipient, document, day.isoformat() if day else None, by) for recipient, document, day, by in sent]
+        with self.recording() as (db, journal):
+            return set_sent_dates(db, journal, meeting_id, rows)
 
     def record_visits(self, visits: Sequence[Visit], *, source: str | None = None) -> int:
         """Stores visits (a repeat of the same child and date updates "seen alone"); returns how many were new."""
         added = 0
-        with self.transaction() as db:
+        with self.recording() as (db, journal):
             for visit in visits:
-                added += not db.execute(
-                    "SELECT 1 FROM visits WHERE case_reference = ? AND child = ? AND visit_date = ?",
-                    (visit.case_reference, visit.child, visit.visit_date.isoformat()),
-                ).fetchone()
-                db.execute(
-                    "INSERT INTO visits (case_reference, child, visit_date, seen_alone, source, recorded_at) VALUES (?, ?, ?, ?, ?, ?) "
-                    "ON CONFLICT (case_reference, child, visit_date) DO UPDATE SET seen_alone = coalesce(excluded.seen_alone, visits.seen_alone)",
-                    (visit.case_reference, visit.child, visit.visit_date.isoformat(), visit.seen_alone, source, _now()),
+                added += store_visit(
+                    db,
+                    journal,
+                    case_reference=visit.case_reference,
+                    child=visit.child,
+                    visit_date=visit.visit_date.isoformat(),
+                    seen_alone=visit.seen_alone,
+                    source=source,
+                    at=_now(),
                 )
             for case in sorted({v.case_reference for v in visits}):
                 reconcile(db, case)
@@ -333,11 +269,3 @@ class Ledger(LedgerConnection):
             (case_reference,),
         ).fetchone()
         return as_date(row[0]) if row else None
-
-
-def _keep_record(db: sqlite3.Connection, meeting_id: int, record: dict[str, Any] | None) -> None:
-    """Keeps the meeting's canonical record, unless the ledger already has one for it."""
-    if record:
-        db.execute(
-            "INSERT OR IGNORE INTO meeting_records (meeting_id, record) VALUES (?, ?)", (meeting_id, json.dumps(record, ensure_ascii=False))
-        )

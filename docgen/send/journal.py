@@ -1,5 +1,8 @@
 """The sending journal: a durable record, in the ledger's database, of every message handed to the mail server.
 
+Each change of a row is also appended, whole, to the root's journal of facts (``docgen.facts``) before it commits,
+so a ledger restored from an older backup, or rebuilt, still knows every message that went.
+
 Before a message goes, a ``sending`` row with its Message-ID is committed; after the server's 250 the
 row becomes ``sent`` with the time. A row still ``sending`` when the next run starts was interrupted
 after the server may have taken the message: it becomes ``uncertain`` and is sent again only when
@@ -14,6 +17,9 @@ import os
 import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
+
+from docgen.errors import LedgerError
+from docgen.ledger.from_files import Collected, append_recorded, record_sending
 
 __all__ = ["SEND_LOCK_NAME", "Journal", "Sending", "emails_to_check", "uncertain_copies"]
 
@@ -63,8 +69,9 @@ def _sending(row: sqlite3.Row) -> Sending:
 class Journal:
     """The ``sendings`` table, over a connection of the ledger (autocommit; each change is its own transaction)."""
 
-    def __init__(self, connection: sqlite3.Connection) -> None:
-        self._db = connection  # the table is made by the ledger's migration 3
+    def __init__(self, connection: sqlite3.Connection, facts_root: Path | None = None) -> None:
+        self._db = connection  # the table is made by the ledger's migration 5
+        self.facts_root = facts_root  # the root whose journal of facts gets every change; None: the ledger only
 
     @classmethod
     def open(cls, ledger_path: Path) -> Journal:
@@ -73,22 +80,39 @@ class Journal:
         db.row_factory = sqlite3.Row
         db.execute("PRAGMA busy_timeout = 30000")
         db.execute("PRAGMA journal_mode = WAL")
-        return cls(db)
+        return cls(db, Path(ledger_path).parent.parent)
 
     def close(self) -> None:
         """Closes the connection."""
         self._db.close()
 
-    def _write(self, sql: str, args: tuple[object, ...]) -> None:
+    def _write(self, sql: str, args: tuple[object, ...], *copy_keys: str) -> None:
         # synchronous = FULL for these few writes: a record of a message handed over must survive a power cut too
         self._db.execute("PRAGMA synchronous = FULL")
         self._db.execute("BEGIN IMMEDIATE")
         try:
             self._db.execute(sql, args)
+            self._journal(copy_keys)
         except BaseException:
             self._db.execute("ROLLBACK")
             raise
         self._db.execute("COMMIT")
+
+    def _journal(self, copy_keys: tuple[str, ...] | list[str]) -> None:
+        """Appends the rows of ``copy_keys`` as they now stand to the root's journal of facts (inside the open transaction)."""
+        if self.facts_root is None:
+            return
+        collected: Collected = []
+        for key in copy_keys:
+            record_sending(self._db, collected, key)
+        try:
+            append_recorded(self._db, self.facts_root, collected)
+        except OSError as exc:  # the change is rolled back: a step is never in the ledger alone
+            raise LedgerError(
+                f"The journal of facts under {self.facts_root} cannot be written ({exc.strerror or exc}), so docgen send stopped "
+                "before recording this step. Check that this account may write to it and that the disk has room, then run "
+                "docgen send again (a copy that may have been handed over shows as uncertain)."
+            ) from exc
 
     def get(self, copy_key: str) -> Sending | None:
         """The copy's row, or None if it was never tried."""
@@ -109,10 +133,16 @@ class Journal:
     def interrupted_to_uncertain(self) -> int:
         """Rows left ``sending`` by a run that stopped: the server may have the message. Call only while holding the send lock."""
         self._db.execute("BEGIN IMMEDIATE")
-        changed = self._db.execute(
-            "UPDATE sendings SET status = 'uncertain', detail = 'sending was interrupted after the message may have reached the mail server' "
-            "WHERE status = 'sending'"
-        ).rowcount
+        try:
+            keys = [row[0] for row in self._db.execute("SELECT copy_key FROM sendings WHERE status = 'sending'")]
+            changed = self._db.execute(
+                "UPDATE sendings SET status = 'uncertain', detail = 'sending was interrupted after the message may have reached the mail server' "
+                "WHERE status = 'sending'"
+            ).rowcount
+            self._journal(keys)
+        except BaseException:
+            self._db.execute("ROLLBACK")
+            raise
         self._db.execute("COMMIT")
         return int(changed)
 
@@ -126,24 +156,25 @@ class Journal:
             "message_id = excluded.message_id, attempts = sendings.attempts + 1, started_at = excluded.started_at, detail = NULL, "
             "email = excluded.email, documents = excluded.documents",
             (copy_key, case_reference, folder, recipient, email, json.dumps(list(documents)), message_id, _now()),
+            copy_key,
         )
 
     def sent(self, copy_key: str, reply: str, when: dt.datetime | None = None) -> None:
         """The server answered 250: the message is sent."""
         stamp = (when or dt.datetime.now(dt.UTC)).isoformat(timespec="seconds")
-        self._write("UPDATE sendings SET status = 'sent', sent_at = ?, detail = ? WHERE copy_key = ?", (stamp, reply, copy_key))
+        self._write("UPDATE sendings SET status = 'sent', sent_at = ?, detail = ? WHERE copy_key = ?", (stamp, reply, copy_key), copy_key)
 
     def failed(self, copy_key: str, detail: str) -> None:
         """The server refused the message for good (or it could not be handed over): the copy stays due."""
-        self._write("UPDATE sendings SET status = 'failed', detail = ? WHERE copy_key = ?", (detail, copy_key))
+        self._write("UPDATE sendings SET status = 'failed', detail = ? WHERE copy_key = ?", (detail, copy_key), copy_key)
 
     def uncertain(self, copy_key: str, detail: str) -> None:
         """The connection broke while the message was being handed over: the server may have it."""
-        self._write("UPDATE sendings SET status = 'uncertain', detail = ? WHERE copy_key = ?", (detail, copy_key))
+        self._write("UPDATE sendings SET status = 'uncertain', detail = ? WHERE copy_key = ?", (detail, copy_key), copy_key)
 
     def mark_recorded(self, copy_key: str) -> None:
         """The sent date is now in the ledger and ``distribution.xlsx``."""
-        self._write("UPDATE sendings SET recorded = 1 WHERE copy_key = ?", (copy_key,))
+        self._write("UPDATE sendings SET recorded = 1 WHERE copy_key = ?", (copy_key,), copy_key)
 
     def unrecorded(self) -> list[Sending]:
         """Sent messages whose sent date still has to reach the ledger or the workbook (open in Excel, or a crash)."""

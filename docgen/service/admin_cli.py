@@ -1,4 +1,4 @@
-"""``docgen status`` and ``docgen retry-rejected``: looking at a root's service from outside, and putting back what a fault rejected."""
+"""``docgen status``, ``retry-rejected``, ``backup`` and ``rebuild-ledger``: looking after a root's service from outside."""
 
 from __future__ import annotations
 
@@ -14,18 +14,19 @@ from docgen.options import root_option
 from docgen.service.layout import Layout
 from docgen.service.machine import as_machine_fault
 
-__all__ = ["retry_rejected", "status"]
+__all__ = ["backup", "rebuild_ledger", "retry_rejected", "status"]
 
 EXIT_OK, EXIT_FAULT = 0, 1
 
 
 @click.command()
-@root_option()
+@root_option(as_owner=False)  # looks, and changes nothing: not even the owner of a file
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON object for monitoring.")
 def status(root: Path, as_json: bool) -> None:
     """Whether the service is running or paused (and why), forms waiting, free space and the ledger's size.
 
-    Exit 0 when all is well, 1 while a fault of the machine holds (or would hold) the service.
+    Exit 0 when `docgen watch` runs and all is well, 1 while it is paused (a fault of the machine holds or would hold
+    it), 3 when no service runs on the folder (stopped, killed, or a copy of a root).
     """
     from docgen.service.status import service_status
 
@@ -34,7 +35,7 @@ def status(root: Path, as_json: bool) -> None:
         click.echo(json.dumps(found.to_json(), indent=2, ensure_ascii=False))
     else:
         click.echo(found.to_text())
-    sys.exit(EXIT_OK if found.healthy else EXIT_FAULT)
+    sys.exit(found.exit_code)
 
 
 @click.command("retry-rejected")
@@ -64,3 +65,45 @@ def retry_rejected(root: Path, internal: bool) -> None:
         click.echo(f"{len(names)} form(s) put back: `docgen run --once` processes them (a running `docgen watch` already is).")
     else:
         click.echo("No form was rejected by a fault in docgen itself: nothing to put back.")
+
+
+@click.command()
+@root_option()
+@click.option(
+    "--to", "to", type=click.Path(file_okay=False, path_type=Path), required=True, help="Folder to write the copy into (made if missing)."
+)
+def backup(root: Path, to: Path) -> None:
+    """A consistent copy of the ledger, accounts, session key and audit log, safe to take while watch and serve run."""
+    from docgen.backup import back_up
+
+    done = back_up(root, to)
+    click.echo(f"Backed up {', '.join(done.names)} into {done.folder}")
+    click.echo(
+        "To restore: stop docgen, copy these files back into .docgen/ (deleting any ledger.sqlite3-wal and -shm there), start docgen."
+    )
+
+
+@click.command("rebuild-ledger")
+@root_option()
+def rebuild_ledger(root: Path) -> None:
+    """Make the ledger again from the root's files alone (manifests, sources, distribution lists, the journal of facts)."""
+    from docgen.errors import ServiceError
+    from docgen.ledger.rebuild import rebuild_ledger as rebuild
+    from docgen.profiles import use_profiles_in
+    from docgen.service.lock import RootLock
+    from docgen.service.state import read_state
+
+    if read_state(root) is not None:
+        raise ServiceError(f"docgen watch is running on {root}: stop it (and docgen serve) first, then run this again.")
+    use_profiles_in(root)  # meetings published under the council's own profile are worked out by it
+    layout = Layout(root.resolve())
+    layout.state.mkdir(mode=0o700, exist_ok=True)
+    with RootLock(layout.lock):  # no service starts on the root while its ledger is being made
+        done = rebuild(root)
+    assert done is not None  # only a rebuild asked for "only if missing" can find nothing to do
+    for problem in done.problems:
+        click.echo(f"Note: {problem}", err=True)
+    click.echo(
+        f"Ledger rebuilt from {done.meetings} published meeting(s) ({done.records_read} source form(s) read again) "
+        f"and {done.facts_bytes} bytes of recorded facts in {done.seconds:.1f} s."
+    )

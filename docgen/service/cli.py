@@ -86,6 +86,19 @@ def _fingerprint(folders: list[Path]) -> str:
     return digest.hexdigest()
 
 
+def _rebuild_if_lost(root: Path) -> None:
+    """A ledger lost from a root where meetings were published is made again from the root's files before anything else."""
+    from docgen.ledger.rebuild import rebuild_if_lost
+
+    done = rebuild_if_lost(root)
+    if done is not None:
+        click.echo(
+            f"docgen: the ledger was missing: made again from the root's files ({done.meetings} published meeting(s), "
+            f"{done.facts_bytes} bytes of recorded facts)",
+            err=True,
+        )
+
+
 def _serve(
     root: Path,
     policy: str | None,
@@ -96,6 +109,12 @@ def _serve(
     *,
     watching: bool = False,
 ) -> None:
+    from docgen.ownership import check_permissions, refuse_root_run
+
+    if watching:
+        refuse_root_run(root, "watch")
+    check_permissions(root)  # a file under .docgen/ left by a run as root: said now in one line, before any form is taken
+    _rebuild_if_lost(root)
     # a stop signal must never kill docgen mid-form, even one that arrives while it is still starting up
     services: list[Any] = []
     asked_to_stop: list[int] = []

@@ -14,11 +14,13 @@ from docgen.service.filters import Disposition, InboxFilter
 from docgen.service.health import check_space, disk_space
 from docgen.service.layout import Layout
 from docgen.service.machine import describe, say
-from docgen.service.state import read_state
+from docgen.service.state import last_state, stale_reason
 
-__all__ = ["INTERNAL_ERROR_RULE", "Status", "internal_rejections", "service_status"]
+__all__ = ["EXIT_NOT_RUNNING", "EXIT_PAUSED", "EXIT_RUNNING", "INTERNAL_ERROR_RULE", "Status", "internal_rejections", "service_status"]
 
 INTERNAL_ERROR_RULE = "docgen-internal-error"
+#: ``docgen status`` exit codes, as monitoring plugins read them (0 OK, 1 warning, 3 unknown: nothing answers)
+EXIT_RUNNING, EXIT_PAUSED, EXIT_NOT_RUNNING = 0, 1, 3
 
 
 @dataclass(frozen=True)
@@ -38,6 +40,14 @@ class Status:
     read_only: bool
     ledger_bytes: int
     rejected_internal: int  # rejected by a fault in docgen itself: ``docgen retry-rejected --internal``
+    stale: str | None = None  # why a state left behind (a killed service, a copied root) says nothing of now
+
+    @property
+    def exit_code(self) -> int:
+        """For monitoring: 0 running and well, 1 paused (or a fault holds it), 3 not running."""
+        if self.service == "not running":
+            return EXIT_NOT_RUNNING
+        return EXIT_RUNNING if self.healthy else EXIT_PAUSED
 
     @property
     def healthy(self) -> bool:
@@ -46,11 +56,13 @@ class Status:
 
     def to_json(self) -> dict[str, Any]:
         """The JSON object ``docgen status --json`` prints."""
-        return asdict(self)
+        return {**asdict(self), "exit_code": self.exit_code}
 
     def to_text(self) -> str:
         """The lines ``docgen status`` prints."""
         lines = [f"docgen on {self.root}: {self.service}" + (f" since {_clock(self.since)}" if self.since else "")]
+        if self.stale:
+            lines.append(f"  A state was left behind, but {self.stale}.")
         if self.problem:
             lines.append(f"  {self.problem}")
         in_hand = "in hand" if self.service == "running" and self.healthy else "held"  # being worked on, or waiting for the fault to clear
@@ -112,7 +124,13 @@ def _read_only(root: Path) -> bool:
 def service_status(root: Path, settings: Settings) -> Status:
     """The status of the service on ``root``, read without disturbing it (no lock taken, nothing written)."""
     layout = Layout(Path(root).resolve())
-    state = read_state(layout.root)
+    state = last_state(layout.root)
+    stale = None
+    if state is not None and state.state in ("running", "paused"):
+        stale = stale_reason(state, layout.root)
+        state = None if stale else state
+    elif state is not None:
+        state = None  # stopped cleanly
     space = disk_space(layout, settings)
     read_only = _read_only(layout.root)
     problem = cause = None
@@ -154,4 +172,5 @@ def service_status(root: Path, settings: Settings) -> Status:
         read_only=read_only,
         ledger_bytes=ledger_bytes,
         rejected_internal=len(internal_rejections(layout)),
+        stale=stale,
     )

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from docgen.errors import FormError
+from docgen.facts import append_fact, read_facts
 from docgen.file_names import safe_file_name
 from docgen.forms.safety import open_package, sniff
 from docgen.ledger import SeenFile
@@ -45,7 +46,15 @@ class RejectedForm:
 
 def _dealt_with(root: Path) -> dict[str, dict[str, str]]:
     path = root / DEALT_WITH_PATH
-    return json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
+    if path.is_file():
+        found: dict[str, dict[str, str]] = json.loads(path.read_text(encoding="utf-8"))
+        return found
+    # .docgen/ lost (or never had one): the marks are facts in the root's journal too
+    return {
+        str(fact["name"]): {"sha256": str(fact.get("sha256") or ""), "by": str(fact.get("by") or ""), "at": str(fact.get("at") or "")}
+        for _, fact in read_facts(root)
+        if fact["kind"] == "dealt_with" and fact.get("name")
+    }
 
 
 def rejected_forms(root: Path) -> list[RejectedForm]:
@@ -92,6 +101,7 @@ def mark_dealt_with(root: Path, name: str, by: str) -> bool:
         return False
     dealt = _dealt_with(root)
     dealt[name] = {"sha256": form.sha256, "by": by, "at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds")}
+    append_fact(root, "dealt_with", {"name": name, "sha256": form.sha256, "by": by})
     path = root / DEALT_WITH_PATH
     handle, temp = tempfile.mkstemp(prefix=".dealt-", dir=path.parent)
     with os.fdopen(handle, "w", encoding="utf-8") as stream:

@@ -45,11 +45,14 @@ def run(root: Path, host: str, port: int) -> None:
     from docgen.ledger import Ledger
     from docgen.ledger.details import fill_in_from_sources
     from docgen.ledger.distribution_lists import sync_sent_dates
+    from docgen.ledger.rebuild import rebuild_if_lost
     from docgen.web.app import create_app
     from docgen.web.figures import keep_warm
 
     settings = load_web_settings(root)
     check_listening(host, settings)
+    if rebuild_if_lost(root) is not None:
+        print("docgen web app: the ledger was missing: made again from the root's files", file=sys.stderr, flush=True)
     with Ledger.open(root) as ledger:  # sent dates typed into distribution.xlsx, and details old manifests lack
         fill_in_from_sources(root, ledger)
         sync_sent_dates(root, ledger)

@@ -41,8 +41,8 @@ def drop(layout: Layout) -> Drop:
 
 
 def all_files(root: Path) -> list[str]:
-    """Every file under ``root`` (relative, sorted), ledger and lock excluded: what a person would find."""
-    skip = (".docgen/ledger", ".docgen/lock", ".docgen/templates-checked")
+    """Every file under ``root`` (relative, sorted), ledger, its journal of facts and lock excluded: what a person would find."""
+    skip = (".docgen/ledger", ".docgen/lock", ".docgen/templates-checked", "journal/")
     out = []
     for path in sorted(root.rglob("*")):
         rel = path.relative_to(root).as_posix()

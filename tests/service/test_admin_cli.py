@@ -19,7 +19,7 @@ def test_status_of_a_root_with_no_service_running(layout: Layout, drop: Drop) ->
     drop("waiting.json")
     (layout.root / "docgen.toml").write_text("min_free_mb = 0\n")
     result = CliRunner().invoke(main, ["status", "--root", str(layout.root)])
-    assert result.exit_code == 0, result.output
+    assert result.exit_code == 3, result.output  # monitoring's "unknown": nothing is watching the inbox
     lines = result.output.splitlines()
     assert lines[0] == f"docgen on {layout.root}: not running"
     assert lines[1] == "Forms waiting: 1 in the inbox"
@@ -52,7 +52,27 @@ def test_status_while_paused_says_why_and_exits_1(layout: Layout, drop: Drop) ->
 def test_a_pause_recorded_by_a_service_no_longer_running_is_not_believed(layout: Layout) -> None:
     write_state(layout.root, ServiceState("paused", cause="disk_full", message="old news", pid=2**22 + 12345))
     result = CliRunner().invoke(main, ["status", "--root", str(layout.root), "--json"])
-    assert json.loads(result.output)["service"] == "not running"
+    found = json.loads(result.output)
+    assert (found["service"], found["exit_code"], result.exit_code) == ("not running", 3, 3)
+    assert found["stale"] == f"process {2**22 + 12345} that wrote the state has ended (stopped or killed)"
+
+
+def test_a_state_whose_pid_now_belongs_to_another_process_is_stale(layout: Layout) -> None:
+    (layout.root / ".docgen").mkdir()
+    write_state(layout.root, ServiceState("running", pid=1, started="1"))  # pid 1 is alive, but did not start at tick 1
+    result = CliRunner().invoke(main, ["status", "--root", str(layout.root), "--json"])
+    assert (json.loads(result.output)["service"], result.exit_code) == ("not running", 3)
+
+
+def test_a_state_written_on_another_machine_is_not_believed(layout: Layout) -> None:
+    (layout.root / ".docgen").mkdir()
+    write_state(layout.root, ServiceState("running", host="elsewhere.council.example"))
+    result = CliRunner().invoke(main, ["status", "--root", str(layout.root)])
+    assert result.exit_code == 3
+    assert result.output.splitlines()[1] == (
+        "  A state was left behind, but the state was written by docgen on elsewhere.council.example, "
+        "which cannot be checked from this machine."
+    )
 
 
 def test_due_says_the_service_is_paused(layout: Layout) -> None:

@@ -13,7 +13,7 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -131,11 +131,16 @@ def sign_in(client: httpx.Client, name: str, password: str = PASSWORD) -> httpx.
     return client.post("/login", data={"username": name, "password": password, "csrf_token": csrf_token(page.text)})
 
 
-def start_server(root: Path, *extra: str, scheme: str = "http", env: dict[str, str] | None = None) -> Server:
-    """Starts ``docgen serve`` as a real process on a free port and waits until ``/healthz`` answers."""
+def start_server(
+    root: Path, *extra: str, scheme: str = "http", env: dict[str, str] | None = None, command: Sequence[str] = tuple(DOCGEN)
+) -> Server:
+    """Starts ``docgen serve`` as a real process on a free port and waits until ``/healthz`` answers.
+
+    ``command`` runs docgen (another account's: ``setpriv --reuid … python -m docgen``).
+    """
     port = free_port()
     process = subprocess.Popen(
-        [*DOCGEN, "serve", "--root", str(root), "--port", str(port), *extra],
+        [*command, "serve", "--root", str(root), "--port", str(port), *extra],
         cwd=REPO,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
