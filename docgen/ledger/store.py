@@ -334,6 +334,16 @@ class Ledger(LedgerConnection):
         ).fetchone()
         return as_date(row[0]) if row else None
 
+    def plan_start(self, case_reference: str) -> dt.date | None:
+        """The day the case's plan started: the plan start its forms give, else its first meeting (the initial meeting)."""
+        given = self._db.execute(
+            "SELECT min(plan_start_date) FROM meetings WHERE case_reference = ? AND superseded_by IS NULL", (case_reference,)
+        ).fetchone()
+        first = self._db.execute(
+            "SELECT min(meeting_date) FROM meetings WHERE case_reference = ? AND superseded_by IS NULL", (case_reference,)
+        ).fetchone()
+        return as_date((given and given[0]) or (first and first[0]))
+
 
 def _keep_record(db: sqlite3.Connection, meeting_id: int, record: dict[str, Any] | None) -> None:
     """Keeps the meeting's canonical record, unless the ledger already has one for it."""

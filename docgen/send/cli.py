@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import sys
 from collections import Counter
@@ -61,10 +62,12 @@ def send(root: Path, case: str | None, dry_run: bool, resend: bool, as_json: boo
 @click.option("--date", "day", required=True, help="The day they were posted or handed over (2027-01-05 or 05/01/2027).")
 @click.option("--meeting", "folder", default=None, help="The meeting's outbox folder (default: the case's latest meeting).")
 def sent(reference: str, root: Path, recipient: str, day: str, folder: str | None) -> None:
-    """Record that RECIPIENT's copies of case REFERENCE were posted or handed over on DATE."""
+    """Record that RECIPIENT's copies of case REFERENCE were posted or handed over on DATE (a new DATE corrects the one recorded)."""
+    from docgen.audit import AuditLog
     from docgen.ledger.dates import parse_day
     from docgen.ledger.store import Ledger
     from docgen.send.sent_dates import flush_pending_workbooks, record_sent, send_lock
+    from docgen.typed_dates import long_date, sent_date_problem
 
     when = parse_day(day)
     if when is None:
@@ -83,10 +86,40 @@ def sent(reference: str, root: Path, recipient: str, day: str, folder: str | Non
             known = ", ".join(sorted(set(names.values())))
             click.echo(f"docgen: {recipient} is not on the distribution list of {reference} {meeting.folder} (it lists {known})", err=True)
             sys.exit(EXIT_FAILED)
+        problem = sent_date_problem(when, dt.date.fromisoformat(meeting.meeting_date))
+        if problem:
+            click.echo(f"docgen: nothing recorded. {problem}", err=True)
+            sys.exit(EXIT_FAILED)
         name = names[recipient.strip().lower()]
-        written = record_sent(root, ledger, reference, meeting.folder, name, when, "docgen sent")
-    click.echo(f"Recorded: {reference} {meeting.folder}, {name}'s copies sent on {when:%d %b %Y}.")
+        changes, written = record_sent(root, ledger, reference, meeting.folder, name, when, "docgen sent", correct=True)
+    audit = AuditLog(root)
+    for change in changes:
+        before = change.before.isoformat() if change.before else "none"
+        audit.record(
+            _operator(),
+            "sent_date_corrected" if change.before else "copy_sent",
+            f"{reference} {meeting.folder}: {change.document} to {name}: sent date {before} -> {when.isoformat()}",
+        )
+    if not changes:
+        click.echo(f"Nothing changed: {reference} {meeting.folder}, {name}'s copies were already recorded as sent on {long_date(when)}.")
+        return
+    corrected = sorted({c.before for c in changes if c.before})
+    if corrected:
+        was = ", ".join(long_date(d) for d in corrected)
+        click.echo(f"Corrected: {reference} {meeting.folder}, {name}'s copies sent on {long_date(when)} (was {was}).")
+    if any(c.before is None for c in changes):
+        click.echo(f"Recorded: {reference} {meeting.folder}, {name}'s copies sent on {long_date(when)}.")
     if not written:
         click.echo(
             "distribution.xlsx is open in Excel: the ledger has the date; the workbook is updated by the next docgen send or docgen sent once it is closed."
         )
+
+
+def _operator() -> str:
+    """Who ran the command, for the audit log (the account the shell runs as)."""
+    import getpass
+
+    try:
+        return f"{getpass.getuser()} (docgen sent)"
+    except (KeyError, OSError):
+        return "docgen sent"
