@@ -18,7 +18,7 @@ from docgen.send.copies import Copy, copies_of_meeting
 from docgen.send.delivery import Mailer, MailServerError, Postbox, Refused, Uncertain
 from docgen.send.journal import Journal, Sending
 from docgen.send.message import build_message, new_message_id
-from docgen.send.sent_dates import flush_pending_workbooks, mark_in_ledger, send_lock, update_workbook
+from docgen.send.sent_dates import flush_pending_workbooks, mark_carried_in_ledger, send_lock, update_workbook
 from docgen.send.settings import EmailSettings, smtp_password
 
 __all__ = ["SendResult", "SendRun", "send_copies"]
@@ -63,19 +63,35 @@ def _local_day(stamp: str) -> dt.date:
 
 
 def _all_sent_already(ledger: Ledger, copy: Copy) -> bool:
-    """Staff recorded every document of this copy as sent (by hand, post, or the xlsx)."""
+    """Staff recorded every document this message would carry as sent (by hand, post, or the xlsx)."""
     meeting = ledger.meeting_by_folder(copy.case_reference, copy.folder)
     if meeting is None:
         return True
-    rows = [c for c in ledger.copies(meeting.id) if c["recipient"].strip().lower() == copy.recipient.strip().lower()]
+    wanted = {(r.strip().lower(), d) for r, d in _carried(copy)}
+    rows = [c for c in ledger.copies(meeting.id) if (c["recipient"].strip().lower(), c["document"]) in wanted]
     return bool(rows) and all(c["sent_date"] for c in rows)
+
+
+def _carried(copy: Copy) -> tuple[tuple[str, str], ...]:
+    return copy.carries or tuple((copy.recipient, d) for d in copy.documents)
+
+
+def _carried_by(root: Path, row: Sending) -> tuple[tuple[str, str], ...]:
+    """The copies a message the journal holds carried: its meeting's copy of that key, else its recipient's documents."""
+    folder = root / "outbox" / row.case_reference / row.folder
+    if (folder / "manifest.json").is_file():
+        for copy in copies_of_meeting(folder):
+            if copy.key == row.copy_key:
+                return _carried(copy)
+    return tuple((row.recipient, d) for d in row.documents)
 
 
 def _catch_up(root: Path, ledger: Ledger, journal: Journal) -> None:
     """Sent messages whose date is not yet everywhere (a crash, or the workbook was open in Excel)."""
     touched: dict[tuple[str, str], list[str]] = {}
     for row in journal.unrecorded():
-        mark_in_ledger(ledger, row.case_reference, row.folder, row.recipient, _local_day(row.sent_at or ""), SENT_BY)
+        day = _local_day(row.sent_at or "")
+        mark_carried_in_ledger(ledger, row.case_reference, row.folder, _carried_by(root, row), day, SENT_BY)
         touched.setdefault((row.case_reference, row.folder), []).append(row.copy_key)
     _into_workbooks(root, ledger, journal, touched)
 
@@ -199,7 +215,7 @@ def _one(
         raise
     now = dt.datetime.now(dt.UTC)
     journal.sent(copy.key, delivered.reply, now)
-    mark_in_ledger(ledger, copy.case_reference, copy.folder, copy.recipient, now.astimezone().date(), SENT_BY)
+    mark_carried_in_ledger(ledger, copy.case_reference, copy.folder, _carried(copy), now.astimezone().date(), SENT_BY)
     return _result(copy, "sent", delivered.reply, message_id)
 
 

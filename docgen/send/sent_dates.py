@@ -6,7 +6,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import os
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -20,6 +20,7 @@ __all__ = [
     "SEND_LOCK",
     "SentChange",
     "flush_pending_workbooks",
+    "mark_carried_in_ledger",
     "mark_in_ledger",
     "record_sent",
     "send_lock",
@@ -92,6 +93,20 @@ def mark_in_ledger(
     if changes:
         ledger.mark_copies_sent(meeting.id, [(c.recipient, c.document, day, by) for c in changes])
     return changes
+
+
+def mark_carried_in_ledger(ledger: Ledger, case: str, folder: str, carries: Iterable[tuple[str, str]], day: dt.date, by: str) -> None:
+    """The ``(recipient, document)`` copies an accepted message carried are sent on ``day``, where no date is recorded yet.
+
+    Only those: a copy counts as sent when a message carrying that very document was accepted.
+    """
+    meeting = ledger.meeting_by_folder(case, folder)
+    if meeting is None:
+        return
+    wanted = {(r.strip().lower(), d) for r, d in carries}
+    unsent = [c for c in ledger.copies(meeting.id) if (c["recipient"].strip().lower(), c["document"]) in wanted and not c["sent_date"]]
+    if unsent:
+        ledger.mark_copies_sent(meeting.id, [(c["recipient"], c["document"], day, by) for c in unsent])
 
 
 def update_workbook(root: Path, ledger: Ledger, case: str, folder: str, corrected: list[tuple[str, str]] | None = None) -> bool:
