@@ -109,13 +109,17 @@ def _apply_sent(ledger: Ledger, meeting: MeetingRow, rows: Iterable[tuple[str, s
 
 
 def _refused_dates(
-    table: WorkbookTable, meeting: MeetingRow, rows: list[tuple[str, str, dt.date | None, str | None, dt.date | None]]
+    ledger: Ledger, table: WorkbookTable, meeting: MeetingRow, rows: list[tuple[str, str, dt.date | None, str | None, dt.date | None]]
 ) -> list[str]:
     """Each row whose sent date could not have happened (before the meeting, after today): the whole list is then refused."""
     held = dt.date.fromisoformat(meeting.meeting_date)
+    # a date the ledger already holds (docgen send wrote it, or it was read before) is no new claim to judge
+    known = {(comparable(c["recipient"]), comparable(c["document"]), c["sent_date"]) for c in ledger.copies(meeting.id)}
     found = []
     for number, (recipient, document, sent, _, _) in zip((n for n, row in table.rows if _named_row(table, row)), rows, strict=True):
-        problem = sent_date_problem(sent, held) if sent else None
+        if sent is None or (comparable(recipient), comparable(document), sent.isoformat()) in known:
+            continue
+        problem = sent_date_problem(sent, held)
         if problem:
             found.append(f"{table.sheet}!row {number} ({recipient}, {document}): {problem}")
     return found
@@ -143,7 +147,7 @@ def ingest_distribution(path: Path, workbook: Any, table: WorkbookTable, ledger:
             f"{path.name} looks like a distribution list, but it matches no published meeting: "
             "fill in the Sent date column of distribution.xlsx in the meeting's outbox folder instead, or check the recipients and documents were not changed."
         )
-    refused = _refused_dates(table, meeting, rows)
+    refused = _refused_dates(ledger, table, meeting, rows)
     if refused:
         raise LedgerWorkbookError(
             f"{path.name}: nothing in it was recorded. " + "; ".join(refused) + " Correct the date and drop the list into the inbox again."
@@ -194,7 +198,7 @@ def sync_sent_dates(root: Path, ledger: Ledger) -> SyncResult:
             continue
         rows, problems = _sent_rows(table)
         result.problems += [f"{relative}: {p}" for p in problems]
-        refused = _refused_dates(table, meeting, rows)
+        refused = _refused_dates(ledger, table, meeting, rows)
         if refused:  # nothing of it is recorded, and it is read (and named) again until the date is corrected
             result.problems += [f"{relative}: nothing in it was recorded. {p}" for p in refused]
             continue

@@ -122,6 +122,9 @@ MIGRATIONS: tuple[str, ...] = (
     );
     CREATE INDEX IF NOT EXISTS sendings_status ON sendings (status)
     """,
+    # 6: what closed a closed deadline when it was not the case's closure: ``superseded`` for copies a later meeting
+    # of the case overtook before they were sent (worked out again from the meetings and sent dates, like every status)
+    "ALTER TABLE deadlines ADD COLUMN closed_as TEXT",
 )
 
 

@@ -318,7 +318,10 @@ class Ledger(LedgerConnection):
         if case:
             sql += " AND d.case_reference = ?"
             args.append(case)
-        return [dict(r) for r in self._db.execute(sql + " ORDER BY d.case_reference, d.due_date, d.kind, d.recipient, d.id", args)]
+        rows = [dict(r) for r in self._db.execute(sql + " ORDER BY d.case_reference, d.due_date, d.kind, d.recipient, d.id", args)]
+        for row in rows:
+            row["status"] = row.get("closed_as") or row["status"]  # closed as superseded reads as "superseded"
+        return rows
 
     def meeting_manifest(self, meeting_id: int) -> dict[str, Any]:
         """The manifest a meeting was published with."""

@@ -13,7 +13,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from docgen.ledger.connection import LEDGER_PATH
-from docgen.ledger.store import Ledger
+from docgen.ledger.store import Ledger, MeetingRow
 from docgen.send.copies import Copy, copies_of_meeting
 from docgen.send.delivery import Mailer, MailServerError, Postbox, Refused, Uncertain
 from docgen.send.journal import Journal, Sending
@@ -105,10 +105,13 @@ def _into_workbooks(root: Path, ledger: Ledger, journal: Journal, touched: dict[
 
 
 def _current_copies(root: Path, ledger: Ledger, case: str | None) -> list[Copy]:
+    """The copies of each case's latest meeting: an earlier meeting's unsent copies are superseded, never sent."""
+    latest: dict[str, MeetingRow] = {}
+    for meeting in ledger.meetings(case):  # by case and date
+        if meeting.superseded_by is None:
+            latest[meeting.case_reference] = meeting
     copies = []
-    for meeting in ledger.meetings(case):
-        if meeting.superseded_by is not None:
-            continue
+    for meeting in latest.values():
         folder = root / "outbox" / meeting.case_reference / meeting.folder
         if (folder / "manifest.json").is_file():
             copies += copies_of_meeting(folder)

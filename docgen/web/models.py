@@ -123,9 +123,9 @@ class CaseHistory:
 
     @property
     def unsent_copies(self) -> list[UnsentCopy]:
-        """Copies still to be sent, one entry per meeting and recipient (a recipient's documents go out together)."""
+        """The latest meeting's copies still to be sent, one entry per recipient (a recipient's documents go out together)."""
         grouped: dict[tuple[int, str], UnsentCopy] = {}
-        for meeting in self.meetings:
+        for meeting in self.meetings[-1:]:  # an earlier meeting's unsent copies are superseded: never sent now
             for copy in meeting.copies:
                 if copy.get("sent_date"):
                     continue
