@@ -34,12 +34,8 @@ def write_forms(out: Path, policy: str | None = None) -> list[Path]:
 @policy_option("Council profile: preselects it and adds that council's own fields and marks the fields it requires.")
 @click.option("--visit-log", "visit_log", is_flag=True, help=f"Write the blank visit log ({VISIT_LOG_NAME}) instead of the meeting forms.")
 @click.option("--case", "case", default=None, help="Pre-fill the next meeting's form for this case from its latest published meeting.")
-@click.option(
-    "--root", type=click.Path(path_type=Path), default=Path("."), help="With --case: the folder holding inbox/, outbox/ and the ledger."
-)
-@click.option(
-    "--meeting", "meeting", type=click.Choice(["review", "closure"]), default="review", help="With --case: the next meeting's type."
-)
+@click.option("--root", type=click.Path(path_type=Path), default=Path("."), help="With --case: the folder holding inbox/, outbox/ and the ledger.")
+@click.option("--meeting", "meeting", type=click.Choice(["review", "closure"]), default="review", help="With --case: the next meeting's type.")
 def forms(out: Path, policy: str | None, visit_log: bool, case: str | None, root: Path, meeting: str) -> None:
     """Write blank fillable meeting forms (.docx and .xlsx) generated from the schema, the blank visit log, or a case's next meeting form."""
     if case is not None:

@@ -74,9 +74,7 @@ def next_meeting_note(latest: Record) -> str | None:
     return f"Guidance: the next review was set for {due.day} {due:%B %Y}{when}."
 
 
-def write_next_meeting_forms(
-    out: Path, reference: str, latest: Record, meeting_type: str = "review", *, cache: Path | None = None
-) -> list[Path]:
+def write_next_meeting_forms(out: Path, reference: str, latest: Record, meeting_type: str = "review", *, cache: Path | None = None) -> list[Path]:
     """Writes ``out/<REF>-<type>.docx`` and ``.xlsx`` pre-filled from ``latest`` (the case's latest published record).
 
     ``cache``: a folder where the blank forms are kept once generated (``docgen.forms.blank_cache``).

@@ -36,6 +36,10 @@ def _m(tag: str) -> str:
     return f"{{{MAIN}}}{tag}"
 
 
+
+
+
+
 class _Book:
     """The parts of an .xlsx package that pre-filling reads and changes."""
 
@@ -76,14 +80,7 @@ class _Book:
         cell = next((c for c in row.iter(_m("c")) if c.get("r") == f"{letters}{row_number}"), None)
         if cell is None:
             cell = etree.Element(_m("c"), r=f"{letters}{row_number}")
-            later = next(
-                (
-                    c
-                    for c in row.iter(_m("c"))
-                    if column_index_from_string(_REF.match(c.get("r")).group(1)) > column_index_from_string(letters)
-                ),
-                None,
-            )  # type: ignore[union-attr]
+            later = next((c for c in row.iter(_m("c")) if column_index_from_string(_REF.match(c.get("r")).group(1)) > column_index_from_string(letters)), None)  # type: ignore[union-attr]
             later.addprevious(cell) if later is not None else row.append(cell)
         return cell
 

@@ -146,6 +146,10 @@ def _uncached_formulas(package: Package, part: str) -> set[str]:
     return found
 
 
+
+
+
+
 def _value(collector: Collector, sheet: _Sheet, row: int, column: int, spec: Field, path: str) -> Any:
     """A cell's value; a formula without a saved result is reported instead of being read as blank."""
     coordinate = f"{get_column_letter(column)}{row}"

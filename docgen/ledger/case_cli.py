@@ -16,12 +16,7 @@ from docgen.options import root_option
 
 __all__ = ["case", "history_text"]
 
-_PROGRESS = {
-    "achieved": "achieved",
-    "progressing": "progressing",
-    "not_progressing": "not progressing",
-    "no_longer_needed": "no longer needed",
-}
+_PROGRESS = {"achieved": "achieved", "progressing": "progressing", "not_progressing": "not progressing", "no_longer_needed": "no longer needed"}
 
 
 def _day(iso: str) -> str:
@@ -34,9 +29,7 @@ def history_text(history: CaseHistory) -> str:
     lines = [f"Case {history.case_reference}: {count} meeting{'s' * (count != 1)}", ""]
     for meeting in history.meetings:
         score = f", scaling {meeting.scaling_score}/10" if meeting.scaling_score is not None else ""
-        lines.append(
-            f"{_day(meeting.date)}  {meeting.type} meeting ({meeting.policy}{score})  outbox/{history.case_reference}/{meeting.folder}"
-        )
+        lines.append(f"{_day(meeting.date)}  {meeting.type} meeting ({meeting.policy}{score})  outbox/{history.case_reference}/{meeting.folder}")
         for objective in meeting.objectives:
             progress = _PROGRESS.get(str(objective["progress"]), "new" if meeting.type == "initial" else "no progress recorded")
             lines.append(f"    objective {objective['id']}: {progress}")

@@ -152,7 +152,9 @@ def case_history(ledger: Ledger, case_reference: str, *, as_of: dt.date | None =
 def earlier_meetings(ledger: Ledger, case_reference: str, meeting_date: str, meeting_type: str) -> list[dict[str, Any]]:
     """The case's published meetings before this one (by date, then kind), oldest first, as plain data for rendering."""
     this = (str(meeting_date), MEETING_ORDER.get(meeting_type, 1))
-    return [m.as_earlier() for m in _meetings(ledger, case_reference) if (m.date, MEETING_ORDER.get(m.type, 1)) < this]
+    return [
+        m.as_earlier() for m in _meetings(ledger, case_reference) if (m.date, MEETING_ORDER.get(m.type, 1)) < this
+    ]
 
 
 def earlier_meetings_at(root: Path | None, case_reference: str, meeting_date: str, meeting_type: str) -> list[dict[str, Any]]:

@@ -266,9 +266,7 @@ def _common(record: Record, deadlines: list[Deadline], procedure: str, today: dt
     }
 
 
-def _objectives(
-    record: Record, prepared: dict[str, Any], keep: list[int]
-) -> tuple[list[dict[str, Any]], list[dict[str, Any]], list[dict[str, Any]]]:
+def _objectives(record: Record, prepared: dict[str, Any], keep: list[int]) -> tuple[list[dict[str, Any]], list[dict[str, Any]], list[dict[str, Any]]]:
     """The kept objectives (by index) still being worked on, with their actions; those actions as one list; the actions done.
 
     An objective achieved or no longer needed, and an action done, are shown as done, never as work ahead.

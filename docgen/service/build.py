@@ -49,9 +49,7 @@ class BuildJob:
     policy: str | None  # --policy, wins over the form's own
     settings: Settings
     settings_file: str = ""  # the root's docgen.toml (or that it has none), named in every report
-    root: Path | None = (
-        None  # the root: its ledger (the case's earlier meetings), its profiles/, and to tell a fault of the machine from one of the form
-    )
+    root: Path | None = None  # the root: its ledger (the case's earlier meetings), its profiles/, and to tell a fault of the machine from one of the form
 
 
 @dataclass

@@ -50,11 +50,8 @@ def test_meetings_are_in_order_whatever_order_they_arrived_in(tmp_path: Path) ->
             ("2026-12-17", "initial", 5),
             ("2027-02-11", "review", 7),
         ]
-        assert history.meetings[1].objectives == [
-            {"id": "O1", "progress": "progressing"},
-            {"id": "O2", "progress": "progressing"},
-            {"id": "O3", "progress": "progressing"},
-        ]
+        assert history.meetings[1].objectives == [{"id": "O1", "progress": "progressing"}, {"id": "O2", "progress": "progressing"},
+                                                  {"id": "O3", "progress": "progressing"}]
         assert [m["folder"] for m in earlier_meetings(ledger, CASE, "2027-02-11", "review")] == ["2026-12-17-initial"]
         # the review, though published first, meets the initial meeting's next review
         due = ledger.due(dt.date(2027, 2, 20), kind="next_review")
@@ -109,9 +106,7 @@ def test_an_unknown_case_exits_1_with_one_line(tmp_path: Path) -> None:
     _publish(tmp_path, base_record())
     result = run("case", "CIN-NOPE", "--root", str(tmp_path))
     assert result.exit_code == 1
-    assert result.output.strip().splitlines() == [
-        "docgen: The ledger has no published meeting for case CIN-NOPE: check the case reference."
-    ]
+    assert result.output.strip().splitlines() == ["docgen: The ledger has no published meeting for case CIN-NOPE: check the case reference."]
     with Ledger.open(tmp_path) as ledger, pytest.raises(UnknownCaseError):
         case_history(ledger, "CIN-NOPE")
 
