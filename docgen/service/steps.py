@@ -261,8 +261,8 @@ class FormSteps:
             problem = Problem(
                 getattr(exc, "kind", "ledger-workbook"), "error", "", str(exc), "", "Correct the workbook and drop it into the inbox again."
             )
-            rows = list(getattr(exc, "problems", []))  # a visit log names each row to correct
-            self.reject(hand, Report(source, self.policy or self.settings.policy, [problem, *rows]))
+            rows = list(getattr(exc, "problems", []))  # a visit log names each row to correct, under its own verdict
+            self.reject(hand, Report(source, self.policy or self.settings.policy, rows or [problem], headline=str(exc) if rows else ""))
             return
         archive = self.layout.root / result.archive_relpath
         make_dir(archive.parent, self.settings.dir_mode)
