@@ -199,7 +199,6 @@ def test_an_edited_distribution_list_dropped_in_updates_the_ledger_and_is_archiv
     import openpyxl
 
     from docgen.ledger import Ledger
-
     from tests.conftest import moved_back
 
     root = _root(tmp_path, "settle_seconds = 0\n")
