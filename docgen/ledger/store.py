@@ -10,6 +10,7 @@ are ``connection``'s; this module holds the facts' SQL and the questions asked o
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import sqlite3
@@ -50,6 +51,16 @@ class Ledger(LedgerConnection):
         """What happened to a file with this content before, or None."""
         row = self._db.execute("SELECT * FROM files WHERE sha256 = ?", (sha256,)).fetchone()
         return SeenFile.from_row(row) if row is not None else None
+
+    def published_since(self, name: str, since: dt.datetime) -> SeenFile | None:
+        """The latest file of this name published at or after ``since`` (a corrected copy of a rejected form), or None."""
+        rows = self._db.execute("SELECT * FROM files WHERE name = ? AND outcome = 'published' ORDER BY at DESC", (name,)).fetchall()
+        for row in rows:
+            seen = SeenFile.from_row(row)
+            with contextlib.suppress(ValueError):
+                if dt.datetime.fromisoformat(seen.at) >= since.replace(microsecond=0):
+                    return seen
+        return None
 
     def record_file(self, *, sha256: str, name: str, outcome: str, where: str | None, detail: str | None = None) -> None:
         """Remembers a file's content and outcome; a duplicate drop never overwrites the original's entry."""
