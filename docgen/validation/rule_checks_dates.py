@@ -57,7 +57,23 @@ def _dates_in_order(record: Record, profile: Profile, params: dict[str, Any]) ->
             meeting,
         )
         started = None  # the one in doubt: not blamed twice (completion before it)
-    if started and completed and completed < started:
+    if (
+        started
+        and completed
+        and completed < started
+        and swap_hint(started, referral, completed)
+        and not swap_hint(completed, started, meeting)
+    ):
+        # the start date is the one typed month first: blame it, once, with the date it was meant to be
+        yield breach(
+            "case.assessment_start_date",
+            f"The assessment started on {uk_date(started)}, after it was completed on {uk_date(completed)}",
+            "Check the assessment start and completion dates.",
+            started,
+            referral,
+            completed,
+        )
+    elif started and completed and completed < started:
         yield breach(
             "case.assessment_completed_date",
             f"The assessment was completed on {uk_date(completed)}, before it started on {uk_date(started)}",
