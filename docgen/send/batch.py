@@ -7,6 +7,7 @@ For each copy: a durable ``sending`` record with the Message-ID, the message han
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
@@ -111,11 +112,33 @@ def _current_copies(root: Path, ledger: Ledger, case: str | None) -> list[Copy]:
         if meeting.superseded_by is None:
             latest[meeting.case_reference] = meeting
     copies = []
+    journal_rows = Journal.open(ledger.path)
+    try:
+        sent_before = {(r.case_reference, r.folder, r.email.strip().lower()) for r in journal_rows.all(status="sent")}
+    finally:
+        journal_rows.close()
     for meeting in latest.values():
         folder = root / "outbox" / meeting.case_reference / meeting.folder
         if (folder / "manifest.json").is_file():
-            copies += copies_of_meeting(folder)
+            withdrawn = _review_withdrawn(ledger, meeting)
+            for copy in copies_of_meeting(folder):
+                if withdrawn and (meeting.case_reference, withdrawn[0], copy.email.strip().lower()) in sent_before:
+                    copy = dataclasses.replace(copy, cancels=withdrawn)
+                copies.append(copy)
     return copies
+
+
+def _review_withdrawn(ledger: Ledger, meeting: MeetingRow) -> tuple[str, str] | None:
+    """(folder, date) of the review the case's previous meeting set, where this closure, held before it, means it will not be held."""
+    if meeting.meeting_type != "closure":
+        return None
+    earlier = [m for m in ledger.meetings(meeting.case_reference) if m.meeting_date < meeting.meeting_date]
+    if not earlier:
+        return None
+    previous = earlier[-1]
+    deadlines = ledger.meeting_manifest(previous.id).get("deadlines") or []
+    review = next((str(d["date"]) for d in deadlines if d.get("kind") == "next_review" and d.get("date")), None)
+    return (previous.folder, review) if review and review > meeting.meeting_date else None
 
 
 def send_copies(

@@ -40,6 +40,7 @@ class Copy:
     skip_reason: str | None = None
     key_worker: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
     next_review: str | None = None
+    cancels: tuple[str, str] | None = None  # (earlier meeting's folder, its review date): an invitation sent that no longer stands
     source_sha256: str = ""  # the published form's: an amended form's copies are new copies, sent again
 
     @property

@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 from click.testing import CliRunner, Result
 
 from docgen.cli import main
-from tests.conftest import clean_initial, clean_review
+from tests.conftest import clean_closure, clean_initial, clean_review
 from tests.send.helpers import MailServer, email_toml, publish
 
 CASE = "CIN-2026-0412"
@@ -60,3 +61,33 @@ def test_a_review_published_before_the_initial_copies_went_out_means_only_the_re
     assert "never sent: a later meeting of the case replaced them first" in copies_line
 
     assert json.loads(docgen("send", "--root", str(root), "--json").stdout) == [], "nothing of the initial meeting, ever"
+
+
+def test_a_review_that_no_longer_stands_is_cancelled_in_the_same_event(tmp_path: Path, mail_server: MailServer, smtp_password: str) -> None:
+    root = tmp_path / "root"
+    publish(root, clean_initial())  # its next review: 11 Feb 2027
+    (root / "docgen.toml").write_text('policy = "standard"\npdf = true\n' + email_toml(mail_server.port, mail_server.ca))
+    assert docgen("send", "--root", str(root)).exit_code == 0
+    invited = {e["rcpt_tos"][0]: _calendar(m, "review-invitation.ics") for m, e in mail_server.messages()}
+    closure = clean_closure()
+    closure["meeting"]["date"] = "2027-01-21"  # the case closes before the review it was invited to
+    publish(root, closure)
+    before = len(mail_server.messages())
+    assert docgen("send", "--root", str(root)).exit_code == 0
+    for message, envelope in mail_server.messages()[before:]:
+        address = envelope["rcpt_tos"][0]
+        cancelled = _calendar(message, "review-cancelled.ics")
+        assert "METHOD:CANCEL" in cancelled and "STATUS:CANCELLED" in cancelled
+        assert _field(cancelled, "UID") == _field(invited[address], "UID"), "the same event, taken out of the calendar"
+        assert int(_field(cancelled, "SEQUENCE")) > int(_field(invited[address], "SEQUENCE"))
+        assert not [p for p in message.iter_attachments() if p.get_filename() == "review-invitation.ics"]
+
+
+def _calendar(message: Any, name: str) -> str:
+    [part] = [p for p in message.iter_attachments() if p.get_filename() == name]
+    content = part.get_content()
+    return content.decode() if isinstance(content, bytes) else str(content)
+
+
+def _field(calendar: str, name: str) -> str:
+    return next(line.split(":", 1)[1].strip() for line in calendar.splitlines() if line.startswith(f"{name}:"))
