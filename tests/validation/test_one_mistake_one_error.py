@@ -1,5 +1,5 @@
-"""Forms: a date out of order whose day and month the other way round would fit gets that hint, and one mistyped
-date gives one error, on the date that was mistyped."""
+"""Forms: one mistake, one error. A date out of order whose day and month the other way round would fit gets that hint; one mistyped
+date gives one error, on the date that was mistyped; a name typed where child IDs go gives one error."""
 
 from __future__ import annotations
 
@@ -41,3 +41,10 @@ def test_without_a_swap_that_fits_the_fix_is_the_usual_one() -> None:
             "Check the assessment start and completion dates.",
         )
     ]
+
+
+def test_a_name_typed_where_child_ids_go_is_one_error() -> None:
+    record = clean_initial()
+    record["objectives"][1]["child_ids"] = "Mia, Thomson"  # "Mia Thomson" in the form's For children box, read word by word
+    errors = [(p.field, p.message) for p in validate_record(record, "standard").errors]
+    assert errors == [("objectives[1].child_ids", "Objective O2 is for child Mia Thomson, but no child has that ID")]
