@@ -67,6 +67,7 @@ def sent(reference: str, root: Path, recipient: str, day: str, folder: str | Non
     from docgen.ledger.dates import parse_day
     from docgen.ledger.store import Ledger
     from docgen.send.sent_dates import flush_pending_workbooks, record_sent, send_lock
+    from docgen.send.workbook import is_open_in_excel
     from docgen.typed_dates import long_date, sent_date_problem
 
     when = parse_day(day)
@@ -91,6 +92,14 @@ def sent(reference: str, root: Path, recipient: str, day: str, folder: str | Non
             click.echo(f"docgen: nothing recorded. {problem}", err=True)
             sys.exit(EXIT_FAILED)
         name = names[recipient.strip().lower()]
+        recorded = [c["sent_date"] for c in ledger.copies(meeting.id) if c["recipient"] == name and c["sent_date"]]
+        workbook = root / "outbox" / reference / meeting.folder / "distribution.xlsx"
+        if any(day != when.isoformat() for day in recorded) and is_open_in_excel(workbook):
+            # a correction must reach the workbook too, or reading the workbook back would bring the old date back
+            click.echo(
+                f"docgen: nothing changed. {workbook} is open in Excel: close it, then run docgen sent again to correct the date.", err=True
+            )
+            sys.exit(EXIT_FAILED)
         changes, written = record_sent(root, ledger, reference, meeting.folder, name, when, "docgen sent", correct=True)
     audit = AuditLog(root)
     for change in changes:

@@ -168,3 +168,14 @@ def test_unknown_recipient_or_case_is_one_line(tmp_path: Path, record: dict[str,
     assert missing.exit_code == 1 and missing.output == "docgen: no published meeting for case CIN-9: check the reference\n"
     bad = docgen("sent", CASE, "--root", str(tmp_path), "--recipient", "Daniel Jones", "--date", "soon")
     assert bad.exit_code == 2 and "'soon' is not a date" in bad.output
+
+
+def test_a_correction_waits_while_the_workbook_is_open_and_changes_nothing(tmp_path: Path, record: dict[str, Any]) -> None:
+    publish(tmp_path, record)
+    first, second = _held(record) + dt.timedelta(days=1), _held(record) + dt.timedelta(days=2)
+    assert docgen("sent", CASE, "--root", str(tmp_path), "--recipient", "Daniel Jones", "--date", first.isoformat()).exit_code == 0
+    owner = tmp_path / "outbox" / CASE / _folder(record) / "~$distribution.xlsx"
+    owner.write_bytes(b"owner")
+    refused = docgen("sent", CASE, "--root", str(tmp_path), "--recipient", "Daniel Jones", "--date", second.isoformat())
+    assert refused.exit_code == 1 and "is open in Excel: close it, then run docgen sent again" in refused.output
+    assert _ledger_dates(tmp_path, "Daniel Jones") == {first.isoformat()}, "the workbook would bring the old date back"
