@@ -60,11 +60,7 @@ def test_the_key_worker_listed_as_a_participant_gets_one_message_with_all_their_
     assert result.exit_code == 0, result.output
     to_tom = [r for r in json.loads(result.output) if r["email"] == KEY_WORKER]
     assert len(to_tom) == 1 and to_tom[0]["status"] == "sent"
-    assert to_tom[0]["documents"] == ["meeting-record.docx", "plan-C1.docx", "plan-C2.docx"] or set(to_tom[0]["documents"]) == {
-        "meeting-record.docx",
-        "plan-C1.docx",
-        "plan-C2.docx",
-    }
+    assert set(to_tom[0]["documents"]) == {"meeting-record.docx", "plan-C1.docx", "plan-C2.docx"}
 
     received = [(m, e) for m, e in mail_server.messages() if e["rcpt_tos"] == [KEY_WORKER]]
     assert len(received) == 1, "one message for one address"
@@ -114,7 +110,7 @@ def _distributions(draw: st.DrawFn) -> tuple[list[tuple[str, str, str]], set[str
     return [(name, email, role + "|" + delivery) for (name, email), role, delivery in rows], refuse
 
 
-@settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=6, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(case=_distributions())
 def test_the_documents_met_by_send_are_exactly_those_attached_to_accepted_messages(
     tmp_path_factory: Any, case: tuple[list[tuple[str, str, str]], set[str]]

@@ -98,15 +98,15 @@ def _chaos(root: Path, *, files: int, kills: int, pdf: bool) -> None:
 
 
 def test_repeated_kills_of_watch_reject_no_valid_form(tmp_path: Path) -> None:
-    _chaos(tmp_path / "root", files=24, kills=8, pdf=False)
+    _chaos(tmp_path / "root", files=18, kills=6, pdf=False)
 
 
 def test_repeated_kills_of_watch_on_a_busy_machine_reject_no_valid_form(tmp_path: Path) -> None:
     with _busy_cores():
-        _chaos(tmp_path / "root", files=16, kills=6, pdf=False)
+        _chaos(tmp_path / "root", files=12, kills=5, pdf=False)
 
 
 def test_repeated_kills_of_watch_with_pdfs_reject_no_valid_form(tmp_path: Path) -> None:
     if not any(Path(p, "soffice").exists() for p in os.environ.get("PATH", "").split(os.pathsep)):
         pytest.skip("LibreOffice is not installed")
-    _chaos(tmp_path / "root", files=8, kills=4, pdf=True)
+    _chaos(tmp_path / "root", files=6, kills=3, pdf=True)
