@@ -6,7 +6,20 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-__all__ = ["RecipientCopies", "copies_by_recipient"]
+__all__ = ["RecipientCopies", "addressee", "copies_by_recipient"]
+
+
+def addressee(row: Mapping[str, Any]) -> str:
+    """The one person (or mailbox) a distribution row goes to, however many roles list them.
+
+    Their email address where they have one (the key worker who is also a participant is one addressee), else their
+    name and postal address: a person gets one message and one pack carrying every document addressed to them.
+    """
+    email = " ".join(str(row.get("email") or "").split()).lower()
+    if email:
+        return f"email {email}"
+    name = " ".join(str(row.get("recipient") or "").split()).lower()
+    return f"name {name} at {' '.join(str(row.get('address') or '').split()).lower()}"
 
 
 @dataclass(frozen=True)

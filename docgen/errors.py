@@ -75,6 +75,12 @@ class NotAFormError(FormError):
     kind = "form-not-a-form"
 
 
+class FormListTooLongError(FormError):
+    """A list in the form (children, participants, objectives, actions, services) has more rows than a form may hold."""
+
+    kind = "form-list-too-long"
+
+
 class EncryptedFormError(FormError):
     """The file is password-protected."""
 

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import copy
+import datetime as dt
 import json
+import re
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -23,6 +25,29 @@ def clean_initial() -> dict[str, Any]:
     record = load_record()
     del record["children"][1]["receives_copy"]
     return record
+
+
+def moved_back(record: dict[str, Any]) -> dict[str, Any]:
+    """The record with every date moved back by whole weeks, the same for every sample record, so that even the
+    closure (8 Apr 2027) was held at least a week before today.
+
+    Dates staff record (a copy sent, a visit made) must lie between the meeting and today: tests that record
+    them need meetings that have happened, whatever day they run on.
+    """
+    latest = dt.date(2027, 4, 8) - (dt.date.today() - dt.timedelta(weeks=1))
+    shift = dt.timedelta(weeks=max(0, -(-latest.days // 7)))
+
+    def move(value: Any) -> Any:
+        if isinstance(value, dict):
+            return {k: move(v) for k, v in value.items()}
+        if isinstance(value, list):
+            return [move(v) for v in value]
+        if isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+            return (dt.date.fromisoformat(value) - shift).isoformat()
+        return value
+
+    moved: dict[str, Any] = move(record)
+    return moved
 
 
 def clean_review() -> dict[str, Any]:

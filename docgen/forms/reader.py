@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
-from docgen.errors import NotAFormError, OutdatedFormError
+from docgen.errors import FormListTooLongError, NotAFormError, OutdatedFormError
 from docgen.forms.collect import Collector
 from docgen.forms.docx_reader import read_docx
 from docgen.forms.parsed import ParsedForm
@@ -14,16 +15,21 @@ from docgen.forms.xlsx_reader import read_xlsx
 from docgen.schema import schema_version
 from docgen.validation.report import Problem
 
-__all__ = ["MAX_JSON_BYTES", "read_form"]
+__all__ = ["LISTS", "MAX_JSON_BYTES", "MAX_LIST_ROWS", "check_list_lengths", "read_form"]
 
 MAX_JSON_BYTES = 5 * 1024 * 1024
+#: the most rows any list of a form may hold, in every encoding: far more than any family's plan, and a bound on the work
+MAX_LIST_ROWS = 200
+LISTS = ("children", "participants", "objectives", "actions", "services")
 
 
 def read_form(path: Path) -> ParsedForm:
     """Reads ``path`` as a JSON record, a Word form or an Excel form, whatever its extension says."""
     path = Path(path)
     if sniff(path) == "json":
-        return _read_json(path)
+        parsed = _read_json(path)
+        check_list_lengths(path.name, parsed.record)
+        return parsed
     collector = Collector()
     with open_package(path) as package:
         (read_docx if package.kind == "docx" else read_xlsx)(package, collector)
@@ -36,7 +42,21 @@ def read_form(path: Path) -> ParsedForm:
             f"{path.name} is a {what}, but not a meeting form: none of the form's fields were found in it. "
             "Fill in the current form from `docgen forms` and drop that in."
         )
+    check_list_lengths(path.name, collector.record)
     return ParsedForm(record=collector.record, kind=kind, locations=collector.locations, problems=collector.problems)
+
+
+def check_list_lengths(name: str, record: Any) -> None:
+    """Refuses a form with a list longer than ``MAX_LIST_ROWS``, naming the list, before any slower work is done on it."""
+    if not isinstance(record, dict):
+        return
+    for key in LISTS:
+        rows = record.get(key)
+        if isinstance(rows, list) and len(rows) > MAX_LIST_ROWS:
+            raise FormListTooLongError(
+                f"{name}: the {key} list has {len(rows):,} rows, more than the {MAX_LIST_ROWS} a form may hold. "
+                f"Check the {key} were not pasted in more than once, remove the extra rows and drop the form in again."
+            )
 
 
 def _major(version: str) -> str:

@@ -100,10 +100,13 @@ def reconcile(db: sqlite3.Connection, case: str) -> None:
 
 
 def _save_status(db: sqlite3.Connection, row: dict[str, Any], new: Status) -> None:
-    if (row["status"], row["met_at"], row["met_by"], bool(row["late"])) != (new.status, new.met_at, new.met_by, new.late):
+    # "superseded" is stored as a closed deadline closed as superseded (the status column predates it)
+    status, closed_as = (DeadlineStatus.CLOSED, str(new.status)) if new.status == DeadlineStatus.SUPERSEDED else (new.status, None)
+    before = (row["status"], row.get("closed_as"), row["met_at"], row["met_by"], bool(row["late"]))
+    if before != (status, closed_as, new.met_at, new.met_by, new.late):
         db.execute(
-            "UPDATE deadlines SET status = ?, met_at = ?, met_by = ?, late = ? WHERE id = ?",
-            (str(new.status), new.met_at, new.met_by, int(new.late), row["id"]),
+            "UPDATE deadlines SET status = ?, closed_as = ?, met_at = ?, met_by = ?, late = ? WHERE id = ?",
+            (str(status), closed_as, new.met_at, new.met_by, int(new.late), row["id"]),
         )
 
 

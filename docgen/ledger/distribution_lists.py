@@ -18,6 +18,7 @@ from docgen.errors import LedgerWorkbookError
 from docgen.ledger.dates import parse_day
 from docgen.ledger.store import Ledger, MeetingRow
 from docgen.ledger.workbook_tables import IngestResult, WorkbookTable, archive_stamp, comparable, find_table, is_safe_zip, load_workbook
+from docgen.typed_dates import sent_date_problem
 
 __all__ = ["DISTRIBUTION_HEADERS", "SyncResult", "ingest_distribution", "sync_sent_dates"]
 
@@ -51,7 +52,7 @@ def _sent_rows(table: WorkbookTable) -> tuple[list[tuple[str, str, dt.date | Non
     rows, problems = [], []
     for number, row in table.rows:
         recipient, document = table.get(row, "recipient"), table.get(row, "document")
-        if not recipient or not document:
+        if not _named_row(table, row):
             continue
         raw = table.get(row, "sent date")
         sent = parse_day(raw)
@@ -107,6 +108,27 @@ def _apply_sent(ledger: Ledger, meeting: MeetingRow, rows: Iterable[tuple[str, s
     return ledger.mark_copies_sent(meeting.id, [(r, d, sent, by) for r, d, sent, by, _ in rows if sent is not None])
 
 
+def _refused_dates(
+    ledger: Ledger, table: WorkbookTable, meeting: MeetingRow, rows: list[tuple[str, str, dt.date | None, str | None, dt.date | None]]
+) -> list[str]:
+    """Each row whose sent date could not have happened (before the meeting, after today): the whole list is then refused."""
+    held = dt.date.fromisoformat(meeting.meeting_date)
+    # a date the ledger already holds (docgen send wrote it, or it was read before) is no new claim to judge
+    known = {(comparable(c["recipient"]), comparable(c["document"]), c["sent_date"]) for c in ledger.copies(meeting.id)}
+    found = []
+    for number, (recipient, document, sent, _, _) in zip((n for n, row in table.rows if _named_row(table, row)), rows, strict=True):
+        if sent is None or (comparable(recipient), comparable(document), sent.isoformat()) in known:
+            continue
+        problem = sent_date_problem(sent, held)
+        if problem:
+            found.append(f"{table.sheet}!row {number} ({recipient}, {document}): {problem}")
+    return found
+
+
+def _named_row(table: WorkbookTable, row: Any) -> bool:
+    return bool(table.get(row, "recipient") and table.get(row, "document"))
+
+
 def _sent_summary(ledger: Ledger, meeting: MeetingRow) -> str:
     copies = ledger.copies(meeting.id)
     sent = [c for c in copies if c["sent_date"]]
@@ -124,6 +146,11 @@ def ingest_distribution(path: Path, workbook: Any, table: WorkbookTable, ledger:
         raise LedgerWorkbookError(
             f"{path.name} looks like a distribution list, but it matches no published meeting: "
             "fill in the Sent date column of distribution.xlsx in the meeting's outbox folder instead, or check the recipients and documents were not changed."
+        )
+    refused = _refused_dates(ledger, table, meeting, rows)
+    if refused:
+        raise LedgerWorkbookError(
+            f"{path.name}: nothing in it was recorded. " + "; ".join(refused) + " Correct the date and drop the list into the inbox again."
         )
     _apply_sent(ledger, meeting, rows)
     summary = _sent_summary(ledger, meeting) + "".join(f"; {p}" for p in problems)
@@ -171,6 +198,10 @@ def sync_sent_dates(root: Path, ledger: Ledger) -> SyncResult:
             continue
         rows, problems = _sent_rows(table)
         result.problems += [f"{relative}: {p}" for p in problems]
+        refused = _refused_dates(ledger, table, meeting, rows)
+        if refused:  # nothing of it is recorded, and it is read (and named) again until the date is corrected
+            result.problems += [f"{relative}: nothing in it was recorded. {p}" for p in refused]
+            continue
         result.copies_changed += _apply_sent(ledger, meeting, rows)
         result.workbooks_read += 1
         ledger.remember_workbook(relative, sha, stat.st_mtime_ns)

@@ -125,6 +125,9 @@ MIGRATIONS: tuple[str, ...] = (
     # 6: how far the ledger has read the root's journal of facts (docgen/facts.py), so that each opening applies only what is new
     # (everything, for a ledger restored from an older backup)
     "CREATE TABLE IF NOT EXISTS journal_read (path TEXT PRIMARY KEY, bytes INTEGER NOT NULL)",
+    # 7: what closed a closed deadline when it was not the case's closure: ``superseded`` for copies a later meeting
+    # of the case overtook before they were sent (worked out again from the meetings and sent dates, like every status)
+    "ALTER TABLE deadlines ADD COLUMN closed_as TEXT",
 )
 
 

@@ -34,12 +34,13 @@ class DeadlineKind(StrEnum):
 
 
 class DeadlineStatus(StrEnum):
-    """Where a deadline stands: still to do, done, ended by a closure, or replaced."""
+    """Where a deadline stands: still to do, done, ended by a closure, replaced, or (copies) overtaken by a later meeting."""
 
     OPEN = "open"
     MET = "met"
     CLOSED = "closed"
     RETIRED = "retired"
+    SUPERSEDED = "superseded"  # copies never sent before a later meeting of the case was published: never sent now
 
 
 @dataclass(frozen=True)

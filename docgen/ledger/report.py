@@ -104,6 +104,7 @@ class Measure:
     by_key_worker: dict[str, Tally] = field(default_factory=dict)
     late: list[LateItem] = field(default_factory=list)
     not_yet_due: int = 0  # falling due in the period but after the as-of day: neither on time nor late yet
+    superseded: int = 0  # copies never sent before a later meeting replaced them: counted late, and said why
 
     def summary_line(self, as_of: dt.date) -> str:
         """One line for people: "Copies sent on time: 23 of 24 on time (96%)", never "0 of 0" or a 0% for what is not yet due."""
@@ -111,7 +112,12 @@ class Measure:
         if not self.overall.total:
             return f"{self.title}: none fell due by {as_of:%-d %b %Y}" + (f" ({later})" if later else "")
         tally = self.overall
-        return f"{self.title}: {tally.on_time} of {tally.total} on time ({tally.percent:.0f}%)" + (f"; {later}" if later else "")
+        why = (
+            f"; {self.superseded} never sent: a later meeting of the case replaced {'it' if self.superseded == 1 else 'them'} first"
+            if self.superseded
+            else ""
+        )
+        return f"{self.title}: {tally.on_time} of {tally.total} on time ({tally.percent:.0f}%)" + why + (f"; {later}" if later else "")
 
     def cite(self, section: str) -> None:
         """Adds a procedure citation (cases under several profiles cite several)."""
@@ -154,6 +160,7 @@ class Judged:
     late: LateItem | None = None  # the late item; where nothing was done, its days late are counted to the as-of day
     counts: bool = True  # False: it only cites (a case whose children are not named)
     cites_measure: bool = False  # its late item names every citation of the measure so far (first visits)
+    superseded: bool = False  # copies a later meeting replaced before they were sent
 
     def late_on(self, as_of: dt.date, section: str | None = None) -> LateItem:
         """The late item as the as-of day sees it (``section``: the measure's citations, for one that names them)."""
@@ -209,6 +216,7 @@ def count(measure: Measure, item: Judged, as_of: dt.date) -> None:
         measure.cite(section)
     if item.counts:
         measure.count(item.key_worker, item.on_time)
+        measure.superseded += int(item.superseded)
         if not item.on_time:
             measure.late.append(item.late_on(as_of, measure.section if item.cites_measure else None))
 
@@ -243,6 +251,7 @@ def _deadlines_judged(ledger: Ledger, titles: dict[str, str]) -> dict[str, list[
         if row["status"] == "closed" and done and due > done:
             continue  # the case closed before this fell due
         met = row["status"] == "met"
+        superseded = row["status"] == "superseded"
         on_time = met and not row["late"]
         key_worker = row["key_worker"] or NO_KEY_WORKER
         late = None
@@ -252,13 +261,14 @@ def _deadlines_judged(ledger: Ledger, titles: dict[str, str]) -> dict[str, list[
                 row["case_reference"],
                 key_worker,
                 row["folder"],
-                _what(row),
+                _what(row) + (f": never sent, {row['met_by']}" if superseded else ""),
                 due,
                 done if met else None,
                 (done - due).days if met and done else 0,
                 row["section"],
             )
-        measures[measure_id].append(Judged(order, due, key_worker, on_time, row["status"] != "open", (row["section"],), late))
+        settled = row["status"] != "open"
+        measures[measure_id].append(Judged(order, due, key_worker, on_time, settled, (row["section"],), late, superseded=superseded))
     return measures
 
 

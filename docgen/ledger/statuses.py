@@ -88,6 +88,13 @@ def case_statuses(meetings: Sequence[Row], deadlines: Sequence[Row], copies: Map
             statuses[row["id"]] = Status(DeadlineStatus.RETIRED, None, replaced)
             continue
         status = _met(row, m, due, copies.get(row["id"], []), active, next_meeting(m), first_published)
+        later = next((n for n in active if n["meeting_date"] > m["meeting_date"]), None)
+        if status.status == DeadlineStatus.OPEN and row["kind"] == DeadlineKind.COPIES_DUE and later is not None:
+            # the family must not be sent a plan (and review date) that a later meeting has replaced
+            on = local_day(later["published_at"]).isoformat()
+            status = Status(
+                DeadlineStatus.SUPERSEDED, on, f"superseded by the {later['meeting_type']} meeting on {later['meeting_date']}", True
+            )
         if status.status == DeadlineStatus.OPEN:
             closure = closure_after(m)
             if closure:

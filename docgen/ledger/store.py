@@ -10,6 +10,7 @@ are ``connection``'s; this module holds the facts' SQL and the questions asked o
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 from collections.abc import Sequence
@@ -51,6 +52,16 @@ class Ledger(LedgerConnection):
         """What happened to a file with this content before, or None."""
         row = self._db.execute("SELECT * FROM files WHERE sha256 = ?", (sha256,)).fetchone()
         return SeenFile.from_row(row) if row is not None else None
+
+    def published_since(self, name: str, since: dt.datetime) -> SeenFile | None:
+        """The latest file of this name published at or after ``since`` (a corrected copy of a rejected form), or None."""
+        rows = self._db.execute("SELECT * FROM files WHERE name = ? AND outcome = 'published' ORDER BY at DESC", (name,)).fetchall()
+        for row in rows:
+            seen = SeenFile.from_row(row)
+            with contextlib.suppress(ValueError):
+                if dt.datetime.fromisoformat(seen.at) >= since.replace(microsecond=0):
+                    return seen
+        return None
 
     def record_file(self, *, sha256: str, name: str, outcome: str, where: str | None, detail: str | None = None) -> None:
         """Remembers a file's content and outcome; a duplicate drop never overwrites the original's entry."""
@@ -254,7 +265,10 @@ class Ledger(LedgerConnection):
         if case:
             sql += " AND d.case_reference = ?"
             args.append(case)
-        return [dict(r) for r in self._db.execute(sql + " ORDER BY d.case_reference, d.due_date, d.kind, d.recipient, d.id", args)]
+        rows = [dict(r) for r in self._db.execute(sql + " ORDER BY d.case_reference, d.due_date, d.kind, d.recipient, d.id", args)]
+        for row in rows:
+            row["status"] = row.get("closed_as") or row["status"]  # closed as superseded reads as "superseded"
+        return rows
 
     def meeting_manifest(self, meeting_id: int) -> dict[str, Any]:
         """The manifest a meeting was published with."""
@@ -269,3 +283,14 @@ class Ledger(LedgerConnection):
             (case_reference,),
         ).fetchone()
         return as_date(row[0]) if row else None
+
+    def plan_start(self, case_reference: str) -> dt.date | None:
+        """The day the case's plan started: the plan start its forms give, else its first meeting (the initial meeting)."""
+        given = self._db.execute(
+            "SELECT min(plan_start_date) FROM meetings WHERE case_reference = ? AND superseded_by IS NULL", (case_reference,)
+        ).fetchone()
+        first = self._db.execute(
+            "SELECT min(meeting_date) FROM meetings WHERE case_reference = ? AND superseded_by IS NULL", (case_reference,)
+        ).fetchone()
+        return as_date((given and given[0]) or (first and first[0]))
+

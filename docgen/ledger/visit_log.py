@@ -1,7 +1,7 @@
 """Visit logs dropped into the inbox: every row checked, like a form, before any visit is recorded (procedure 5.2).
 
 A row naming a case the ledger has no plan for, a child the case does not have, a date that cannot be read
-or lies in the future, or repeating another row, is named with its sheet, row and what to correct; the log is
+or lies before the case's plan started or in the future, or repeating another row, is named with its sheet, row and what to correct; the log is
 then rejected whole (``VisitLogError``), so a corrected log can be dropped again without half of it already in.
 """
 
@@ -18,6 +18,7 @@ from docgen.errors import LedgerWorkbookError
 from docgen.ledger.dates import parse_day
 from docgen.ledger.models import Visit
 from docgen.ledger.store import Ledger
+from docgen.typed_dates import visit_date_problem
 from docgen.validation.report import Problem
 
 __all__ = ["SECTION", "VisitLogError", "VisitRows", "check_visit_rows", "children_of_cases", "receipt"]
@@ -51,8 +52,9 @@ def check_visit_rows(name: str, table: VisitRows, ledger: Ledger, children_of: d
     """
     problems: list[tuple[int, Problem]] = []
     visits: list[tuple[int, Visit]] = []
+    starts = {case: ledger.plan_start(case) for case in children_of}
     for number, cells in table.rows:
-        found = list(_row_problems(table, number, cells, children_of, today))
+        found = list(_row_problems(table, number, cells, children_of, starts, today))
         if found:
             problems += [(number, p) for p in found]
             continue
@@ -93,7 +95,12 @@ def check_visit_rows(name: str, table: VisitRows, ledger: Ledger, children_of: d
 
 
 def _row_problems(
-    table: VisitRows, number: int, cells: dict[str, Any], children_of: dict[str, dict[str, str]], today: dt.date
+    table: VisitRows,
+    number: int,
+    cells: dict[str, Any],
+    children_of: dict[str, dict[str, str]],
+    starts: dict[str, dt.date | None],
+    today: dt.date,
 ) -> Iterator[Problem]:
     case, child, raw = cells.get("case reference"), cells.get("child"), cells.get("visit date")
     for column, value, what in (
@@ -143,15 +150,17 @@ def _row_problems(
                 f"the visit date {raw} cannot be read as a date (day first: 05/01/2027 is 5 January)",
                 "Type the date day first, as 31/12/2026, or pick it from the calendar.",
             )
-        elif day > today:
-            yield _problem(
-                table,
-                number,
-                "visit date",
-                "date-in-future",
-                f"the visit date {day:%d/%m/%Y} is after today ({today:%d/%m/%Y})",
-                "Check the date (day first, and the year): only visits that have happened can be recorded.",
-            )
+        else:
+            problem = visit_date_problem(day, starts.get(str(case)), today)
+            if problem:
+                yield _problem(
+                    table,
+                    number,
+                    "visit date",
+                    "date-in-future" if day > today else "date-before-plan",
+                    problem[0].lower() + problem[1:-1],
+                    "Check the date (day first, and the year): only visits made since the plan started can be recorded.",
+                )
 
 
 def _problem(table: VisitRows, number: int, column: str, what: str, message: str, fix: str) -> Problem:

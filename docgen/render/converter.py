@@ -129,7 +129,7 @@ class WarmConverter:
             if self._process.poll() is not None:
                 if tries >= 3:
                     raise ConverterUnavailableError(
-                        f"LibreOffice will not start (it stopped with exit code {self._process.returncode}; see "
+                        f"LibreOffice will not start (it {_how_it_stopped(self._process.returncode)}; see "
                         f"{self.workdir / 'unoserver.log'}): check it is installed correctly, or set pdf = false in docgen.toml"
                     )
                 tries += 1
@@ -188,7 +188,7 @@ class WarmConverter:
         if self._process is None or not self._ready:
             self.wait_ready()
         elif self._process.poll() is not None:
-            self._restart(f"had stopped (exit code {self._process.returncode})")
+            self._restart(f"had stopped ({_how_it_stopped(self._process.returncode)})")
         elif self.conversions >= self.restart_after:
             log.info("LibreOffice made %d PDFs: starting a fresh one", self.conversions)
             self._kill()
@@ -244,3 +244,12 @@ class WarmConverter:
             if self._process is not None and self._process.poll() is not None:
                 raise ConverterError(f"LibreOffice stopped while converting {source.name}") from exc
             raise ConverterError(f"LibreOffice could not convert {source.name}: {exc}") from exc
+
+
+def _how_it_stopped(returncode: int | None) -> str:
+    """How a process ended, in words: killed by which signal (a negative return code), else its exit code."""
+    if returncode is not None and returncode < 0:
+        with contextlib.suppress(ValueError):
+            return f"was killed by {signal.Signals(-returncode).name}"
+        return f"was killed by signal {-returncode}"
+    return f"stopped with exit code {returncode}"

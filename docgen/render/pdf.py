@@ -26,6 +26,7 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
+from docgen.copies import addressee
 from docgen.errors import ConfigError, ConverterError, ConverterUnavailableError
 from docgen.render.converter import PDF_EXPORT
 from docgen.render.merge import Documents, merge_pack
@@ -195,15 +196,14 @@ def add_pdfs(out_dir: Path, manifest: dict[str, Any], *, encrypt_email: bool, ti
 
 def _make_packs(out_dir: Path, pdf_of: dict[str, str], distribution: list[dict[str, Any]], encrypt_email: bool, result: PdfResult) -> None:
     """One merged PDF per recipient, in the order of the distribution list; passwords to ``private/``."""
-    by_recipient: dict[tuple[Any, ...], list[dict[str, Any]]] = {}
+    by_recipient: dict[str, list[dict[str, Any]]] = {}
     for row in distribution:
-        key = (row["recipient"], row.get("email"), row.get("address"), row.get("role"))
-        by_recipient.setdefault(key, []).append(row)
+        by_recipient.setdefault(addressee(row), []).append(row)  # one pack per person, whatever roles list them
     passwords: list[str] = []
     used: set[str] = set()
     with Documents() as documents:  # each PDF opened once, however many packs it goes into
         for rows in by_recipient.values():
-            pdfs = [pdf_of[r["document"]] for r in rows if r["document"] in pdf_of]
+            pdfs = list(dict.fromkeys(pdf_of[r["document"]] for r in rows if r["document"] in pdf_of))
             if not pdfs:
                 continue
             recipient = rows[0]["recipient"]
@@ -213,7 +213,7 @@ def _make_packs(out_dir: Path, pdf_of: dict[str, str], distribution: list[dict[s
                 slug, number = f"{base}-{number}", number + 1
             used.add(slug)
             name = f"pack-{slug}.pdf"
-            encrypted = encrypt_email and rows[0].get("delivery") in ENCRYPTED_DELIVERY
+            encrypted = encrypt_email and any(r.get("delivery") in ENCRYPTED_DELIVERY for r in rows)
             password = secrets.token_urlsafe(9) if encrypted else None
             merge_pack(
                 [out_dir / pdf for pdf in pdfs],

@@ -7,19 +7,20 @@ For each copy: a durable ``sending`` record with the Message-ID, the message han
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from docgen.ledger.connection import LEDGER_PATH
-from docgen.ledger.store import Ledger
+from docgen.ledger.store import Ledger, MeetingRow
 from docgen.record import is_email_address
 from docgen.send.copies import Copy, copies_of_meeting
 from docgen.send.delivery import Mailer, MailServerError, Postbox, Refused, Uncertain
 from docgen.send.journal import Journal, Sending
 from docgen.send.message import build_message, new_message_id
-from docgen.send.sent_dates import flush_pending_workbooks, mark_in_ledger, send_lock, update_workbook
+from docgen.send.sent_dates import flush_pending_workbooks, mark_carried_in_ledger, send_lock, update_workbook
 from docgen.send.settings import EmailSettings, smtp_password
 
 __all__ = ["SendResult", "SendRun", "send_copies"]
@@ -64,19 +65,35 @@ def _local_day(stamp: str) -> dt.date:
 
 
 def _all_sent_already(ledger: Ledger, copy: Copy) -> bool:
-    """Staff recorded every document of this copy as sent (by hand, post, or the xlsx)."""
+    """Staff recorded every document this message would carry as sent (by hand, post, or the xlsx)."""
     meeting = ledger.meeting_by_folder(copy.case_reference, copy.folder)
     if meeting is None:
         return True
-    rows = [c for c in ledger.copies(meeting.id) if c["recipient"].strip().lower() == copy.recipient.strip().lower()]
+    wanted = {(r.strip().lower(), d) for r, d in _carried(copy)}
+    rows = [c for c in ledger.copies(meeting.id) if (c["recipient"].strip().lower(), c["document"]) in wanted]
     return bool(rows) and all(c["sent_date"] for c in rows)
+
+
+def _carried(copy: Copy) -> tuple[tuple[str, str], ...]:
+    return copy.carries or tuple((copy.recipient, d) for d in copy.documents)
+
+
+def _carried_by(root: Path, row: Sending) -> tuple[tuple[str, str], ...]:
+    """The copies a message the journal holds carried: its meeting's copy of that key, else its recipient's documents."""
+    folder = root / "outbox" / row.case_reference / row.folder
+    if (folder / "manifest.json").is_file():
+        for copy in copies_of_meeting(folder):
+            if copy.key == row.copy_key:
+                return _carried(copy)
+    return tuple((row.recipient, d) for d in row.documents)
 
 
 def _catch_up(root: Path, ledger: Ledger, journal: Journal) -> None:
     """Sent messages whose date is not yet everywhere (a crash, or the workbook was open in Excel)."""
     touched: dict[tuple[str, str], list[str]] = {}
     for row in journal.unrecorded():
-        mark_in_ledger(ledger, row.case_reference, row.folder, row.recipient, _local_day(row.sent_at or ""), SENT_BY)
+        day = _local_day(row.sent_at or "")
+        mark_carried_in_ledger(ledger, row.case_reference, row.folder, _carried_by(root, row), day, SENT_BY)
         touched.setdefault((row.case_reference, row.folder), []).append(row.copy_key)
     _into_workbooks(root, ledger, journal, touched)
 
@@ -90,14 +107,39 @@ def _into_workbooks(root: Path, ledger: Ledger, journal: Journal, touched: dict[
 
 
 def _current_copies(root: Path, ledger: Ledger, case: str | None) -> list[Copy]:
+    """The copies of each case's latest meeting: an earlier meeting's unsent copies are superseded, never sent."""
+    latest: dict[str, MeetingRow] = {}
+    for meeting in ledger.meetings(case):  # by case and date
+        if meeting.superseded_by is None:
+            latest[meeting.case_reference] = meeting
     copies = []
-    for meeting in ledger.meetings(case):
-        if meeting.superseded_by is not None:
-            continue
+    journal_rows = Journal.open(ledger.path)
+    try:
+        sent_before = {(r.case_reference, r.folder, r.email.strip().lower()) for r in journal_rows.all(status="sent")}
+    finally:
+        journal_rows.close()
+    for meeting in latest.values():
         folder = root / "outbox" / meeting.case_reference / meeting.folder
         if (folder / "manifest.json").is_file():
-            copies += copies_of_meeting(folder)
+            withdrawn = _review_withdrawn(ledger, meeting)
+            for copy in copies_of_meeting(folder):
+                if withdrawn and (meeting.case_reference, withdrawn[0], copy.email.strip().lower()) in sent_before:
+                    copy = dataclasses.replace(copy, cancels=withdrawn)
+                copies.append(copy)
     return copies
+
+
+def _review_withdrawn(ledger: Ledger, meeting: MeetingRow) -> tuple[str, str] | None:
+    """(folder, date) of the review the case's previous meeting set, where this closure, held before it, means it will not be held."""
+    if meeting.meeting_type != "closure":
+        return None
+    earlier = [m for m in ledger.meetings(meeting.case_reference) if m.meeting_date < meeting.meeting_date]
+    if not earlier:
+        return None
+    previous = earlier[-1]
+    deadlines = ledger.meeting_manifest(previous.id).get("deadlines") or []
+    review = next((str(d["date"]) for d in deadlines if d.get("kind") == "next_review" and d.get("date")), None)
+    return (previous.folder, review) if review and review > meeting.meeting_date else None
 
 
 def send_copies(
@@ -206,7 +248,7 @@ def _one(
         raise
     now = dt.datetime.now(dt.UTC)
     journal.sent(copy.key, delivered.reply, now)
-    mark_in_ledger(ledger, copy.case_reference, copy.folder, copy.recipient, now.astimezone().date(), SENT_BY)
+    mark_carried_in_ledger(ledger, copy.case_reference, copy.folder, _carried(copy), now.astimezone().date(), SENT_BY)
     return _result(copy, "sent", delivered.reply, message_id)
 
 

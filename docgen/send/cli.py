@@ -61,32 +61,45 @@ def send(root: Path, case: str | None, dry_run: bool, resend: bool, as_json: boo
 @click.option("--date", "day", required=True, help="The day they were posted or handed over (2027-01-05 or 05/01/2027).")
 @click.option("--meeting", "folder", default=None, help="The meeting's outbox folder (default: the case's latest meeting).")
 def sent(reference: str, root: Path, recipient: str, day: str, folder: str | None) -> None:
-    """Record that RECIPIENT's copies of case REFERENCE were posted or handed over on DATE."""
+    """Record that RECIPIENT's copies of case REFERENCE were posted or handed over on DATE (a new DATE corrects the one recorded)."""
     from docgen.ledger.dates import parse_day
     from docgen.ledger.store import Ledger
-    from docgen.send.sent_dates import flush_pending_workbooks, record_sent, send_lock
+    from docgen.send.by_hand import SentRefused, record_by_hand
+    from docgen.send.sent_dates import flush_pending_workbooks, send_lock
+    from docgen.typed_dates import long_date
 
     when = parse_day(day)
     if when is None:
         raise click.BadParameter(f"{day!r} is not a date: use 2027-01-05 or 05/01/2027", param_hint="--date")
     with send_lock(root), Ledger.open(root, create=False) as ledger:
         flush_pending_workbooks(root, ledger)
-        meetings = [m for m in ledger.meetings(reference) if m.superseded_by is None and (folder is None or m.folder == folder)]
-        if not meetings:
-            click.echo(
-                f"docgen: no published meeting {folder or ''} for case {reference}: check the reference".replace("  ", " "), err=True
-            )
+        try:
+            done = record_by_hand(root, ledger, reference, recipient, when, folder, _operator())
+        except SentRefused as exc:
+            click.echo(f"docgen: {exc}", err=True)
             sys.exit(EXIT_FAILED)
-        meeting = max(meetings, key=lambda m: (m.meeting_date, m.id))
-        names = {c["recipient"].strip().lower(): c["recipient"] for c in ledger.copies(meeting.id)}
-        if recipient.strip().lower() not in names:
-            known = ", ".join(sorted(set(names.values())))
-            click.echo(f"docgen: {recipient} is not on the distribution list of {reference} {meeting.folder} (it lists {known})", err=True)
-            sys.exit(EXIT_FAILED)
-        name = names[recipient.strip().lower()]
-        written = record_sent(root, ledger, reference, meeting.folder, name, when, "docgen sent")
-    click.echo(f"Recorded: {reference} {meeting.folder}, {name}'s copies sent on {when:%d %b %Y}.")
-    if not written:
+    what = f"{reference} {done.folder}, {done.recipient}'s copies sent on {long_date(when)}"
+    if not done.changes:
+        click.echo(
+            f"Nothing changed: {reference} {done.folder}, {done.recipient}'s copies were already recorded as sent on {long_date(when)}."
+        )
+        return
+    corrected = sorted({c.before for c in done.changes if c.before})
+    if corrected:
+        click.echo(f"Corrected: {what} (was {', '.join(long_date(d) for d in corrected)}).")
+    if any(c.before is None for c in done.changes):
+        click.echo(f"Recorded: {what}.")
+    if not done.written:
         click.echo(
             "distribution.xlsx is open in Excel: the ledger has the date; the workbook is updated by the next docgen send or docgen sent once it is closed."
         )
+
+
+def _operator() -> str:
+    """Who ran the command, for the audit log (the account the shell runs as)."""
+    import getpass
+
+    try:
+        return f"{getpass.getuser()} (docgen sent)"
+    except (KeyError, OSError):
+        return "docgen sent"

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from docgen.copies import addressee
 from docgen.record import is_email_address
 
 __all__ = ["EMAIL_DELIVERIES", "Copy", "copies_of_meeting", "published_meetings"]
@@ -34,10 +35,12 @@ class Copy:
     delivery: str  # ``email`` or ``secure_email``
     documents: tuple[str, ...]  # the distribution's documents (.docx names), as staff see them
     attachments: tuple[str, ...]  # the files to attach
+    carries: tuple[tuple[str, str], ...] = ()  # (recipient, document) of every distribution row this message meets
     encrypted: bool = False
     skip_reason: str | None = None
     key_worker: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
     next_review: str | None = None
+    cancels: tuple[str, str] | None = None  # (earlier meeting's folder, its review date): an invitation sent that no longer stands
     source_sha256: str = ""  # the published form's: an amended form's copies are new copies, sent again
 
     @property
@@ -71,18 +74,19 @@ def _pack_for(manifest: dict[str, Any], recipient: str, used: set[str]) -> dict[
 
 
 def copies_of_meeting(folder: Path) -> list[Copy]:
-    """The email and secure email copies of the meeting published in ``folder``, in distribution order."""
+    """The email and secure email copies of the meeting published in ``folder``, in distribution order: one per address."""
     manifest = json.loads((Path(folder) / "manifest.json").read_text(encoding="utf-8"))
-    groups: dict[tuple[str, str, str], list[dict[str, Any]]] = {}
+    groups: dict[str, list[dict[str, Any]]] = {}
     for row in manifest.get("distribution", []):
         if row.get("delivery") in EMAIL_DELIVERIES:
-            key = (str(row.get("recipient") or ""), str(row.get("email") or "").strip(), str(row.get("role") or ""))
-            groups.setdefault(key, []).append(row)
+            groups.setdefault(addressee(row), []).append(row)  # the key worker also listed as a participant: one message
     pdf = _pdf_made(manifest)
     next_review = next((d.get("date") for d in manifest.get("deadlines", []) if d.get("kind") == "next_review"), None)
     used_packs: set[str] = set()
     copies = []
-    for (recipient, email, role), rows in groups.items():
+    for rows in groups.values():
+        recipient, email = str(rows[0].get("recipient") or ""), str(rows[0].get("email") or "").strip()
+        role = ", ".join(dict.fromkeys(str(r.get("role") or "") for r in rows))
         documents = tuple(dict.fromkeys(str(r["document"]) for r in rows))
         delivery = "secure_email" if any(r.get("delivery") == "secure_email" for r in rows) else "email"
         attachments: tuple[str, ...] = ()
@@ -117,6 +121,7 @@ def copies_of_meeting(folder: Path) -> list[Copy]:
                 delivery=delivery,
                 documents=documents,
                 attachments=attachments,
+                carries=tuple(dict.fromkeys((str(r.get("recipient") or ""), str(r["document"])) for r in rows)),
                 encrypted=encrypted,
                 skip_reason=skip,
                 key_worker=dict(manifest.get("key_worker") or {}),

@@ -1,7 +1,8 @@
 """The next review as a calendar invitation (``.ics``, ``METHOD:REQUEST``): the guidance's "invited to the review".
 
 The event's UID depends on the case and the meeting that set the review, never on its date, so an
-amended form that moves the review updates the same event in the recipient's calendar.
+amended form that moves the review updates the same event in the recipient's calendar (a higher
+SEQUENCE); a review that no longer stands (the case closed before it) is cancelled (``METHOD:CANCEL``).
 """
 
 from __future__ import annotations
@@ -31,15 +32,18 @@ def review_invitation(
     domain: str,
     sequence: int,
     now: dt.datetime | None = None,
+    cancel: bool = False,
 ) -> bytes:
-    """The invitation: an all-day event on ``review_date``, the key worker organising, the recipient invited."""
+    """The invitation: an all-day event on ``review_date``, the key worker organising, the recipient invited (``cancel``: called off)."""
     calendar = Calendar()
     calendar.add("prodid", "-//docgen//Child in Need review invitation//EN")
     calendar.add("version", "2.0")
-    calendar.add("method", "REQUEST")
+    calendar.add("method", "CANCEL" if cancel else "REQUEST")
     event = Event()
     event.add("uid", review_uid(case_reference, meeting_folder, domain))
     event.add("sequence", sequence)
+    if cancel:
+        event.add("status", "CANCELLED")
     event.add("dtstamp", now or dt.datetime.now(dt.UTC))
     event.add("dtstart", review_date)
     event.add("dtend", review_date + dt.timedelta(days=1))

@@ -113,4 +113,21 @@ def build_message(
         message.add_attachment(
             invitation, maintype="text", subtype="calendar", filename="review-invitation.ics", params={"method": "REQUEST"}
         )
+    if copy.cancels is not None:  # the review an earlier meeting invited them to will not be held: take it out of their calendar
+        folder, day = copy.cancels
+        cancellation = review_invitation(
+            case_reference=copy.case_reference,
+            meeting_folder=folder,
+            review_date=dt.date.fromisoformat(day),
+            organiser_name=str(copy.key_worker.get("name") or "Key worker"),
+            organiser_email=str(copy.key_worker.get("email") or parseaddr(sender)[1]),
+            attendee_email=copy.email,
+            domain=parseaddr(sender)[1].rpartition("@")[2],
+            sequence=invitation_sequence + 1,  # published after the invitation it calls off: always a later version
+            now=now,
+            cancel=True,
+        )
+        message.add_attachment(
+            cancellation, maintype="text", subtype="calendar", filename="review-cancelled.ics", params={"method": "CANCEL"}
+        )
     return message

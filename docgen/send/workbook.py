@@ -23,11 +23,14 @@ def _norm(value: object) -> str:
     return re.sub(r"\s+", " ", str(value or "")).strip().lower()
 
 
-def write_sent_dates(workbook: Path, sent: Iterable[tuple[str, str, dt.date, str]]) -> bool | None:
+def write_sent_dates(
+    workbook: Path, sent: Iterable[tuple[str, str, dt.date, str]], corrected: Iterable[tuple[str, str]] = ()
+) -> bool | None:
     """Fills "Sent date" (and "Sent by") of each ``(recipient, document, date, by)`` row whose date is blank.
 
     Returns True when written (or nothing needed writing), False when the workbook is open and must wait, and
-    None when there is no such workbook. Dates staff typed are never overwritten.
+    None when there is no such workbook. Dates staff typed are never overwritten, except the ``(recipient,
+    document)`` rows in ``corrected``: a correction staff made replaces the old date.
     """
     import openpyxl
 
@@ -36,6 +39,7 @@ def write_sent_dates(workbook: Path, sent: Iterable[tuple[str, str, dt.date, str
     if is_open_in_excel(workbook):
         return False
     wanted = {(_norm(r), _norm(d)): (day, by) for r, d, day, by in sent}
+    replace = {(_norm(r), _norm(d)) for r, d in corrected}
     book = openpyxl.load_workbook(workbook)
     sheet = book["Distribution"] if "Distribution" in book.sheetnames else book.worksheets[0]
     header = {_norm(c.value): c.column for c in sheet[1] if c.value}
@@ -47,16 +51,20 @@ def write_sent_dates(workbook: Path, sent: Iterable[tuple[str, str, dt.date, str
     for row in range(2, sheet.max_row + 1):
         key = (_norm(sheet.cell(row, recipient_col).value), _norm(sheet.cell(row, document_col).value))
         cell = sheet.cell(row, date_col)
-        if key in wanted and cell.value in (None, ""):
+        if key in wanted and (cell.value in (None, "") or (key in replace and _day_of(cell.value) != wanted[key][0])):
             day, by = wanted[key]
             cell.value = day
             cell.number_format = "dd/mm/yyyy"
-            if by_col and sheet.cell(row, by_col).value in (None, ""):
+            if by_col and (key in replace or sheet.cell(row, by_col).value in (None, "")):
                 sheet.cell(row, by_col).value = by
             changed = True
     if changed:
         _save_atomically(book, workbook)
     return True
+
+
+def _day_of(value: object) -> dt.date | None:
+    return value.date() if isinstance(value, dt.datetime) else value if isinstance(value, dt.date) else None
 
 
 def _save_atomically(book: object, target: Path) -> None:

@@ -112,7 +112,7 @@ def build_form(job: BuildJob, builder: Builder | None = None) -> BuildResult:
     from docgen.forms import read_form
     from docgen.profiles import COUNCIL_FOLDER, council_dir, load_profile, use_profiles_in
     from docgen.record import clean
-    from docgen.validation import profile_basis, validate_record
+    from docgen.validation import validate_record
 
     if job.root is not None and council_dir() != job.root.absolute() / COUNCIL_FOLDER:
         use_profiles_in(job.root)  # a worker started afresh (forkserver) has not been told the root yet
@@ -128,8 +128,10 @@ def build_form(job: BuildJob, builder: Builder | None = None) -> BuildResult:
         except FormError as exc:
             if _machine_fault(exc, job) is not None:
                 raise  # a failing disk under a good form: handled below
-            basis = profile_basis({}, job.policy, policy_shown, job.settings_file)
-            report = Report(source, policy_shown, [Problem(exc.kind, "error", "", str(exc), "", "")], basis=basis)
+            # no profile was read for a file that is no readable form: the report names none
+            basis = f"Settings file: {job.settings_file}." if job.settings_file else ""
+            headline = f"{job.name}: rejected — docgen could not read it as a meeting form. Correct it and drop it into the inbox again."
+            report = Report(source, policy_shown, [Problem(exc.kind, "error", "", str(exc), "", "")], basis=basis, headline=headline)
             return BuildResult(report, incomplete=exc.kind == "form-incomplete")
         report = validate_record(
             form.record,

@@ -250,11 +250,6 @@ class Service:
                 if future is not None:
                     with contextlib.suppress(Exception, CancelledError):
                         future.result()
-            journal = Journal.load(hand.claim_dir)
-            if journal is not None and journal.attempts > 0:  # held by the machine, not stopped by the form
-                journal.attempts -= 1
-                with contextlib.suppress(OSError):
-                    journal.save(hand.claim_dir, self.settings.file_mode)
         recovery_log = logging.getLogger("docgen.service.recovery")
         was_disabled, recovery_log.disabled = recovery_log.disabled, True  # one line about the fault, not one per form
         try:
@@ -292,7 +287,7 @@ class Service:
                     queue.popleft()
                     hand = InHand(claim_dir, journal, started)
                     in_hand.append(hand)
-                    if not self.steps.prepare(hand, use_pool=isolate or len(queue) + len(in_hand) > 1):
+                    if not self.steps.prepare(hand, alone=isolate or (len(queue) + len(in_hand) == 1 and not self._redo)):
                         in_hand.remove(hand)
                 if in_hand:
                     self.steps.complete(in_hand[0], list(in_hand)[1:])  # the forms behind it start their PDFs meanwhile
@@ -307,7 +302,15 @@ class Service:
             raise fault from exc
 
     def _worker_died(self, hand: InHand) -> None:
-        """A worker died (out of memory, killed): the form stays claimed and is tried again, alone, up to MAX_ATTEMPTS."""
+        """A worker died (out of memory, killed): the form stays claimed and is tried again, alone, up to MAX_ATTEMPTS.
+
+        Only a death while the form was built alone counts against it: the service lives on to see it, so the
+        form (not a kill of the whole service, nor a neighbour) is what stopped the worker.
+        """
+        if hand.alone:
+            hand.journal.attempts += 1
+            with contextlib.suppress(OSError):
+                hand.journal.save(hand.claim_dir, self.settings.file_mode)
         self.workers.discard(hand.pool)
         self._suspects = True
         self._redo.append((hand.claim_dir, hand.journal))

@@ -36,7 +36,7 @@ __all__ = ["MAX_ATTEMPTS", "Claimed", "FormSteps", "InHand"]
 
 log = logging.getLogger("docgen.service")
 
-#: a form that has stopped docgen this many times is put aside instead of being tried again
+#: a form whose build has killed docgen's worker process this many times (built alone) is put aside instead of tried again
 MAX_ATTEMPTS = 3
 
 Claimed = tuple[Path, Journal, float]  # claim folder, journal, when the form was taken (perf_counter)
@@ -53,6 +53,7 @@ class InHand:
     pool: ProcessPoolExecutor | None = None  # the pool building it
     result: BuildResult | None = None
     pdfs: Future[None] | None = None  # its documents being converted, once built
+    alone: bool = False  # built with no other form in the workers: if a worker dies now, this form killed it
 
 
 class FormSteps:
@@ -106,16 +107,18 @@ class FormSteps:
         journal.advance(claim_dir, "claimed", self.settings.file_mode, sha256=file_sha256(claim_dir / name))
         return claim_dir, journal, started
 
-    def prepare(self, hand: InHand, use_pool: bool) -> bool:
-        """Deals in the parent with what needs no build (repeats, duplicates, ledger workbooks); else starts the build."""
+    def prepare(self, hand: InHand, alone: bool) -> bool:
+        """Deals in the parent with what needs no build (repeats, duplicates, ledger workbooks); else starts the build.
+
+        The build always runs in a worker process, even with one worker: a form that kills its builder kills a
+        worker, never the service, and only such deaths (``alone``: with no other form beside it) count against it.
+        """
         journal, claim_dir = hand.journal, hand.claim_dir
         original = claim_dir / journal.name
         source = {"name": journal.name, "sha256": journal.sha256}
         policy = self.policy or self.settings.policy
-        journal.attempts += 1
-        journal.save(claim_dir, self.settings.file_mode)
-        if journal.attempts > MAX_ATTEMPTS:
-            report = internal_error_report(source, policy, f"processing this file stopped docgen {MAX_ATTEMPTS} times")
+        if journal.attempts >= MAX_ATTEMPTS:
+            report = internal_error_report(source, policy, f"building this form stopped docgen's worker process {MAX_ATTEMPTS} times")
             self.reject(hand, report)
             return False
         assert journal.sha256 is not None
@@ -136,17 +139,14 @@ class FormSteps:
             settings_file_note(self.layout.root),
             self.layout.root,
         )
-        if use_pool and self.settings.workers > 1:
-            try:
-                hand.pool = self.workers.get()
-                hand.future = hand.pool.submit(timed_build, job, self.builder)
-            except BrokenProcessPool:  # a worker died building an earlier form: this one waits for the retry round
-                journal.attempts -= 1
-                journal.save(claim_dir, self.settings.file_mode)
-                self.worker_died(hand)
-                return False
-        else:
-            hand.result = timed_build(job, self.builder)
+        hand.alone = alone
+        try:
+            hand.pool = self.workers.get()
+            hand.future = hand.pool.submit(timed_build, job, self.builder)
+        except BrokenProcessPool:  # a worker died building an earlier form: this one waits for the retry round
+            hand.alone = False
+            self.worker_died(hand)
+            return False
         return True
 
     def complete(self, hand: InHand, others: Iterable[InHand] = ()) -> None:
@@ -263,8 +263,8 @@ class FormSteps:
             problem = Problem(
                 getattr(exc, "kind", "ledger-workbook"), "error", "", str(exc), "", "Correct the workbook and drop it into the inbox again."
             )
-            rows = list(getattr(exc, "problems", []))  # a visit log names each row to correct
-            self.reject(hand, Report(source, self.policy or self.settings.policy, [problem, *rows]))
+            rows = list(getattr(exc, "problems", []))  # a visit log names each row to correct, under its own verdict
+            self.reject(hand, Report(source, self.policy or self.settings.policy, rows or [problem], headline=str(exc) if rows else ""))
             return
         archive = self.layout.root / result.archive_relpath
         make_dir(archive.parent, self.settings.dir_mode)

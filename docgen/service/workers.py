@@ -35,14 +35,17 @@ class WorkerPool:
                 context = multiprocessing.get_context("forkserver")
                 context.set_forkserver_preload(["docgen.service.build", "docgen.forms", "docgen.validation", "docgen.render"])
             self.pool = ProcessPoolExecutor(
-                max_workers=self.workers, mp_context=context, initializer=ignore_stop_signals, initargs=(inherited,)
+                # even one worker builds apart from the service: a form that kills its builder never kills the service
+                max_workers=max(1, self.workers),
+                mp_context=context,
+                initializer=ignore_stop_signals,
+                initargs=(inherited,),
             )
         return self.pool
 
     def start(self) -> None:
         """Starts the processes now (``watch`` does, before its observer thread: forked workers start warm and safe)."""
-        if self.workers > 1:
-            self.get().submit(os.getpid).result()
+        self.get().submit(os.getpid).result()
 
     def discard(self, broken: ProcessPoolExecutor | None) -> None:
         """Drops the pool after a worker died in it (unless a newer pool has started since)."""

@@ -53,6 +53,7 @@ class Report:
     policy: str
     problems: list[Problem] = field(default_factory=list)
     basis: str = ""  # which profile and settings file were used, and why: "Profile standard: named on the form. Settings file: ..."
+    headline: str = ""  # the verdict in its own words where the file is no form (a visit log: "… 1 row to correct …")
 
     @property
     def errors(self) -> list[Problem]:
@@ -83,7 +84,9 @@ class Report:
     def to_text(self) -> str:
         """The report for people: a verdict line, then each error and warning with its fix."""
         name = self.source.get("name", "the form")
-        if self.valid:
+        if self.headline:
+            head = self.headline
+        elif self.valid:
             head = f"{name}: accepted under the {self.policy} profile"
             head += f" with {len(self.warnings)} warning{'s' * (len(self.warnings) != 1)}." if self.warnings else "."
         else:

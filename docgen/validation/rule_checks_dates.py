@@ -6,12 +6,14 @@ profile data; these checks only compare the form's dates with them.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator
 from typing import Any
 
 from docgen.profiles import Profile
 from docgen.record import Record, as_date, child_name, get
 from docgen.timescales import applicable, condition_holds, period_of
+from docgen.typed_dates import swap_hint
 from docgen.validation.record_parts import is_closure, items_of, meeting_date
 from docgen.validation.rules import Finding, check
 from docgen.validation.wording import path_of, uk_date
@@ -28,14 +30,21 @@ def _dates_in_order(record: Record, profile: Profile, params: dict[str, Any]) ->
     completed = as_date(get(record, "case.assessment_completed_date"))
     plan_start = as_date(get(record, "case.plan_start_date"))
 
-    def breach(path: str, message: str, fix: str) -> Finding:
-        return path, {"message": message, "fix": fix}
+    def breach(
+        path: str, message: str, fix: str, day: dt.date | None = None, after: dt.date | None = None, before: dt.date | None = None
+    ) -> Finding:
+        # a date typed month first often reads as a real but out-of-order date: say so where the swap would fit
+        hint = swap_hint(day, after, before) if day else ""
+        return path, {"message": message, "fix": f"{hint[0].upper()}{hint[1:]}." if hint else fix}
 
     if meeting and referral and referral > meeting:
         yield breach(
             "case.referral_date",
             f"The referral date {uk_date(referral)} is after the meeting on {uk_date(meeting)}",
             "Check the referral date and the meeting date.",
+            referral,
+            None,
+            meeting,
         )
         referral = None  # the referral date is the one in doubt: other dates are not blamed for preceding it
     if referral and started and started < referral:
@@ -43,18 +52,44 @@ def _dates_in_order(record: Record, profile: Profile, params: dict[str, Any]) ->
             "case.assessment_start_date",
             f"The assessment started on {uk_date(started)}, before the referral on {uk_date(referral)}",
             "Check the assessment start date and the referral date.",
+            started,
+            referral,
+            meeting,
         )
-    if started and completed and completed < started:
+        started = None  # the one in doubt: not blamed twice (completion before it)
+    if (
+        started
+        and completed
+        and completed < started
+        and swap_hint(started, referral, completed)
+        and not swap_hint(completed, started, meeting)
+    ):
+        # the start date is the one typed month first: blame it, once, with the date it was meant to be
+        yield breach(
+            "case.assessment_start_date",
+            f"The assessment started on {uk_date(started)}, after it was completed on {uk_date(completed)}",
+            "Check the assessment start and completion dates.",
+            started,
+            referral,
+            completed,
+        )
+    elif started and completed and completed < started:
         yield breach(
             "case.assessment_completed_date",
             f"The assessment was completed on {uk_date(completed)}, before it started on {uk_date(started)}",
             "Check the assessment start and completion dates.",
+            completed,
+            started,
+            meeting,
         )
     if meeting and plan_start and plan_start > meeting:
         yield breach(
             "case.plan_start_date",
             f"The plan start date {uk_date(plan_start)} is after the meeting on {uk_date(meeting)}",
             "The plan starts at the initial meeting: check the plan start date.",
+            plan_start,
+            referral,
+            meeting,
         )
     elif referral and plan_start and plan_start < referral and get(record, "meeting.type") == "initial":
         # only at the initial meeting: a review's form may give a later re-referral, made while the plan ran
@@ -62,6 +97,9 @@ def _dates_in_order(record: Record, profile: Profile, params: dict[str, Any]) ->
             "case.plan_start_date",
             f"The plan start date {uk_date(plan_start)} is before the referral on {uk_date(referral)}",
             "A plan follows the referral: check the plan start date and the referral date.",
+            plan_start,
+            referral,
+            meeting,
         )
     for index, child in items_of(record, "children"):
         born = as_date(child.get("date_of_birth"))
@@ -70,6 +108,9 @@ def _dates_in_order(record: Record, profile: Profile, params: dict[str, Any]) ->
                 path_of("children", index, "date_of_birth"),
                 f"{child_name(child)}'s date of birth {uk_date(born)} is not before the meeting on {uk_date(meeting)}",
                 f"Check {child_name(child)}'s date of birth.",
+                born,
+                None,
+                meeting - dt.timedelta(days=1),
             )
     carried_over = get(record, "meeting.type") in ("review", "closure")  # their past dates: ``carried_dates``, a warning
     for index, objective in items_of(record, "objectives"):
@@ -79,6 +120,8 @@ def _dates_in_order(record: Record, profile: Profile, params: dict[str, Any]) ->
                 path_of("objectives", index, "target_date"),
                 f"Objective {objective.get('id', index + 1)}'s target date {uk_date(target)} is not after the meeting on {uk_date(meeting)}",
                 "Set a target date after the meeting.",
+                target,
+                meeting + dt.timedelta(days=1),
             )
     for index, action in items_of(record, "actions"):
         due = as_date(action.get("due_date"))
@@ -87,6 +130,8 @@ def _dates_in_order(record: Record, profile: Profile, params: dict[str, Any]) ->
                 path_of("actions", index, "due_date"),
                 f'Action "{action.get("action", index + 1)}" is due on {uk_date(due)}, before the meeting on {uk_date(meeting)}',
                 "Set a due date on or after the meeting.",
+                due,
+                meeting,
             )
     for index, service in items_of(record, "services"):
         begins, ends = as_date(service.get("start_date")), as_date(service.get("end_date"))
@@ -95,6 +140,8 @@ def _dates_in_order(record: Record, profile: Profile, params: dict[str, Any]) ->
                 path_of("services", index, "end_date"),
                 f'Service "{service.get("service", index + 1)}" ends on {uk_date(ends)}, before it starts on {uk_date(begins)}',
                 "Check the service's start and end dates.",
+                ends,
+                begins,
             )
 
 

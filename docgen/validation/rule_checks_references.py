@@ -37,16 +37,19 @@ def _action_objective_exists(record: Record, profile: Profile, params: dict[str,
 def _objective_children_exist(record: Record, profile: Profile, params: dict[str, Any]) -> Iterator[Finding]:
     ids = [str(c["id"]) for _, c in items_of(record, "children") if c.get("id")]
     for index, objective in items_of(record, "objectives"):
-        for child_id in objective_child_ids(objective) or []:
-            if child_id not in ids:
-                yield (
-                    path_of("objectives", index, "child_ids"),
-                    {
-                        "objective_id": objective.get("id", f"in row {index + 1}"),
-                        "child_id": child_id,
-                        "child_ids": ", ".join(ids) or "none yet",
-                    },
-                )
+        given = objective_child_ids(objective) or []
+        unknown = [child_id for child_id in given if child_id not in ids]
+        if unknown:
+            # one error for one mistake: a name typed where IDs go ("Mia Thomson") is read as two words, not two children
+            named = " ".join(unknown) if len(unknown) == len(given) else ", ".join(unknown)
+            yield (
+                path_of("objectives", index, "child_ids"),
+                {
+                    "objective_id": objective.get("id", f"in row {index + 1}"),
+                    "child_id": named,
+                    "child_ids": ", ".join(ids) or "none yet",
+                },
+            )
 
 
 @check("unique_ids")

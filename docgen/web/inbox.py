@@ -72,11 +72,14 @@ def rejected_forms(root: Path) -> list[RejectedForm]:
         name = report.name.removesuffix(".errors.json")
         sha = str((data.get("source") or {}).get("sha256") or "")
         marked = dealt.get(name)
+        rejected_at = dt.datetime.fromtimestamp(report.stat().st_mtime, dt.UTC)
+        if not (marked and marked.get("sha256") == sha):
+            marked = _corrected(root, name, sha, rejected_at)
         forms.append(
             RejectedForm(
                 name,
                 sha,
-                dt.datetime.fromtimestamp(report.stat().st_mtime, dt.UTC),
+                rejected_at,
                 list(data.get("errors") or []),
                 list(data.get("warnings") or []),
                 (folder / name).is_file(),
@@ -84,6 +87,20 @@ def rejected_forms(root: Path) -> list[RejectedForm]:
             )
         )
     return sorted(forms, key=lambda f: f.rejected_at, reverse=True)
+
+
+def _corrected(root: Path, name: str, sha256: str, rejected_at: dt.datetime) -> dict[str, str] | None:
+    """Dealt with by a corrected copy of the same name published since it was rejected; None where there is none."""
+    from docgen.ledger import Ledger
+    from docgen.ledger.connection import LEDGER_PATH
+
+    if not (root / LEDGER_PATH).is_file():
+        return None
+    with Ledger.open(root) as ledger:
+        published = ledger.published_since(name, rejected_at)
+    if published is None or published.sha256 == sha256:
+        return None
+    return {"sha256": sha256, "by": "a corrected copy, published", "at": published.at}
 
 
 def rejected_file(root: Path, name: str) -> Path | None:

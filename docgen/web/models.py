@@ -24,6 +24,7 @@ from docgen.render.pdf import PASSWORDS_FILE
 from docgen.send.journal import Sending, emails_to_check, uncertain_copies
 from docgen.send.sent_dates import record_sent
 from docgen.service.state import paused_notice
+from docgen.typed_dates import sent_date_problem, visit_date_problem
 
 __all__ = [
     "KIND_WORDS",
@@ -34,6 +35,7 @@ __all__ = [
     "UnsentCopy",
     "case_history",
     "case_key_worker",
+    "copy_date_problem",
     "emails_to_check_in",
     "emails_uncertain",
     "next_meeting_forms",
@@ -43,6 +45,7 @@ __all__ = [
     "record_visit",
     "service_paused",
     "valid_reference",
+    "visit_date_problem_in",
 ]
 
 #: deadline kinds in the words of the procedure, as the pages show them
@@ -124,9 +127,9 @@ class CaseHistory:
 
     @property
     def unsent_copies(self) -> list[UnsentCopy]:
-        """Copies still to be sent, one entry per meeting and recipient (a recipient's documents go out together)."""
+        """The latest meeting's copies still to be sent, one entry per recipient (a recipient's documents go out together)."""
         grouped: dict[tuple[int, str], UnsentCopy] = {}
-        for meeting in self.meetings:
+        for meeting in self.meetings[-1:]:  # an earlier meeting's unsent copies are superseded: never sent now
             for copy in meeting.copies:
                 if copy.get("sent_date"):
                     continue
@@ -297,6 +300,17 @@ def next_meeting_forms(root: Path, reference: str, meeting_type: str, out: Path)
 def service_paused(root: Path) -> str | None:
     """One line for every page while the inbox service is paused by a fault of the machine (disk full, share gone); else None."""
     return paused_notice(root)
+
+
+def copy_date_problem(access: LedgerAccess, meeting_id: int, sent: dt.date) -> str | None:
+    """Why a copy of the meeting cannot have been sent on ``sent`` (before the meeting, after today); None when it could."""
+    meeting = next((m for m in access.get().meetings() if m.id == meeting_id), None)
+    return sent_date_problem(sent, dt.date.fromisoformat(meeting.meeting_date)) if meeting else None
+
+
+def visit_date_problem_in(access: LedgerAccess, reference: str, day: dt.date) -> str | None:
+    """Why a visit in the case cannot have been made on ``day`` (before the plan start, after today); None when it could."""
+    return visit_date_problem(day, access.get().plan_start(reference))
 
 
 def record_copy_sent(access: LedgerAccess, meeting_id: int, recipient: str, document: str | None, sent: dt.date, by: str) -> int:

@@ -12,9 +12,17 @@ import openpyxl
 import pytest
 from click.testing import CliRunner
 
+from docgen import typed_dates
 from docgen.cli import main
 from tests.conftest import clean_review
 from tests.ledger.builders import base_record
+
+
+@pytest.fixture(autouse=True)
+def _checked_as_of_after_the_sample_year(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Sent dates in these sample meetings (Dec 2026 onwards) are checked as of a day after them: they must have happened."""
+    monkeypatch.setattr(typed_dates, "today", lambda: dt.date(2027, 12, 31))
+
 
 pytest.importorskip("docgen.render")
 

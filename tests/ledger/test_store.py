@@ -186,7 +186,10 @@ def test_a_closure_ends_every_open_deadline_its_own_copies_included(tmp_path: Pa
         rows = {(d["kind"], d["due_date"]): d["status"] for d in ledger.deadlines() if d["recipient"] is None}
         copies = {(d["folder"], d["status"]) for d in ledger.deadlines() if d["kind"] == "copies_due"}
     assert left == set()
-    assert copies == {("2026-12-17-initial", "closed"), ("2027-01-21-closure", "closed")}  # unsent copies, both meetings
+    assert copies == {
+        ("2026-12-17-initial", "superseded"),
+        ("2027-01-21-closure", "closed"),
+    }  # unsent copies: the initial's overtaken by the closure, the closure's ended by it
     assert rows[("next_review", "2027-02-11")] == "met"  # the closure meeting was the review
     assert rows[("visit", "2026-12-31")] == "closed"  # each child's first visit, missed, then the case closed
 

@@ -9,6 +9,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
+from docgen import typed_dates
 from docgen.ledger import Ledger
 from docgen.ledger.workbooks import (
     LedgerWorkbookError,
@@ -19,6 +20,13 @@ from docgen.ledger.workbooks import (
     write_visit_log,
 )
 from tests.ledger.builders import base_record, manifest, write_distribution
+
+
+@pytest.fixture(autouse=True)
+def _checked_as_of_after_the_sample_year(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Sent dates in these sample meetings (Dec 2026 onwards) are checked as of a day after them: they must have happened."""
+    monkeypatch.setattr(typed_dates, "today", lambda: dt.date(2027, 12, 31))
+
 
 CASE = "CIN-2026-0412"
 
@@ -101,7 +109,11 @@ def test_a_visit_log_with_rows_to_correct_records_nothing_and_names_each_row(tmp
             "Visits!C5",
             "Sheet Visits, row 5: the visit date 12/31/2026 cannot be read as a date (day first: 05/01/2027 is 5 January)",
         ),
-        ("visit-log-5.2-date-in-future", "Visits!C6", "Sheet Visits, row 6: the visit date 30/12/2027 is after today (01/01/2027)"),
+        (
+            "visit-log-5.2-date-in-future",
+            "Visits!C6",
+            "Sheet Visits, row 6: the visit date 30 December 2027 is after today (1 January 2027): check the day, the month and the year",
+        ),
         (
             "visit-log-5.2-duplicate-row",
             "Visits!C7",

@@ -10,12 +10,21 @@ from pathlib import Path
 from typing import Any
 
 import openpyxl
+import pytest
 from click.testing import CliRunner
 
+from docgen import typed_dates
 from docgen.cli import main
 from docgen.ledger import Ledger
 from docgen.ledger.workbooks import classify_workbook, ingest_workbook, write_visit_log
 from tests.ledger.builders import base_record, manifest, meeting, write_distribution
+
+
+@pytest.fixture(autouse=True)
+def _checked_as_of_after_the_sample_year(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Sent dates in these sample meetings (Dec 2026 onwards) are checked as of a day after them: they must have happened."""
+    monkeypatch.setattr(typed_dates, "today", lambda: dt.date(2027, 12, 31))
+
 
 CASE = "CIN-2026-0412"
 RECIPIENTS = ["Amy Jones", "Daniel Jones", "Leo Jones", "Mrs Helen Carter", "Nadia Ali", "Sarah Jones"]
@@ -74,12 +83,13 @@ def test_one_case_through_a_year(tmp_path: Path) -> None:
     # --- copies: admin fill in the outbox list; Daniel's copy (by post) is not sent yet -------------------
     on_time = {r: "2027-01-04" for r in RECIPIENTS if r != "Daniel Jones"}
     outbox_list(root, first, on_time)
-    # visits so far: the first within 5 days of the referral (both children seen alone), then 15 and 29 Dec
-    log = visit_log(root / "inbox" / "visits-december.xlsx", ["2026-11-26", "2026-12-15", "2026-12-29"])
+    # visits so far: 29 Dec, the first since the plan started on 17 Dec (a visit before the plan started is
+    # refused: the first visit after the referral goes on the child's assessment, procedure 5.1)
+    log = visit_log(root / "inbox" / "visits-december.xlsx", ["2026-12-29"])
     assert classify_workbook(log) == "visit_log"
     with Ledger.open(root) as ledger:
         result = ingest_workbook(log, ledger, today=dt.date(2027, 1, 4))
-    assert result.summary == "6 visits recorded for CIN-2026-0412: child C1 (3), child C2 (3)"
+    assert result.summary == "2 visits recorded for CIN-2026-0412: child C1 (1), child C2 (1)"
     assert result.archive_relpath.startswith(f"outbox/{CASE}/visits/") and result.archive_relpath.endswith("-visits-december.xlsx")
     assert overdue(root, "2027-01-06") == [("copies_due", "2027-01-05", "Daniel Jones", 1)]
 
@@ -122,7 +132,13 @@ def test_one_case_through_a_year(tmp_path: Path) -> None:
     assert overdue(root, "2027-06-25") == []
     with Ledger.open(root) as ledger:
         pm = next(d for d in ledger.deadlines() if d["kind"] == "principal_manager_review" and d["status"] != "retired")
-    assert (pm["due_date"], pm["status"], pm["met_at"], pm["late"], pm["section"]) == ("2027-06-17", "met", "2027-06-24", 1, "procedure 4.1")
+    assert (pm["due_date"], pm["status"], pm["met_at"], pm["late"], pm["section"]) == (
+        "2027-06-17",
+        "met",
+        "2027-06-24",
+        1,
+        "procedure 4.1",
+    )
     outbox_list(root, r2, dict.fromkeys(RECIPIENTS, "2027-07-02"))
     visit_log(root / "inbox" / "visits-summer.xlsx", ["2027-07-20", "2027-08-17", "2027-09-14"])
     with Ledger.open(root) as ledger:
@@ -165,7 +181,7 @@ def test_one_case_through_a_year(tmp_path: Path) -> None:
         # closure): all on time but 12 Jan, met on 20 Jan
         "Visits on time": (24, 2, 26, 0.9231),
         "Plans made within the procedure's timescale": (1, 0, 1, 1.0),
-        "First visits on time with the child seen alone": (2, 0, 2, 1.0),
+        "First visits on time with the child seen alone": (0, 2, 2, 0.0),  # not in any plan's visit log
     }
     # each deadline counts for the key worker of the meeting that set it
     visits = workbook["Visits"]
@@ -185,4 +201,7 @@ def test_one_case_through_a_year(tmp_path: Path) -> None:
         ("Reviews held on time", "Child in Need review meeting", 4),
         ("Visits on time", "Statutory visit to child C1 (every 14 days, counted from 29 Dec 2026)", 8),
         ("Visits on time", "Statutory visit to child C2 (every 14 days, counted from 29 Dec 2026)", 8),
+        # the first visits after the referral were made before the plan started: no plan's visit log holds them
+        ("First visits on time with the child seen alone", "First visit to child C1", 31),
+        ("First visits on time with the child seen alone", "First visit to child C2", 31),
     ]

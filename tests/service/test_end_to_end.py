@@ -199,16 +199,20 @@ def test_an_edited_distribution_list_dropped_in_updates_the_ledger_and_is_archiv
     import openpyxl
 
     from docgen.ledger import Ledger
+    from tests.conftest import moved_back
 
     root = _root(tmp_path, "settle_seconds = 0\n")
-    shutil.copy(REPO / "examples/standard/initial-jones.docx", root / "inbox" / "jones.docx")
+    # the meeting moved into the past: a copy can only have been sent between its meeting and today
+    record = moved_back(json.loads((REPO / "examples/standard/initial-jones.json").read_text(encoding="utf-8")))
+    (root / "inbox" / "jones.json").write_text(json.dumps(record), encoding="utf-8")
     assert _docgen("run", "--once", "--root", str(root)).returncode == 0
-    folder = root / "outbox/CIN-2026-0412/2026-12-17-initial"
+    held = dt.date.fromisoformat(record["meeting"]["date"])
+    folder = root / f"outbox/CIN-2026-0412/{held.isoformat()}-initial"
     workbook = openpyxl.load_workbook(folder / "distribution.xlsx")
     sheet = workbook["Distribution"]
     sent_column = [c.value for c in sheet[1]].index("Sent date") + 1
     for row in range(2, sheet.max_row + 1):
-        sheet.cell(row=row, column=sent_column, value=dt.datetime(2027, 1, 4))
+        sheet.cell(row=row, column=sent_column, value=dt.datetime.combine(held + dt.timedelta(days=2), dt.time()))
     workbook.save(root / "inbox" / "sent copies.xlsx")
     done = _docgen("run", "--once", "--root", str(root))
     assert done.returncode == 0, done.stderr
@@ -219,4 +223,4 @@ def test_an_edited_distribution_list_dropped_in_updates_the_ledger_and_is_archiv
     assert not (root / "inbox" / "sent copies.xlsx").exists()
     assert list((root / "inbox/rejected").iterdir()) == []
     with Ledger.open(root) as ledger:
-        assert not [item for item in ledger.due(dt.date(2027, 1, 10)) if item.kind == "copies_due"]
+        assert not [item for item in ledger.due(dt.date.today()) if item.kind == "copies_due"]

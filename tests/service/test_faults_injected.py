@@ -84,6 +84,10 @@ def _all_done_once(layout: Layout) -> None:
 def test_run_once_stops_on_a_fault_at_any_stage_and_the_next_run_finishes_everything(
     layout: Layout, drop: Drop, fault_at: dict[str, list[BaseException]], stage: str, code: int
 ) -> None:
+    if stage == "build":
+        # the build runs in a worker process (forked, or started apart once threads run): a fault injected in this
+        # process may not reach it; test_real_faults fills a real disk while a form is built, through the environment
+        pytest.skip("the build stage's fault is struck in a worker process: see test_real_faults")
     _drop_forms(drop)
     fault_at[FAULT_STAGES[stage]] = [_os_error(code, layout)]
     with pytest.raises(MachineFaultError) as raised:
@@ -97,8 +101,8 @@ def test_run_once_stops_on_a_fault_at_any_stage_and_the_next_run_finishes_everyt
 
 def test_a_form_held_by_the_machine_again_and_again_is_never_put_aside(layout: Layout, drop: Drop, fault_at: Any) -> None:
     drop("form.json")
-    for _ in range(5):  # more than the attempts a form that kills docgen is allowed
-        fault_at["before-render"] = [_os_error(errno.ENOSPC, layout)]
+    for _ in range(5):  # more than the attempts a form that kills its worker is allowed
+        fault_at["after-build"] = [_os_error(errno.ENOSPC, layout)]  # built, then the disk fills as it is published
         with pytest.raises(MachineFaultError):
             run_once(layout.root)
     assert run_once(layout.root).counts == {"published": 1}
@@ -192,6 +196,10 @@ def watching(layout: Layout) -> Iterator[Callable[..., tuple[Service, io.StringI
 def test_watch_pauses_on_a_fault_at_any_stage_says_so_once_and_carries_on(
     layout: Layout, drop: Drop, fault_at: dict[str, list[BaseException]], watching: Any, stage: str
 ) -> None:
+    if stage == "build":
+        # the build runs in watch's worker processes, started apart from this test's process: a fault injected here
+        # cannot reach them (test_real_faults fills a real disk while a form is built, through the environment)
+        pytest.skip("the build stage's fault is struck in a worker process: see test_real_faults")
     fault_at[FAULT_STAGES[stage]] = [_os_error(errno.ENOSPC, layout) for _ in range(3)]  # struck three times in a row
     _service, said = watching()
     _drop_forms(drop)

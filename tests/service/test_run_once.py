@@ -331,9 +331,22 @@ def test_a_form_that_kills_its_worker_is_put_aside_and_its_neighbours_published(
     log = run_once(layout.root, settings_for_tests(workers=2))
     assert log.counts == {"published": 3, "rejected": 1}
     text = (layout.rejected / f"{KILL_ON_CASE}.json.errors.txt").read_text()
-    assert "processing this file stopped docgen 3 times" in text
+    assert "building this form stopped docgen's worker process 3 times" in text
     assert sorted(p.name for p in layout.outbox.iterdir()) == ["CIN-1", "CIN-2", "CIN-3"]
     assert not any(layout.work.iterdir()) and not any(layout.tmp.iterdir())
+
+
+def test_with_one_worker_a_form_that_kills_its_builder_is_put_aside_and_the_service_lives(layout: Layout, drop: Drop) -> None:
+    from tests.service.fakes import KILL_ON_CASE
+
+    for reference in (KILL_ON_CASE, "CIN-1"):
+        record = clean_initial()
+        record["case"]["reference"] = reference
+        drop(f"{reference}.json", record=record)
+    log = run_once(layout.root, settings_for_tests(workers=1))  # the builder os._exits: a worker dies, never this process
+    assert log.counts == {"published": 1, "rejected": 1}
+    assert "building this form stopped docgen's worker process 3 times" in (layout.rejected / f"{KILL_ON_CASE}.json.errors.txt").read_text()
+    assert sorted(p.name for p in layout.outbox.iterdir()) == ["CIN-1"]
 
 
 def test_a_rejection_report_says_which_profile_and_settings_file_were_used_and_why(layout: Layout, drop: Drop) -> None:

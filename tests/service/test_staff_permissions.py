@@ -8,6 +8,7 @@ tests run each staff step as ``nobody`` (group ``nogroup``) through ``setpriv``:
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import shutil
@@ -21,7 +22,7 @@ import pytest
 from click.testing import CliRunner
 
 from docgen.cli import main
-from tests.conftest import clean_initial
+from tests.conftest import clean_initial, moved_back
 
 pytestmark = pytest.mark.skipif(
     os.name != "posix" or os.geteuid() != 0 or shutil.which("setpriv") is None, reason="needs root and setpriv to act as another user"
@@ -65,9 +66,11 @@ def root() -> Iterator[Path]:
 
 
 def test_staff_record_sent_dates_by_dropping_a_copy_of_the_list_into_the_inbox(root: Path) -> None:
-    (root / "inbox" / "jones.json").write_text(json.dumps(clean_initial()), encoding="utf-8")
+    record = moved_back(clean_initial())  # a copy is recorded as sent only between its meeting and today
+    held = dt.date.fromisoformat(record["meeting"]["date"])
+    (root / "inbox" / "jones.json").write_text(json.dumps(record), encoding="utf-8")
     _docgen("run", "--root", str(root))
-    listing = root / MEETING / "distribution.xlsx"
+    listing = root / "outbox" / "CIN-2026-0412" / f"{held.isoformat()}-initial" / "distribution.xlsx"
 
     # the outbox is read-only to staff: saving into it is refused, as the docs say
     refused = _as_staff("sh", "-c", f"echo x >> '{listing}'")
@@ -83,7 +86,7 @@ def test_staff_record_sent_dates_by_dropping_a_copy_of_the_list_into_the_inbox(r
         sent = [c.value for c in sheet[1]].index("Sent date") + 1
         for row in range(2, sheet.max_row + 1):
             if sheet.cell(row, 1).value:
-                sheet.cell(row, sent).value = "04/01/2027"
+                sheet.cell(row, sent).value = f"{held + dt.timedelta(days=1):%d/%m/%Y}"
         book.save(workspace / "sent.xlsx")
         dropped = _as_staff("cp", str(workspace / "sent.xlsx"), str(root / "inbox" / "sent.xlsx"))
         assert dropped.returncode == 0, dropped.stderr
@@ -92,8 +95,8 @@ def test_staff_record_sent_dates_by_dropping_a_copy_of_the_list_into_the_inbox(r
 
     out = _docgen("run", "--root", str(root))
     assert "sent.xlsx ledger_update" in out
-    assert json.loads(_docgen("due", "--root", str(root), "--as-of", "2027-01-06", "--json", "--kind", "copies_due")) == []
-    readable = _as_staff("cat", str(root / MEETING / "plan-C1.docx"))
+    assert json.loads(_docgen("due", "--root", str(root), "--json", "--kind", "copies_due")) == []
+    readable = _as_staff("cat", str(listing.parent / "plan-C1.docx"))
     assert readable.returncode == 0, readable.stderr
 
 

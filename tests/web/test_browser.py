@@ -3,6 +3,7 @@ upload a form that a running ``docgen watch`` publishes, record a copy sent; axe
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import re
@@ -115,6 +116,7 @@ def test_staff_member_finds_an_overdue_copy_downloads_a_plan_uploads_a_form_and_
     # record that Mrs Carter was sent her copies: she leaves the overdue list
     chooser = page.get_by_label("Who was sent their copy")
     chooser.select_option(value=chooser.locator("option", has_text="Mrs Helen Carter: ").first.get_attribute("value"))
+    page.get_by_label("Date sent").fill(dt.date.today().strftime("%d/%m/%Y"))  # nothing is filled in for you
     page.get_by_role("button", name="Record copy sent").click()
     assert "The copy was recorded as sent" in page.locator(".govuk-notification-banner").inner_text()
     page.get_by_role("link", name="What is due").click()

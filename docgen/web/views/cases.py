@@ -15,7 +15,15 @@ from docgen.web.access import can, owns_case
 from docgen.web.case_scope import case_in_url
 from docgen.web.case_search import case_children
 from docgen.web.charts import line_chart, progress_chart
-from docgen.web.models import PackPassword, case_history, record_copy_sent, record_visit, valid_reference
+from docgen.web.models import (
+    PackPassword,
+    case_history,
+    copy_date_problem,
+    record_copy_sent,
+    record_visit,
+    valid_reference,
+    visit_date_problem_in,
+)
 from docgen.web.pages import account_of, audit, posted_form, query_day, render, state_of
 
 __all__ = ["routes"]
@@ -74,8 +82,7 @@ def case_page(
 
 
 def _day(value: object) -> dt.date | None:
-    day = parse_day(str(value or "").strip())
-    return day if day and day <= dt.date.today() else None
+    return parse_day(str(value or "").strip())
 
 
 async def record_copy(request: Request) -> Response:
@@ -88,11 +95,16 @@ async def record_copy(request: Request) -> Response:
     if meeting_id:
         meeting_id = str(case.meeting(meeting_id).id)  # a meeting of another case is 404: its copies stay due
     sent = _day(form.get("sent_date"))
-    if not meeting_id or not recipient or sent is None:
+    problem = (
+        await run_in_threadpool(copy_date_problem, state_of(request).ledger, int(meeting_id), sent)
+        if meeting_id.isdigit() and sent
+        else None
+    )
+    if not meeting_id.isdigit() or not recipient or sent is None or problem:
         errors = (
-            {"copy": "Choose the copy that was sent"}
-            if not recipient
-            else {"sent_date": "Enter the date it was sent, today or earlier, like 5/1/2027"}
+            {"copy": "Choose who was sent their copy"}
+            if not meeting_id.isdigit() or not recipient
+            else {"sent_date": problem or "Enter the date it was sent, today or earlier, like 5/1/2027"}
         )
         return await run_in_threadpool(case_page, request, "", 400, errors)
     changed = await run_in_threadpool(
@@ -120,11 +132,12 @@ async def record_visit_view(request: Request) -> Response:
     if child and child not in history.children:
         raise HTTPException(404, f"Case {reference} has no such child.")  # a child of another case: nothing recorded
     day = _day(form.get("visit_date"))
-    if child not in history.children or day is None:
+    problem = await run_in_threadpool(visit_date_problem_in, state_of(request).ledger, reference, day) if day else None
+    if child not in history.children or day is None or problem:
         errors = (
             {"child": "Choose the child who was seen"}
             if child not in history.children
-            else {"visit_date": "Enter the date of the visit, today or earlier, like 5/1/2027"}
+            else {"visit_date": problem or "Enter the date of the visit, today or earlier, like 5/1/2027"}
         )
         return await run_in_threadpool(case_page, request, "", 400, errors)
     seen_alone = {"yes": True, "no": False}.get(str(form.get("seen_alone") or ""))
