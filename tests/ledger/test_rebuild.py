@@ -16,11 +16,20 @@ from docgen.ledger import Ledger, Visit
 from docgen.ledger.from_files import catch_up
 from docgen.ledger.workbooks import write_visit_log
 from docgen.send.journal import Journal
-from tests.conftest import clean_closure, clean_initial, clean_review
+from tests.conftest import clean_closure, clean_initial, clean_review, moved_back
 
 CASE = "CIN-2026-0412"
 OTHER = "CIN-2026-0500"
-AS_OF = "2027-03-01"
+#: how far the sample meetings are moved into the past: a date staff record must lie between the meeting and today
+SHIFT = dt.date(2026, 12, 17) - dt.date.fromisoformat(moved_back(clean_initial())["meeting"]["date"])
+
+
+def _on(day: str) -> dt.date:
+    """A day of the sample meetings' calendar, moved back with them."""
+    return dt.date.fromisoformat(day) - SHIFT
+
+
+AS_OF = _on("2027-03-01").isoformat()
 SETTINGS = "pdf = false\nsettle_seconds = 0\nmin_free_mb = 0\n"
 #: only ever a dry run here: nothing is sent, so no server is needed
 EMAIL = '[email]\nhost = "127.0.0.1"\nport = 2525\nsecurity = "none"\nfrom = "CIN plans <cin@council.example>"\n'
@@ -44,7 +53,7 @@ def _answers(root: Path) -> dict[str, Any]:
     return {
         "due": json.loads(_docgen("due", "--root", str(root), "--as-of", AS_OF, "--json")),
         "cases": {c: json.loads(_docgen("case", c, "--root", str(root), "--as-of", AS_OF, "--json")) for c in (CASE, OTHER)},
-        "report": _docgen("report", "--root", str(root), "--from", "2026-01-01", "--to", "2027-12-31", "--as-of", AS_OF, "-o", str(report)),
+        "report": _docgen("report", "--root", str(root), "--from", _on("2026-01-01").isoformat(), "--to", _on("2027-12-31").isoformat(), "--as-of", AS_OF, "-o", str(report)),
         "send": json.loads(_docgen("send", "--root", str(root), "--dry-run", "--json")),
         "to check": [(s.copy_key, s.status, s.message_id) for s in Journal.open(root / ".docgen" / "ledger.sqlite3").all()],
     }
@@ -56,24 +65,24 @@ def busy_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("busy") / "cin"
     (root / "inbox").mkdir(parents=True)
     (root / "docgen.toml").write_text(SETTINGS + EMAIL, encoding="utf-8")
-    _drop_and_run(root, "initial.json", clean_initial())
-    _drop_and_run(root, "review.json", clean_review())
-    _drop_and_run(root, "closure.json", clean_closure())
-    other = clean_initial()
+    _drop_and_run(root, "initial.json", moved_back(clean_initial()))
+    _drop_and_run(root, "review.json", moved_back(clean_review()))
+    _drop_and_run(root, "closure.json", moved_back(clean_closure()))
+    other = moved_back(clean_initial())
     other["case"]["reference"] = OTHER
     _drop_and_run(root, "other.json", other)
     other["meeting"]["venue"] = "Family home (amended)"
     _drop_and_run(root, "other-amended.json", other)
     write_visit_log(
-        root / "inbox" / "visits.xlsx", [(OTHER, "C1", dt.date(2026, 12, 30), True), (OTHER, "C2", dt.date(2026, 12, 30), False)]
+        root / "inbox" / "visits.xlsx", [(OTHER, "C1", _on("2026-12-30"), True), (OTHER, "C2", _on("2026-12-30"), False)]
     )
     _docgen("run", "--once", "--root", str(root))
-    _docgen("sent", CASE, "--root", str(root), "--recipient", "Daniel Jones", "--date", "2026-12-18")
-    _docgen("sent", OTHER, "--root", str(root), "--recipient", "Sarah Jones", "--date", "2026-12-19")
+    _docgen("sent", CASE, "--root", str(root), "--recipient", "Daniel Jones", "--date", _on("2027-04-09").isoformat())
+    _docgen("sent", OTHER, "--root", str(root), "--recipient", "Sarah Jones", "--date", _on("2026-12-19").isoformat())
     with Ledger.open(root) as ledger:
         [meeting] = ledger.meetings(OTHER)
-        ledger.mark_copies_sent(meeting.id, [("Sarah Jones", None, dt.date(2026, 12, 21), "web: amy")])  # a correction
-        ledger.record_visits([Visit(OTHER, "C1", dt.date(2027, 1, 20), None)], source="web: amy")
+        ledger.mark_copies_sent(meeting.id, [("Sarah Jones", None, _on("2026-12-21"), "web: amy")])  # a correction
+        ledger.record_visits([Visit(OTHER, "C1", _on("2027-01-20"), None)], source="web: amy")
         journal = Journal.open(ledger.path)  # as docgen send leaves a message whose hand-over was cut off
         journal.start(
             copy_key="uncertain-1", case_reference=OTHER, folder=meeting.folder, recipient="Daniel Jones",
@@ -93,6 +102,7 @@ def test_a_deleted_ledger_is_rebuilt_to_the_same_answers_twice_over(busy_root: P
     before = _answers(busy_root)
     assert "would_send" in {s["status"] for s in before["send"]}, "some copies are still to send"
     assert any(d["kind"] == "visit" for d in before["due"]) and before["to check"] == [("uncertain-1", "uncertain", "<1@council.example>")]
+    assert "superseded" in {d["status"] for d in before["cases"][CASE]["deadlines"]}, "the initial meeting's unsent copies"
     assert (busy_root / FACTS_FILE).stat().st_mode & 0o077 == 0, "the facts name children: owner-only"
     _lose_ledger(busy_root)
     lost = CliRunner().invoke(main, ["due", "--root", str(busy_root), "--json"])
@@ -106,8 +116,8 @@ def test_a_deleted_ledger_is_rebuilt_to_the_same_answers_twice_over(busy_root: P
 def test_a_ledger_restored_from_before_later_facts_catches_up_with_the_root_s_files(busy_root: Path, tmp_path: Path) -> None:
     _docgen("backup", "--root", str(busy_root), "--to", str(tmp_path / "backup"))
     with Ledger.open(busy_root) as ledger:
-        ledger.record_visits([Visit(OTHER, "C2", dt.date(2027, 2, 2), True)], source="web: amy")
-    review = clean_review()
+        ledger.record_visits([Visit(OTHER, "C2", _on("2027-02-02"), True)], source="web: amy")
+    review = moved_back(clean_review())
     review["case"]["reference"] = OTHER
     _drop_and_run(busy_root, "other-review.json", review)  # published after the backup: the ledger restored has never heard of it
     after = _answers(busy_root)
@@ -121,7 +131,7 @@ def test_meetings_published_before_the_journal_kept_records_are_read_from_their_
     root = tmp_path / "cin"
     (root / "inbox").mkdir(parents=True)
     (root / "docgen.toml").write_text(SETTINGS, encoding="utf-8")
-    _drop_and_run(root, "initial.json", clean_initial())
+    _drop_and_run(root, "initial.json", moved_back(clean_initial()))
     before = json.loads(_docgen("case", CASE, "--root", str(root), "--as-of", AS_OF, "--json"))
     journal = root / FACTS_FILE
     lines = [json.loads(line) for line in journal.read_text(encoding="utf-8").splitlines()]
@@ -136,10 +146,10 @@ def test_a_ledger_that_records_its_own_facts_has_nothing_to_read_again_when_next
     root = tmp_path / "cin"
     (root / "inbox").mkdir(parents=True)
     (root / "docgen.toml").write_text(SETTINGS, encoding="utf-8")
-    _drop_and_run(root, "initial.json", clean_initial())
+    _drop_and_run(root, "initial.json", moved_back(clean_initial()))
     with Ledger.open(root) as ledger:
-        ledger.record_visits([Visit(CASE, "C1", dt.date(2026, 12, 20), True)], source="web: amy")
-        ledger.record_visits([Visit(CASE, "C1", dt.date(2026, 12, 20), True)], source="web: amy")  # nothing new: nothing appended
+        ledger.record_visits([Visit(CASE, "C1", _on("2026-12-20"), True)], source="web: amy")
+        ledger.record_visits([Visit(CASE, "C1", _on("2026-12-20"), True)], source="web: amy")  # nothing new: nothing appended
     facts = [json.loads(line)["kind"] for line in (root / FACTS_FILE).read_text(encoding="utf-8").splitlines()]
     assert facts == ["published", "visit"]
     with Ledger.open(root) as ledger, ledger.transaction() as db:
@@ -150,9 +160,9 @@ def test_the_service_makes_a_lost_ledger_again_before_it_starts(tmp_path: Path) 
     root = tmp_path / "cin"
     (root / "inbox").mkdir(parents=True)
     (root / "docgen.toml").write_text(SETTINGS, encoding="utf-8")
-    _drop_and_run(root, "initial.json", clean_initial())
+    _drop_and_run(root, "initial.json", moved_back(clean_initial()))
     with Ledger.open(root) as ledger:
-        ledger.record_visits([Visit(CASE, "C2", dt.date(2026, 12, 22), False)], source="web: amy")
+        ledger.record_visits([Visit(CASE, "C2", _on("2026-12-22"), False)], source="web: amy")
     before = _docgen("due", "--root", str(root), "--as-of", AS_OF, "--json")
     _lose_ledger(root)
     said = _docgen("run", "--once", "--root", str(root))
@@ -164,10 +174,10 @@ def test_a_ledger_from_before_the_journal_writes_what_it_holds_there_once(tmp_pa
     root = tmp_path / "cin"
     (root / "inbox").mkdir(parents=True)
     (root / "docgen.toml").write_text(SETTINGS, encoding="utf-8")
-    _drop_and_run(root, "initial.json", clean_initial())
-    _docgen("sent", CASE, "--root", str(root), "--recipient", "Daniel Jones", "--date", "2026-12-18")
+    _drop_and_run(root, "initial.json", moved_back(clean_initial()))
+    _docgen("sent", CASE, "--root", str(root), "--recipient", "Daniel Jones", "--date", _on("2026-12-18").isoformat())
     with Ledger.open(root) as ledger:
-        ledger.record_visits([Visit(CASE, "C1", dt.date(2026, 12, 20), True)], source="web: amy")
+        ledger.record_visits([Visit(CASE, "C1", _on("2026-12-20"), True)], source="web: amy")
         with ledger.transaction() as db:
             db.execute("DELETE FROM journal_read")  # as a ledger an earlier docgen wrote: it never read a journal...
     (root / FACTS_FILE).unlink()  # ...and the root has none
