@@ -90,7 +90,7 @@ def test_a_pack_keeps_its_documents_tags_and_is_pdfa_unless_encrypted(pack: tupl
 
 def test_the_plans_headings_are_real_headings(pack: tuple[Path, dict[str, Any]]) -> None:
     tags = [kind for kind, _ in structure_types(PdfReader(pack[0] / "plan-C1.pdf"))]
-    assert tags.count("/H2") == 7  # services, objectives, who does what, contingency, closure, scale, reviews
+    assert tags.count("/H2") == 8  # services, objectives, who does what, contingency, closure, scale, reviews, words we use
 
 
 def test_every_picture_in_the_childs_plan_has_alternative_text(pack: tuple[Path, dict[str, Any]]) -> None:
