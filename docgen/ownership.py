@@ -102,8 +102,8 @@ def refuse_root_run(root: Path, command: str) -> None:
 def check_permissions(root: Path) -> None:
     """Raises ``ConfigError`` naming the first file or folder under ``.docgen/`` this account cannot use, and the fix."""
     state = Path(root) / ".docgen"
-    if not state.exists():
-        return
+    if not state.exists() or _read_only(state):
+        return  # a read-only file system is a fault of the machine, not of ownership: the service names it and waits it out
     me = owner_name(os.geteuid()) if hasattr(os, "geteuid") else "this account"
     entries = [state, *sorted(p for p in state.iterdir() if not p.is_symlink())]
     for path in entries:
@@ -119,3 +119,11 @@ def check_permissions(root: Path) -> None:
             f"docgen (running as {me}) cannot use {path} ({held}): as root run `chown -R {me}: {state}` "
             f"(or run docgen as the account that owns it), then start again."
         )
+
+
+def _read_only(path: Path) -> bool:
+    """Whether the file system holding ``path`` is mounted read-only."""
+    try:
+        return bool(os.statvfs(path).f_flag & os.ST_RDONLY)
+    except (OSError, AttributeError):  # no statvfs (Windows): permissions are checked as usual
+        return False
