@@ -95,17 +95,24 @@ def deep(record: dict[str, Any]) -> dict[str, Any]:
 
 # The sample meetings run from 2026 into 2028; forms are checked as if on a day after all of them, so the
 # "meeting dated in the future" warning only appears where a test asks for it (tests/validation/test_timing.py).
-CHECKED_ON = "2028-12-31"
+# Forms are built in worker processes: forked ones inherit the patch, and the forkserver (used once other threads
+# run) imports tests/checked_on.py, which makes the same patch there.
+from tests.checked_on import CHECKED_ON  # noqa: E402  (one day for the test process and its workers)
 
 
 @pytest.fixture(autouse=True, scope="session")
 def _forms_checked_after_every_sample_meeting() -> Iterator[None]:
     import datetime as dt
+    import multiprocessing.forkserver
 
+    from docgen.service import workers
     from docgen.validation import timing
 
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(timing, "today", lambda: dt.date.fromisoformat(CHECKED_ON))
+        patch.setattr(workers, "FORKSERVER_PRELOAD", (*workers.FORKSERVER_PRELOAD, "tests.checked_on"))
+        multiprocessing.set_forkserver_preload(list(workers.FORKSERVER_PRELOAD))
+        multiprocessing.forkserver.ensure_running()  # started here, from the checkout, for every test's workers
         yield
 
 

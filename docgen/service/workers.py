@@ -13,6 +13,9 @@ from docgen.service.build import ignore_stop_signals
 
 __all__ = ["WorkerPool"]
 
+#: what the forkserver imports once, so that each worker it starts has the building libraries loaded already
+FORKSERVER_PRELOAD: tuple[str, ...] = ("docgen.service.build", "docgen.forms", "docgen.validation", "docgen.render")
+
 
 class WorkerPool:
     """``workers`` processes, made on first use; ``lock_fileno`` is the root lock's descriptor, which forked workers let go of."""
@@ -33,7 +36,7 @@ class WorkerPool:
                 inherited = self.lock_fileno()
             else:
                 context = multiprocessing.get_context("forkserver")
-                context.set_forkserver_preload(["docgen.service.build", "docgen.forms", "docgen.validation", "docgen.render"])
+                context.set_forkserver_preload(list(FORKSERVER_PRELOAD))
             self.pool = ProcessPoolExecutor(
                 # even one worker builds apart from the service: a form that kills its builder never kills the service
                 max_workers=max(1, self.workers),
