@@ -18,9 +18,9 @@ from docx import Document
 from docx.oxml.ns import qn
 from openpyxl import Workbook, load_workbook
 
+from docgen.blanks.files import write_forms
 from docgen.cli import main
 from docgen.forms import read_form
-from docgen.forms.cli import write_forms
 from docgen.profiles import use_profiles_in
 from docgen.render.context import child_plan_context
 from docgen.schema import schema_version

@@ -7,26 +7,12 @@ from pathlib import Path
 
 import click
 
+from docgen.blanks.files import VISIT_LOG_NAME, write_forms
 from docgen.options import policy_option
-from docgen.profiles import check_every_profile, load_profile
+from docgen.profiles import check_every_profile
 from docgen.schema import schema_version
 
-__all__ = ["DOCX_NAME", "VISIT_LOG_NAME", "XLSX_NAME", "forms", "write_forms"]
-
-DOCX_NAME = "cin-meeting-form.docx"
-XLSX_NAME = "cin-meeting-form.xlsx"
-VISIT_LOG_NAME = "visit-log.xlsx"
-
-
-def write_forms(out: Path, policy: str | None = None) -> list[Path]:
-    """Writes both blank forms into ``out`` (created if missing) and returns their paths."""
-    from docgen.forms.generate_docx import write_docx_form  # imported when used: ``--case`` starts from kept copies
-    from docgen.forms.generate_xlsx import write_xlsx_form
-
-    if policy:
-        load_profile(policy)  # an unknown council stops here, before any folder is made
-    out.mkdir(parents=True, exist_ok=True)
-    return [write_docx_form(out / DOCX_NAME, policy), write_xlsx_form(out / XLSX_NAME, policy)]
+__all__ = ["forms"]
 
 
 @click.command()
@@ -56,8 +42,8 @@ def forms(out: Path, policy: str | None, visit_log: bool, case: str | None, root
 
 
 def _case_forms(out: Path, root: Path, case: str, meeting: str) -> None:
+    from docgen.blanks.next_meeting import write_case_forms
     from docgen.config import load_settings, resolve_root
-    from docgen.forms.next_meeting import write_case_forms
     from docgen.ledger.history import UnknownCaseError
     from docgen.ownership import hand_to_owner
 

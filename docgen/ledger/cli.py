@@ -10,14 +10,11 @@ import click
 
 from docgen.ledger.connection import LEDGER_PATH
 from docgen.ledger.dates import parse_day
-from docgen.ledger.details import fill_in_from_sources
-from docgen.ledger.distribution_lists import sync_sent_dates
-from docgen.ledger.rebuild import missing_ledger_note
+from docgen.ledger.reading import open_for_reading
 from docgen.ledger.store import DueItem, Ledger
 from docgen.options import root_option
-from docgen.profiles import check_every_profile, use_profiles_in
 
-__all__ = ["DAY", "due", "open_for_reading", "report"]
+__all__ = ["DAY", "due", "report"]
 
 _KIND_WORDS = {
     "record_due": "Record",
@@ -46,21 +43,8 @@ class DayParam(click.ParamType):
 DAY = DayParam()
 
 
-def _open_for_reading(root: Path) -> Ledger | None:
-    """The root's ledger with the outbox's sent dates read in; None where nothing was ever published."""
-    use_profiles_in(root)  # a meeting published under the council's own profile is judged by it
-    check_every_profile()
-    missing_ledger_note(root)
-    if not (root / LEDGER_PATH).is_file():
-        return None
-    ledger = Ledger.open(root)
-    fill_in_from_sources(root, ledger)
-    for problem in sync_sent_dates(root, ledger).problems:
-        click.echo(f"Note: {problem}", err=True)
-    return ledger
-
-
-open_for_reading = _open_for_reading  # for the other ledger commands (``docgen case``)
+def _note(line: str) -> None:
+    click.echo(line, err=True)
 
 
 def _key(item: DueItem) -> tuple[str, str, str]:
@@ -138,7 +122,7 @@ def due(
     if notice:
         click.echo(notice, err=True)
     day = as_of or dt.date.today()
-    ledger = _open_for_reading(root)
+    ledger = open_for_reading(root, _note)
     items: list[DueItem] = []
     if ledger is not None:
         with ledger:
@@ -165,7 +149,7 @@ def report(root: Path, start: dt.date, end: dt.date, output: Path, as_of: dt.dat
 
     if end < start:
         raise click.BadParameter("--to must not be before --from", param_hint="--to")
-    ledger = _open_for_reading(root) or Ledger.in_memory()  # nothing published yet: an empty report
+    ledger = open_for_reading(root, _note) or Ledger.in_memory()  # nothing published yet: an empty report
     from docgen.send.journal import emails_to_check
 
     with ledger:

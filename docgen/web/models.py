@@ -288,7 +288,7 @@ def _regular_file_within(base: Path, parts: list[str]) -> Path | None:
 
 def next_meeting_forms(root: Path, reference: str, meeting_type: str, out: Path) -> list[Path] | None:
     """The next meeting's Word and Excel forms for a case, pre-filled from its latest meeting, written into ``out``; None if they cannot be made."""
-    from docgen.forms.next_meeting import write_case_forms  # the form generators load only when a form is asked for
+    from docgen.blanks.next_meeting import write_case_forms  # the form generators load only when a form is asked for
 
     try:
         paths: list[Path] = write_case_forms(out, root, reference, meeting_type)

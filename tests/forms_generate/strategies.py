@@ -7,7 +7,7 @@ from typing import Any
 
 from hypothesis import strategies as st
 
-from docgen.forms.form_layout import spare_rows
+from docgen.blanks.form_layout import spare_rows
 from docgen.profiles import available_profiles
 from docgen.schema import Field, Group, fields, groups, schema_version
 

@@ -10,9 +10,9 @@ from docx import Document
 from docx.oxml.ns import qn
 from docx.shared import Cm
 
+from docgen.blanks.form_layout import SPARE_ROWS
+from docgen.blanks.generate_docx import write_docx_form
 from docgen.errors import ConfigError
-from docgen.forms.form_layout import SPARE_ROWS
-from docgen.forms.generate_docx import write_docx_form
 from docgen.profiles import available_profiles
 from docgen.schema import fields, groups, schema_version
 
@@ -148,7 +148,7 @@ def test_questions_come_first_on_portrait_pages_then_every_table_on_landscape(bl
 
 
 def test_every_table_heading_has_room_for_its_longest_word(blank: Path) -> None:
-    from docgen.forms.generate_docx import HEADING_CELL_PADDING_CM, HEADING_CHAR_CM
+    from docgen.blanks.generate_docx import HEADING_CELL_PADDING_CM, HEADING_CHAR_CM
 
     document = Document(str(blank))
     for table in document.tables:

@@ -8,7 +8,7 @@ import pytest
 from openpyxl import load_workbook
 from openpyxl.workbook.workbook import Workbook
 
-from docgen.forms.generate_xlsx import write_xlsx_form
+from docgen.blanks.generate_xlsx import write_xlsx_form
 from docgen.schema import fields, groups, schema_version
 
 

@@ -16,8 +16,8 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
+from docgen.blanks.generate_docx import write_docx_form
 from docgen.forms import read_form
-from docgen.forms.generate_docx import write_docx_form
 from docgen.record import clean
 from docgen.schema import groups, schema_version
 from tests.forms_generate.fill import as_form_answers, checkbox_paths, fill_docx

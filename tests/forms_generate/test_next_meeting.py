@@ -11,8 +11,8 @@ import docx
 import openpyxl
 from hypothesis import HealthCheck, given, settings
 
+from docgen.blanks.next_meeting import AFRESH, CARRIED, carried_record, write_next_meeting_forms
 from docgen.forms import read_form
-from docgen.forms.next_meeting import AFRESH, CARRIED, carried_record, write_next_meeting_forms
 from docgen.record import clean
 from docgen.schema import schema_version
 from tests.forms_generate.fill import as_form_answers, checkbox_paths, fill_docx, fill_xlsx

@@ -10,9 +10,9 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, given, settings
 
+from docgen.blanks.generate_docx import write_docx_form
+from docgen.blanks.generate_xlsx import write_xlsx_form
 from docgen.forms import read_form
-from docgen.forms.generate_docx import write_docx_form
-from docgen.forms.generate_xlsx import write_xlsx_form
 from docgen.record import clean
 from docgen.schema import schema_version
 from tests.forms_generate.fill import as_form_answers, checkbox_paths, fill_docx, fill_xlsx

@@ -18,7 +18,7 @@ from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
-from docgen.forms.form_layout import Section, answer_kind, hint, layout, required_paths
+from docgen.blanks.form_layout import Section, answer_kind, hint, layout, required_paths
 from docgen.profiles import available_profiles, load_profile
 from docgen.schema import Field, Group, schema_version
 from docgen.workbooks_text import save_workbook

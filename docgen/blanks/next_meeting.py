@@ -13,9 +13,9 @@ from __future__ import annotations
 import copy
 from pathlib import Path
 
-from docgen.forms.blank_cache import blank_forms
-from docgen.forms.prefill_docx import fill_docx_answers, note_beside_docx
-from docgen.forms.prefill_xlsx import fill_xlsx_bytes
+from docgen.blanks.blank_cache import blank_forms
+from docgen.blanks.prefill_docx import fill_docx_answers, note_beside_docx
+from docgen.blanks.prefill_xlsx import fill_xlsx_bytes
 from docgen.record import Record, as_date
 from docgen.schema import schema_version
 
@@ -77,7 +77,7 @@ def next_meeting_note(latest: Record) -> str | None:
 def write_next_meeting_forms(out: Path, reference: str, latest: Record, meeting_type: str = "review", *, cache: Path | None = None) -> list[Path]:
     """Writes ``out/<REF>-<type>.docx`` and ``.xlsx`` pre-filled from ``latest`` (the case's latest published record).
 
-    ``cache``: a folder where the blank forms are kept once generated (``docgen.forms.blank_cache``).
+    ``cache``: a folder where the blank forms are kept once generated (``docgen.blanks.blank_cache``).
     """
     record = carried_record(latest, meeting_type)
     note = next_meeting_note(latest)
@@ -94,9 +94,9 @@ def write_next_meeting_forms(out: Path, reference: str, latest: Record, meeting_
 
 def write_case_forms(out: Path, root: Path, reference: str, meeting_type: str = "review") -> list[Path]:
     """The next meeting's forms for case ``reference`` from ``root``'s ledger; ``UnknownCaseError`` when it has none."""
-    from docgen.ledger.cli import open_for_reading
     from docgen.ledger.details import fill_in_records
     from docgen.ledger.history import UnknownCaseError, case_history
+    from docgen.ledger.reading import open_for_reading
 
     ledger = open_for_reading(root)
     if ledger is None:

@@ -51,8 +51,8 @@ def _keep(path: Path, data: bytes) -> None:
 
 
 def _generated() -> tuple[bytes, bytes]:
-    from docgen.forms.generate_docx import build_docx_form
-    from docgen.forms.generate_xlsx import build_xlsx_form
+    from docgen.blanks.generate_docx import build_docx_form
+    from docgen.blanks.generate_xlsx import build_xlsx_form
 
     word, excel = io.BytesIO(), io.BytesIO()
     build_docx_form().save(word)

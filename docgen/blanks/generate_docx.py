@@ -22,7 +22,7 @@ from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 from docx.table import Table, _Cell
 
-from docgen.forms.form_layout import Section, answer_kind, hint, layout, required_paths, spare_rows
+from docgen.blanks.form_layout import Section, answer_kind, hint, layout, required_paths, spare_rows
 from docgen.profiles import available_profiles, load_profile
 from docgen.schema import Field, Group, schema_version
 
