@@ -13,55 +13,22 @@ views and the assessment are never put in its context, so no template can leak t
 from __future__ import annotations
 
 import datetime as dt
-import re
 from functools import cache
-from html import escape
 from typing import Any
 
 from docgen.deadlines import Deadline
 from docgen.glossary import Glossary, words_we_use
+from docgen.printable import SafeText, safe_text, uk_date
 from docgen.record import Record, applies_to, as_date, child_name, objective_child_ids
 from docgen.schema import base_schema, catalogue
 
 __all__ = [
     "DOCUMENT_SHAPES",
-    "SafeText",
     "child_plan_context",
     "document_shapes",
     "meeting_record_context",
-    "safe_text",
-    "uk_date",
     "words_we_use_context",
 ]
-
-# XML 1.0 forbids most C0 controls; C1 controls and non-characters have no place in a letter either.
-_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff\ud800-\udfff]")
-
-
-class SafeText(str):
-    """Text from a form, printed literally: XML-escaped, and safe from docxtpl's own tag markers.
-
-    docxtpl turns ``{_{`` back into ``{{`` after rendering (its escape for literal braces in templates),
-    so underscores are written as the character reference ``&#95;``: Word reads the same ``_``.
-    """
-
-    __slots__ = ()
-
-    def __html__(self) -> str:
-        return escape(str(self), quote=False).replace("_", "&#95;")
-
-
-def safe_text(value: str) -> SafeText:
-    """Form text with control characters removed and line endings made ``\\n`` (docxtpl makes them line breaks)."""
-    text = value.replace("\r\n", "\n").replace("\r", "\n")
-    return SafeText(_CONTROL.sub("", text))
-
-
-def uk_date(value: Any) -> str:
-    """``17 December 2026`` from an ISO date (or a date); other values unchanged as text."""
-    day = as_date(value)
-    return f"{day.day} {day:%B %Y}" if day else str(value)
-
 
 # ---------------------------------------------------------------------------------------------- shapes
 # A shape is what a template may name: a dict of names (None = a value), a one-item list for a list of items.

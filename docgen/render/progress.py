@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from docgen.printable import safe_text, uk_date
 from docgen.record import Record, applies_to, get
-from docgen.render.context import safe_text, uk_date
 from docgen.render.pictures import Picture, scale_pictures, scaling_chart
 
 __all__ = [

@@ -20,7 +20,7 @@ from jinja2.sandbox import SandboxedEnvironment
 
 from docgen.errors import TemplateError
 from docgen.paths import data_dir
-from docgen.render.context import uk_date
+from docgen.printable import uk_date
 from docgen.send.copies import Copy
 from docgen.send.invitation import review_invitation
 

@@ -67,7 +67,7 @@ def read_manifest(folder: Path) -> dict[str, Any] | None:
     return data if isinstance(data, dict) else None
 
 
-PRIVATE_DIR = "private"  # owner-only: the PDF pack passwords (docgen.render.pdf.PASSWORDS_FILE's folder)
+PRIVATE_DIR = "private"  # owner-only: the PDF pack passwords (docgen.pdf.making.PASSWORDS_FILE's folder)
 
 
 def apply_modes(folder: Path, settings: Settings) -> None:

@@ -20,7 +20,7 @@ from typing import Any
 from docgen.errors import DocgenError, FormError
 from docgen.ledger import Ledger, MeetingRow, Visit
 from docgen.ledger.connection import LEDGER_PATH
-from docgen.render.pdf import PASSWORDS_FILE
+from docgen.pdf.making import PASSWORDS_FILE
 from docgen.send.journal import Sending, emails_to_check, uncertain_copies
 from docgen.send.sent_dates import record_sent
 from docgen.service.state import paused_notice

@@ -14,8 +14,8 @@ import pytest
 from pypdf import PdfReader
 
 from docgen.errors import ConverterError
-from docgen.render.converter import WarmConverter
-from docgen.render.converters import Converters
+from docgen.pdf.converter_queue import Converters
+from docgen.pdf.warm import WarmConverter
 from tests.conftest import load_record
 from tests.render.helpers import make_pack
 from tests.render.libreoffice import gone, group_processes, pdfa_part, structure_types, unembedded_fonts
@@ -172,7 +172,7 @@ def test_docgen_killed_outright_leaves_no_libreoffice_running(tmp_path: Path) ->
     script = (
         "import sys, time\n"
         "from pathlib import Path\n"
-        "from docgen.render.converters import Converters\n"
+        "from docgen.pdf.converter_queue import Converters\n"
         "converters = Converters(1, timeout=120)\n"
         "converters.start()\n"
         "print(converters.converters[0].pid, flush=True)\n"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from docgen.render.converter import _how_it_stopped
+from docgen.pdf.warm import _how_it_stopped
 
 
 def test_a_process_killed_by_a_signal_is_named_by_the_signal() -> None:

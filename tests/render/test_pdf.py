@@ -13,8 +13,8 @@ from pypdf import PdfReader
 
 from docgen.config import Settings
 from docgen.errors import ConfigError, ConverterError
-from docgen.render import pdf as pdf_module
-from docgen.render.pdf import PASSWORDS_FILE, find_soffice, libreoffice_converter, pdf_wanted
+from docgen.pdf import making as pdf_module
+from docgen.pdf.making import PASSWORDS_FILE, find_soffice, libreoffice_converter, pdf_wanted
 from tests.conftest import load_record
 from tests.render.helpers import FakeConverter, make_pack
 
@@ -72,7 +72,7 @@ def test_without_libreoffice_docgen_says_so_once_and_keeps_the_docx(
 ) -> None:
     monkeypatch.setenv("PATH", str(tmp_path / "empty"))
     monkeypatch.setattr(pdf_module, "_warned_missing", False)
-    with caplog.at_level(logging.WARNING, logger="docgen.render.pdf"):
+    with caplog.at_level(logging.WARNING, logger="docgen.pdf.making"):
         first = make_pack(load_record(), tmp_path / "a", pdf=True)
         make_pack(load_record(), tmp_path / "b", pdf=True)
     assert [r.getMessage() for r in caplog.records] == [

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import docx
 
+from docgen.pdf.cover_letters import Envelope, write_covers
+from docgen.pdf.letterhead import Letterhead
 from docgen.profiles import load_profile
-from docgen.send.cover_letters import Envelope, write_covers
-from docgen.send.letterhead import Letterhead
 
 ABOUT = {
     "case_reference": "CIN-2026-0412",

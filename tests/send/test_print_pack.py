@@ -17,11 +17,11 @@ import pytest
 from pypdf import PdfReader, PdfWriter
 
 from docgen.errors import ConverterError
+from docgen.pdf.converter_queue import Converters
+from docgen.pdf.cover_letters import ADDRESS_BOX, DL_WINDOW, Envelope, address_lines, write_covers
+from docgen.pdf.letterhead import Letterhead, letterhead_for
+from docgen.pdf.print_pack import add_print_pack, build_print_pack
 from docgen.profiles import load_profile, use_profiles_in
-from docgen.render.converters import Converters
-from docgen.send.cover_letters import ADDRESS_BOX, DL_WINDOW, Envelope, address_lines, write_covers
-from docgen.send.letterhead import Letterhead, letterhead_for
-from docgen.send.print_pack import add_print_pack, build_print_pack
 from tests.conftest import clean_initial, load_record
 from tests.render.helpers import FakeConverter, make_pack
 from tests.render.libreoffice import pdfa_part, structure_types

@@ -14,7 +14,7 @@ from click.testing import CliRunner, Result
 from pypdf import PdfReader
 
 from docgen.cli import main
-from docgen.render.pdf import PASSWORDS_FILE
+from docgen.pdf.making import PASSWORDS_FILE
 from tests.conftest import clean_initial
 from tests.send.helpers import PASSWORD, MailServer, email_toml, publish, start_server
 

@@ -12,7 +12,7 @@ import pytest
 
 from docgen.errors import ServiceError
 from docgen.ledger import Ledger
-from docgen.render.pdf import PASSWORDS_FILE
+from docgen.pdf.making import PASSWORDS_FILE
 from docgen.service import Layout, Service
 from docgen.service.progress import FormLog
 from docgen.service.publish import apply_modes

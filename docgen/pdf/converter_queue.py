@@ -18,8 +18,8 @@ from concurrent.futures import Future, ThreadPoolExecutor, wait
 from pathlib import Path
 
 from docgen.errors import ConverterError, ConverterUnavailableError
-from docgen.render.converter import WarmConverter
-from docgen.render.unoserver import unoserver_path
+from docgen.pdf.unoserver import unoserver_path
+from docgen.pdf.warm import WarmConverter
 
 __all__ = ["ATTEMPTS", "Converters"]
 

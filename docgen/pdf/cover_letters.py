@@ -20,9 +20,9 @@ from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
 
 from docgen.glossary import Glossary, words_we_use
-from docgen.render.context import uk_date
-from docgen.send.letterhead import Letterhead
-from docgen.send.page_numbers import add_page_labels
+from docgen.pdf.letterhead import Letterhead
+from docgen.pdf.page_numbers import add_page_labels
+from docgen.printable import uk_date
 
 __all__ = ["ADDRESS_BOX", "DL_WINDOW", "Envelope", "address_lines", "write_covers"]
 
@@ -238,7 +238,7 @@ def write_covers(
     page_labels: list[str] | None = None,
 ) -> Path:
     """Writes the cover letter (``post``) or covering note (``hand``) of each bundle to ``path``, each on a page of its own,
-    then (``page_labels``) the print pack's page numbers, a page each (``docgen.send.page_numbers``).
+    then (``page_labels``) the print pack's page numbers, a page each (``docgen.pdf.page_numbers``).
 
     ``about`` holds ``case_reference``, ``meeting_date``, ``next_review``, ``key_worker`` {name, role, phone, email} and
     the profile's ``glossary``: each page ends with "Words we use" for the terms it holds.

@@ -1,6 +1,6 @@
 """PDF copies of a pack's Word documents, and one merged pack per recipient built from those same PDFs.
 
-The PDFs come from a converter: in the service the warm ones (``docgen.render.converters.Converters``),
+The PDFs come from a converter: in the service the warm ones (``docgen.pdf.converter_queue.Converters``),
 otherwise one headless LibreOffice run per form with a throw-away profile. Either way each is tagged, in
 PDF/A-2b, with the title, subject and author of its Word document. Packs for ``secure_email`` recipients are
 AES-256 encrypted when the profile (timescale ``pdf.encrypt_email_pdfs``) or ``docgen.toml`` asks; their passwords
@@ -22,21 +22,19 @@ import unicodedata
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from functools import partial
 from pathlib import Path
 from typing import Any
 
 from docgen.copies import addressee
 from docgen.errors import ConfigError, ConverterError, ConverterUnavailableError
-from docgen.render.converter import PDF_EXPORT
-from docgen.render.merge import Documents, merge_pack
-from docgen.render.unoserver import find_soffice
+from docgen.pdf.merge import Documents, merge_pack
+from docgen.pdf.unoserver import find_soffice
+from docgen.pdf.warm import PDF_EXPORT
 
 __all__ = [
     "PASSWORDS_FILE",
     "Converter",
     "PdfResult",
-    "add_pdfs",
     "find_soffice",
     "libreoffice_converter",
     "make_pdfs",
@@ -173,25 +171,6 @@ def make_pdfs(
         _make_packs(out_dir, pdf_of, distribution, encrypt_email, result)
         result.alongside = job.result() if job is not None else None
     return result
-
-
-def add_pdfs(out_dir: Path, manifest: dict[str, Any], *, encrypt_email: bool, timeout: float, converter: Converter | None = None) -> None:
-    """Adds the PDFs and packs of a built pack's Word documents to ``out_dir`` and its ``manifest`` (``documents``, ``pdf``)."""
-    words = [d for d in manifest["documents"] if str(d["path"]).endswith(".docx")]
-    if converter is None and find_soffice() is not None:
-        converter = libreoffice_converter
-    print_pack = None
-    if converter is not None:  # the copies to post or hand over, behind their cover letters
-        from docgen.send.print_pack import print_pack_entry
-
-        print_pack = partial(print_pack_entry, out_dir, manifest, converter=converter, timeout=timeout)
-    made = make_pdfs(
-        out_dir, words, manifest["distribution"], encrypt_email=encrypt_email, timeout=timeout, converter=converter, alongside=print_pack
-    )
-    manifest["documents"].extend(made.documents)
-    manifest["pdf"] = {"made": made.problem is None, "problem": made.problem, "passwords_file": made.passwords_file}
-    if made.alongside is not None:
-        manifest["documents"].append(made.alongside)
 
 
 def _make_packs(out_dir: Path, pdf_of: dict[str, str], distribution: list[dict[str, Any]], encrypt_email: bool, result: PdfResult) -> None:

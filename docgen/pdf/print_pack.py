@@ -1,12 +1,12 @@
 """``print-pack.pdf``: everything to print for one meeting, in the order it goes into envelopes and hands.
 
 For each ``post`` recipient a cover letter on the council's letterhead — their name and address placed
-in the window of a DL envelope (``docgen.send.cover_letters``), the date, what is enclosed — then their
+in the window of a DL envelope (``docgen.pdf.cover_letters``), the date, what is enclosed — then their
 documents; then each ``hand`` copy behind a short covering note. Every page carries "page i of n" of
 its recipient's bundle, so a bundle that comes apart can be put back together.
 
 The covering pages are Word documents made into PDFs by the same LibreOffice as the plans, and the
-pack is merged keeping every document's tags (``docgen.render.merge``): like every PDF docgen makes,
+pack is merged keeping every document's tags (``docgen.pdf.merge``): like every PDF docgen makes,
 it is tagged, in British English, titled, and PDF/A-2b.
 """
 
@@ -20,12 +20,12 @@ from typing import Any
 
 import pikepdf
 
+from docgen.pdf.cover_letters import Envelope, write_covers
+from docgen.pdf.letterhead import Letterhead, letterhead_for
+from docgen.pdf.making import Converter
+from docgen.pdf.merge import Pages, merge_pack
+from docgen.pdf.page_numbers import number_pages, write_page_numbers
 from docgen.profiles import load_profile
-from docgen.render.merge import Pages, merge_pack
-from docgen.render.pdf import Converter
-from docgen.send.cover_letters import Envelope, write_covers
-from docgen.send.letterhead import Letterhead, letterhead_for
-from docgen.send.page_numbers import number_pages, write_page_numbers
 
 __all__ = ["PRINT_PACK", "Envelope", "add_print_pack", "build_print_pack", "envelopes", "print_pack_entry"]
 

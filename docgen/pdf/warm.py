@@ -4,7 +4,7 @@ Shaped like Gotenberg's LibreOffice module. A ``WarmConverter`` owns one unoserv
 LibreOffice under it (one process group, its own profile folder and free ports) and starts it again
 after ``restart_after`` conversions, when a conversion overruns its hard timeout, when it fails its
 health check after being idle (LibreOffice can go deaf), and when it has died. The queue in front of
-several of them is ``docgen.render.converters.Converters``.
+several of them is ``docgen.pdf.converter_queue.Converters``.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from docgen.errors import ConverterError, ConverterUnavailableError
-from docgen.render.unoserver import find_soffice, free_port, server_command, server_environment, uno_python
+from docgen.pdf.unoserver import find_soffice, free_port, server_command, server_environment, uno_python
 
 __all__ = ["FILTER_OPTIONS", "PDF_EXPORT", "WarmConverter"]
 
