@@ -10,8 +10,9 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
+from docgen.form_fields import catalogue
 from docgen.profiles import load_profile
-from docgen.schema import Catalogue, Field, Group, base_schema, catalogue, catalogue_of
+from docgen.schema import Catalogue, Field, Group, base_schema, catalogue_of
 
 __all__ = [
     "OPENING_SECTION",

@@ -15,8 +15,8 @@ from docx.document import Document as DocumentObject
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 
+from docgen.form_fields import fields, groups
 from docgen.record import Record, get
-from docgen.schema import fields, groups
 
 __all__ = ["fill_docx_answers", "note_beside_docx"]
 

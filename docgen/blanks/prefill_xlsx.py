@@ -17,9 +17,10 @@ from typing import Any
 from lxml import etree
 from openpyxl.utils import column_index_from_string, get_column_letter
 
+from docgen.form_fields import fields, groups
 from docgen.forms import labels
 from docgen.record import Record, get
-from docgen.schema import Field, fields, groups
+from docgen.schema import Field
 
 __all__ = ["fill_xlsx_bytes"]
 

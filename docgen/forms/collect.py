@@ -5,9 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from docgen.form_fields import fields, title_of
 from docgen.forms.values import normalise
 from docgen.record import Record
-from docgen.schema import Field, Group, fields, title_of
+from docgen.schema import Field, Group
 from docgen.validation.report import Problem
 
 __all__ = ["Cell", "Collector"]

@@ -15,11 +15,11 @@ from lxml import etree
 from openpyxl.utils import column_index_from_string, get_column_letter
 
 from docgen.errors import DocgenError, NotAFormError
+from docgen.form_fields import field as schema_field
 from docgen.forms import labels
 from docgen.forms.collect import Cell, Collector
 from docgen.forms.safety import Package
 from docgen.schema import Field, Group
-from docgen.schema import field as schema_field
 from docgen.validation.report import Problem
 
 __all__ = ["MAX_COLUMNS", "MAX_ROWS", "read_xlsx"]

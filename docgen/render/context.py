@@ -17,10 +17,11 @@ from functools import cache
 from typing import Any
 
 from docgen.deadlines import Deadline
+from docgen.form_fields import catalogue
 from docgen.glossary import Glossary, words_we_use
 from docgen.printable import SafeText, safe_text, uk_date
 from docgen.record import Record, applies_to, as_date, child_name, objective_child_ids
-from docgen.schema import base_schema, catalogue
+from docgen.schema import base_schema
 
 __all__ = [
     "DOCUMENT_SHAPES",

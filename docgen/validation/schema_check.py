@@ -8,9 +8,10 @@ from typing import Any
 
 from jsonschema import Draft202012Validator, FormatChecker, ValidationError
 
+from docgen.form_fields import field, title_of
 from docgen.profiles import Profile
 from docgen.record import PLAUSIBLE_YEARS, Record, as_date
-from docgen.schema import base_schema, field, title_of
+from docgen.schema import base_schema
 from docgen.validation.report import Problem
 from docgen.validation.wording import describe_item, path_of
 

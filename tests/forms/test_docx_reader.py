@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from docgen.errors import UnsafeFormError
+from docgen.form_fields import groups
 from docgen.forms import read_form
-from docgen.schema import groups
 from tests.conftest import load_record
 from tests.forms.builders import (
     cell,

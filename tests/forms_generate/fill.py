@@ -18,7 +18,8 @@ from docx import Document
 from docx.oxml.ns import qn
 from openpyxl import load_workbook
 
-from docgen.schema import Field, fields, groups
+from docgen.form_fields import fields, groups
+from docgen.schema import Field
 
 __all__ = ["as_form_answers", "checkbox_paths", "fill_docx", "fill_xlsx"]
 

@@ -8,8 +8,9 @@ from typing import Any
 from hypothesis import strategies as st
 
 from docgen.blanks.form_layout import spare_rows
+from docgen.form_fields import fields, groups
 from docgen.profiles import available_profiles
-from docgen.schema import Field, Group, fields, groups, schema_version
+from docgen.schema import Field, Group, schema_version
 
 __all__ = ["records"]
 

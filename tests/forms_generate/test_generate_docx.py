@@ -13,8 +13,9 @@ from docx.shared import Cm
 from docgen.blanks.form_layout import SPARE_ROWS
 from docgen.blanks.generate_docx import write_docx_form
 from docgen.errors import ConfigError
+from docgen.form_fields import fields, groups
 from docgen.profiles import available_profiles
-from docgen.schema import fields, groups, schema_version
+from docgen.schema import schema_version
 
 W14 = "{http://schemas.microsoft.com/office/word/2010/wordml}"
 

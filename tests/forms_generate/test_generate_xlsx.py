@@ -9,7 +9,8 @@ from openpyxl import load_workbook
 from openpyxl.workbook.workbook import Workbook
 
 from docgen.blanks.generate_xlsx import write_xlsx_form
-from docgen.schema import fields, groups, schema_version
+from docgen.form_fields import fields, groups
+from docgen.schema import schema_version
 
 
 def _named_cell(workbook: Workbook, name: str) -> tuple[str, str]:

@@ -17,9 +17,10 @@ import pytest
 from pypdf import PdfReader
 
 from docgen.blanks.generate_docx import write_docx_form
+from docgen.form_fields import groups
 from docgen.forms import read_form
 from docgen.record import clean
-from docgen.schema import groups, schema_version
+from docgen.schema import schema_version
 from tests.forms_generate.fill import as_form_answers, checkbox_paths, fill_docx
 
 pytestmark = [pytest.mark.slow, pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) is not installed")]

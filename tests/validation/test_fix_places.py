@@ -7,8 +7,9 @@ from pathlib import Path
 
 import pytest
 
+from docgen.form_fields import fields, groups
 from docgen.profiles import available_profiles, load_profile
-from docgen.schema import base_schema, fields, groups
+from docgen.schema import base_schema
 from docgen.validation import validate_record
 from tests.conftest import clean_initial
 
