@@ -162,7 +162,7 @@ def build_form(job: BuildJob, builder: Builder | None = None) -> BuildResult:
 
 
 def _machine_fault(exc: BaseException, job: BuildJob) -> MachineFaultError | None:
-    from docgen.service.layout import Layout
+    from docgen.root import Layout
     from docgen.service.machine import machine_fault
 
     return machine_fault(exc, Layout(job.root if job.root is not None else job.out_dir.parents[2]))

@@ -19,9 +19,9 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from docgen.config import Settings
+from docgen.root import Layout, make_dir, write_atomically
 from docgen.service.faults import crash_point
-from docgen.service.journal import Journal, write_atomically
-from docgen.service.layout import Layout, make_dir
+from docgen.service.journal import Journal
 from docgen.validation import Report
 
 __all__ = [

@@ -19,11 +19,11 @@ from typing import Any
 from docgen.config import Settings
 from docgen.errors import MachineFaultError
 from docgen.file_modes import state_file_mode
+from docgen.root import Layout, make_dir
 from docgen.service.build import Builder
 from docgen.service.filters import InboxFilter
 from docgen.service.health import check_machine, check_space
 from docgen.service.journal import Journal
-from docgen.service.layout import Layout, make_dir
 from docgen.service.lock import RootLock
 from docgen.service.machine import as_machine_fault, machine_fault
 from docgen.service.pdfs import PdfStep

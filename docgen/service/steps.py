@@ -18,11 +18,11 @@ from typing import Any
 from docgen.config import Settings, settings_file_note
 from docgen.errors import ConverterError, DocgenError
 from docgen.file_names import safe_file_name
+from docgen.root import Layout, make_dir, move_file
 from docgen.service.build import Builder, BuildJob, BuildResult, internal_error_report, timed_build
 from docgen.service.faults import crash_point
 from docgen.service.health import still_faulty
 from docgen.service.journal import Journal, new_claim_id
-from docgen.service.layout import Layout, make_dir, move_file
 from docgen.service.machine import machine_fault
 from docgen.service.pdfs import PdfStep, pdf_failure_report
 from docgen.service.progress import FormLog

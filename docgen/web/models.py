@@ -20,8 +20,8 @@ from typing import Any
 from docgen.errors import DocgenError, FormError
 from docgen.ledger import Ledger, MeetingRow, Visit
 from docgen.ledger.connection import LEDGER_PATH
+from docgen.ledger.send_journal import Sending, emails_to_check, uncertain_copies
 from docgen.pdf.making import PASSWORDS_FILE
-from docgen.send.journal import Sending, emails_to_check, uncertain_copies
 from docgen.send.sent_dates import record_sent
 from docgen.service.state import paused_notice
 from docgen.typed_dates import sent_date_problem, visit_date_problem

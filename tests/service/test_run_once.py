@@ -304,7 +304,7 @@ def test_an_inbox_on_another_file_system_is_copied_then_removed(tmp_path: Path, 
     import errno
     import os
 
-    from docgen.service.layout import move_file
+    from docgen.root import move_file
 
     source, destination = tmp_path / "form.json", tmp_path / "work" / "form.json"
     source.write_text('{"case": {}}')

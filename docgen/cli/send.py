@@ -9,8 +9,8 @@ from pathlib import Path
 
 import click
 
+from docgen.cli.options import root_option
 from docgen.errors import ConfigError
-from docgen.options import root_option
 
 __all__ = ["send", "sent"]
 

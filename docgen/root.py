@@ -1,15 +1,18 @@
-"""Where everything lives under a root: the drop zone, the outbox and docgen's own working state."""
+"""Where everything lives under a root (the drop zone, the outbox, docgen's own working state), and writing a file there atomically."""
 
 from __future__ import annotations
 
 import errno
 import os
+import secrets
 import shutil
 import stat
 from dataclasses import dataclass
 from pathlib import Path
 
-__all__ = ["Layout", "make_dir", "move_file"]
+__all__ = ["TEMP_PREFIX", "Layout", "make_dir", "move_file", "write_atomically"]
+
+TEMP_PREFIX = ".docgen-"  # docgen's own half-written files: never picked up, cleared on restart
 
 
 @dataclass(frozen=True)
@@ -111,3 +114,20 @@ def move_file(source: Path, destination: Path) -> None:
             partial.unlink(missing_ok=True)
             raise
         os.unlink(source)
+
+
+def write_atomically(path: Path, data: bytes, mode: int = 0o640) -> None:
+    """Writes ``data`` to ``path`` so that a reader (or a restart) sees the old file or the new one, never half."""
+    tmp = path.with_name(f"{TEMP_PREFIX}{os.getpid()}-{secrets.token_hex(4)}.tmp")  # short: ``path`` may be near the name limit
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, mode)
+    try:
+        try:
+            os.write(fd, data)
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+        os.chmod(tmp, mode)
+        os.replace(tmp, path)
+    except BaseException:  # a full disk must not leave half a file behind
+        tmp.unlink(missing_ok=True)
+        raise

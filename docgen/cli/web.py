@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from docgen.options import root_option
+from docgen.cli.options import root_option
 from docgen.web.accounts import ROLES, AccountError, Accounts
 
 __all__ = ["serve", "users"]

@@ -13,9 +13,9 @@ from typing import Any
 
 import click
 
+from docgen.cli.options import policy_option, root_option
 from docgen.config import Settings, load_settings
 from docgen.errors import MachineFaultError, ServiceError, TemplateError
-from docgen.options import policy_option, root_option
 
 __all__ = ["EXIT_BUSY", "EXIT_TEMPLATES", "run", "watch"]
 

@@ -9,8 +9,8 @@ from typing import Any
 
 import click
 
+from docgen.cli.options import root_option
 from docgen.errors import ConfigError
-from docgen.options import root_option
 from docgen.profile_check import profile_schema
 from docgen.profiles import Profile, check_every_profile, check_profile_file, council_dir, load_profile, shown_path, use_profiles_in
 

@@ -8,10 +8,10 @@ from pathlib import Path
 
 import click
 
+from docgen.cli.options import root_option
 from docgen.config import load_settings
 from docgen.errors import MachineFaultError
-from docgen.options import root_option
-from docgen.service.layout import Layout
+from docgen.root import Layout
 from docgen.service.machine import as_machine_fault
 
 __all__ = ["backup", "rebuild_ledger", "retry_rejected", "status"]

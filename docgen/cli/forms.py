@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from docgen.blanks.files import VISIT_LOG_NAME, write_forms
-from docgen.options import policy_option
+from docgen.cli.options import policy_option
 from docgen.profiles import check_every_profile
 from docgen.schema import schema_version
 

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import click
 
+from docgen.cli.options import policy_option, root_option
 from docgen.errors import DocgenError
-from docgen.options import policy_option, root_option
 
 __all__ = ["main"]
 
@@ -19,24 +19,24 @@ EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
 
 #: commands that live beside the stage they drive, imported only when used (start-up stays fast)
 LAZY_COMMANDS = {
-    "forms": "docgen.forms.cli:forms",
-    "check-templates": "docgen.render.cli:check_templates",
-    "run": "docgen.service.cli:run",
-    "watch": "docgen.service.cli:watch",
-    "status": "docgen.service.admin_cli:status",
-    "retry-rejected": "docgen.service.admin_cli:retry_rejected",
-    "backup": "docgen.service.admin_cli:backup",
-    "rebuild-ledger": "docgen.service.admin_cli:rebuild_ledger",
-    "due": "docgen.ledger.cli:due",
-    "report": "docgen.ledger.cli:report",
-    "case": "docgen.ledger.case_cli:case",
-    "export": "docgen.returns.cli:export",
-    "send": "docgen.send.cli:send",
-    "sent": "docgen.send.cli:sent",
-    "profiles": "docgen.profiles_cli:profiles",
-    "serve": "docgen.web.cli:serve",
-    "users": "docgen.web.cli:users",
-    "init": "docgen.new_root:init",
+    "forms": "docgen.cli.forms:forms",
+    "check-templates": "docgen.cli.templates:check_templates",
+    "run": "docgen.cli.service:run",
+    "watch": "docgen.cli.service:watch",
+    "status": "docgen.cli.admin:status",
+    "retry-rejected": "docgen.cli.admin:retry_rejected",
+    "backup": "docgen.cli.admin:backup",
+    "rebuild-ledger": "docgen.cli.admin:rebuild_ledger",
+    "due": "docgen.cli.due:due",
+    "report": "docgen.cli.due:report",
+    "case": "docgen.cli.case:case",
+    "export": "docgen.cli.returns:export",
+    "send": "docgen.cli.send:send",
+    "sent": "docgen.cli.send:sent",
+    "profiles": "docgen.cli.profiles:profiles",
+    "serve": "docgen.cli.web:serve",
+    "users": "docgen.cli.web:users",
+    "init": "docgen.cli.init:init",
 }
 
 

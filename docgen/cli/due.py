@@ -8,11 +8,11 @@ from pathlib import Path
 
 import click
 
+from docgen.cli.options import root_option
 from docgen.ledger.connection import LEDGER_PATH
 from docgen.ledger.dates import parse_day
 from docgen.ledger.reading import open_for_reading
 from docgen.ledger.store import DueItem, Ledger
-from docgen.options import root_option
 
 __all__ = ["DAY", "due", "report"]
 
@@ -53,7 +53,7 @@ def _key(item: DueItem) -> tuple[str, str, str]:
 
 def _uncertain_emails(root: Path) -> set[tuple[str, str, str]]:
     """Copies whose email may or may not have gone (``docgen send`` was interrupted): staff check, then ``--resend``."""
-    from docgen.send.journal import uncertain_copies
+    from docgen.ledger.send_journal import uncertain_copies
 
     return uncertain_copies(root / LEDGER_PATH)
 
@@ -150,7 +150,7 @@ def report(root: Path, start: dt.date, end: dt.date, output: Path, as_of: dt.dat
     if end < start:
         raise click.BadParameter("--to must not be before --from", param_hint="--to")
     ledger = open_for_reading(root, _note) or Ledger.in_memory()  # nothing published yet: an empty report
-    from docgen.send.journal import emails_to_check
+    from docgen.ledger.send_journal import emails_to_check
 
     with ledger:
         figures = build_report(ledger, start, end, as_of or dt.date.today())

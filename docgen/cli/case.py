@@ -9,11 +9,11 @@ from pathlib import Path
 
 import click
 
-from docgen.ledger.cli import DAY
+from docgen.cli.due import DAY
+from docgen.cli.options import root_option
 from docgen.ledger.details import fill_in_records
 from docgen.ledger.history import CaseHistory, UnknownCaseError, case_history
 from docgen.ledger.reading import open_for_reading
-from docgen.options import root_option
 
 __all__ = ["case", "history_text"]
 
