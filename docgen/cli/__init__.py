@@ -41,7 +41,7 @@ LAZY_COMMANDS = {
 
 
 class _Group(click.Group):
-    """Loads stage commands lazily and turns any ``DocgenError`` into one clear line on stderr and exit code 2."""
+    """Loads stage commands lazily and turns any ``DocgenError`` into one clear line on stderr and its ``exit_code``."""
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         return sorted({*super().list_commands(ctx), *LAZY_COMMANDS})
@@ -62,7 +62,7 @@ class _Group(click.Group):
             return super().invoke(ctx)
         except DocgenError as exc:
             click.echo(f"docgen: {exc}", err=True)
-            ctx.exit(EXIT_USAGE)
+            ctx.exit(exc.exit_code)  # the one place errors become exit codes: each kind carries its own
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
