@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import sys
 from pathlib import Path
 
 import click
@@ -55,13 +54,9 @@ def history_text(history: CaseHistory) -> str:
 def case(reference: str, root: Path, as_json: bool, as_of: dt.date | None) -> None:
     """A case's history: its meetings in order with objectives, progress and scaling scores, and its deadlines."""
     ledger = open_for_reading(root)
-    try:
-        if ledger is None:
-            raise UnknownCaseError(reference)
-        with ledger:
-            fill_in_records(root, ledger, reference)
-            history = case_history(ledger, reference, as_of=as_of)
-    except UnknownCaseError as exc:
-        click.echo(f"docgen: {exc}", err=True)
-        sys.exit(1)
+    if ledger is None:
+        raise UnknownCaseError(reference)  # exit 1, through docgen.cli like every error
+    with ledger:
+        fill_in_records(root, ledger, reference)
+        history = case_history(ledger, reference, as_of=as_of)
     click.echo(json.dumps(history.to_json(), indent=2, ensure_ascii=False) if as_json else history_text(history))

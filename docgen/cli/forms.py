@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import click
@@ -44,16 +43,11 @@ def forms(out: Path, policy: str | None, visit_log: bool, case: str | None, root
 def _case_forms(out: Path, root: Path, case: str, meeting: str) -> None:
     from docgen.blanks.next_meeting import write_case_forms
     from docgen.config import load_settings, resolve_root
-    from docgen.ledger.history import UnknownCaseError
     from docgen.ownership import hand_to_owner
 
     root = resolve_root(root)  # a folder that is no docgen root is a usage error (exit 2), as for every command
     hand_to_owner(root)  # run as root: the ledger and forms kept under .docgen/ stay the service account's
     load_settings(root)  # the root's own profiles/ are the ones its cases use
-    try:
-        written = write_case_forms(out, root, case, meeting)
-    except UnknownCaseError as exc:
-        click.echo(f"docgen: {exc}", err=True)
-        sys.exit(1)
+    written = write_case_forms(out, root, case, meeting)  # an unknown case: exit 1, through docgen.cli
     for path in written:
         click.echo(f"Wrote {path} ({meeting} form for case {case}, form version {schema_version()})")
