@@ -9,6 +9,7 @@ from pathlib import Path
 import click
 
 from docgen.cli.options import root_option
+from docgen.deadline_kinds import DeadlineKind, kind_words
 from docgen.ledger.connection import LEDGER_PATH
 from docgen.ledger.dates import parse_day
 from docgen.ledger.reading import open_for_reading
@@ -16,15 +17,6 @@ from docgen.ledger.store import DueItem, Ledger
 
 __all__ = ["DAY", "due", "report"]
 
-_KIND_WORDS = {
-    "record_due": "Record",
-    "copies_due": "Copy to",
-    "next_review": "Review",
-    "visit": "Visit",
-    "principal_manager_review": "PM review",
-    "divisional_manager_review": "DM review",
-    "safeguarding": "Safeguarding",
-}
 
 
 class DayParam(click.ParamType):
@@ -61,7 +53,7 @@ def _uncertain_emails(root: Path) -> set[tuple[str, str, str]]:
 def _label(item: DueItem, uncertain: set[tuple[str, str, str]]) -> str:
     who = item.recipient or (f"child {item.child}" if item.child else "")
     flag = " (email uncertain: check, then docgen send --resend)" if item.kind == "copies_due" and _key(item) in uncertain else ""
-    return f"{_KIND_WORDS.get(item.kind, item.kind)}" + (f": {who}" if who else "") + flag
+    return kind_words(item.kind, "short") + (f": {who}" if who else "") + flag
 
 
 def _days(count: int, words: str) -> str:
@@ -104,7 +96,7 @@ def _table(items: list[DueItem], as_of: dt.date, uncertain: set[tuple[str, str, 
 )
 @click.option("--case", "case", default=None, help="Only this case reference.")
 @click.option("--key-worker", "key_worker", default=None, help="Only this key worker's cases.")
-@click.option("--kind", type=click.Choice(list(_KIND_WORDS)), default=None, help="Only this kind of deadline.")
+@click.option("--kind", type=click.Choice([k.value for k in DeadlineKind]), default=None, help="Only this kind of deadline.")
 def due(
     root: Path,
     as_of: dt.date | None,
@@ -144,7 +136,7 @@ def due(
 @click.option("--as-of", "as_of", type=DAY, default=None, help="Judge open deadlines as of this day (default today).")
 def report(root: Path, start: dt.date, end: dt.date, output: Path, as_of: dt.date | None) -> None:
     """Performance against the procedure's timescales in a period, per key worker, as a workbook with charts."""
-    from docgen.ledger.report import build_report
+    from docgen.ledger.performance import build_report
     from docgen.ledger.report_workbook import write_report
 
     if end < start:

@@ -69,8 +69,8 @@ def _serve(
     watching: bool = False,
 ) -> None:
     from docgen.ownership import check_permissions, refuse_root_run
+    from docgen.service.form_log import FormLog
     from docgen.service.machine import quiet_unraisable, say
-    from docgen.service.progress import FormLog
     from docgen.service.starting import run_service
 
     if watching:

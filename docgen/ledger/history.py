@@ -81,7 +81,7 @@ class HistoryMeeting:
         }
 
     def as_earlier(self) -> dict[str, Any]:
-        """Plain data for rendering (``docgen.render.progress``)."""
+        """Plain data for rendering (``docgen.render.review_progress``)."""
         return {"type": self.type, "date": self.date, "folder": self.folder, "policy": self.policy, "record": self.record}
 
 

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from docgen.ledger.report import SHEET_NAMES, Figures, Tally
+from docgen.ledger.performance import SHEET_NAMES, Figures, Tally
 from docgen.workbooks_text import save_workbook
 
 if TYPE_CHECKING:

@@ -16,6 +16,7 @@ import datetime as dt
 from functools import cache
 from typing import Any
 
+from docgen.deadline_kinds import kind_words
 from docgen.deadlines import Deadline
 from docgen.form_fields import catalogue
 from docgen.glossary import Glossary, words_we_use
@@ -182,20 +183,12 @@ def _age(child: dict[str, Any], on: dt.date) -> int | None:
     return on.year - born.year - ((on.month, on.day) < (born.month, born.day))
 
 
-_DEADLINE_WORDS = {
-    "record_due": "Record of the meeting and plans completed",
-    "copies_due": "Copies of the plan sent out",
-    "next_review": "Next review meeting",
-    "visit": "Visit from the key worker",
-    "principal_manager_review": "Principal Manager review",
-    "safeguarding": "Safeguarding Procedures started",
-}
 
 
 def _deadline(deadline: Deadline) -> dict[str, Any]:
     return {
         "kind": deadline.kind,
-        "what": _DEADLINE_WORDS.get(deadline.kind, deadline.kind),
+        "what": kind_words(deadline.kind, "plan"),
         "date": SafeText(uk_date(deadline.date)),
         "section": safe_text(deadline.section),
         "description": safe_text(deadline.description),
@@ -287,9 +280,9 @@ def child_plan_context(
 ) -> dict[str, Any]:
     """Everything one child's plan (and words-and-pictures plan) shows — and nothing about a sibling.
 
-    ``earlier``: the case's earlier meetings, oldest first, for how the plan has moved (``docgen.render.progress``).
+    ``earlier``: the case's earlier meetings, oldest first, for how the plan has moved (``docgen.render.review_progress``).
     """
-    from docgen.render.progress import review_view
+    from docgen.render.review_progress import review_view
 
     index = next(i for i, c in enumerate(record.get("children", [])) if c.get("id") == child_id)
     raw_child = record["children"][index]
@@ -326,7 +319,7 @@ def meeting_record_context(
     earlier: list[dict[str, Any]] | None = None,
 ) -> dict[str, Any]:
     """Everything the Record of Planning Meeting shows: the whole meeting, everyone's views, what changed since the last."""
-    from docgen.render.progress import record_review, review_view
+    from docgen.render.review_progress import record_review, review_view
 
     prepared = _prepare_record(record)
     children = [

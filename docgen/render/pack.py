@@ -18,7 +18,7 @@ from docgen.render.context import child_plan_context, meeting_record_context, wo
 from docgen.render.distribution import distribution_rows, write_distribution
 from docgen.render.documents import CHILD_TEMPLATES, TEMPLATE_DIR, render_template
 from docgen.render.manifest import build_manifest, meeting_folder
-from docgen.render.progress import previous_meeting, scaling_history
+from docgen.render.review_progress import previous_meeting, scaling_history
 from docgen.validation import Report
 
 __all__ = ["build_pack", "encrypt_email_pdfs"]

@@ -21,7 +21,7 @@ from jinja2.sandbox import SandboxedEnvironment
 from docgen.errors import TemplateError
 from docgen.paths import data_dir
 from docgen.printable import uk_date
-from docgen.send.copies import Copy
+from docgen.send.emailed_copies import Copy
 from docgen.send.invitation import review_invitation
 
 __all__ = ["attachment_name", "build_message", "new_message_id"]

@@ -22,12 +22,12 @@ from docgen.file_modes import state_file_mode
 from docgen.root import Layout, make_dir
 from docgen.service.build import Builder
 from docgen.service.filters import InboxFilter
+from docgen.service.form_log import FormLog
 from docgen.service.health import check_machine, check_space
 from docgen.service.journal import Journal
 from docgen.service.lock import RootLock
 from docgen.service.machine import as_machine_fault, machine_fault
 from docgen.service.pdfs import PdfStep
-from docgen.service.progress import FormLog
 from docgen.service.recovery import recover
 from docgen.service.scan import Scan, scan_inbox
 from docgen.service.settle import SettleTracker

@@ -11,7 +11,7 @@ from typing import Any
 
 from docgen.config import Settings
 from docgen.errors import MachineFaultError, TemplatesBrokenError
-from docgen.service.progress import FormLog
+from docgen.service.form_log import FormLog
 from docgen.service.service import Service
 
 __all__ = ["run_service", "template_check"]

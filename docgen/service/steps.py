@@ -21,11 +21,11 @@ from docgen.file_names import safe_file_name
 from docgen.root import Layout, make_dir, move_file
 from docgen.service.build import Builder, BuildJob, BuildResult, internal_error_report, timed_build
 from docgen.service.faults import crash_point
+from docgen.service.form_log import FormLog
 from docgen.service.health import still_faulty
 from docgen.service.journal import Journal, new_claim_id
 from docgen.service.machine import machine_fault
 from docgen.service.pdfs import PdfStep, pdf_failure_report
-from docgen.service.progress import FormLog
 from docgen.service.publish import DuplicateNote, adopt_group, publish, read_manifest, reject, set_aside_duplicate, unique_name
 from docgen.service.settle import SettleTracker
 from docgen.service.workers import WorkerPool

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from docgen.deadline_kinds import KIND_WORDS as ALL_KIND_WORDS
 from docgen.errors import DocgenError, FormError
 from docgen.ledger import Ledger, MeetingRow, Visit
 from docgen.ledger.connection import LEDGER_PATH
@@ -49,15 +50,7 @@ __all__ = [
 ]
 
 #: deadline kinds in the words of the procedure, as the pages show them
-KIND_WORDS = {
-    "record_due": "Record of meeting",
-    "copies_due": "Copy of the plan",
-    "next_review": "Review meeting",
-    "visit": "Statutory visit",
-    "principal_manager_review": "Principal manager review",
-    "divisional_manager_review": "Divisional manager review",
-    "safeguarding": "Safeguarding",
-}
+KIND_WORDS = {kind.value: words.page for kind, words in ALL_KIND_WORDS.items()}
 _REFERENCE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$")
 _FOLDER = re.compile(r"^\d{4}-\d{2}-\d{2}-(initial|review|closure)$")
 

@@ -258,7 +258,7 @@ def test_an_interrupted_sending_is_uncertain_in_docgen_due_until_resent(
 ) -> None:
     from docgen.ledger.send_journal import Journal
     from docgen.ledger.store import Ledger
-    from docgen.send.copies import copies_of_meeting
+    from docgen.send.emailed_copies import copies_of_meeting
 
     root = tmp_path / "root"
     set_up(root, mail_server.port, mail_server.ca)

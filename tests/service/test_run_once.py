@@ -14,7 +14,7 @@ from docgen.errors import ServiceError
 from docgen.ledger import Ledger
 from docgen.pdf.making import PASSWORDS_FILE
 from docgen.service import Layout, Service
-from docgen.service.progress import FormLog
+from docgen.service.form_log import FormLog
 from docgen.service.publish import apply_modes
 from tests.conftest import clean_initial
 from tests.service.conftest import Drop, all_files
