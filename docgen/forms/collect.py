@@ -61,13 +61,13 @@ class Collector:
         elif earlier != reading.value:
             self.problems.append(
                 Problem(
-                    "form-conflict",
-                    "error",
-                    path,
-                    f"{cell.spec.title} is filled in twice with different answers: '{earlier}' ({self.locations.get(path)}) and '{cell.raw}'.",
-                    "",
-                    "Keep one answer and clear the other.",
-                    cell.location,
+                    rule="form-conflict",
+                    severity="error",
+                    field=path,
+                    message=f"{cell.spec.title} is filled in twice with different answers: '{earlier}' ({self.locations.get(path)}) and '{cell.raw}'.",
+                    section="",
+                    fix="Keep one answer and clear the other.",
+                    location=cell.location,
                 )
             )
 

@@ -98,4 +98,4 @@ def pdf_failure_report(source: dict[str, Any], policy: str, error: ConverterErro
             "Drop the form into the inbox again; if it fails again, keep it and tell whoever looks after docgen.",
         )
     message = f"docgen could not make the PDF copies of this meeting's documents: {error}. The form itself may be fine."
-    return Report(source, policy, [Problem(rule, "error", "", message, "", fix)])
+    return Report(source, policy, [Problem(rule=rule, severity="error", field="", message=message, section="", fix=fix)])

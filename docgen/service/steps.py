@@ -261,7 +261,12 @@ class FormSteps:
             if machine_fault(exc, self.layout) is not None:
                 raise  # a full or locked ledger is no fault of the workbook
             problem = Problem(
-                getattr(exc, "kind", "ledger-workbook"), "error", "", str(exc), "", "Correct the workbook and drop it into the inbox again."
+                rule=getattr(exc, "kind", "ledger-workbook"),
+                severity="error",
+                field="",
+                message=str(exc),
+                section="",
+                fix="Correct the workbook and drop it into the inbox again.",
             )
             rows = list(getattr(exc, "problems", []))  # a visit log names each row to correct, under its own verdict
             self.reject(hand, Report(source, self.policy or self.settings.policy, rows or [problem], headline=str(exc) if rows else ""))

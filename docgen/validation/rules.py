@@ -45,7 +45,7 @@ def _problem(rule: RuleSpec, path: str, context: dict[str, Any]) -> Problem:
     values = _Context(context)
     message = rule.message.format_map(values)
     fix = rule.fix.format_map(values)
-    return Problem(rule.id, rule.severity, path, message, rule.cite, fix)
+    return Problem(rule=rule.id, severity=rule.severity, field=path, message=message, section=rule.cite, fix=fix)
 
 
 @check("special_terms")
