@@ -17,8 +17,8 @@ from click.testing import CliRunner
 from docgen.blanks.generate_docx import write_docx_form
 from docgen.blanks.generate_xlsx import write_xlsx_form
 from docgen.cli import main
+from tests.blanks.fill import fill_docx, fill_xlsx
 from tests.conftest import load_record
-from tests.forms_generate.fill import fill_docx, fill_xlsx
 from tests.render.helpers import docx_text
 
 CASE = "CIN-2026-0412"

@@ -15,8 +15,8 @@ from docgen.cli import main
 from docgen.forms import read_form
 from docgen.ledger import Ledger
 from docgen.validation import validate_record
+from tests.blanks.fill import fill_docx, fill_xlsx
 from tests.conftest import load_record
-from tests.forms_generate.fill import fill_docx, fill_xlsx
 from tests.ledger.builders import manifest
 
 

@@ -11,7 +11,7 @@ from docgen.forms import read_form
 from docgen.record import clean
 from docgen.schema import schema_version
 from docgen.validation import validate_record
-from tests.forms_generate.fill import as_form_answers, checkbox_paths
+from tests.blanks.fill import as_form_answers, checkbox_paths
 
 EXAMPLES = Path(__file__).resolve().parent.parent.parent / "examples"
 FORMS = sorted([*EXAMPLES.glob("*/*.docx"), *EXAMPLES.glob("*/*.xlsx")])

@@ -21,7 +21,7 @@ from docgen.form_fields import groups
 from docgen.forms import read_form
 from docgen.record import clean
 from docgen.schema import schema_version
-from tests.forms_generate.fill import as_form_answers, checkbox_paths, fill_docx
+from tests.blanks.fill import as_form_answers, checkbox_paths, fill_docx
 
 pytestmark = [pytest.mark.slow, pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) is not installed")]
 SAMPLE = Path(__file__).parent.parent / "records" / "initial-two-children.json"

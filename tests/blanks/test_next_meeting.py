@@ -15,8 +15,8 @@ from docgen.blanks.next_meeting import AFRESH, CARRIED, carried_record, write_ne
 from docgen.forms import read_form
 from docgen.record import clean
 from docgen.schema import schema_version
-from tests.forms_generate.fill import as_form_answers, checkbox_paths, fill_docx, fill_xlsx
-from tests.forms_generate.strategies import records
+from tests.blanks.fill import as_form_answers, checkbox_paths, fill_docx, fill_xlsx
+from tests.blanks.strategies import records
 
 SAMPLE = Path(__file__).parent.parent / "records" / "initial-two-children.json"
 SETTINGS = settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
