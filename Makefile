@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: setup system system-test census-validator demo test lint bench bench-web clean
+.PHONY: setup system system-test census-validator demo test test-fast lint bench bench-web clean
 
 $(BIN)/docgen: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -33,6 +33,10 @@ test: setup system-test census-validator
 	$(BIN)/ruff check docgen tests
 	$(BIN)/mypy
 	$(BIN)/pytest -q
+
+# the inner loop: the suite without the slow end-to-end tests
+test-fast: setup
+	$(BIN)/pytest -q -m "not slow"
 
 lint: setup
 	$(BIN)/ruff check docgen tests

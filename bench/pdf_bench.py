@@ -106,7 +106,7 @@ def latency_beside_one_shot(base: Path, forms: list[Path], settle: float, worker
 
 def one_shot_command(base: Path) -> list[str]:
     """``soffice --convert-to pdf`` with docgen's export settings and a profile of its own, kept between runs (warm)."""
-    from docgen.render.pdf import _one_shot_filter, find_soffice
+    from docgen.pdf.making import _one_shot_filter, find_soffice
 
     soffice = find_soffice()
     assert soffice is not None

@@ -212,7 +212,7 @@ def pdf_figures(base: Path, forms: list[Path], args: argparse.Namespace) -> list
     """The PDF rows: two-child drops (every fourth example is initial-jones) under a warm watch, the one-shot, the batch."""
     import pdf_bench
 
-    from docgen.render.pdf import find_soffice
+    from docgen.pdf.making import find_soffice
 
     if find_soffice() is None:
         return ["", "PDFs: not measured (LibreOffice is not installed)."]

@@ -13,17 +13,23 @@ Hierarchy::
     │   ├── OutdatedFormError   filled in on a blank form that is no longer current
     │   └── LedgerWorkbookError a distribution list or visit log that cannot be applied to the ledger
     ├── TemplateError           a document template that does not parse or render
+    │   └── TemplatesBrokenError  the plan pack's templates fail their start-up check (run/watch exit 4)
     ├── LedgerError             the deadline ledger cannot be opened, written or is too new
     ├── ConverterError          LibreOffice did not turn a document into a PDF (stopped, hung, gone deaf)
     │   └── ConverterUnavailableError  LibreOffice is not installed or will not start: the machine, not the form
     ├── MachineFaultError       the machine around docgen fails (disk full, read-only, share gone, ledger
     │                           locked): no form is at fault, the service holds and carries on by itself
-    └── ServiceError            the inbox service: another instance holds the root, etc.
+    └── ServiceError            the inbox service cannot run
+        └── RootBusyError       another docgen holds the root's lock (run/watch exit 3)
+
+Each kind's ``exit_code`` (2 unless it says otherwise) is what a command stopped by it exits with.
 
 Programmer mistakes are not ``DocgenError``: they surface as ordinary exceptions.
 """
 
 from __future__ import annotations
+
+from typing import ClassVar
 
 __all__ = [
     "ConfigError",
@@ -39,14 +45,22 @@ __all__ = [
     "NotAFormError",
     "OutdatedFormError",
     "ProfileMistakes",
+    "RootBusyError",
     "ServiceError",
     "TemplateError",
+    "TemplatesBrokenError",
     "UnsafeFormError",
 ]
 
 
 class DocgenError(Exception):
-    """Base class: the message says what happened and what to do about it."""
+    """Base class: the message says what happened and what to do about it.
+
+    ``exit_code`` is what a command exits with when this error stops it (``docgen.cli`` maps it, in one place):
+    2, a usage or settings error, unless a kind says otherwise.
+    """
+
+    exit_code: ClassVar[int] = 2
 
 
 class ConfigError(DocgenError):
@@ -148,3 +162,15 @@ class TemplateError(DocgenError):
 
 class ServiceError(DocgenError):
     """The inbox service cannot run (for example another instance holds the root)."""
+
+
+class RootBusyError(ServiceError):
+    """Another docgen holds the root's lock: only one service may work on a folder (``run``/``watch`` exit 3)."""
+
+    exit_code: ClassVar[int] = 3
+
+
+class TemplatesBrokenError(TemplateError):
+    """The plan pack's templates fail their check at start-up, so no plan can be produced (``run``/``watch`` exit 4)."""
+
+    exit_code: ClassVar[int] = 4

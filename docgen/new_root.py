@@ -1,18 +1,15 @@
-"""``docgen init DIR``: a new root with ``inbox/``, ``outbox/`` and a commented ``docgen.toml`` naming the council's profile."""
+"""A new root (``docgen init DIR``) with ``inbox/``, ``outbox/`` and a commented ``docgen.toml`` naming the council's profile."""
 
 from __future__ import annotations
 
 import os
 from pathlib import Path
 
-import click
-
 from docgen.config import CONFIG_NAME, load_settings
 from docgen.errors import ConfigError
-from docgen.options import policy_option
 from docgen.profiles import DEFAULT_PROFILE, load_profile
 
-__all__ = ["init", "init_root", "settings_text"]
+__all__ = ["init_root", "settings_text"]
 
 
 def settings_text(policy: str) -> str:
@@ -58,20 +55,3 @@ def init_root(folder: Path, policy: str | None = None, dir_mode: int = 0o750) ->
     config.write_text(settings_text(profile), encoding="utf-8")
     load_settings(folder)  # what init writes must read back: a test of the template itself
     return folder
-
-
-@click.command()
-@click.argument("folder", type=click.Path(file_okay=False, path_type=Path))
-@policy_option("The council's profile, written into docgen.toml (default: standard).")
-def init(folder: Path, policy: str | None) -> None:
-    """Make FOLDER a docgen root: inbox/, outbox/ and a commented docgen.toml."""
-    from docgen.ownership import hand_to_owner
-
-    if folder.is_dir():
-        hand_to_owner(folder)  # run as root in a folder made for the service account: what init makes is that account's
-    init_root(folder, policy)
-    click.echo(
-        f"Made {folder}: inbox/, outbox/ and {CONFIG_NAME} (policy {policy or DEFAULT_PROFILE}). "
-        f"Next: `docgen forms --out forms/`, fill one in, drop it into {folder / 'inbox'}, "
-        f"then `docgen run --root {folder}` and `docgen due --root {folder}`."
-    )

@@ -16,14 +16,61 @@ from jsonschema import Draft202012Validator, SchemaError, ValidationError
 
 from docgen.errors import ProfileMistakes
 from docgen.paths import data_file
-from docgen.profiles import shown_path
 from docgen.schema import Catalogue, catalogue_of, merged_schema
 
-__all__ = ["PROFILE_SCHEMA_FILE", "check_chain", "known_checks", "profile_schema"]
+__all__ = ["CHECK_PARAMS", "PROFILE_SCHEMA_FILE", "check_chain", "known_checks", "profile_schema", "shown_path"]
+
+#: every check a profile's rule may name, with the ``params`` it cannot do without (the checks register
+#: under these names in ``docgen.validation``; a profile naming another check, or leaving a param out, is refused)
+CHECK_PARAMS: dict[str, tuple[str, ...]] = {
+    "absence_reason": (),
+    "absent_contribution": (),
+    "absent_views": (),
+    "action_objective_exists": (),
+    "agreed_review_within": ("months",),
+    "assessment_triangle": (),
+    "attendance_recorded": (),
+    "carried_dates": (),
+    "chair_role_not": (),
+    "child_considerations": (),
+    "child_has_objective": (),
+    "closure_decision": (),
+    "closure_objectives": (),
+    "copy_withheld": (),
+    "dates_in_order": (),
+    "decision_is": ("outcome",),
+    "delivery_details": (),
+    "email_address": (),
+    "field_in": ("field", "values"),
+    "field_present": ("field",),
+    "meeting_not_in_future": (),
+    "next_review_after_meeting": (),
+    "objective_children_exist": (),
+    "objective_has_action": (),
+    "parent_participation": (),
+    "plan_by": (),
+    "plan_by_checkable": (),
+    "plan_start_known": (),
+    "review_interval": (),
+    "seen_alone": (),
+    "six_month_point": (),
+    "special_terms": (),
+    "step_down_map": (),
+    "unique_ids": (),
+    "visit_frequency": (),
+}
 
 PROFILE_SCHEMA_FILE = data_file("schemas/profile.schema.json")
 
 Key = tuple[str | int, ...]
+
+
+def shown_path(path: Path) -> str:
+    """``path`` as a person would type it: relative to the current folder where it is inside it."""
+    try:
+        return str(Path(path).absolute().relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
 
 
 @cache
@@ -40,8 +87,6 @@ def _validator() -> Draft202012Validator:
 
 def known_checks() -> dict[str, tuple[str, ...]]:
     """The names a rule's ``check`` may use (the checks docgen's code provides), each with the ``params`` it needs."""
-    from docgen.validation.rules import CHECK_PARAMS  # the checks import profiles: loaded only when asked
-
     return dict(sorted(CHECK_PARAMS.items()))
 
 

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from docgen.errors import ConfigError, ProfileMistakes
+from docgen.profile_check import check_chain, shown_path
 from docgen.schema import SCHEMA_DIR, Catalogue, catalogue_of, merged_schema
 
 __all__ = [
@@ -151,14 +152,6 @@ def _clash(profile_id: str, first: Path, second: Path) -> ConfigError:
     )
 
 
-def shown_path(path: Path) -> str:
-    """``path`` as a person would type it: relative to the current folder where it is inside it."""
-    try:
-        return str(Path(path).absolute().relative_to(Path.cwd()))
-    except ValueError:
-        return str(path)
-
-
 def available_profiles() -> list[str]:
     """The ids of every profile there is, sorted (for lists and help text: a clash is refused when profiles are loaded)."""
     return sorted(_files(council_dir(), generation())[0])
@@ -225,8 +218,6 @@ def check_every_profile() -> list[Profile]:
 
 
 def _checked(path: Path, data: Any, files: dict[str, Path]) -> Profile:
-    from docgen.profile_check import check_chain
-
     chain: list[tuple[Path, Any]] = [(path, data)]
     while isinstance(chain[-1][1], dict):
         parent = chain[-1][1].get("extends")

@@ -1,4 +1,4 @@
-"""The canonical record's JSON Schema: loading it, and the catalogue of fields that forms and reports use."""
+"""The canonical record's JSON Schema: loading it, merging overlays, and the catalogue of its fields (it knows nothing of profiles)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,6 @@ import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import cache, lru_cache
-from pathlib import Path
 from typing import Any
 
 from docgen.paths import data_dir
@@ -18,14 +17,9 @@ __all__ = [
     "Field",
     "Group",
     "base_schema",
-    "catalogue",
     "catalogue_of",
-    "field",
-    "fields",
-    "groups",
     "merged_schema",
     "schema_version",
-    "title_of",
 ]
 
 SCHEMA_DIR = data_dir("schemas")
@@ -201,45 +195,6 @@ def _lay(target: dict[str, Any], overlay: dict[str, Any]) -> None:
                     target[key][name] = copy.deepcopy(spec)
         else:
             target[key] = copy.deepcopy(value)
-
-
-_READING: dict[tuple[int, Path], Catalogue] = {}
-
-
-def catalogue() -> Catalogue:
-    """What forms are read against: the base schema with the fields every known council profile adds.
-
-    A form names its council only inside itself, so reading cannot wait for the profile: every
-    profile's fields are readable, and validation then holds the record to its own profile.
-    """
-    from docgen import profiles  # profiles build on this module
-
-    key = (profiles.generation(), profiles.council_dir())
-    if key not in _READING:
-        overlays = [o for pid in profiles.available_profiles() for o in profiles.load_profile(pid).schema_overlays]
-        _READING.clear()
-        _READING[key] = catalogue_of(merged_schema(overlays))
-    return _READING[key]
-
-
-def fields() -> tuple[Field, ...]:
-    """Every single (non-repeating) field, in form order."""
-    return catalogue().fields
-
-
-def groups() -> tuple[Group, ...]:
-    """Every repeating group, in form order."""
-    return catalogue().groups
-
-
-def field(path: str) -> Field | None:
-    """The field at ``path`` (``meeting.date`` or ``children.first_name``); indices are ignored."""
-    return catalogue().field(path)
-
-
-def title_of(path: str) -> str:
-    """The words a form shows for ``path``; falls back to the path itself."""
-    return catalogue().title_of(path)
 
 
 def _strip_indices(path: str) -> str:

@@ -28,14 +28,25 @@ def validate_file(path: Path, policy: str | None = None, default_policy: str | N
         return Report(
             source,
             policy or default_policy or "standard",
-            [Problem("file-missing", "error", "", f"There is no file at {path}", "", "Check the file name and folder.")],
+            [
+                Problem(
+                    rule="file-missing",
+                    severity="error",
+                    field="",
+                    message=f"There is no file at {path}",
+                    section="",
+                    fix="Check the file name and folder.",
+                )
+            ],
         )
     try:
         form = read_form(path)
     except FormError as exc:
         chosen = policy or default_policy or "standard"
         basis = profile_basis({}, policy, chosen, settings_file)
-        return Report(source, chosen, [Problem(exc.kind, "error", "", str(exc), "", "")], basis=basis)
+        return Report(
+            source, chosen, [Problem(rule=exc.kind, severity="error", field="", message=str(exc), section="", fix="")], basis=basis
+        )
     return validate_record(
         form.record,
         policy,

@@ -18,8 +18,8 @@ from pathlib import Path
 EXAMPLES = Path(__file__).resolve().parent
 sys.path.insert(0, str(EXAMPLES.parent))  # the fill helper lives with the tests
 
+from docgen.blanks.files import write_forms  # noqa: E402
 from docgen.forms import read_form  # noqa: E402
-from docgen.forms.cli import write_forms  # noqa: E402
 from docgen.record import clean  # noqa: E402
 from docgen.schema import schema_version  # noqa: E402
 from docgen.validation import validate_record  # noqa: E402

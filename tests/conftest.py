@@ -119,8 +119,8 @@ def _forms_checked_after_every_sample_meeting() -> Iterator[None]:
 @pytest.fixture(scope="session")
 def warm_converters() -> Iterator[Any]:
     """Two warm LibreOffices shared by every test that needs the real one (each start costs several seconds)."""
-    from docgen.render.converters import Converters
-    from docgen.render.unoserver import find_soffice
+    from docgen.pdf.converter_queue import Converters
+    from docgen.pdf.unoserver import find_soffice
 
     if find_soffice() is None:
         pytest.skip("LibreOffice is not installed")

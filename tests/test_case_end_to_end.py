@@ -14,11 +14,11 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
+from docgen.blanks.generate_docx import write_docx_form
+from docgen.blanks.generate_xlsx import write_xlsx_form
 from docgen.cli import main
-from docgen.forms.generate_docx import write_docx_form
-from docgen.forms.generate_xlsx import write_xlsx_form
+from tests.blanks.fill import fill_docx, fill_xlsx
 from tests.conftest import load_record
-from tests.forms_generate.fill import fill_docx, fill_xlsx
 from tests.render.helpers import docx_text
 
 CASE = "CIN-2026-0412"

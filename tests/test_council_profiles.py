@@ -18,16 +18,16 @@ from docx import Document
 from docx.oxml.ns import qn
 from openpyxl import Workbook, load_workbook
 
+from docgen.blanks.files import write_forms
 from docgen.cli import main
 from docgen.forms import read_form
-from docgen.forms.cli import write_forms
 from docgen.profiles import use_profiles_in
 from docgen.render.context import child_plan_context
 from docgen.schema import schema_version
 from docgen.validation import validate_record
+from tests.blanks.fill import fill_docx, fill_xlsx
+from tests.blanks.test_libreoffice import _soffice as resave_with_libreoffice
 from tests.conftest import clean_initial
-from tests.forms_generate.fill import fill_docx, fill_xlsx
-from tests.forms_generate.test_libreoffice import _soffice as resave_with_libreoffice
 
 PROFILE = Path(__file__).parent / "profiles" / "testshire.json"
 TITLE, DESCRIPTION = "Strategy discussion date", "The date of the strategy discussion, where there was one."

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.forms_generate.fill import fill_docx
+from tests.blanks.fill import fill_docx
 
 pytestmark = [pytest.mark.slow, pytest.mark.skipif(shutil.which("make") is None or shutil.which("git") is None, reason="needs make and git")]
 REPO = Path(__file__).resolve().parents[1]

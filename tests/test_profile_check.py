@@ -150,3 +150,10 @@ def test_the_profile_schema_is_draft_2020_12_and_describes_every_key() -> None:
 def test_every_profile_we_ship_or_document_checks_clean(root: Path, path: Path) -> None:
     result = CliRunner().invoke(main, ["profiles", "check", str(path)])
     assert result.exit_code == 0, result.output
+
+
+def test_every_check_a_profile_may_name_is_one_the_code_provides() -> None:
+    """The table profiles are checked against and the register the rules run from name the same checks."""
+    from docgen.validation.rules import CHECKS
+
+    assert set(known_checks()) == set(CHECKS)

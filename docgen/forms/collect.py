@@ -5,9 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from docgen.form_fields import fields, title_of
 from docgen.forms.values import normalise
 from docgen.record import Record
-from docgen.schema import Field, Group, fields, title_of
+from docgen.schema import Field, Group
 from docgen.validation.report import Problem
 
 __all__ = ["Cell", "Collector"]
@@ -60,13 +61,13 @@ class Collector:
         elif earlier != reading.value:
             self.problems.append(
                 Problem(
-                    "form-conflict",
-                    "error",
-                    path,
-                    f"{cell.spec.title} is filled in twice with different answers: '{earlier}' ({self.locations.get(path)}) and '{cell.raw}'.",
-                    "",
-                    "Keep one answer and clear the other.",
-                    cell.location,
+                    rule="form-conflict",
+                    severity="error",
+                    field=path,
+                    message=f"{cell.spec.title} is filled in twice with different answers: '{earlier}' ({self.locations.get(path)}) and '{cell.raw}'.",
+                    section="",
+                    fix="Keep one answer and clear the other.",
+                    location=cell.location,
                 )
             )
 

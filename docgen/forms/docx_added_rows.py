@@ -181,15 +181,15 @@ def _read_plain_row(table_row: Any, columns: dict[int, Field | None], group_name
         title = group.title if group is not None else group_name
         collector.problems.append(
             Problem(
-                "form-row",
-                "error",
-                group_name,
-                f"{where[0].upper()}{where[1:]} was not read: {shown} {'is' if len(stray) == 1 else 'are'} not under one column "
+                rule="form-row",
+                severity="error",
+                field=group_name,
+                message=f"{where[0].upper()}{where[1:]} was not read: {shown} {'is' if len(stray) == 1 else 'are'} not under one column "
                 "of the table (cells merged or split?).",
-                "",
-                f"Type each answer of that row under its own column heading of the {title} table (undo the merge or split, "
+                section="",
+                fix=f"Type each answer of that row under its own column heading of the {title} table (undo the merge or split, "
                 "or add a fresh row with Tab in the table's last cell), then drop the form in again.",
-                where,
+                location=where,
             )
         )
         return None

@@ -11,11 +11,12 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from docgen.form_fields import field
 from docgen.forms import labels
 from docgen.forms.collect import Cell, Collector
 from docgen.forms.docx_values import cell_value, control_value, legacy_checkbox
 from docgen.forms.wordml import W, control_tag, row_cells, runs_text, table_rows, text_of
-from docgen.schema import Field, field
+from docgen.schema import Field
 
 __all__ = ["field_for_tag", "has_tagged", "label_texts", "read_tables_by_label", "read_untagged_in_paragraphs"]
 

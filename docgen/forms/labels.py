@@ -7,7 +7,8 @@ import unicodedata
 from collections.abc import Callable, Iterable
 from functools import cache, lru_cache
 
-from docgen.schema import Catalogue, Field, Group, catalogue
+from docgen.form_fields import catalogue
+from docgen.schema import Catalogue, Field, Group
 
 __all__ = ["best_group", "group_field", "group_named", "label_key", "single_field"]
 
@@ -63,7 +64,7 @@ def _group_index(fields: Catalogue, name: str) -> dict[str, Field]:
     return index
 
 
-# Forms are read against every known profile's fields (``schema.catalogue``); the lookups are cached per catalogue.
+# Forms are read against every known profile's fields (``form_fields.catalogue``); the lookups are cached per catalogue.
 
 
 def single_field(label: str) -> Field | None:

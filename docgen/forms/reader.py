@@ -86,14 +86,14 @@ def _check_version(name: str, collector: Collector) -> str | None:
         )
     collector.problems.append(
         Problem(
-            "form-outdated",
-            "warning",
-            "form_version",
-            f"This form is version {form_version} of the meeting form; the current one is version {current}. It was read, "
+            rule="form-outdated",
+            severity="warning",
+            field="form_version",
+            message=f"This form is version {form_version} of the meeting form; the current one is version {current}. It was read, "
             "but check nothing is missing.",
-            "",
-            "Use the current form from `docgen forms` next time.",
-            collector.locations.get("form_version"),
+            section="",
+            fix="Use the current form from `docgen forms` next time.",
+            location=collector.locations.get("form_version"),
         )
     )
     return form_version

@@ -79,7 +79,7 @@ def normalise(spec: Field, raw: Any, path: str, location: str | None) -> Reading
 
 
 def _problem(rule: str, spec: Field, path: str, location: str | None, message: str, fix: str) -> Reading:
-    return Reading(None, Problem(rule, "error", path, message, "", fix, location))
+    return Reading(None, Problem(rule=rule, severity="error", field=path, message=message, section="", fix=fix, location=location))
 
 
 def parse_uk_date(raw: Any, *, today: dt.date | None = None) -> dt.date | None:

@@ -15,11 +15,11 @@ from lxml import etree
 from openpyxl.utils import column_index_from_string, get_column_letter
 
 from docgen.errors import DocgenError, NotAFormError
+from docgen.form_fields import field as schema_field
 from docgen.forms import labels
 from docgen.forms.collect import Cell, Collector
 from docgen.forms.safety import Package
 from docgen.schema import Field, Group
-from docgen.schema import field as schema_field
 from docgen.validation.report import Problem
 
 __all__ = ["MAX_COLUMNS", "MAX_ROWS", "read_xlsx"]
@@ -156,13 +156,13 @@ def _value(collector: Collector, sheet: _Sheet, row: int, column: int, spec: Fie
     if coordinate in sheet.uncached:
         collector.problems.append(
             Problem(
-                "form-formula",
-                "error",
-                path,
-                f"{spec.title} ({sheet.name}!{coordinate}) is a formula with no saved result, so its value cannot be read.",
-                "",
-                "Open the workbook in Excel, let it calculate, save it and drop it in again — or type the value instead of a formula.",
-                f"{sheet.name}!{coordinate}",
+                rule="form-formula",
+                severity="error",
+                field=path,
+                message=f"{spec.title} ({sheet.name}!{coordinate}) is a formula with no saved result, so its value cannot be read.",
+                section="",
+                fix="Open the workbook in Excel, let it calculate, save it and drop it in again — or type the value instead of a formula.",
+                location=f"{sheet.name}!{coordinate}",
             )
         )
         return None

@@ -13,7 +13,7 @@ import logging
 import sqlite3
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 from docgen.errors import DocgenError
 from docgen.ledger.connection import LEDGER_PATH
@@ -38,7 +38,9 @@ MEETING_ORDER = {"initial": 0, "review": 1, "closure": 2}
 
 
 class UnknownCaseError(DocgenError):
-    """The ledger has no published meeting for this case reference."""
+    """The ledger has no published meeting for this case reference (``docgen case`` and ``forms --case`` exit 1)."""
+
+    exit_code: ClassVar[int] = 1
 
     def __init__(self, reference: str) -> None:
         super().__init__(f"The ledger has no published meeting for case {reference}: check the case reference.")
@@ -79,7 +81,7 @@ class HistoryMeeting:
         }
 
     def as_earlier(self) -> dict[str, Any]:
-        """Plain data for rendering (``docgen.render.progress``)."""
+        """Plain data for rendering (``docgen.render.review_progress``)."""
         return {"type": self.type, "date": self.date, "folder": self.folder, "policy": self.policy, "record": self.record}
 
 

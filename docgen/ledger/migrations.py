@@ -103,7 +103,7 @@ MIGRATIONS: tuple[str, ...] = (
         record TEXT NOT NULL
     )
     """,
-    # 5: the sending journal of ``docgen send`` (docgen/send/journal.py): one row per emailed copy, written before it goes
+    # 5: the sending journal of ``docgen send`` (docgen/ledger/send_journal.py): one row per emailed copy, written before it goes
     """
     CREATE TABLE IF NOT EXISTS sendings (
         copy_key TEXT PRIMARY KEY,

@@ -8,6 +8,8 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
+from docgen.deadline_kinds import DeadlineKind
+
 __all__ = [
     "DeadlineKind",
     "DeadlineStatus",
@@ -19,18 +21,6 @@ __all__ = [
     "meeting_details",
     "text_or_none",
 ]
-
-
-class DeadlineKind(StrEnum):
-    """What a deadline asks for, in the procedure's words (the ``kind`` of ``docgen due``)."""
-
-    RECORD_DUE = "record_due"
-    COPIES_DUE = "copies_due"
-    NEXT_REVIEW = "next_review"
-    VISIT = "visit"
-    PRINCIPAL_MANAGER_REVIEW = "principal_manager_review"
-    DIVISIONAL_MANAGER_REVIEW = "divisional_manager_review"
-    SAFEGUARDING = "safeguarding"
 
 
 class DeadlineStatus(StrEnum):

@@ -15,7 +15,7 @@ from collections import Counter
 from itertools import accumulate
 from operator import attrgetter
 
-from docgen.ledger.report import COUNTED_ONCE_PASSED, Figures, Judged, LateItem, Measure, Tally, count, empty_measures, judged_items
+from docgen.ledger.performance import COUNTED_ONCE_PASSED, Figures, Judged, LateItem, Measure, Tally, count, empty_measures, judged_items
 from docgen.ledger.store import Ledger
 
 __all__ = ["ReportIndex"]

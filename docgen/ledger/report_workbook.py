@@ -6,11 +6,11 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from docgen.ledger.report import SHEET_NAMES, Figures, Tally
+from docgen.ledger.performance import SHEET_NAMES, Figures, Tally
 from docgen.workbooks_text import save_workbook
 
 if TYPE_CHECKING:
-    from docgen.send.journal import Sending
+    from docgen.ledger.send_journal import Sending
 
 __all__ = ["write_report"]
 
@@ -18,7 +18,7 @@ __all__ = ["write_report"]
 def write_report(figures: Figures, path: Path, emails_to_check: Sequence[Sending] = ()) -> Path:
     """The report workbook: a Summary sheet, a sheet and bar chart per measure, and the late items behind them.
 
-    ``emails_to_check`` (``docgen.send.journal.emails_to_check``): emails that may or may not have gone, on a sheet of their own.
+    ``emails_to_check`` (``docgen.ledger.send_journal.emails_to_check``): emails that may or may not have gone, on a sheet of their own.
     """
     import openpyxl
     from openpyxl.chart import BarChart, Reference

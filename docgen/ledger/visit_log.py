@@ -167,13 +167,13 @@ def _problem(table: VisitRows, number: int, column: str, what: str, message: str
     letter = _letter(table.columns.get(column)) if column else ""
     where = f"{table.sheet}!{letter}{number}" if number and letter else (f"{table.sheet} row {number}" if number else table.sheet)
     return Problem(
-        f"visit-log-5.2-{what}",
-        "error",
-        where,
-        f"Sheet {table.sheet}, row {number}: {message}" if number else f"Sheet {table.sheet}: {message}",
-        SECTION,
-        fix,
-        f"sheet {table.sheet}, row {number}" if number else f"sheet {table.sheet}",
+        rule=f"visit-log-5.2-{what}",
+        severity="error",
+        field=where,
+        message=f"Sheet {table.sheet}, row {number}: {message}" if number else f"Sheet {table.sheet}: {message}",
+        section=SECTION,
+        fix=fix,
+        location=f"sheet {table.sheet}, row {number}" if number else f"sheet {table.sheet}",
     )
 
 

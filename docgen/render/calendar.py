@@ -8,19 +8,12 @@ from pathlib import Path
 
 from icalendar import Calendar, Event
 
+from docgen.deadline_kinds import kind_words
 from docgen.deadlines import Deadline
 from docgen.record import Record, get
 
 __all__ = ["deadline_uid", "write_calendar"]
 
-_SUMMARIES = {
-    "record_due": "Record of Planning Meeting and plans due",
-    "copies_due": "Copies of the plan due to the family and participants",
-    "next_review": "Child in Need review meeting",
-    "visit": "Statutory visit due",
-    "principal_manager_review": "Principal Manager review due",
-    "safeguarding": "Safeguarding Procedures: start actions",
-}
 
 
 def deadline_uid(record: Record, deadline: Deadline, index: int) -> str:
@@ -57,7 +50,7 @@ def write_calendar(record: Record, deadlines: list[Deadline], out: Path, *, gene
         event.add("dtstamp", generated_at)
         event.add("dtstart", deadline.date)
         event.add("dtend", deadline.date + dt.timedelta(days=1))
-        event.add("summary", f"{reference}: {_SUMMARIES.get(deadline.kind, deadline.kind)}")
+        event.add("summary", f"{reference}: {kind_words(deadline.kind, 'calendar')}")
         cited = f" ({deadline.section})" if deadline.section else ""
         event.add(
             "description",

@@ -13,55 +13,24 @@ views and the assessment are never put in its context, so no template can leak t
 from __future__ import annotations
 
 import datetime as dt
-import re
 from functools import cache
-from html import escape
 from typing import Any
 
+from docgen.deadline_kinds import kind_words
 from docgen.deadlines import Deadline
+from docgen.form_fields import catalogue
 from docgen.glossary import Glossary, words_we_use
+from docgen.printable import SafeText, safe_text, uk_date
 from docgen.record import Record, applies_to, as_date, child_name, objective_child_ids
-from docgen.schema import base_schema, catalogue
+from docgen.schema import base_schema
 
 __all__ = [
     "DOCUMENT_SHAPES",
-    "SafeText",
     "child_plan_context",
     "document_shapes",
     "meeting_record_context",
-    "safe_text",
-    "uk_date",
     "words_we_use_context",
 ]
-
-# XML 1.0 forbids most C0 controls; C1 controls and non-characters have no place in a letter either.
-_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff\ud800-\udfff]")
-
-
-class SafeText(str):
-    """Text from a form, printed literally: XML-escaped, and safe from docxtpl's own tag markers.
-
-    docxtpl turns ``{_{`` back into ``{{`` after rendering (its escape for literal braces in templates),
-    so underscores are written as the character reference ``&#95;``: Word reads the same ``_``.
-    """
-
-    __slots__ = ()
-
-    def __html__(self) -> str:
-        return escape(str(self), quote=False).replace("_", "&#95;")
-
-
-def safe_text(value: str) -> SafeText:
-    """Form text with control characters removed and line endings made ``\\n`` (docxtpl makes them line breaks)."""
-    text = value.replace("\r\n", "\n").replace("\r", "\n")
-    return SafeText(_CONTROL.sub("", text))
-
-
-def uk_date(value: Any) -> str:
-    """``17 December 2026`` from an ISO date (or a date); other values unchanged as text."""
-    day = as_date(value)
-    return f"{day.day} {day:%B %Y}" if day else str(value)
-
 
 # ---------------------------------------------------------------------------------------------- shapes
 # A shape is what a template may name: a dict of names (None = a value), a one-item list for a list of items.
@@ -214,20 +183,12 @@ def _age(child: dict[str, Any], on: dt.date) -> int | None:
     return on.year - born.year - ((on.month, on.day) < (born.month, born.day))
 
 
-_DEADLINE_WORDS = {
-    "record_due": "Record of the meeting and plans completed",
-    "copies_due": "Copies of the plan sent out",
-    "next_review": "Next review meeting",
-    "visit": "Visit from the key worker",
-    "principal_manager_review": "Principal Manager review",
-    "safeguarding": "Safeguarding Procedures started",
-}
 
 
 def _deadline(deadline: Deadline) -> dict[str, Any]:
     return {
         "kind": deadline.kind,
-        "what": _DEADLINE_WORDS.get(deadline.kind, deadline.kind),
+        "what": kind_words(deadline.kind, "plan"),
         "date": SafeText(uk_date(deadline.date)),
         "section": safe_text(deadline.section),
         "description": safe_text(deadline.description),
@@ -319,9 +280,9 @@ def child_plan_context(
 ) -> dict[str, Any]:
     """Everything one child's plan (and words-and-pictures plan) shows — and nothing about a sibling.
 
-    ``earlier``: the case's earlier meetings, oldest first, for how the plan has moved (``docgen.render.progress``).
+    ``earlier``: the case's earlier meetings, oldest first, for how the plan has moved (``docgen.render.review_progress``).
     """
-    from docgen.render.progress import review_view
+    from docgen.render.review_progress import review_view
 
     index = next(i for i, c in enumerate(record.get("children", [])) if c.get("id") == child_id)
     raw_child = record["children"][index]
@@ -358,7 +319,7 @@ def meeting_record_context(
     earlier: list[dict[str, Any]] | None = None,
 ) -> dict[str, Any]:
     """Everything the Record of Planning Meeting shows: the whole meeting, everyone's views, what changed since the last."""
-    from docgen.render.progress import record_review, review_view
+    from docgen.render.review_progress import record_review, review_view
 
     prepared = _prepare_record(record)
     children = [

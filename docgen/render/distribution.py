@@ -23,8 +23,8 @@ from openpyxl.utils import get_column_letter
 from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.table import Table, TableStyleInfo
 
+from docgen.printable import safe_text
 from docgen.record import Record, as_date, child_name, receives_copy
-from docgen.render.context import safe_text
 from docgen.workbooks_text import save_workbook
 
 __all__ = ["COLUMNS", "distribution_rows", "write_distribution"]

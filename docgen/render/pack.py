@@ -8,15 +8,17 @@ from typing import Any
 
 from docgen.config import Settings
 from docgen.deadlines import meeting_deadlines
+from docgen.pdf.making import Converter
+from docgen.pdf.pack_pdfs import add_pdfs
+from docgen.printable import safe_text, uk_date
 from docgen.profiles import Profile
 from docgen.record import Record, as_date, child_name, get
 from docgen.render.calendar import write_calendar
-from docgen.render.context import child_plan_context, meeting_record_context, safe_text, uk_date, words_we_use_context
+from docgen.render.context import child_plan_context, meeting_record_context, words_we_use_context
 from docgen.render.distribution import distribution_rows, write_distribution
 from docgen.render.documents import CHILD_TEMPLATES, TEMPLATE_DIR, render_template
 from docgen.render.manifest import build_manifest, meeting_folder
-from docgen.render.pdf import Converter, add_pdfs
-from docgen.render.progress import previous_meeting, scaling_history
+from docgen.render.review_progress import previous_meeting, scaling_history
 from docgen.validation import Report
 
 __all__ = ["build_pack", "encrypt_email_pdfs"]

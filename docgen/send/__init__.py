@@ -5,11 +5,11 @@ once; ``build_print_pack`` makes ``print-pack.pdf``; ``record_sent`` (``docgen s
 posted or handed over. Message building (``build_message``) is pure and apart from delivery (``Mailer``).
 """
 
+from docgen.pdf.print_pack import build_print_pack
 from docgen.send.batch import SendResult, SendRun, send_copies
-from docgen.send.copies import Copy, copies_of_meeting
 from docgen.send.delivery import Mailer, MailServerError
+from docgen.send.emailed_copies import Copy, copies_of_meeting
 from docgen.send.message import build_message
-from docgen.send.print_pack import build_print_pack
 from docgen.send.sent_dates import record_sent
 from docgen.send.settings import EmailSettings, load_email_settings
 

@@ -14,11 +14,11 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from docgen.ledger.connection import LEDGER_PATH
+from docgen.ledger.send_journal import Journal, Sending
 from docgen.ledger.store import Ledger, MeetingRow
 from docgen.record import is_email_address
-from docgen.send.copies import Copy, copies_of_meeting
 from docgen.send.delivery import Mailer, MailServerError, Postbox, Refused, Uncertain
-from docgen.send.journal import Journal, Sending
+from docgen.send.emailed_copies import Copy, copies_of_meeting
 from docgen.send.message import build_message, new_message_id
 from docgen.send.sent_dates import flush_pending_workbooks, mark_carried_in_ledger, send_lock, update_workbook
 from docgen.send.settings import EmailSettings, smtp_password

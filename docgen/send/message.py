@@ -20,8 +20,8 @@ from jinja2.sandbox import SandboxedEnvironment
 
 from docgen.errors import TemplateError
 from docgen.paths import data_dir
-from docgen.render.context import uk_date
-from docgen.send.copies import Copy
+from docgen.printable import uk_date
+from docgen.send.emailed_copies import Copy
 from docgen.send.invitation import review_invitation
 
 __all__ = ["attachment_name", "build_message", "new_message_id"]

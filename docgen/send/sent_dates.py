@@ -10,10 +10,10 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from docgen.ledger.send_journal import SEND_LOCK_NAME
 from docgen.ledger.store import Ledger
-from docgen.send.journal import SEND_LOCK_NAME
+from docgen.root import write_atomically
 from docgen.send.workbook import write_sent_dates
-from docgen.service.journal import write_atomically
 
 __all__ = [
     "PENDING_WORKBOOKS",

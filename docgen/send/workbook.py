@@ -8,7 +8,7 @@ import re
 from collections.abc import Iterable
 from pathlib import Path
 
-from docgen.service.journal import write_atomically
+from docgen.root import write_atomically
 from docgen.workbooks_text import save_workbook
 
 __all__ = ["is_open_in_excel", "write_sent_dates"]

@@ -6,8 +6,8 @@ keeps it running on file-system events. Nothing is ever lost: see ``publish`` an
 
 from __future__ import annotations
 
+from docgen.root import Layout
 from docgen.service.filters import Disposition, InboxFilter
-from docgen.service.layout import Layout
 from docgen.service.service import Service
 
 __all__ = ["Disposition", "InboxFilter", "Layout", "Service"]

@@ -84,12 +84,12 @@ def internal_error_report(source: dict[str, Any], policy: str, what: str) -> Rep
         policy,
         [
             Problem(
-                "docgen-internal-error",
-                "error",
-                "",
-                f"docgen could not produce the plan because of a fault in docgen itself ({what}). The form itself may be fine.",
-                "",
-                "Keep this file and tell whoever looks after docgen; once it is fixed, drop the form into the inbox again.",
+                rule="docgen-internal-error",
+                severity="error",
+                field="",
+                message=f"docgen could not produce the plan because of a fault in docgen itself ({what}). The form itself may be fine.",
+                section="",
+                fix="Keep this file and tell whoever looks after docgen; once it is fixed, drop the form into the inbox again.",
             )
         ],
     )
@@ -131,7 +131,8 @@ def build_form(job: BuildJob, builder: Builder | None = None) -> BuildResult:
             # no profile was read for a file that is no readable form: the report names none
             basis = f"Settings file: {job.settings_file}." if job.settings_file else ""
             headline = f"{job.name}: rejected — docgen could not read it as a meeting form. Correct it and drop it into the inbox again."
-            report = Report(source, policy_shown, [Problem(exc.kind, "error", "", str(exc), "", "")], basis=basis, headline=headline)
+            problem = Problem(rule=exc.kind, severity="error", field="", message=str(exc), section="", fix="")
+            report = Report(source, policy_shown, [problem], basis=basis, headline=headline)
             return BuildResult(report, incomplete=exc.kind == "form-incomplete")
         report = validate_record(
             form.record,
@@ -162,7 +163,7 @@ def build_form(job: BuildJob, builder: Builder | None = None) -> BuildResult:
 
 
 def _machine_fault(exc: BaseException, job: BuildJob) -> MachineFaultError | None:
-    from docgen.service.layout import Layout
+    from docgen.root import Layout
     from docgen.service.machine import machine_fault
 
     return machine_fault(exc, Layout(job.root if job.root is not None else job.out_dir.parents[2]))

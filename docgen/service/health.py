@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from docgen.config import Settings
 from docgen.errors import MachineFaultError
-from docgen.service.layout import Layout
+from docgen.root import Layout
 from docgen.service.machine import as_machine_fault, describe, low_space
 
 __all__ = ["DiskSpace", "check_machine", "check_space", "disk_space", "still_faulty"]

@@ -3,39 +3,22 @@
 from __future__ import annotations
 
 import json
-import os
 import secrets
 import time
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
-__all__ = ["JOURNAL_NAME", "TEMP_PREFIX", "Journal", "new_claim_id", "write_atomically"]
+from docgen.root import write_atomically
 
-TEMP_PREFIX = ".docgen-"
+__all__ = ["JOURNAL_NAME", "Journal", "new_claim_id"]
+
 JOURNAL_NAME = ".journal.json"  # hidden: an inbox file of that name is never picked up, so never collides
 
 
 def new_claim_id() -> str:
     """A folder name for one claim, sortable in claim order."""
     return f"{time.time_ns():020d}-{secrets.token_hex(3)}"
-
-
-def write_atomically(path: Path, data: bytes, mode: int = 0o640) -> None:
-    """Writes ``data`` to ``path`` so that a reader (or a restart) sees the old file or the new one, never half."""
-    tmp = path.with_name(f"{TEMP_PREFIX}{os.getpid()}-{secrets.token_hex(4)}.tmp")  # short: ``path`` may be near the name limit
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, mode)
-    try:
-        try:
-            os.write(fd, data)
-            os.fsync(fd)
-        finally:
-            os.close(fd)
-        os.chmod(tmp, mode)
-        os.replace(tmp, path)
-    except BaseException:  # a full disk must not leave half a file behind
-        tmp.unlink(missing_ok=True)
-        raise
 
 
 @dataclass

@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 from types import TracebackType
 
-from docgen.errors import ServiceError
+from docgen.errors import RootBusyError
 
 __all__ = ["RootLock"]
 
@@ -66,7 +66,7 @@ class RootLock:
                 holder = ""
             os.close(fd)
             who = f" (process {holder})" if holder else ""
-            raise ServiceError(
+            raise RootBusyError(
                 f"Another docgen{who} is already working on {self.path.parent.parent}: only one may run per folder. "
                 "Stop the other one first, or leave it running: it will pick up new forms."
             )

@@ -21,7 +21,7 @@ from typing import Any
 
 from docgen import errors
 from docgen.errors import FormError, MachineFaultError
-from docgen.service.layout import Layout
+from docgen.root import Layout
 
 __all__ = ["Blame", "as_machine_fault", "blame", "describe", "low_space", "machine_fault", "quiet_unraisable", "say"]
 

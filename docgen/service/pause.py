@@ -6,8 +6,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 from docgen.errors import MachineFaultError
+from docgen.service.form_log import FormLog
 from docgen.service.machine import say
-from docgen.service.progress import FormLog
 from docgen.service.state import ServiceState, write_state
 
 __all__ = ["Backoff", "announce_pause", "announce_resume", "family", "pause"]

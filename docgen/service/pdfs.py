@@ -13,7 +13,7 @@ from typing import Any
 
 from docgen.config import Settings
 from docgen.errors import ConverterError, ConverterUnavailableError
-from docgen.render.pdf import Converter, pdf_wanted
+from docgen.pdf.making import Converter, pdf_wanted
 from docgen.validation import Problem, Report
 
 __all__ = ["PdfStep", "pdf_failure_report"]
@@ -31,14 +31,14 @@ class PdfStep:
         else:
             self.on, self.line = pdf_wanted(settings.pdf)
         self._given = converter
-        self._warm: Any = None  # docgen.render.converters.Converters, once started
+        self._warm: Any = None  # docgen.pdf.converter_queue.Converters, once started
         self._jobs: ThreadPoolExecutor | None = None  # forms being converted, beside the service's other work
 
     def start(self, wait: bool = True) -> str | None:
         """Starts the warm converters (``workers`` of them) if PDFs are on; returns a line to log if ``auto`` had to give up."""
         if not self.on or self._given is not None or self._warm is not None:
             return None
-        from docgen.render.converters import Converters
+        from docgen.pdf.converter_queue import Converters
 
         settings = self.settings
         self._warm = Converters(
@@ -68,9 +68,9 @@ class PdfStep:
 
     def add(self, out_dir: Path, manifest: dict[str, Any], policy: str) -> None:
         """Makes the PDFs and packs of a built form in ``out_dir`` and lists them in its manifest; raises ``ConverterError``."""
+        from docgen.pdf.pack_pdfs import add_pdfs
         from docgen.profiles import load_profile
         from docgen.render.pack import encrypt_email_pdfs
-        from docgen.render.pdf import add_pdfs
 
         if not self.on:
             return
@@ -98,4 +98,4 @@ def pdf_failure_report(source: dict[str, Any], policy: str, error: ConverterErro
             "Drop the form into the inbox again; if it fails again, keep it and tell whoever looks after docgen.",
         )
     message = f"docgen could not make the PDF copies of this meeting's documents: {error}. The form itself may be fine."
-    return Report(source, policy, [Problem(rule, "error", "", message, "", fix)])
+    return Report(source, policy, [Problem(rule=rule, severity="error", field="", message=message, section="", fix=fix)])

@@ -19,9 +19,9 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from docgen.config import Settings
+from docgen.root import Layout, make_dir, write_atomically
 from docgen.service.faults import crash_point
-from docgen.service.journal import Journal, write_atomically
-from docgen.service.layout import Layout, make_dir
+from docgen.service.journal import Journal
 from docgen.validation import Report
 
 __all__ = [
@@ -67,7 +67,7 @@ def read_manifest(folder: Path) -> dict[str, Any] | None:
     return data if isinstance(data, dict) else None
 
 
-PRIVATE_DIR = "private"  # owner-only: the PDF pack passwords (docgen.render.pdf.PASSWORDS_FILE's folder)
+PRIVATE_DIR = "private"  # owner-only: the PDF pack passwords (docgen.pdf.making.PASSWORDS_FILE's folder)
 
 
 def apply_modes(folder: Path, settings: Settings) -> None:

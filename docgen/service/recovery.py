@@ -9,8 +9,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 from docgen.config import Settings
-from docgen.service.journal import JOURNAL_NAME, TEMP_PREFIX, Journal
-from docgen.service.layout import Layout, make_dir
+from docgen.root import TEMP_PREFIX, Layout, make_dir
+from docgen.service.journal import JOURNAL_NAME, Journal
 from docgen.service.publish import LedgerLike, finish_publication, finish_rejection, unique_name
 from docgen.validate_file import file_sha256
 

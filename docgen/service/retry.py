@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from docgen.service.layout import Layout, move_file
+from docgen.root import Layout, move_file
 from docgen.service.publish import unique_name
 from docgen.service.status import internal_rejections
 

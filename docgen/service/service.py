@@ -19,15 +19,16 @@ from typing import Any
 from docgen.config import Settings
 from docgen.errors import MachineFaultError
 from docgen.file_modes import state_file_mode
+from docgen.root import Layout, make_dir
 from docgen.service.build import Builder
 from docgen.service.filters import InboxFilter
+from docgen.service.form_log import FormLog
 from docgen.service.health import check_machine, check_space
 from docgen.service.journal import Journal
-from docgen.service.layout import Layout, make_dir
 from docgen.service.lock import RootLock
 from docgen.service.machine import as_machine_fault, machine_fault
 from docgen.service.pdfs import PdfStep
-from docgen.service.progress import FormLog
+from docgen.service.publish import LedgerLike
 from docgen.service.recovery import recover
 from docgen.service.scan import Scan, scan_inbox
 from docgen.service.settle import SettleTracker
@@ -74,7 +75,7 @@ class Service:
         self.tracker = SettleTracker(settings.settle_seconds, clock)
         self.stopping = threading.Event()
         self.wake = threading.Event()  # set by file events and by stop(): the watch loop looks again
-        self._ledger: Any = None
+        self._ledger: LedgerLike | None = None
         self._lock = RootLock(self.layout.lock)
         self.workers = WorkerPool(settings.workers, lambda: self._lock.fileno)
         self._redo: deque[tuple[Path, Journal]] = deque()
@@ -137,11 +138,12 @@ class Service:
         self.steps.on_published = hook
 
     @property
-    def ledger(self) -> Any:
+    def ledger(self) -> LedgerLike:
         """The ledger, opened again if ``rest`` closed it."""
         if self._ledger is None:
             with as_machine_fault(self.layout):
                 self._open_ledger()
+        assert self._ledger is not None  # opened just now, or the opener raised
         return self._ledger
 
     def rest(self) -> None:
@@ -159,8 +161,8 @@ class Service:
         with contextlib.suppress(Exception):  # a connection a fault has broken may fail even to close
             if isinstance(ledger, AbstractContextManager):
                 ledger.__exit__(None, None, None)
-            elif hasattr(ledger, "close"):
-                ledger.close()
+            elif callable(close := getattr(ledger, "close", None)):
+                close()
 
     def _restrict_state_files(self) -> None:
         """The ledger (names of children and families) gets ``file_mode`` like every other generated file; the secrets stay owner-only."""

@@ -10,9 +10,9 @@ from typing import Any
 
 from docgen.config import Settings
 from docgen.errors import MachineFaultError
+from docgen.root import Layout
 from docgen.service.filters import Disposition, InboxFilter
 from docgen.service.health import check_space, disk_space
-from docgen.service.layout import Layout
 from docgen.service.machine import describe, say
 from docgen.service.state import last_state, stale_reason
 

@@ -18,14 +18,14 @@ from typing import Any
 from docgen.config import Settings, settings_file_note
 from docgen.errors import ConverterError, DocgenError
 from docgen.file_names import safe_file_name
+from docgen.root import Layout, make_dir, move_file
 from docgen.service.build import Builder, BuildJob, BuildResult, internal_error_report, timed_build
 from docgen.service.faults import crash_point
+from docgen.service.form_log import FormLog
 from docgen.service.health import still_faulty
 from docgen.service.journal import Journal, new_claim_id
-from docgen.service.layout import Layout, make_dir, move_file
 from docgen.service.machine import machine_fault
 from docgen.service.pdfs import PdfStep, pdf_failure_report
-from docgen.service.progress import FormLog
 from docgen.service.publish import DuplicateNote, adopt_group, publish, read_manifest, reject, set_aside_duplicate, unique_name
 from docgen.service.settle import SettleTracker
 from docgen.service.workers import WorkerPool
@@ -261,7 +261,12 @@ class FormSteps:
             if machine_fault(exc, self.layout) is not None:
                 raise  # a full or locked ledger is no fault of the workbook
             problem = Problem(
-                getattr(exc, "kind", "ledger-workbook"), "error", "", str(exc), "", "Correct the workbook and drop it into the inbox again."
+                rule=getattr(exc, "kind", "ledger-workbook"),
+                severity="error",
+                field="",
+                message=str(exc),
+                section="",
+                fix="Correct the workbook and drop it into the inbox again.",
             )
             rows = list(getattr(exc, "problems", []))  # a visit log names each row to correct, under its own verdict
             self.reject(hand, Report(source, self.policy or self.settings.policy, rows or [problem], headline=str(exc) if rows else ""))

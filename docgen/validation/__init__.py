@@ -61,12 +61,12 @@ def validate_record(
     else:
         report.problems.append(
             Problem(
-                "policy-unknown",
-                "error",
-                "policy",
-                f"The form names the council procedure {profile_id!r}, which docgen does not know",
-                "",
-                f"Leave it blank for the default, or use one of: {', '.join(known)}.",
+                rule="policy-unknown",
+                severity="error",
+                field="policy",
+                message=f"The form names the council procedure {profile_id!r}, which docgen does not know",
+                section="",
+                fix=f"Leave it blank for the default, or use one of: {', '.join(known)}.",
             )
         )
         report.policy = default_policy or DEFAULT_PROFILE

@@ -24,22 +24,22 @@ def census_id_problems(record: Record) -> Iterator[Problem]:
         if la_child_id and la_child_id.casefold() in holders:
             name, first = child_name(child), holders[la_child_id.casefold()]
             yield Problem(
-                REPEATED,
-                "warning",
-                path_of("children", index, "la_child_id"),
-                f"{name} has the same LA child ID as {first} ({la_child_id}): the CIN census would count them as one child",
-                _SECTION,
-                f"Check both children's IDs in the council's case management system and correct {name}'s row.",
+                rule=REPEATED,
+                severity="warning",
+                field=path_of("children", index, "la_child_id"),
+                message=f"{name} has the same LA child ID as {first} ({la_child_id}): the CIN census would count them as one child",
+                section=_SECTION,
+                fix=f"Check both children's IDs in the council's case management system and correct {name}'s row.",
             )
         if la_child_id:
             holders.setdefault(la_child_id.casefold(), child_name(child))
         else:
             name = child_name(child)
             yield Problem(
-                RULE,
-                "warning",
-                path_of("children", index, "la_child_id"),
-                f"{name} has no LA child ID: the CIN census export (docgen export census) needs it and will leave {name} out",
-                _SECTION,
-                f"Fill in LA child ID in {name}'s row with the child's ID in the council's case management system (letters and digits, at most 20).",
+                rule=RULE,
+                severity="warning",
+                field=path_of("children", index, "la_child_id"),
+                message=f"{name} has no LA child ID: the CIN census export (docgen export census) needs it and will leave {name} out",
+                section=_SECTION,
+                fix=f"Fill in LA child ID in {name}'s row with the child's ID in the council's case management system (letters and digits, at most 20).",
             )

@@ -8,9 +8,9 @@ from typing import Any
 __all__ = ["Problem", "Report"]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Problem:
-    """One thing wrong (error) or worth flagging (warning) in a record."""
+    """One thing wrong (error) or worth flagging (warning) in a record; built by keyword, so each field is named."""
 
     rule: str
     severity: str  # "error" or "warning"

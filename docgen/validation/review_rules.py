@@ -15,8 +15,8 @@ from typing import Any
 
 from docgen.profiles import Profile
 from docgen.record import Record, as_date, get
+from docgen.validation.checks import Finding, check
 from docgen.validation.record_parts import items_of
-from docgen.validation.rules import Finding, check
 from docgen.validation.wording import path_of, uk_date
 
 __all__ = ["DONE_ACTIONS", "DONE_OBJECTIVES", "PROGRESS_WORDS", "STATUS_WORDS", "is_carried_over", "objective_done"]

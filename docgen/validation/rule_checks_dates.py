@@ -14,8 +14,8 @@ from docgen.profiles import Profile
 from docgen.record import Record, as_date, child_name, get
 from docgen.timescales import applicable, condition_holds, period_of
 from docgen.typed_dates import swap_hint
+from docgen.validation.checks import Finding, check
 from docgen.validation.record_parts import is_closure, items_of, meeting_date
-from docgen.validation.rules import Finding, check
 from docgen.validation.wording import path_of, uk_date
 from docgen.workdays import add_months
 

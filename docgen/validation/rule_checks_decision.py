@@ -7,8 +7,8 @@ from typing import Any
 
 from docgen.profiles import Profile
 from docgen.record import Record, get
+from docgen.validation.checks import Finding, check
 from docgen.validation.record_parts import is_closure
-from docgen.validation.rules import Finding, check
 from docgen.validation.wording import uk_date
 
 
@@ -18,7 +18,7 @@ def _chair_role_not(record: Record, profile: Profile, params: dict[str, Any]) ->
         yield "meeting.chair_role", {"chair_name": get(record, "meeting.chair_name") or "the chair"}
 
 
-@check("field_present", needs=("field",))
+@check("field_present")
 def _field_present(record: Record, profile: Profile, params: dict[str, Any]) -> Iterator[Finding]:
     if params.get("unless_closure") and is_closure(record):
         return
@@ -26,7 +26,7 @@ def _field_present(record: Record, profile: Profile, params: dict[str, Any]) -> 
         yield params["field"], {}
 
 
-@check("field_in", needs=("field", "values"))
+@check("field_in")
 def _field_in(record: Record, profile: Profile, params: dict[str, Any]) -> Iterator[Finding]:
     """A field's answer is one of ``values`` (e.g. who may chair a first meeting); an unanswered field is left to the schema."""
     value = get(record, params["field"])
@@ -95,7 +95,7 @@ def _step_down_map(record: Record, profile: Profile, params: dict[str, Any]) -> 
         )
 
 
-@check("decision_is", needs=("outcome",))
+@check("decision_is")
 def _decision_is(record: Record, profile: Profile, params: dict[str, Any]) -> Iterator[Finding]:
     if get(record, "decision.outcome") == params["outcome"]:
         yield "decision.outcome", {"meeting_date": uk_date(get(record, "meeting.date"))}

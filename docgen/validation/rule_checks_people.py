@@ -12,8 +12,8 @@ from typing import Any
 
 from docgen.profiles import Profile
 from docgen.record import Record, child_name, get, is_email_address, person_label
+from docgen.validation.checks import Finding, check
 from docgen.validation.record_parts import items_of, people_of, person_context
-from docgen.validation.rules import Finding, check
 from docgen.validation.wording import path_of
 
 

@@ -12,8 +12,8 @@ from typing import Any
 
 from docgen.profiles import Profile
 from docgen.record import Record, applies_to, child_name, objective_child_ids
+from docgen.validation.checks import Finding, check
 from docgen.validation.record_parts import items_of
-from docgen.validation.rules import Finding, check
 from docgen.validation.wording import path_of
 
 

@@ -4,7 +4,7 @@ A check takes the record, the profile and the rule's ``params`` and yields ``(fi
 for each breach; the rule's message and fix (profile data) are filled from the context. Checks never
 assume the schema passed: they skip values that are missing or of the wrong type.
 
-This module keeps the register and runs the rules; the checks live beside it, grouped by what they look
+This module runs the rules (the register is ``checks``); the checks live beside it, grouped by what they look
 at: ``rule_checks_references`` (items that name each other), ``rule_checks_dates`` (dates and timescales),
 ``rule_checks_people`` (attendance, views, copies), ``rule_checks_decision`` (the meeting and its decision),
 ``review_rules`` (what a review or closure carries over) and ``timing`` (dates against today); the words a copy
@@ -13,34 +13,17 @@ prints are read by ``special_terms``, given only the glossary.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from typing import Any
 
 from docgen.profiles import Profile, RuleSpec
 from docgen.record import Record
 from docgen.timescales import condition_holds
+from docgen.validation.checks import CHECKS, Finding, check
 from docgen.validation.report import Problem
 from docgen.validation.special_terms import unexplained_terms
 
-__all__ = ["CHECKS", "CHECK_PARAMS", "Finding", "check", "rule_problems"]
-
-Finding = tuple[str, dict[str, Any]]
-Check = Callable[[Record, Profile, dict[str, Any]], Iterator[Finding]]
-CHECKS: dict[str, Check] = {}
-#: the ``params`` each check cannot do without; a profile's check refuses a rule that leaves one out
-CHECK_PARAMS: dict[str, tuple[str, ...]] = {}
-
-
-def check(name: str, needs: tuple[str, ...] = ()) -> Callable[[Check], Check]:
-    """Registers a check under the name profiles use, with the ``params`` it needs."""
-
-    def register(fn: Check) -> Check:
-        CHECKS[name] = fn
-        CHECK_PARAMS[name] = needs
-        return fn
-
-    return register
-
+__all__ = ["CHECKS", "Finding", "check", "rule_problems"]
 
 class _Context(dict[str, Any]):
     """Leaves an unknown ``{name}`` in a message as it is rather than failing."""
@@ -62,7 +45,7 @@ def _problem(rule: RuleSpec, path: str, context: dict[str, Any]) -> Problem:
     values = _Context(context)
     message = rule.message.format_map(values)
     fix = rule.fix.format_map(values)
-    return Problem(rule.id, rule.severity, path, message, rule.cite, fix)
+    return Problem(rule=rule.id, severity=rule.severity, field=path, message=message, section=rule.cite, fix=fix)
 
 
 @check("special_terms")
@@ -73,6 +56,7 @@ def _special_terms(record: Record, profile: Profile, params: dict[str, Any]) -> 
 
 
 # Each module of checks registers its checks on import: once this module is imported, every check is known.
+from docgen.validation import review_rules as _review  # noqa: E402,F401
 from docgen.validation import rule_checks_dates as _dates  # noqa: E402,F401
 from docgen.validation import rule_checks_decision as _decision  # noqa: E402,F401
 from docgen.validation import rule_checks_people as _people  # noqa: E402,F401

@@ -8,9 +8,10 @@ from typing import Any
 
 from jsonschema import Draft202012Validator, FormatChecker, ValidationError
 
+from docgen.form_fields import field, title_of
 from docgen.profiles import Profile
 from docgen.record import PLAUSIBLE_YEARS, Record, as_date
-from docgen.schema import base_schema, field, title_of
+from docgen.schema import base_schema
 from docgen.validation.report import Problem
 from docgen.validation.wording import describe_item, path_of
 
@@ -79,12 +80,12 @@ def _translate(error: ValidationError, record: Record, profile: Profile) -> Iter
     if kind == "minItems":
         noun = title.lower()
         yield Problem(
-            "schema-min-items",
-            "error",
-            path,
-            f"{title}: at least {error.validator_value} row is needed, and none is filled in",
-            _SECTION,
-            f"Add at least one row to {noun}.",
+            rule="schema-min-items",
+            severity="error",
+            field=path,
+            message=f"{title}: at least {error.validator_value} row is needed, and none is filled in",
+            section=_SECTION,
+            fix=f"Add at least one row to {noun}.",
         )
     elif kind == "type":
         expected = {
@@ -95,41 +96,55 @@ def _translate(error: ValidationError, record: Record, profile: Profile) -> Iter
             "object": "a set of fields",
         }
         want = expected.get(str(error.validator_value), str(error.validator_value))
-        yield Problem("schema-type", "error", path, f"{title}{owner} must be {want}, not {value!r}", _SECTION, f"Enter {want} for {title}.")
+        yield Problem(
+            rule="schema-type",
+            severity="error",
+            field=path,
+            message=f"{title}{owner} must be {want}, not {value!r}",
+            section=_SECTION,
+            fix=f"Enter {want} for {title}.",
+        )
     elif kind == "format":
         real = Draft202012Validator.FORMAT_CHECKER.conforms(value, "date")
         yield Problem(
-            "schema-date",
-            "error",
-            path,
-            f"{title}{owner} is {value!r}: the year must be between {PLAUSIBLE_YEARS[0]} and {PLAUSIBLE_YEARS[-1]}"
+            rule="schema-date",
+            severity="error",
+            field=path,
+            message=f"{title}{owner} is {value!r}: the year must be between {PLAUSIBLE_YEARS[0]} and {PLAUSIBLE_YEARS[-1]}"
             if real
             else f"{title}{owner} is not a real date: {value!r}",
-            _SECTION,
-            f"Enter {title} as a date, for example 02/11/2026.",
+            section=_SECTION,
+            fix=f"Enter {title} as a date, for example 02/11/2026.",
         )
     elif kind == "enum":
         choices = ", ".join(spec.enum_titles) if spec else ", ".join(map(str, error.validator_value))
         yield Problem(
-            "schema-choice",
-            "error",
-            path,
-            f"{title}{owner} is {value!r}, which is not one of the choices",
-            _SECTION,
-            f"Choose one of: {choices}.",
+            rule="schema-choice",
+            severity="error",
+            field=path,
+            message=f"{title}{owner} is {value!r}, which is not one of the choices",
+            section=_SECTION,
+            fix=f"Choose one of: {choices}.",
         )
     elif kind == "pattern" and path.endswith("email"):  # a line break or a second address would add recipients to an email
         yield Problem(
-            "schema-email",
-            "error",
-            path,
-            f"{title}{owner} {value!r} must be one email address on one line",
-            _SECTION,
-            f"Enter one address for {title}, like name@agency.example: no line breaks, commas or second address.",
+            rule="schema-email",
+            severity="error",
+            field=path,
+            message=f"{title}{owner} {value!r} must be one email address on one line",
+            section=_SECTION,
+            fix=f"Enter one address for {title}, like name@agency.example: no line breaks, commas or second address.",
         )
     elif kind == "pattern":
         hint = spec.description if spec else "use letters, digits, - and _ only"
-        yield Problem("schema-pattern", "error", path, f"{title}{owner} {value!r} is not in the right form", _SECTION, hint)
+        yield Problem(
+            rule="schema-pattern",
+            severity="error",
+            field=path,
+            message=f"{title}{owner} {value!r} is not in the right form",
+            section=_SECTION,
+            fix=hint,
+        )
     elif kind in ("minimum", "maximum"):
         low = spec.minimum if spec else None
         high = spec.maximum if spec else None
@@ -140,9 +155,23 @@ def _translate(error: ValidationError, record: Record, profile: Profile) -> Iter
             if low is not None
             else f"at most {high}"
         )
-        yield Problem("schema-range", "error", path, f"{title}{owner} is {value!r}; it must be {span}", _SECTION, f"Enter a number {span}.")
+        yield Problem(
+            rule="schema-range",
+            severity="error",
+            field=path,
+            message=f"{title}{owner} is {value!r}; it must be {span}",
+            section=_SECTION,
+            fix=f"Enter a number {span}.",
+        )
     else:
-        yield Problem(f"schema-{kind}", "error", path, f"{title}{owner}: {error.message}", _SECTION, "Correct this field.")
+        yield Problem(
+            rule=f"schema-{kind}",
+            severity="error",
+            field=path,
+            message=f"{title}{owner}: {error.message}",
+            section=_SECTION,
+            fix="Correct this field.",
+        )
 
 
 def _missing(record: Record, profile: Profile, parts: list[str | int]) -> Problem:
@@ -151,9 +180,23 @@ def _missing(record: Record, profile: Profile, parts: list[str | int]) -> Proble
     custom: dict[str, Any] | None = profile.schema_rules.get(plain)
     title = title_of(path)
     if custom:
-        return Problem(custom["id"], "error", path, custom["message"], custom.get("cite", custom.get("section", "")), custom["fix"])
+        return Problem(
+            rule=custom["id"],
+            severity="error",
+            field=path,
+            message=custom["message"],
+            section=custom.get("cite", custom.get("section", "")),
+            fix=custom["fix"],
+        )
     owner = _owner(record, parts)
-    return Problem("schema-required", "error", path, f"{title}{owner} is missing", _SECTION, _fill_in(parts, title, owner))
+    return Problem(
+        rule="schema-required",
+        severity="error",
+        field=path,
+        message=f"{title}{owner} is missing",
+        section=_SECTION,
+        fix=_fill_in(parts, title, owner),
+    )
 
 
 def _fill_in(parts: list[str | int], title: str, owner: str) -> str:

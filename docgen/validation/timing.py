@@ -12,8 +12,8 @@ from typing import Any
 
 from docgen.profiles import Profile
 from docgen.record import Record, as_date, get
+from docgen.validation.checks import Finding, check
 from docgen.validation.rule_checks_dates import plan_by_spec
-from docgen.validation.rules import Finding, check
 from docgen.validation.wording import uk_date
 from docgen.workdays import add_months
 
@@ -34,7 +34,7 @@ def _meeting_not_in_future(record: Record, profile: Profile, params: dict[str, A
         yield "meeting.date", {"meeting_date": uk_date(meeting), "today": uk_date(today()), "days": int(params.get("days", 7))}
 
 
-@check("agreed_review_within", needs=("months",))
+@check("agreed_review_within")
 def _agreed_review_within(record: Record, profile: Profile, params: dict[str, Any]) -> Iterator[Finding]:
     """With a management agreement recorded, the next review still no more than ``months`` after the meeting."""
     meeting = as_date(get(record, "meeting.date"))

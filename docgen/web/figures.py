@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from docgen.ledger import DueItem
-from docgen.ledger.report import Figures
+from docgen.ledger.performance import Figures
 from docgen.ledger.report_periods import ReportIndex
 from docgen.web.models import KIND_WORDS, LedgerAccess
 

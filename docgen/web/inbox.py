@@ -23,8 +23,8 @@ from docgen.facts import append_fact, read_facts
 from docgen.file_names import safe_file_name
 from docgen.forms.safety import open_package, sniff
 from docgen.ledger import SeenFile
+from docgen.root import Layout
 from docgen.service.filters import InboxFilter
-from docgen.service.layout import Layout
 
 __all__ = ["RejectedForm", "Upload", "mark_dealt_with", "receive_upload", "rejected_file", "rejected_forms"]
 

@@ -17,11 +17,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from docgen.deadline_kinds import KIND_WORDS as ALL_KIND_WORDS
 from docgen.errors import DocgenError, FormError
 from docgen.ledger import Ledger, MeetingRow, Visit
 from docgen.ledger.connection import LEDGER_PATH
-from docgen.render.pdf import PASSWORDS_FILE
-from docgen.send.journal import Sending, emails_to_check, uncertain_copies
+from docgen.ledger.send_journal import Sending, emails_to_check, uncertain_copies
+from docgen.pdf.making import PASSWORDS_FILE
 from docgen.send.sent_dates import record_sent
 from docgen.service.state import paused_notice
 from docgen.typed_dates import sent_date_problem, visit_date_problem
@@ -49,15 +50,7 @@ __all__ = [
 ]
 
 #: deadline kinds in the words of the procedure, as the pages show them
-KIND_WORDS = {
-    "record_due": "Record of meeting",
-    "copies_due": "Copy of the plan",
-    "next_review": "Review meeting",
-    "visit": "Statutory visit",
-    "principal_manager_review": "Principal manager review",
-    "divisional_manager_review": "Divisional manager review",
-    "safeguarding": "Safeguarding",
-}
+KIND_WORDS = {kind.value: words.page for kind, words in ALL_KIND_WORDS.items()}
 _REFERENCE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$")
 _FOLDER = re.compile(r"^\d{4}-\d{2}-\d{2}-(initial|review|closure)$")
 
@@ -288,7 +281,7 @@ def _regular_file_within(base: Path, parts: list[str]) -> Path | None:
 
 def next_meeting_forms(root: Path, reference: str, meeting_type: str, out: Path) -> list[Path] | None:
     """The next meeting's Word and Excel forms for a case, pre-filled from its latest meeting, written into ``out``; None if they cannot be made."""
-    from docgen.forms.next_meeting import write_case_forms  # the form generators load only when a form is asked for
+    from docgen.blanks.next_meeting import write_case_forms  # the form generators load only when a form is asked for
 
     try:
         paths: list[Path] = write_case_forms(out, root, reference, meeting_type)

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from docgen.errors import UnsafeFormError
+from docgen.form_fields import groups
 from docgen.forms import read_form
-from docgen.schema import groups
 from tests.conftest import load_record
 from tests.forms.builders import (
     cell,
@@ -344,7 +344,7 @@ def test_tracked_changes_hyperlinks_and_tabs_inside_a_control(tmp_path: Path) ->
 @pytest.fixture
 def filled_form(tmp_path: Path) -> Path:
     """The blank form from `docgen forms` filled in through its controls with the sample record."""
-    from docgen.forms.generate_docx import write_docx_form
+    from docgen.blanks.generate_docx import write_docx_form
 
     return fill_docx(write_docx_form(tmp_path / "blank.docx"), load_record(), tmp_path / "filled.docx")
 

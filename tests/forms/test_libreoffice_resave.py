@@ -17,7 +17,7 @@ pytestmark = pytest.mark.slow
 
 @pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is not installed")
 def test_libreoffice_resave_reads_back_by_labels(tmp_path: Path) -> None:
-    from docgen.forms.generate_docx import write_docx_form
+    from docgen.blanks.generate_docx import write_docx_form
 
     record = load_record()
     record["objectives"][1].update(progress="not_progressing", progress_note="Attendance still 86%.")  # a review's answers too

@@ -187,7 +187,7 @@ def test_chart_sheets_are_passed_over(tmp_path: Path) -> None:
 def test_the_generated_form_reads_by_its_questions_and_headings_when_its_names_are_lost(tmp_path: Path) -> None:
     from openpyxl import load_workbook
 
-    from docgen.forms.generate_xlsx import write_xlsx_form
+    from docgen.blanks.generate_xlsx import write_xlsx_form
 
     workbook = load_workbook(write_xlsx_form(tmp_path / "blank.xlsx"))
     for name in list(workbook.defined_names):

@@ -14,8 +14,8 @@ from docgen.cli import main
 from docgen.facts import FACTS_FILE
 from docgen.ledger import Ledger, Visit
 from docgen.ledger.from_files import catch_up
+from docgen.ledger.send_journal import Journal
 from docgen.ledger.workbooks import write_visit_log
-from docgen.send.journal import Journal
 from tests.conftest import clean_closure, clean_initial, clean_review, moved_back
 
 CASE = "CIN-2026-0412"

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from docgen.ledger import Ledger, Visit
-from docgen.ledger.report import Figures, build_report
+from docgen.ledger.performance import Figures, build_report
 from docgen.ledger.report_periods import ReportIndex
 
 FIRST = dt.date(2026, 1, 5)

@@ -11,10 +11,10 @@ from docx.opc.exceptions import PackageNotFoundError
 from docx.oxml.ns import qn
 from pypdf import PdfWriter
 
+from docgen.pdf.making import Converter
 from docgen.profiles import load_profile
 from docgen.record import clean
 from docgen.render import build_pack
-from docgen.render.pdf import Converter
 from docgen.validation import validate_record
 
 

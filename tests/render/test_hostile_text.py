@@ -8,7 +8,7 @@ import docx
 import pytest
 from openpyxl import load_workbook
 
-from docgen.render.context import safe_text
+from docgen.printable import safe_text
 from tests.conftest import load_record
 from tests.render.helpers import docx_text, make_pack
 

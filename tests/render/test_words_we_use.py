@@ -20,8 +20,8 @@ from pypdf import PdfReader
 
 from docgen.cli import main
 from docgen.glossary import terms_in
+from docgen.pdf.making import find_soffice
 from docgen.profiles import load_profile, use_profiles_in
-from docgen.render.pdf import find_soffice
 from tests.conftest import clean_initial
 from tests.render.libreoffice import structure_types
 

@@ -9,14 +9,14 @@ import openpyxl
 import pytest
 from click.testing import CliRunner
 
+from docgen.blanks.generate_docx import write_docx_form
+from docgen.blanks.generate_xlsx import write_xlsx_form
 from docgen.cli import main
 from docgen.forms import read_form
-from docgen.forms.generate_docx import write_docx_form
-from docgen.forms.generate_xlsx import write_xlsx_form
 from docgen.ledger import Ledger
 from docgen.validation import validate_record
+from tests.blanks.fill import fill_docx, fill_xlsx
 from tests.conftest import load_record
-from tests.forms_generate.fill import fill_docx, fill_xlsx
 from tests.ledger.builders import manifest
 
 

@@ -15,9 +15,9 @@ import sys
 from collections.abc import Callable
 from typing import Any
 
+from docgen.ledger.send_journal import Journal
 from docgen.send import sent_dates
 from docgen.send.delivery import Mailer
-from docgen.send.journal import Journal
 
 STEP, NTH = sys.argv[1], int(sys.argv[2])
 calls: dict[str, int] = {}

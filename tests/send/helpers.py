@@ -21,8 +21,8 @@ from cryptography.x509.oid import NameOID
 
 from docgen.ledger.store import Ledger
 from docgen.render.manifest import write_manifest
+from tests.pdf.test_pdf import FakeConverter
 from tests.render.helpers import make_pack
-from tests.render.test_pdf import FakeConverter
 
 SERVER_SCRIPT = Path(__file__).with_name("smtp_server.py")
 USER, PASSWORD = "cin-plans", "s3cret-pass"

@@ -10,10 +10,10 @@ from types import TracebackType
 
 import pytest
 
+from docgen.ledger.send_journal import Journal
 from docgen.ledger.store import Ledger
 from docgen.send.batch import send_copies
 from docgen.send.delivery import Delivered, MailServerError, Refused, Uncertain
-from docgen.send.journal import Journal
 from docgen.send.settings import EmailSettings
 from tests.conftest import clean_initial
 from tests.send.helpers import publish

@@ -10,8 +10,8 @@ import openpyxl
 from click.testing import CliRunner
 
 from docgen.cli import main
+from docgen.ledger.send_journal import Journal, emails_to_check
 from docgen.ledger.store import LEDGER_PATH
-from docgen.send.journal import Journal, emails_to_check
 from docgen.send.sent_dates import send_lock
 from tests.conftest import clean_initial
 from tests.send.helpers import publish

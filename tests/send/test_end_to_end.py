@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from docgen.render.pdf import find_soffice
+from docgen.pdf.making import find_soffice
 from tests.send.helpers import PASSWORD, MailServer, email_toml
 
 REPO = Path(__file__).resolve().parents[2]

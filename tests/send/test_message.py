@@ -9,8 +9,8 @@ from pathlib import Path
 from icalendar import Calendar
 from pypdf import PdfReader
 
-from docgen.render.pdf import PASSWORDS_FILE
-from docgen.send.copies import copies_of_meeting
+from docgen.pdf.making import PASSWORDS_FILE
+from docgen.send.emailed_copies import copies_of_meeting
 from docgen.send.invitation import review_invitation, review_uid
 from docgen.send.message import build_message
 from tests.conftest import clean_initial

@@ -14,7 +14,7 @@ from click.testing import CliRunner, Result
 from pypdf import PdfReader
 
 from docgen.cli import main
-from docgen.render.pdf import PASSWORDS_FILE
+from docgen.pdf.making import PASSWORDS_FILE
 from tests.conftest import clean_initial
 from tests.send.helpers import PASSWORD, MailServer, email_toml, publish, start_server
 
@@ -256,9 +256,9 @@ def test_the_workbook_open_in_excel_is_left_alone_and_written_once_closed(
 def test_an_interrupted_sending_is_uncertain_in_docgen_due_until_resent(
     tmp_path: Path, mail_server: MailServer, smtp_password: str
 ) -> None:
+    from docgen.ledger.send_journal import Journal
     from docgen.ledger.store import Ledger
-    from docgen.send.copies import copies_of_meeting
-    from docgen.send.journal import Journal
+    from docgen.send.emailed_copies import copies_of_meeting
 
     root = tmp_path / "root"
     set_up(root, mail_server.port, mail_server.ca)

@@ -13,7 +13,7 @@ from docgen.config import Settings
 from docgen.deadlines import meeting_deadlines
 from docgen.profiles import Profile
 from docgen.service import Service
-from docgen.service.progress import FormLog
+from docgen.service.form_log import FormLog
 from docgen.validation import Report
 
 FAIL_ON_CASE = "CIN-FAULTY"  # a case reference that makes the fake builder fail as a docgen bug would

@@ -18,7 +18,7 @@ import pytest
 from docgen.errors import ConverterUnavailableError, MachineFaultError
 from docgen.ledger import Ledger
 from docgen.service import Layout, Service, build, publish, steps
-from docgen.service.progress import FormLog
+from docgen.service.form_log import FormLog
 from docgen.service.state import paused_notice, read_state
 from docgen.service.watch import watch
 from tests.conftest import clean_initial

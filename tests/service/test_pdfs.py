@@ -18,7 +18,7 @@ from pypdf import PdfReader
 
 from docgen.errors import ConverterError
 from docgen.service import Layout, Service
-from docgen.service.progress import FormLog
+from docgen.service.form_log import FormLog
 from tests.render.helpers import FakeConverter
 from tests.render.libreoffice import gone, group_processes
 from tests.service.conftest import Drop, all_files

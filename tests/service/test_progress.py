@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 import json
 
-from docgen.service.progress import FormLog
+from docgen.service.form_log import FormLog
 
 
 def test_one_plain_line_per_form() -> None:

@@ -12,9 +12,9 @@ import pytest
 
 from docgen.errors import ServiceError
 from docgen.ledger import Ledger
-from docgen.render.pdf import PASSWORDS_FILE
+from docgen.pdf.making import PASSWORDS_FILE
 from docgen.service import Layout, Service
-from docgen.service.progress import FormLog
+from docgen.service.form_log import FormLog
 from docgen.service.publish import apply_modes
 from tests.conftest import clean_initial
 from tests.service.conftest import Drop, all_files
@@ -304,7 +304,7 @@ def test_an_inbox_on_another_file_system_is_copied_then_removed(tmp_path: Path, 
     import errno
     import os
 
-    from docgen.service.layout import move_file
+    from docgen.root import move_file
 
     source, destination = tmp_path / "form.json", tmp_path / "work" / "form.json"
     source.write_text('{"case": {}}')

@@ -9,7 +9,7 @@ import json
 from docgen.ledger import Ledger
 from docgen.ledger.workbooks import write_visit_log
 from docgen.service import Layout
-from docgen.service.progress import FormLog
+from docgen.service.form_log import FormLog
 from tests.conftest import clean_initial, moved_back
 from tests.service.conftest import Drop
 from tests.service.fakes import run_once

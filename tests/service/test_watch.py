@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from docgen.service import Layout, Service
-from docgen.service.progress import FormLog
+from docgen.service.form_log import FormLog
 from docgen.service.watch import filesystem_type, is_network_share, start_observer, watch
 from tests.service.conftest import Drop, wait_for
 from tests.service.fakes import fake_build_pack, settings_for_tests

@@ -7,8 +7,9 @@ from pathlib import Path
 
 import pytest
 
+from docgen.form_fields import fields, groups
 from docgen.profiles import available_profiles, load_profile
-from docgen.schema import base_schema, fields, groups
+from docgen.schema import base_schema
 from docgen.validation import validate_record
 from tests.conftest import clean_initial
 
@@ -55,7 +56,7 @@ def test_a_withheld_copy_and_missing_parents_point_at_the_fields_that_answer_the
 
 
 def test_whole_missing_sections_are_reported_where_they_sit_on_the_excel_form(tmp_path: Path) -> None:
-    from docgen.forms.generate_xlsx import write_xlsx_form
+    from docgen.blanks.generate_xlsx import write_xlsx_form
     from docgen.validate_file import validate_file
 
     report = validate_file(write_xlsx_form(tmp_path / "blank.xlsx"))
@@ -72,7 +73,7 @@ def test_whole_missing_sections_are_reported_where_they_sit_on_the_excel_form(tm
 
 
 def test_whole_missing_sections_are_reported_where_they_sit_on_the_word_form(tmp_path: Path) -> None:
-    from docgen.forms.generate_docx import write_docx_form
+    from docgen.blanks.generate_docx import write_docx_form
     from docgen.validate_file import validate_file
 
     report = validate_file(write_docx_form(tmp_path / "blank.docx"))

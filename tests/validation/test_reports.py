@@ -75,8 +75,15 @@ def test_schema_errors_name_the_field_by_its_title_and_the_person() -> None:
 def test_an_answer_that_could_not_be_read_is_not_also_called_missing() -> None:
     record = clean_initial()
     record["children"][0].pop("date_of_birth")  # the form said 31/02/2019: the reader left it out and said why
-    unreadable = Problem("form-date", "error", "children[0].date_of_birth",
-                         "Date of birth: '31/02/2019' is not a real date (there is no such day in that month).", "", "", "children!D2")
+    unreadable = Problem(
+        rule="form-date",
+        severity="error",
+        field="children[0].date_of_birth",
+        message="Date of birth: '31/02/2019' is not a real date (there is no such day in that month).",
+        section="",
+        fix="",
+        location="children!D2",
+    )
     report = validate_record(record, "standard", extra=[unreadable])
     assert [(p.rule, p.message) for p in report.errors if p.field == "children[0].date_of_birth"] == [
         ("form-date", "Date of birth: '31/02/2019' is not a real date (there is no such day in that month).")

@@ -255,7 +255,7 @@ def test_every_page_says_so_while_the_inbox_service_is_paused(published_root: Pa
 
 def test_a_copy_whose_email_is_uncertain_says_so_on_the_case_page(root: Path, admin: TestClient) -> None:
     from docgen.ledger import Ledger
-    from docgen.send.journal import Journal
+    from docgen.ledger.send_journal import Journal
 
     with Ledger.open(root) as ledger:
         [meeting] = ledger.meetings(CASE)

@@ -13,7 +13,7 @@ from starlette.requests import Request
 from starlette.responses import FileResponse, Response
 from starlette.routing import Route
 
-from docgen.forms.cli import DOCX_NAME, XLSX_NAME, write_forms
+from docgen.blanks.files import DOCX_NAME, XLSX_NAME, write_forms
 from docgen.profiles import available_profiles
 from docgen.web.case_scope import case_in_url
 from docgen.web.models import next_meeting_forms

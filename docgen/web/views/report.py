@@ -12,7 +12,7 @@ from starlette.requests import Request
 from starlette.responses import FileResponse, Response
 from starlette.routing import Route
 
-from docgen.ledger.report import Tally
+from docgen.ledger.performance import Tally
 from docgen.web.charts import bar_chart
 from docgen.web.figures import compliance
 from docgen.web.models import emails_to_check_in
