@@ -98,13 +98,18 @@ def published_manifest(root: Path, fact: dict[str, Any]) -> tuple[Path, dict[str
     return None
 
 
-@applies("published")
-def _apply_published(db: sqlite3.Connection, fact: dict[str, Any], root: Path) -> str | None:
-    known = db.execute(
-        "SELECT 1 FROM meetings WHERE case_reference = ? AND meeting_date = ? AND meeting_type = ? AND sha256 = ?",
+def _meeting_id(db: sqlite3.Connection, fact: dict[str, Any]) -> int | None:
+    """The ledger's id of the meeting a fact names (its case, date, type and source form), or None."""
+    row = db.execute(
+        "SELECT id FROM meetings WHERE case_reference = ? AND meeting_date = ? AND meeting_type = ? AND sha256 = ?",
         (fact.get("case_reference"), fact.get("meeting_date"), fact.get("meeting_type"), fact.get("sha256")),
     ).fetchone()
-    if known is not None:
+    return int(row[0]) if row is not None else None
+
+
+@applies("published")
+def _apply_published(db: sqlite3.Connection, fact: dict[str, Any], root: Path) -> str | None:
+    if _meeting_id(db, fact) is not None:
         return None  # the ledger has this version, in its place among the others
     found = published_manifest(root, fact)
     if found is None:
@@ -197,13 +202,10 @@ def set_sent_dates(
 
 @applies("sent_date")
 def _apply_sent_date(db: sqlite3.Connection, fact: dict[str, Any], root: Path) -> str | None:
-    row = db.execute(
-        "SELECT id FROM meetings WHERE case_reference = ? AND meeting_date = ? AND meeting_type = ? AND sha256 = ?",
-        (fact.get("case_reference"), fact.get("meeting_date"), fact.get("meeting_type"), fact.get("sha256")),
-    ).fetchone()
-    if row is None:
+    meeting_id = _meeting_id(db, fact)
+    if meeting_id is None:
         return None  # a meeting whose folder is gone from the outbox: nothing to record it against
-    set_sent_dates(db, None, int(row[0]), [(fact["recipient"], fact.get("document"), fact.get("sent_date"), fact.get("sent_by"))])
+    set_sent_dates(db, None, meeting_id, [(fact["recipient"], fact.get("document"), fact.get("sent_date"), fact.get("sent_by"))])
     return None  # set_sent_dates worked the case's deadlines out again itself
 
 
