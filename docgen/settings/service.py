@@ -73,7 +73,9 @@ def _take(table: Table, name: str) -> Any:
         return table.whole(name, default)
     if kind == "float":
         return table.number(name, default)
-    return table.flag(name)  # encrypt_email_pdfs: its default (None) means "as the profile says"
+    if kind == "str":
+        return table.text(name, default)
+    return table.flag(name)  # true or false, given: left out, encrypt_email_pdfs follows the profile
 
 
 def service_settings(file: SettingsFile) -> Settings:
