@@ -25,7 +25,7 @@ TARGET = 20.0  # messages per second
 def measure_send(base: Path, messages: int) -> dict[str, float]:
     """Seconds and messages/s: in process (the sending) and as a command (with start-up)."""
     from docgen.send.batch import send_copies
-    from docgen.send.settings import load_email_settings
+    from docgen.settings.sending import load_email_settings
     from tests.conftest import clean_initial
     from tests.send.helpers import PASSWORD, email_toml, make_ca, many_recipients, publish, start_server
 

@@ -5,9 +5,10 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from docgen.config import CONFIG_NAME, load_settings
+from docgen.config import load_settings
 from docgen.errors import ConfigError
 from docgen.profiles import DEFAULT_PROFILE, load_profile
+from docgen.settings import CONFIG_NAME
 
 __all__ = ["init_root", "settings_text"]
 

@@ -6,8 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from docgen.config import Settings, load_settings
+from docgen.config import load_settings
 from docgen.errors import ConfigError
+from docgen.settings.service import Settings
 
 
 def test_pdf_is_auto_unless_docgen_toml_says_otherwise(tmp_path: Path) -> None:

@@ -36,7 +36,7 @@ def test_operations_gives_one_windows_path_for_docgen() -> None:
 def test_every_setting_is_in_the_settings_list() -> None:
     from dataclasses import fields
 
-    from docgen.config import Settings
+    from docgen.settings.service import Settings
 
     text = (REPO / "docs" / "operations.md").read_text(encoding="utf-8")
     listed = set(re.findall(r"^#? ?([a-z_]+) = ", text.split("## Settings")[1].split("```")[1], flags=re.M))

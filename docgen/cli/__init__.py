@@ -78,8 +78,9 @@ def main() -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print the reports as JSON.")
 def validate(files: tuple[Path, ...], policy: str | None, root: Path | None, as_json: bool) -> None:
     """Parse and validate forms only: exit 0 if all are valid, 1 if any is not."""
-    from docgen.config import load_settings, settings_file_note
+    from docgen.config import load_settings
     from docgen.profiles import load_profile
+    from docgen.settings import settings_file_note
     from docgen.validate_file import validate_file
 
     folder = root if root is not None else Path(".")  # without --root: the current folder's docgen.toml, if any

@@ -7,9 +7,9 @@ from pathlib import Path
 import click
 
 from docgen.cli.options import policy_option
-from docgen.config import CONFIG_NAME
 from docgen.new_root import init_root
 from docgen.profiles import DEFAULT_PROFILE
+from docgen.settings import CONFIG_NAME
 
 __all__ = ["init"]
 

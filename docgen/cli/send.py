@@ -34,7 +34,7 @@ def _line(result: object) -> str:
 def send(root: Path, case: str | None, dry_run: bool, resend: bool, as_json: bool) -> None:
     """Email every email and secure email copy not yet sent, one message per recipient per meeting."""
     from docgen.send.batch import send_copies
-    from docgen.send.settings import load_email_settings
+    from docgen.settings.sending import load_email_settings
 
     settings = load_email_settings(root)
     if settings is None:

@@ -11,8 +11,9 @@ from typing import Any
 import click
 
 from docgen.cli.options import policy_option, root_option
-from docgen.config import Settings, load_settings
+from docgen.config import load_settings
 from docgen.errors import MachineFaultError
+from docgen.settings.service import Settings
 
 __all__ = ["run", "watch"]
 

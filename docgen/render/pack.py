@@ -6,7 +6,6 @@ import datetime as dt
 from pathlib import Path
 from typing import Any
 
-from docgen.config import Settings
 from docgen.deadlines import meeting_deadlines
 from docgen.pdf.making import Converter
 from docgen.pdf.pack_pdfs import add_pdfs
@@ -19,6 +18,7 @@ from docgen.render.distribution import distribution_rows, write_distribution
 from docgen.render.documents import CHILD_TEMPLATES, TEMPLATE_DIR, render_template
 from docgen.render.manifest import build_manifest, meeting_folder
 from docgen.render.review_progress import previous_meeting, scaling_history
+from docgen.settings.service import Settings
 from docgen.validation import Report
 
 __all__ = ["build_pack", "encrypt_email_pdfs"]

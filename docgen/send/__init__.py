@@ -3,6 +3,7 @@
 ``send_copies`` (``docgen send``) emails every ``email`` and ``secure_email`` copy not yet sent, exactly
 once; ``build_print_pack`` makes ``print-pack.pdf``; ``record_sent`` (``docgen sent``) records a copy
 posted or handed over. Message building (``build_message``) is pure and apart from delivery (``Mailer``).
+The ``[email]`` settings they take are read by ``docgen.settings.sending``.
 """
 
 from docgen.pdf.print_pack import build_print_pack
@@ -11,11 +12,9 @@ from docgen.send.delivery import Mailer, MailServerError
 from docgen.send.emailed_copies import Copy, copies_of_meeting
 from docgen.send.message import build_message
 from docgen.send.sent_dates import record_sent
-from docgen.send.settings import EmailSettings, load_email_settings
 
 __all__ = [
     "Copy",
-    "EmailSettings",
     "MailServerError",
     "Mailer",
     "SendResult",
@@ -23,7 +22,6 @@ __all__ = [
     "build_message",
     "build_print_pack",
     "copies_of_meeting",
-    "load_email_settings",
     "record_sent",
     "send_copies",
 ]

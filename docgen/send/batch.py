@@ -21,7 +21,7 @@ from docgen.send.delivery import Mailer, MailServerError, Postbox, Refused, Unce
 from docgen.send.emailed_copies import Copy, copies_of_meeting
 from docgen.send.message import build_message, new_message_id
 from docgen.send.sent_dates import flush_pending_workbooks, mark_carried_in_ledger, send_lock, update_workbook
-from docgen.send.settings import EmailSettings, smtp_password
+from docgen.settings.sending import EmailSettings, smtp_password
 
 __all__ = ["SendResult", "SendRun", "send_copies"]
 

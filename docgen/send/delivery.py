@@ -20,7 +20,7 @@ from types import TracebackType
 from typing import Protocol
 
 from docgen.errors import DocgenError
-from docgen.send.settings import EmailSettings
+from docgen.settings.sending import EmailSettings
 
 __all__ = ["Delivered", "MailServerError", "Mailer", "Postbox", "Refused", "Uncertain", "tls_context"]
 

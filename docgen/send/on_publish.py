@@ -16,7 +16,7 @@ from pathlib import Path
 
 from docgen.errors import DocgenError
 from docgen.send.batch import SendRun, send_copies
-from docgen.send.settings import EmailSettings, load_email_settings, smtp_password
+from docgen.settings.sending import EmailSettings, load_email_settings, smtp_password
 
 __all__ = ["PublishedSender", "sending_on_publish"]
 

@@ -16,9 +16,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from docgen.config import Settings
 from docgen.errors import FormError, MachineFaultError
 from docgen.service.faults import crash_point
+from docgen.settings.service import Settings
 from docgen.validation import Problem, Report
 
 __all__ = [

@@ -7,10 +7,10 @@ import secrets
 import shutil
 from dataclasses import dataclass
 
-from docgen.config import Settings
 from docgen.errors import MachineFaultError
 from docgen.root import Layout
 from docgen.service.machine import as_machine_fault, describe, low_space
+from docgen.settings.service import Settings
 
 __all__ = ["DiskSpace", "check_machine", "check_space", "disk_space", "still_faulty"]
 

@@ -11,9 +11,9 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
-from docgen.config import Settings
 from docgen.errors import ConverterError, ConverterUnavailableError
 from docgen.pdf.making import Converter, pdf_wanted
+from docgen.settings.service import Settings
 from docgen.validation import Problem, Report
 
 __all__ = ["PdfStep", "pdf_failure_report"]

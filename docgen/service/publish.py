@@ -18,10 +18,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
 
-from docgen.config import Settings
 from docgen.root import Layout, make_dir, write_atomically
 from docgen.service.faults import crash_point
 from docgen.service.journal import Journal
+from docgen.settings.service import Settings
 from docgen.validation import Report
 
 __all__ = [

@@ -8,10 +8,10 @@ import shutil
 from collections.abc import Callable
 from pathlib import Path
 
-from docgen.config import Settings
 from docgen.root import TEMP_PREFIX, Layout, make_dir
 from docgen.service.journal import JOURNAL_NAME, Journal
 from docgen.service.publish import LedgerLike, finish_publication, finish_rejection, unique_name
+from docgen.settings.service import Settings
 from docgen.validate_file import file_sha256
 
 __all__ = ["recover"]

@@ -16,7 +16,6 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
-from docgen.config import Settings
 from docgen.errors import MachineFaultError
 from docgen.file_modes import state_file_mode
 from docgen.root import Layout, make_dir
@@ -34,6 +33,7 @@ from docgen.service.scan import Scan, scan_inbox
 from docgen.service.settle import SettleTracker
 from docgen.service.steps import MAX_ATTEMPTS, Claimed, FormSteps, InHand
 from docgen.service.workers import WorkerPool
+from docgen.settings.service import Settings
 
 __all__ = ["MAX_ATTEMPTS", "Scan", "Service"]
 

@@ -9,10 +9,10 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from docgen.config import Settings
 from docgen.errors import MachineFaultError, TemplatesBrokenError
 from docgen.service.form_log import FormLog
 from docgen.service.service import Service
+from docgen.settings.service import Settings
 
 __all__ = ["run_service", "template_check"]
 

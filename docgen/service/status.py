@@ -8,13 +8,13 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from docgen.config import Settings
 from docgen.errors import MachineFaultError
 from docgen.root import Layout
 from docgen.service.filters import Disposition, InboxFilter
 from docgen.service.health import check_space, disk_space
 from docgen.service.machine import describe, say
 from docgen.service.state import last_state, stale_reason
+from docgen.settings.service import Settings
 
 __all__ = ["EXIT_NOT_RUNNING", "EXIT_PAUSED", "EXIT_RUNNING", "INTERNAL_ERROR_RULE", "Status", "internal_rejections", "service_status"]
 

@@ -15,7 +15,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from docgen.config import Settings, settings_file_note
 from docgen.errors import ConverterError, DocgenError
 from docgen.file_names import safe_file_name
 from docgen.root import Layout, make_dir, move_file
@@ -29,6 +28,8 @@ from docgen.service.pdfs import PdfStep, pdf_failure_report
 from docgen.service.publish import DuplicateNote, adopt_group, publish, read_manifest, reject, set_aside_duplicate, unique_name
 from docgen.service.settle import SettleTracker
 from docgen.service.workers import WorkerPool
+from docgen.settings import settings_file_note
+from docgen.settings.service import Settings
 from docgen.validate_file import file_sha256
 from docgen.validation import Problem, Report
 

@@ -15,13 +15,13 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from docgen.errors import DocgenError
+from docgen.settings.web import WebSettings, load_web_settings
 from docgen.web import security
 from docgen.web.accounts import Account, Accounts
 from docgen.web.audit import AuditLog
 from docgen.web.models import LedgerAccess
 from docgen.web.pages import MAX_UPLOAD_BYTES, WebState, make_templates, render, session_cookie_for, state_of
 from docgen.web.sessions import COOKIE, Sessions, load_secret
-from docgen.web.settings import WebSettings, load_web_settings
 from docgen.web.throttle import LoginThrottle
 from docgen.web.views import audit_log, cases, files, forms, overview, pack_passwords, rejected, report, returns, search, sign_in, upload
 

@@ -16,12 +16,12 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse
 
 from docgen.ledger.dates import parse_day
+from docgen.settings.web import WebSettings
 from docgen.web.accounts import Account, Accounts
 from docgen.web.audit import AuditLog
 from docgen.web.charts import PROGRESS
 from docgen.web.models import KIND_WORDS, LedgerAccess, service_paused
 from docgen.web.sessions import COOKIE, LOGIN_COOKIE, Sessions
-from docgen.web.settings import WebSettings
 from docgen.web.throttle import LoginThrottle
 
 __all__ = ["WebState", "account_of", "audit", "client_address", "cookie", "posted_form", "render", "require", "state_of"]

@@ -8,7 +8,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from docgen.errors import ConfigError
-from docgen.web.settings import WebSettings, is_loopback, load_web_settings
+from docgen.settings import is_loopback
+from docgen.settings.web import WebSettings, load_web_settings
 from docgen.web.slow_clients import MAX_HEAD_BYTES, protocol_with_head_deadline
 
 __all__ = ["check_listening", "run"]

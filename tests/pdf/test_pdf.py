@@ -11,10 +11,10 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from docgen.config import Settings
 from docgen.errors import ConfigError, ConverterError
 from docgen.pdf import making as pdf_module
 from docgen.pdf.making import PASSWORDS_FILE, find_soffice, libreoffice_converter, pdf_wanted
+from docgen.settings.service import Settings
 from tests.conftest import load_record
 from tests.render.helpers import FakeConverter, make_pack
 

@@ -14,7 +14,7 @@ from docgen.ledger.send_journal import Journal
 from docgen.ledger.store import Ledger
 from docgen.send.batch import send_copies
 from docgen.send.delivery import Delivered, MailServerError, Refused, Uncertain
-from docgen.send.settings import EmailSettings
+from docgen.settings.sending import EmailSettings
 from tests.conftest import clean_initial
 from tests.send.helpers import publish
 

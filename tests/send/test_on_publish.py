@@ -18,7 +18,7 @@ import pytest
 
 from docgen.send.batch import SendResult, SendRun
 from docgen.send.on_publish import PublishedSender
-from docgen.send.settings import EmailSettings
+from docgen.settings.sending import EmailSettings
 from tests.conftest import clean_initial
 from tests.send.helpers import PASSWORD, MailServer, email_toml
 

@@ -18,7 +18,7 @@ from docgen.cli import main
 from docgen.ledger.store import Ledger
 from docgen.send.batch import send_copies
 from docgen.send.delivery import Delivered, Refused
-from docgen.send.settings import EmailSettings
+from docgen.settings.sending import EmailSettings
 from tests.conftest import clean_initial
 from tests.send.helpers import MailServer, email_toml, publish
 

@@ -10,7 +10,7 @@ from click.testing import CliRunner
 from docgen.cli import main
 from docgen.config import load_settings
 from docgen.errors import ConfigError
-from docgen.send.settings import EmailSettings, load_email_settings, smtp_password
+from docgen.settings.sending import EmailSettings, load_email_settings, smtp_password
 
 GOOD = """
 [email]
@@ -57,7 +57,7 @@ def test_no_email_table_means_sending_is_not_set_up(tmp_path: Path) -> None:
         (('from = "CIN plans <cin-plans@council.example>"', 'from = "CIN plans"'), "In docgen.toml [email], from must be an email address"),
         (('ca_file = ""', 'ca_file = "missing.pem"'), "In docgen.toml [email], ca_file 'missing.pem' is not a file"),
         (("send_on_publish = false", 'send_on_publish = "yes"'), "send_on_publish must be true or false, not 'yes'."),
-        (("port = 587", "port = 587\nprot = 25"), "In docgen.toml [email], docgen does not know prot."),
+        (("port = 587", "port = 587\nprot = 25"), "docgen.toml [email] has settings docgen does not know: prot. Known: ca_file, from, host,"),
         (('password_env = "DOCGEN_SMTP_PASSWORD"', 'password = "hunter2"'), "docgen.toml holds an email password: remove it from the file"),
     ],
 )

@@ -9,11 +9,11 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from docgen.config import Settings
 from docgen.deadlines import meeting_deadlines
 from docgen.profiles import Profile
 from docgen.service import Service
 from docgen.service.form_log import FormLog
+from docgen.settings.service import Settings
 from docgen.validation import Report
 
 FAIL_ON_CASE = "CIN-FAULTY"  # a case reference that makes the fake builder fail as a docgen bug would

@@ -9,13 +9,13 @@ import pytest
 
 from docgen.config import load_settings
 from docgen.errors import ConfigError
+from docgen.settings.web import WebSettings, load_web_settings
 from docgen.web import sessions as sessions_module
 from docgen.web import throttle as throttle_module
 from docgen.web.charts import line_chart, progress_chart
 from docgen.web.inbox import safe_name
 from docgen.web.server import check_listening
 from docgen.web.sessions import Sessions
-from docgen.web.settings import WebSettings, load_web_settings
 from docgen.web.throttle import LoginThrottle
 
 

@@ -178,7 +178,7 @@ def test_sessions_end_after_the_idle_timeout(root: Path) -> None:
 
 
 def test_a_trusted_proxy_names_the_user_and_nobody_else_can(root: Path) -> None:
-    from docgen.web.settings import WebSettings
+    from docgen.settings.web import WebSettings
 
     app = create_app(root, WebSettings(trusted_proxy="10.0.0.5"))
     proxy = TestClient(app, follow_redirects=False, client=("10.0.0.5", 4000))
