@@ -75,12 +75,11 @@ def _check_machine_fault_settings(settings: Settings) -> None:
 
 
 def load_settings(root: Path) -> Settings:
-    """Reads ``root/docgen.toml`` (missing file: defaults); council profiles come from ``root/profiles/`` from now on, checked."""
-    from docgen.profiles import COUNCIL_FOLDER, check_every_profile, council_dir, use_profiles_in
+    """Reads ``root/docgen.toml`` (missing file: defaults), with the root's council profiles (``root/profiles/``) checked."""
+    from docgen.profiles import profiles_in
 
-    if Path(root).absolute() / COUNCIL_FOLDER != council_dir():  # choosing them again would throw away what was worked out
-        use_profiles_in(root)
-    check_every_profile()  # a broken council profile stops every command here, never a form later
+    profiles = profiles_in(root)
+    profiles.check_every()  # a broken council profile stops every command here, never a form later
     path = Path(root) / CONFIG_NAME
     if not path.is_file():
         return Settings()
@@ -113,9 +112,7 @@ def load_settings(root: Path) -> Settings:
         if getattr(settings, name) < 0:
             raise ConfigError(f"In {CONFIG_NAME}, {name} must not be negative.")
     _check_machine_fault_settings(settings)
-    from docgen.profiles import available_profiles
-
-    known = available_profiles()
+    known = profiles.available()
     if settings.policy not in known:  # else every form would fail later, blamed on docgen itself
         raise ConfigError(f"In {CONFIG_NAME}, policy must be one of {', '.join(known)}, not {settings.policy!r}.")
     return settings
