@@ -27,12 +27,12 @@ def busy_root(root: Path, cases: int) -> None:
     """``cases`` cases published into ``root`` as the service would leave them, with a visit and a sent copy each."""
     from docgen.deadlines import meeting_deadlines
     from docgen.ledger import Ledger, Visit
-    from docgen.profiles import load_profile
+    from docgen.profiles import shipped
     from docgen.render.manifest import write_manifest
 
     initial = json.loads((EXAMPLES / "standard" / "initial-jones.json").read_text(encoding="utf-8"))
     source = EXAMPLES / "standard" / "initial-jones.docx"
-    profile = load_profile("standard")
+    profile = shipped().load("standard")
     (root / "inbox").mkdir(parents=True)
     (root / "docgen.toml").write_text("pdf = false\n", encoding="utf-8")
     with Ledger.open(root) as ledger:
@@ -77,7 +77,9 @@ def rebuild_lines(cases: int) -> list[str]:
         for name in ("ledger.sqlite3", "ledger.sqlite3-wal", "ledger.sqlite3-shm"):
             (root / ".docgen" / name).unlink(missing_ok=True)
         started = time.perf_counter()
-        subprocess.run([sys.executable, "-m", "docgen", "rebuild-ledger", "--root", str(root)], check=True, capture_output=True, timeout=3600)
+        subprocess.run(
+            [sys.executable, "-m", "docgen", "rebuild-ledger", "--root", str(root)], check=True, capture_output=True, timeout=3600
+        )
         seconds = time.perf_counter() - started
         same = _due(root) == before
     verdict = "met" if seconds < TARGET_S else "NOT met"

@@ -93,7 +93,7 @@ def floor(forms_dir: Path, out_dir: Path) -> None:
     from jinja2.sandbox import SandboxedEnvironment
 
     from docgen.deadlines import meeting_deadlines
-    from docgen.profiles import load_profile
+    from docgen.profiles import shipped
     from docgen.render.context import child_plan_context, meeting_record_context
     from docgen.render.documents import TEMPLATE_DIR
 
@@ -120,7 +120,7 @@ def floor(forms_dir: Path, out_dir: Path) -> None:
             }
         assert values
         record = record_for(form)
-        profile = load_profile(record.get("policy") or "standard")
+        profile = shipped().load(record.get("policy") or "standard")
         deadlines = meeting_deadlines(record, profile)
         folder = out_dir / form.stem
         folder.mkdir(parents=True)
@@ -231,10 +231,10 @@ def ledger_of_cases(root: Path, cases: int) -> str:
 
     from docgen.deadlines import meeting_deadlines
     from docgen.ledger import Ledger
-    from docgen.profiles import load_profile
+    from docgen.profiles import shipped
 
     initial = json.loads((EXAMPLES / "standard" / "initial-jones.json").read_text(encoding="utf-8"))
-    profile = load_profile("standard")
+    profile = shipped().load("standard")
     (root / "inbox").mkdir(parents=True)
     with Ledger.open(root) as ledger:
         for n in range(cases):
@@ -261,7 +261,18 @@ def case_history_rows(base: Path, cases: int, repeat: int) -> list[str]:
     reference = ledger_of_cases(root, cases)
     commands = {
         "case": [sys.executable, "-m", "docgen", "case", reference, "--root", str(root), "--json"],
-        "forms_case": [sys.executable, "-m", "docgen", "forms", "--out", str(base / "next-forms"), "--case", reference, "--root", str(root)],
+        "forms_case": [
+            sys.executable,
+            "-m",
+            "docgen",
+            "forms",
+            "--out",
+            str(base / "next-forms"),
+            "--case",
+            reference,
+            "--root",
+            str(root),
+        ],
     }
     first_forms = measure(commands["forms_case"])[0]  # the root's first: generates the blank forms it keeps under .docgen/forms
     times = {name: statistics.median(measure(command)[0] for _ in range(repeat)) for name, command in commands.items()}

@@ -8,10 +8,10 @@ from typing import TYPE_CHECKING, Any
 from docgen.errors import DocgenError
 
 if TYPE_CHECKING:
-    from docgen.profiles import Profile, load_profile
+    from docgen.profiles import Profile, Profiles, profiles_in
     from docgen.validation import Problem, Report, validate_record
 
-__all__ = ["DocgenError", "Problem", "Profile", "Report", "load_profile", "validate_record"]
+__all__ = ["DocgenError", "Problem", "Profile", "Profiles", "Report", "profiles_in", "validate_record"]
 
 #: imported on first use, so a command that never validates (``docgen case``, ``docgen due``) starts without them
 _LAZY = {
@@ -19,7 +19,8 @@ _LAZY = {
     "Report": "docgen.validation",
     "validate_record": "docgen.validation",
     "Profile": "docgen.profiles",
-    "load_profile": "docgen.profiles",
+    "Profiles": "docgen.profiles",
+    "profiles_in": "docgen.profiles",
 }
 
 

@@ -15,16 +15,13 @@ __all__ = ["load_settings", "resolve_root"]
 
 
 def load_settings(root: Path) -> Settings:
-    """Reads ``root/docgen.toml`` (missing file: defaults); council profiles come from ``root/profiles/`` from now on, checked."""
-    from docgen.profiles import COUNCIL_FOLDER, check_every_profile, council_dir, use_profiles_in
+    """Reads ``root/docgen.toml`` (missing file: defaults), with the root's council profiles (``root/profiles/``) checked."""
+    from docgen.profiles import profiles_in
 
-    if Path(root).absolute() / COUNCIL_FOLDER != council_dir():  # choosing them again would throw away what was worked out
-        use_profiles_in(root)
-    check_every_profile()  # a broken council profile stops every command here, never a form later
+    profiles = profiles_in(root)
+    profiles.check_every()  # a broken council profile stops every command here, never a form later
     settings = service_settings(read_settings_file(root))
-    from docgen.profiles import available_profiles
-
-    known = available_profiles()
+    known = profiles.available()
     if settings.policy not in known:  # else every form would fail later, blamed on docgen itself
         raise ConfigError(f"In {CONFIG_NAME}, policy must be one of {', '.join(known)}, not {settings.policy!r}.")
     return settings

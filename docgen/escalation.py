@@ -12,7 +12,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from docgen.errors import ConfigError
-from docgen.profiles import load_profile
+from docgen.profiles import Profiles
 from docgen.timescales import applicable, period_of
 from docgen.workdays import add_months
 
@@ -25,18 +25,20 @@ __all__ = [
 ]
 
 
-def escalation_timescale(policy: str) -> dict[str, Any]:
-    """The profile's ``escalation`` timescale (months to the Principal and Divisional Manager points), or {}."""
+def escalation_timescale(profiles: Profiles, policy: str) -> dict[str, Any]:
+    """The ``escalation`` timescale of ``policy``'s profile among ``profiles`` (months to the Principal and Divisional Manager
+    points), or {}."""
     try:
-        return dict(load_profile(policy).timescale("escalation") or {})
+        return dict(profiles.load(policy).timescale("escalation") or {})
     except ConfigError:
         return {}
 
 
-def visit_limit(policy: str) -> tuple[int | None, str]:
-    """The profile's most days between visits (``visit_interval_max_days``) and its citation; (None, "") without one."""
+def visit_limit(profiles: Profiles, policy: str) -> tuple[int | None, str]:
+    """The most days between visits (``visit_interval_max_days``) of ``policy``'s profile among ``profiles``, and its citation;
+    (None, "") without one."""
     try:
-        spec = applicable(load_profile(policy).timescale("visit_interval_max_days"), {}) or {}  # the case-wide limit
+        spec = applicable(profiles.load(policy).timescale("visit_interval_max_days"), {}) or {}  # the case-wide limit
     except ConfigError:
         return None, ""
     if not spec:

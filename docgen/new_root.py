@@ -7,7 +7,7 @@ from pathlib import Path
 
 from docgen.config import load_settings
 from docgen.errors import ConfigError
-from docgen.profiles import DEFAULT_PROFILE, load_profile
+from docgen.profiles import DEFAULT_PROFILE, profiles_in
 from docgen.settings import CONFIG_NAME
 
 __all__ = ["init_root", "settings_text"]
@@ -45,7 +45,7 @@ observer = "auto"            # "polling" when inbox/ is on a network share
 
 def init_root(folder: Path, policy: str | None = None, dir_mode: int = 0o750) -> Path:
     """Makes ``folder`` a root: ``inbox/``, ``outbox/`` and ``docgen.toml``; an existing ``docgen.toml`` is never overwritten."""
-    profile = load_profile(policy or DEFAULT_PROFILE).id  # an unknown council stops here, before any folder is made
+    profile = profiles_in(folder).load(policy or DEFAULT_PROFILE).id  # an unknown council stops here, before any folder is made
     config = folder / CONFIG_NAME
     if config.exists():
         raise ConfigError(f"{config} already exists: docgen init never overwrites settings. Edit that file instead.")

@@ -25,19 +25,15 @@ __all__ = [
     "DEFAULT_PROFILE",
     "PROFILE_DIR",
     "Profile",
+    "Profiles",
     "RuleSpec",
-    "available_profiles",
-    "check_every_profile",
-    "check_profile_file",
-    "council_dir",
+    "council_folder",
     "declared_id",
-    "generation",
-    "load_profile",
-    "profile_files",
+    "profiles_in",
     "read_profile_file",
+    "shipped",
     "shipped_profiles",
     "shown_path",
-    "use_profiles_in",
 ]
 
 PROFILE_DIR = SCHEMA_DIR / "profiles"  # the shipped profiles
@@ -75,6 +71,7 @@ class Profile:
     path: Path | None = None  # the file it was read from
     glossary: dict[str, dict[str, str]] = field(default_factory=dict)  # term → {plain, child}: procedure 2.4
     council: str = ""  # the council's name on its letterhead, where a profile in its lineage gives one
+    letterhead: dict[str, Any] = field(default_factory=dict)  # the nearest ``letterhead`` in its lineage naming a council
 
     def timescale(self, name: str) -> Any:
         """A timescale setting by name (``record_due``, ``review_interval``...); None where the profile has none."""
@@ -91,41 +88,133 @@ def _catalogue(profile: Profile) -> Catalogue:
     return catalogue_of(merged_schema(profile.schema_overlays))
 
 
-# ---------------------------------------------------------------- where profiles are found
-
-_where: dict[str, Any] = {"council_dir": None, "generation": 0}
+# ---------------------------------------------------------------- the profiles one root can use
 
 
-def use_profiles_in(root: Path | None) -> None:
-    """Council profiles from ``root/profiles/`` from now on (None: ``./profiles/`` of the current folder)."""
-    _where["council_dir"] = None if root is None else Path(root).absolute() / COUNCIL_FOLDER
-    _where["generation"] += 1
+class Profiles:
+    """The council profiles one root can use: its own (``<root>/profiles/``) first, then the shipped ones.
 
+    Built per root and passed to whatever needs a profile; what it loads it keeps, so a profile is
+    read and checked once. ``profiles_in(root)`` gives the same registry again while the council's
+    files are unchanged.
+    """
 
-def council_dir() -> Path:
-    """The folder holding the council's own profiles."""
-    chosen = _where["council_dir"]
-    return chosen if isinstance(chosen, Path) else Path.cwd() / COUNCIL_FOLDER
+    def __init__(self, council: Path | None) -> None:
+        self.council = council  # the folder of the council's own profiles; None: the shipped ones only
+        self._found: tuple[dict[str, Path], ConfigError | None] | None = None
+        self._loaded: dict[str, Profile] = {}
+        self._reading: Catalogue | None = None
 
+    def __repr__(self) -> str:
+        return f"Profiles({self.council})"
 
-def generation() -> int:
-    """A number that changes whenever the profile folders are chosen again, so what was worked out from them is redone."""
-    return int(_where["generation"])
+    def __reduce__(self) -> tuple[Any, tuple[Path | None]]:
+        return (Profiles, (self.council,))  # what crosses to a worker process is the folder; it loads afresh
 
+    def files(self) -> dict[str, Path]:
+        """Every profile id and its file: the council's own first, then the shipped ones; an id in both is refused."""
+        found, clash = self._files()
+        if clash is not None:
+            raise clash
+        return found
 
-def profile_files() -> dict[str, Path]:
-    """Every profile id and its file: the council's own first, then the shipped ones; an id in both is refused."""
-    found, clash = _files(council_dir(), generation())
-    if clash is not None:
-        raise clash
-    return found
+    def _files(self) -> tuple[dict[str, Path], ConfigError | None]:
+        if self._found is None:
+            self._found = _files_in((self.council, PROFILE_DIR) if self.council is not None else (PROFILE_DIR,))
+        return self._found
+
+    def available(self) -> list[str]:
+        """The ids of every profile there is, sorted (for lists and help text: a clash is refused when profiles are loaded)."""
+        return sorted(self._files()[0])
+
+    def load(self, profile_id: str | None = None) -> Profile:
+        """The profile ``profile_id`` (default ``standard``) with everything it extends merged in, checked."""
+        profile_id = profile_id or DEFAULT_PROFILE
+        if profile_id not in self._loaded:
+            files = self.files()
+            if profile_id not in files:
+                known = ", ".join(sorted(files)) or "none"
+                raise ConfigError(f"There is no council profile called {profile_id!r}: use one of {known}.")
+            self._loaded[profile_id] = _checked(files[profile_id], read_profile_file(files[profile_id]), files)
+        return self._loaded[profile_id]
+
+    def check_file(self, path: Path) -> Profile:
+        """Checks a profile file before it goes live (it may extend any profile there is); its mistakes raise ``ConfigError``."""
+        path = Path(path)
+        files = dict(self.files())
+        profile_id = declared_id(path)
+        live = files.get(profile_id)
+        if live is not None and live.parent == PROFILE_DIR and live.resolve() != path.resolve():
+            raise _clash(profile_id, live, path)
+        files[profile_id] = path  # a new version of a live profile is checked in its place
+        return _checked(path, read_profile_file(path), files)
+
+    def check_every(self) -> list[Profile]:
+        """Loads every profile there is, so that a broken one stops a command before any form is read."""
+        lines: list[str] = []
+        loaded: list[Profile] = []
+        for profile_id in sorted(self.files()):
+            try:
+                loaded.append(self.load(profile_id))
+            except ProfileMistakes as exc:
+                lines += [line for line in exc.lines if line not in lines]
+        if lines:
+            raise ProfileMistakes(lines)
+        return loaded
+
+    def reading_catalogue(self) -> Catalogue:
+        """What forms are read against: the base schema with the fields every one of these profiles adds.
+
+        A form names its council only inside itself, so reading cannot wait for the profile: every
+        profile's fields are readable, and validation then holds the record to its own profile.
+        """
+        if self._reading is None:
+            overlays = [o for pid in self.available() for o in self.load(pid).schema_overlays]
+            self._reading = _reading_catalogue(tuple(json.dumps(o, sort_keys=True) for o in overlays))
+        return self._reading
 
 
 @lru_cache(maxsize=8)
-def _files(council: Path, _generation: int) -> tuple[dict[str, Path], ConfigError | None]:
+def _reading_catalogue(overlays: tuple[str, ...]) -> Catalogue:
+    return catalogue_of(merged_schema(tuple(json.loads(o) for o in overlays)))
+
+
+def council_folder(root: Path) -> Path:
+    """The folder holding a root's own council profiles."""
+    return Path(root).absolute() / COUNCIL_FOLDER
+
+
+def profiles_in(root: Path | None) -> Profiles:
+    """The profiles ``root`` can use (None: the shipped ones only); the same registry while the council's files are unchanged."""
+    if root is None:
+        return _registry(None, ())
+    council = council_folder(root)
+    return _registry(council, _fingerprint(council))
+
+
+def shipped() -> Profiles:
+    """The profiles docgen ships, with no council's own."""
+    return _registry(None, ())
+
+
+def _fingerprint(council: Path) -> tuple[tuple[str, int, int], ...]:
+    """What the council's profile files are now: a changed, added or removed file gives another registry."""
+    try:
+        found = sorted(council.glob("*.json")) if council.is_dir() else []
+        return tuple((p.name, p.stat().st_mtime_ns, p.stat().st_size) for p in found)
+    except OSError:
+        return ()
+
+
+@lru_cache(maxsize=16)
+def _registry(council: Path | None, _files: tuple[tuple[str, int, int], ...]) -> Profiles:
+    return Profiles(council)
+
+
+def _files_in(folders: tuple[Path, ...]) -> tuple[dict[str, Path], ConfigError | None]:
     found: dict[str, Path] = {}
     clash: ConfigError | None = None
-    for folder in (council, PROFILE_DIR):
+    for folder in folders:
         for path in sorted(folder.glob("*.json")) if folder.is_dir() else ():
             profile_id = declared_id(path)
             if profile_id in found:
@@ -152,11 +241,6 @@ def _clash(profile_id: str, first: Path, second: Path) -> ConfigError:
     )
 
 
-def available_profiles() -> list[str]:
-    """The ids of every profile there is, sorted (for lists and help text: a clash is refused when profiles are loaded)."""
-    return sorted(_files(council_dir(), generation())[0])
-
-
 def shipped_profiles() -> list[str]:
     """The ids of the profiles docgen ships (what help text can list before any folder is chosen), sorted."""
     return sorted(p.stem for p in PROFILE_DIR.glob("*.json"))
@@ -172,49 +256,6 @@ def read_profile_file(path: Path) -> Any:
         raise ConfigError(
             f"The council profile {shown_path(path)} is not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg}): correct it."
         ) from exc
-
-
-# ---------------------------------------------------------------- loading
-
-
-def load_profile(profile_id: str | None = None) -> Profile:
-    """The profile ``profile_id`` (default ``standard``) with everything it extends merged in, checked."""
-    return _load(profile_id or DEFAULT_PROFILE, council_dir(), generation())
-
-
-@lru_cache(maxsize=64)
-def _load(profile_id: str, _council: Path, _generation: int) -> Profile:
-    files = profile_files()
-    if profile_id not in files:
-        known = ", ".join(sorted(files)) or "none"
-        raise ConfigError(f"There is no council profile called {profile_id!r}: use one of {known}.")
-    return _checked(files[profile_id], read_profile_file(files[profile_id]), files)
-
-
-def check_profile_file(path: Path) -> Profile:
-    """Checks a profile file before it goes live (it may extend any profile docgen has); its mistakes raise ``ConfigError``."""
-    path = Path(path)
-    files = dict(profile_files())
-    profile_id = declared_id(path)
-    live = files.get(profile_id)
-    if live is not None and live.parent == PROFILE_DIR and live.resolve() != path.resolve():
-        raise _clash(profile_id, live, path)
-    files[profile_id] = path  # a new version of a live profile is checked in its place
-    return _checked(path, read_profile_file(path), files)
-
-
-def check_every_profile() -> list[Profile]:
-    """Loads every profile docgen can use, so that a broken one stops a command before any form is read."""
-    lines: list[str] = []
-    loaded: list[Profile] = []
-    for profile_id in sorted(profile_files()):
-        try:
-            loaded.append(load_profile(profile_id))
-        except ProfileMistakes as exc:
-            lines += [line for line in exc.lines if line not in lines]
-    if lines:
-        raise ProfileMistakes(lines)
-    return loaded
 
 
 def _checked(path: Path, data: Any, files: dict[str, Path]) -> Profile:
@@ -246,6 +287,9 @@ def _merged(chain: list[dict[str, Any]], path: Path) -> Profile:
         for rule_id, spec in _entries(data.get("rules", {})):
             rules[rule_id] = None if spec is None else _rule(rule_id, spec, cite)
     top = chain[0]
+    letterhead = next(
+        (dict(d["letterhead"]) for d in chain if isinstance(d.get("letterhead"), dict) and d["letterhead"].get("council")), {}
+    )
     return Profile(
         id=top["id"],
         title=top.get("title", top["id"]),
@@ -257,7 +301,8 @@ def _merged(chain: list[dict[str, Any]], path: Path) -> Profile:
         rules=tuple(r for r in rules.values() if r is not None),
         path=path,
         glossary=glossary,
-        council=next((str(d["letterhead"]["council"]) for d in chain if d.get("letterhead", {}).get("council")), ""),
+        council=str(letterhead.get("council", "")),
+        letterhead=letterhead,
     )
 
 

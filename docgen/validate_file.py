@@ -7,6 +7,7 @@ from pathlib import Path
 
 from docgen.errors import FormError
 from docgen.forms import read_form
+from docgen.profiles import Profiles, shipped
 from docgen.validation import Problem, Report, profile_basis, validate_record
 
 __all__ = ["file_sha256", "validate_file"]
@@ -21,8 +22,12 @@ def file_sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def validate_file(path: Path, policy: str | None = None, default_policy: str | None = None, settings_file: str = "") -> Report:
-    """A report for ``path``: a file that cannot be read as a form is one error saying what it is and what to do."""
+def validate_file(
+    path: Path, policy: str | None = None, default_policy: str | None = None, settings_file: str = "", *, profiles: Profiles | None = None
+) -> Report:
+    """A report for ``path`` against ``profiles`` (the root's; the shipped ones without): a file that cannot be read as a form is
+    one error saying what it is and what to do."""
+    profiles = profiles or shipped()
     source = {"name": path.name, "sha256": file_sha256(path) if path.is_file() else None}
     if not path.is_file():
         return Report(
@@ -40,7 +45,7 @@ def validate_file(path: Path, policy: str | None = None, default_policy: str | N
             ],
         )
     try:
-        form = read_form(path)
+        form = read_form(path, profiles.reading_catalogue())
     except FormError as exc:
         chosen = policy or default_policy or "standard"
         basis = profile_basis({}, policy, chosen, settings_file)
@@ -55,4 +60,5 @@ def validate_file(path: Path, policy: str | None = None, default_policy: str | N
         locations=form.locations,
         extra=form.problems,
         settings_file=settings_file,
+        profiles=profiles,
     )

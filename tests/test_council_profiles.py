@@ -21,7 +21,7 @@ from openpyxl import Workbook, load_workbook
 from docgen.blanks.files import write_forms
 from docgen.cli import main
 from docgen.forms import read_form
-from docgen.profiles import use_profiles_in
+from docgen.profiles import profiles_in
 from docgen.render.context import child_plan_context
 from docgen.schema import schema_version
 from docgen.validation import validate_record
@@ -39,11 +39,7 @@ def blanks(tmp_path_factory: pytest.TempPathFactory) -> Path:
     made_in = tmp_path_factory.mktemp("council")
     (made_in / "profiles").mkdir()
     shutil.copy(PROFILE, made_in / "profiles" / "testshire.json")
-    use_profiles_in(made_in)
-    try:
-        write_forms(made_in / "blank", "testshire")
-    finally:
-        use_profiles_in(None)
+    write_forms(made_in / "blank", profiles_in(made_in), "testshire")
     return made_in / "blank"
 
 
@@ -55,9 +51,7 @@ def root(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, blanks: Path) -> Itera
     shutil.copy(PROFILE, tmp_path / "profiles" / "testshire.json")
     shutil.copytree(blanks, tmp_path / "blank")
     monkeypatch.chdir(tmp_path)
-    use_profiles_in(tmp_path)
     yield tmp_path
-    use_profiles_in(None)
 
 
 def _record(team: str, next_review: str, reference: str = "CIN-2026-0412") -> dict[str, Any]:
@@ -118,7 +112,8 @@ def test_docgen_forms_in_the_councils_root_asks_for_its_field_unless_another_cou
 @pytest.mark.parametrize(("kind", "fill"), [("docx", fill_docx), ("xlsx", fill_xlsx)])
 def test_the_filled_form_reads_back_with_the_councils_fields(root: Path, kind: str, fill: Any) -> None:
     record = _record("Health and Disability", "2027-05-13")
-    parsed = read_form(fill(root / "blank" / f"cin-meeting-form.{kind}", record, root / f"filled.{kind}"))
+    fields = profiles_in(root).reading_catalogue()
+    parsed = read_form(fill(root / "blank" / f"cin-meeting-form.{kind}", record, root / f"filled.{kind}", fields), fields)
     assert parsed.problems == []
     assert _strip_form_only(parsed.record) == _strip_form_only(record)
     assert parsed.locations["case.strategy_discussion_date"]
@@ -135,7 +130,7 @@ def test_a_word_table_of_labels_and_answers_is_read_by_the_councils_titles(root:
         cells = table.add_row().cells
         cells[0].text, cells[1].text = label, answer
     document.save(str(root / "legacy.docx"))
-    parsed = read_form(root / "legacy.docx")
+    parsed = read_form(root / "legacy.docx", profiles_in(root).reading_catalogue())
     assert parsed.record["case"] == {"reference": "CIN-7", "strategy_discussion_date": "2026-11-25"}
     assert parsed.record["key_worker"] == {"team": "Health and Disability"}
 
@@ -146,7 +141,7 @@ def test_an_excel_sheet_of_titles_and_answers_is_read_by_the_councils_titles(roo
     for row in (("Case reference", "CIN-7"), ("Strategy discussion date", "25/11/2026"), ("key_worker.team", "Health and Disability")):
         sheet.append(row)
     workbook.save(root / "answers.xlsx")
-    parsed = read_form(root / "answers.xlsx")
+    parsed = read_form(root / "answers.xlsx", profiles_in(root).reading_catalogue())
     assert parsed.record["case"] == {"reference": "CIN-7", "strategy_discussion_date": "2026-11-25"}
     assert parsed.record["key_worker"] == {"team": "Health and Disability"}
 
@@ -155,10 +150,10 @@ def test_an_excel_sheet_of_titles_and_answers_is_read_by_the_councils_titles(roo
 @pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) is not installed")
 def test_a_word_form_resaved_by_libreoffice_still_gives_the_councils_field(root: Path, tmp_path_factory: pytest.TempPathFactory) -> None:
     record = _record("Health and Disability", "2027-05-13")
-    filled = fill_docx(root / "blank" / "cin-meeting-form.docx", record, root / "filled.docx")
+    filled = fill_docx(root / "blank" / "cin-meeting-form.docx", record, root / "filled.docx", profiles_in(root).reading_catalogue())
     out = tmp_path_factory.mktemp("resaved")
     resave_with_libreoffice(tmp_path_factory.mktemp("office"), "docx", filled, out)
-    parsed = read_form(out / "filled.docx")
+    parsed = read_form(out / "filled.docx", profiles_in(root).reading_catalogue())
     assert _strip_form_only(parsed.record) == _strip_form_only(record)
 
 
@@ -166,7 +161,12 @@ def test_a_word_form_resaved_by_libreoffice_still_gives_the_councils_field(root:
 
 
 def test_docgen_validate_in_the_root_judges_a_form_by_the_councils_profile(root: Path) -> None:
-    fill_docx(root / "blank" / "cin-meeting-form.docx", _record("Children in Need", "2027-05-13"), root / "filled.docx")
+    fill_docx(
+        root / "blank" / "cin-meeting-form.docx",
+        _record("Children in Need", "2027-05-13"),
+        root / "filled.docx",
+        profiles_in(root).reading_catalogue(),
+    )
     result = CliRunner().invoke(main, ["validate", "filled.docx", "--json"])
     assert result.exit_code == 1
     report = json.loads(result.stdout)
@@ -175,7 +175,12 @@ def test_docgen_validate_in_the_root_judges_a_form_by_the_councils_profile(root:
 
 
 def test_docgen_validate_elsewhere_takes_the_councils_profile_from_its_root(root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    form = fill_docx(root / "blank" / "cin-meeting-form.docx", _record("Children in Need", "2027-05-13"), root / "filled.docx")
+    form = fill_docx(
+        root / "blank" / "cin-meeting-form.docx",
+        _record("Children in Need", "2027-05-13"),
+        root / "filled.docx",
+        profiles_in(root).reading_catalogue(),
+    )
     monkeypatch.chdir(root.parent)
     result = CliRunner().invoke(main, ["validate", str(form), "--root", str(root), "--policy", "testshire", "--json"])
     assert result.exit_code == 1, result.output
@@ -184,8 +189,8 @@ def test_docgen_validate_elsewhere_takes_the_councils_profile_from_its_root(root
 
 def test_the_review_interval_depends_on_the_key_workers_team(root: Path) -> None:
     five_months_on = "2027-05-13"
-    assert validate_record(_record("Health and Disability", five_months_on)).errors == []
-    report = validate_record(_record("Children in Need", five_months_on))
+    assert validate_record(_record("Health and Disability", five_months_on), profiles=profiles_in(root)).errors == []
+    report = validate_record(_record("Children in Need", five_months_on), profiles=profiles_in(root))
     assert [(p.rule, p.field, p.message, p.section) for p in report.errors] == [
         (
             "testshire-2-review",
@@ -198,7 +203,12 @@ def test_the_review_interval_depends_on_the_key_workers_team(root: Path) -> None
 
 def test_the_councils_field_reaches_the_documents(root: Path) -> None:
     context = child_plan_context(
-        _record("Health and Disability", "2027-05-13"), "C1", [], procedure="Testshire", today=dt.date(2026, 12, 17)
+        _record("Health and Disability", "2027-05-13"),
+        "C1",
+        [],
+        procedure="Testshire",
+        today=dt.date(2026, 12, 17),
+        fields=profiles_in(root).reading_catalogue(),
     )
     assert context["case"]["strategy_discussion_date"] == "25 November 2026"
 
@@ -206,8 +216,8 @@ def test_the_councils_field_reaches_the_documents(root: Path) -> None:
 def test_the_councils_forms_publish_with_its_warnings_and_deadlines(root: Path) -> None:
     accepted = _record("Health and Disability", "2027-05-13", reference="CIN-A")
     rejected = _record("Children in Need", "2027-05-13", reference="CIN-B")
-    fill_docx(root / "blank" / "cin-meeting-form.docx", accepted, root / "inbox" / "a.docx")
-    fill_xlsx(root / "blank" / "cin-meeting-form.xlsx", rejected, root / "inbox" / "b.xlsx")
+    fill_docx(root / "blank" / "cin-meeting-form.docx", accepted, root / "inbox" / "a.docx", profiles_in(root).reading_catalogue())
+    fill_xlsx(root / "blank" / "cin-meeting-form.xlsx", rejected, root / "inbox" / "b.xlsx", profiles_in(root).reading_catalogue())
     result = CliRunner().invoke(main, ["run", "--once", "--root", "."])
     assert result.exit_code == 0, result.output
 
@@ -229,6 +239,6 @@ def test_the_councils_forms_publish_with_its_warnings_and_deadlines(root: Path) 
 def test_a_working_day_limit_from_the_councils_own_date_is_counted_in_working_days(root: Path) -> None:
     record = _record("Health and Disability", "2027-05-13")
     record["case"]["strategy_discussion_date"] = "2026-12-03"  # 10 working days on is 17 Dec: in time
-    assert validate_record(copy.deepcopy(record)).warnings == []
+    assert validate_record(copy.deepcopy(record), profiles=profiles_in(root)).warnings == []
     record["case"]["strategy_discussion_date"] = "2026-12-02"  # 10 working days on is 16 Dec: a day late
-    assert [p.rule for p in validate_record(record).warnings] == ["testshire-1-strategy-10-days"]
+    assert [p.rule for p in validate_record(record, profiles=profiles_in(root)).warnings] == ["testshire-1-strategy-10-days"]

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from docgen.deadlines import meeting_deadlines
-from docgen.profiles import load_profile
 from tests.conftest import clean_closure, clean_initial, clean_review
+from tests.shipped import load_profile
 
 
 def _table(record: dict[str, object], profile: str = "standard") -> list[tuple[str, str, str]]:

@@ -6,7 +6,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from docgen.glossary import acronyms, explains, terms_in, words_we_use
-from docgen.profiles import load_profile
+from tests.shipped import load_profile
 
 GLOSSARY = load_profile("standard").glossary
 TERMS = sorted(GLOSSARY)

@@ -21,7 +21,8 @@ from jsonschema import Draft202012Validator
 
 from docgen.cli import main
 from docgen.profile_check import PROFILE_SCHEMA_FILE, known_checks
-from docgen.profiles import PROFILE_DIR, load_profile, use_profiles_in
+from docgen.profiles import PROFILE_DIR, profiles_in
+from tests.shipped import load_profile
 
 HERE = Path(__file__).parent / "profiles"
 BROKEN = sorted(p for p in (HERE / "broken").iterdir() if p.is_dir())
@@ -30,12 +31,11 @@ RECORD = Path(__file__).parent / "records" / "initial-two-children.json"
 
 @pytest.fixture
 def root(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
-    """A root folder (inbox/, profiles/) that is also the current folder; the profile folders are reset afterwards."""
+    """A root folder (inbox/, profiles/) that is also the current folder."""
     (tmp_path / "inbox").mkdir()
     (tmp_path / "profiles").mkdir()
     monkeypatch.chdir(tmp_path)
     yield tmp_path
-    use_profiles_in(None)
 
 
 def _expected(case: Path) -> str:
@@ -104,8 +104,7 @@ def test_a_new_profile_starts_as_its_parent_and_checks_clean(root: Path) -> None
     assert written["extends"] == "south-gloucestershire"
     assert written["cite"] == "York procedure {section}"
     assert CliRunner().invoke(main, ["profiles", "check", "profiles/york.json"]).exit_code == 0
-    use_profiles_in(root)
-    york, parent = load_profile("york"), load_profile("south-gloucestershire")
+    york, parent = profiles_in(root).load("york"), profiles_in(root).load("south-gloucestershire")
     assert [r.id for r in york.rules] == [r.id for r in parent.rules]
     assert york.timescales == parent.timescales
     assert york.glossary == parent.glossary and "CAMHS" in written["glossary"]["$comment"][-1]
@@ -114,7 +113,10 @@ def test_a_new_profile_starts_as_its_parent_and_checks_clean(root: Path) -> None
     assert again.stderr == f"docgen: {root / 'profiles' / 'york.json'} already exists: choose another id, or edit that file.\n"
     badly_named = CliRunner().invoke(main, ["profiles", "new", "York Council"])
     assert badly_named.exit_code == 2
-    assert badly_named.stderr == "docgen: A profile id is lower-case letters, digits and hyphens, such as north-yorkshire, not 'York Council'.\n"
+    assert (
+        badly_named.stderr
+        == "docgen: A profile id is lower-case letters, digits and hyphens, such as north-yorkshire, not 'York Council'.\n"
+    )
     assert not (root / "profiles" / "York Council.json").exists()
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from docgen.profiles import use_profiles_in
+from docgen.profiles import profiles_in
 from docgen.timescales import applicable, condition_holds, condition_words, period_of
 from docgen.validation import validate_record
 from tests.conftest import clean_initial
@@ -72,11 +72,8 @@ def test_working_days_in_plan_by_are_judged_not_a_crash(tmp_path: Path) -> None:
         ),
         encoding="utf-8",
     )
-    use_profiles_in(tmp_path)
-    try:
-        report = validate_record(clean_initial(), "quick")  # referral 23 Nov 2026: 10 working days on is 7 Dec; the meeting is 17 Dec
-    finally:
-        use_profiles_in(None)
+    # referral 23 Nov 2026: 10 working days on is 7 Dec; the meeting is 17 Dec
+    report = validate_record(clean_initial(), "quick", profiles=profiles_in(tmp_path))
     assert [(p.rule, p.message) for p in report.warnings] == [
         (
             "standard-1.2-plan-within-4-weeks",

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from docgen.deadlines import meeting_deadlines
-from docgen.profiles import load_profile, use_profiles_in
+from docgen.profiles import Profiles, profiles_in
 from docgen.validation import validate_record
 from tests.conftest import clean_initial, clean_review
 
@@ -22,13 +22,17 @@ def root(tmp_path: Path) -> Iterator[Path]:
     (tmp_path / "profiles").mkdir()
     for example in EXAMPLES.glob("*.json"):
         shutil.copy(example, tmp_path / "profiles" / example.name)
-    use_profiles_in(tmp_path)
     yield tmp_path
-    use_profiles_in(None)
 
 
-def _problems(record: dict[str, Any], policy: str) -> list[tuple[str, str, str]]:
-    return [(p.rule, p.severity, p.message) for p in validate_record(record, policy).problems]
+@pytest.fixture
+def profiles(root: Path) -> Profiles:
+    """The examples as a council's own profiles."""
+    return profiles_in(root)
+
+
+def _problems(record: dict[str, Any], policy: str, profiles: Profiles) -> list[tuple[str, str, str]]:
+    return [(p.rule, p.severity, p.message) for p in validate_record(record, policy, profiles=profiles).problems]
 
 
 @pytest.mark.parametrize(
@@ -71,27 +75,29 @@ def _problems(record: dict[str, Any], policy: str) -> list[tuple[str, str, str]]
         ),
     ],
 )
-def test_york_reviews_every_26_weeks_for_health_and_disability_else_12(team: str | None, next_review: str, expected: list[Any]) -> None:
+def test_york_reviews_every_26_weeks_for_health_and_disability_else_12(
+    team: str | None, next_review: str, expected: list[Any], profiles: Profiles
+) -> None:
     record = clean_initial()
     if team:
         record["key_worker"]["team"] = team
     record["meeting"]["next_review_date"] = next_review
-    assert _problems(record, "york") == expected
+    assert _problems(record, "york", profiles) == expected
 
 
-def test_yorks_next_review_deadline_cites_the_interval_that_applied() -> None:
+def test_yorks_next_review_deadline_cites_the_interval_that_applied(profiles: Profiles) -> None:
     record = clean_initial()
     record["key_worker"]["team"] = "Health and Disability"
     record["meeting"]["next_review_date"] = "2027-06-17"
-    sections = {d.kind: d.section for d in meeting_deadlines(record, load_profile("york"))}
+    sections = {d.kind: d.section for d in meeting_deadlines(record, profiles.load("york"))}
     assert sections["next_review"] == "York procedure, Reviews: Health and Disability Team"
 
 
-def test_lincolnshire_chair_depends_on_the_meeting_type() -> None:
+def test_lincolnshire_chair_depends_on_the_meeting_type(profiles: Profiles) -> None:
     initial = clean_initial()
-    assert _problems(initial, "lincolnshire") == []  # a practice lead may chair an initial meeting
+    assert _problems(initial, "lincolnshire", profiles) == []  # a practice lead may chair an initial meeting
     initial["meeting"]["chair_role"] = "social_worker"
-    assert _problems(initial, "lincolnshire") == [
+    assert _problems(initial, "lincolnshire", profiles) == [
         (
             "lincolnshire-chair-initial",
             "error",
@@ -100,7 +106,7 @@ def test_lincolnshire_chair_depends_on_the_meeting_type() -> None:
     ]
     review = clean_review()
     review["meeting"]["chair_role"] = "team_manager"
-    assert _problems(review, "lincolnshire") == [
+    assert _problems(review, "lincolnshire", profiles) == [
         (
             "lincolnshire-chair-review",
             "warning",
@@ -108,13 +114,13 @@ def test_lincolnshire_chair_depends_on_the_meeting_type() -> None:
         )
     ]
     review["meeting"]["chair_role"] = "social_worker"
-    assert _problems(review, "lincolnshire") == []
+    assert _problems(review, "lincolnshire", profiles) == []
 
 
-def test_the_rules_catalogue_says_when_a_rule_applies() -> None:
+def test_the_rules_catalogue_says_when_a_rule_applies(profiles: Profiles) -> None:
     from docgen.validation.catalogue import rules_markdown
 
-    lines = rules_markdown().splitlines()
+    lines = rules_markdown(profiles).splitlines()
     assert (
         "| `lincolnshire-chair-review` | warning | Lincolnshire procedure, Chairing reviews | `field_in` | The meeting was chaired by a {value}; "
         "reviews are chaired by the social worker or a practice lead (only when meeting.type is review or closure) |"

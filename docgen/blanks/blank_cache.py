@@ -20,20 +20,22 @@ import docx
 from docx.document import Document as DocumentObject
 from docx.opc.exceptions import PackageNotFoundError
 
+from docgen.profiles import Profiles
 from docgen.schema import SCHEMA_DIR
 from docgen.workbooks_text import save_workbook
 
 __all__ = ["blank_forms", "forms_key"]
 
 
-def forms_key() -> str:
-    """A digest of everything a blank form is made from."""
+def forms_key(profiles: Profiles) -> str:
+    """A digest of everything a blank form is made from: the schema, the shipped and the council's profiles, the generators."""
     digest = hashlib.sha256()
     with contextlib.suppress(metadata.PackageNotFoundError):
         digest.update(metadata.version("docgen").encode())
     here = Path(__file__).resolve().parent  # read as files: importing the generators (and openpyxl) is what the copies save
     sources = [here / "form_layout.py", here / "generate_docx.py", here / "generate_xlsx.py"]
-    for path in sorted([*sources, *SCHEMA_DIR.rglob("*.json")]):
+    council = sorted(profiles.council.glob("*.json")) if profiles.council is not None and profiles.council.is_dir() else []
+    for path in [*sorted([*sources, *SCHEMA_DIR.rglob("*.json")]), *council]:
         digest.update(path.name.encode())
         digest.update(path.read_bytes())
     return digest.hexdigest()[:24]
@@ -50,26 +52,26 @@ def _keep(path: Path, data: bytes) -> None:
         temporary.unlink(missing_ok=True)
 
 
-def _generated() -> tuple[bytes, bytes]:
+def _generated(profiles: Profiles) -> tuple[bytes, bytes]:
     from docgen.blanks.generate_docx import build_docx_form
     from docgen.blanks.generate_xlsx import build_xlsx_form
 
     word, excel = io.BytesIO(), io.BytesIO()
-    build_docx_form().save(word)
-    save_workbook(build_xlsx_form(), excel)
+    build_docx_form(profiles=profiles).save(word)
+    save_workbook(build_xlsx_form(profiles=profiles), excel)
     return word.getvalue(), excel.getvalue()
 
 
-def blank_forms(cache: Path | None = None) -> tuple[DocumentObject, bytes]:
+def blank_forms(profiles: Profiles, cache: Path | None = None) -> tuple[DocumentObject, bytes]:
     """A fresh blank Word form (a document) and Excel form (its bytes): from ``cache`` when it holds the current ones, else generated."""
-    key = forms_key() if cache is not None else ""
+    key = forms_key(profiles) if cache is not None else ""
     word_path, excel_path = (cache / f"blank-{key}.docx", cache / f"blank-{key}.xlsx") if cache is not None else (None, None)
     if word_path is not None and excel_path is not None and word_path.is_file() and excel_path.is_file():
         try:
             return docx.Document(str(word_path)), excel_path.read_bytes()
         except (OSError, ValueError, KeyError, zipfile.BadZipFile, PackageNotFoundError):  # a damaged copy is generated again
             pass
-    word, excel = _generated()
+    word, excel = _generated(profiles)
     if word_path is not None and excel_path is not None:
         _keep(word_path, word)
         _keep(excel_path, excel)

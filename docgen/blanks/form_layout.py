@@ -10,8 +10,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-from docgen.form_fields import catalogue
-from docgen.profiles import load_profile
+from docgen.profiles import Profiles
 from docgen.schema import Catalogue, Field, Group, base_schema, catalogue_of
 
 __all__ = [
@@ -49,12 +48,12 @@ class Section:
     fields: tuple[Field, ...]
 
 
-def form_fields(policy: str | None = None) -> Catalogue:
+def form_fields(profiles: Profiles, policy: str | None = None) -> Catalogue:
     """The fields a blank form holds: the base schema's, plus those ``policy``'s profile adds in its ``schema``.
 
     Without a council, the fields every known profile adds (in a council's root, its own: the shipped profiles add none).
     """
-    return load_profile(policy).catalogue if policy else catalogue()
+    return profiles.load(policy).catalogue if policy else profiles.reading_catalogue()
 
 
 @cache
@@ -62,13 +61,13 @@ def _base_catalogue() -> Catalogue:
     return catalogue_of(base_schema())
 
 
-def layout(policy: str | None = None) -> tuple[Section | Group, ...]:
+def layout(profiles: Profiles, policy: str | None = None) -> tuple[Section | Group, ...]:
     """Every section and repeating group in the order the schema lists them (``policy``'s own fields in their place).
 
     Top-level single fields before the first object (council procedure, form version) open the
     form; the rest (contingency plan, closure criteria, disagreements) gather in "The plan".
     """
-    catalogue = form_fields(policy)
+    catalogue = form_fields(profiles, policy)
     properties: dict[str, Any] = catalogue.schema["properties"]
     by_section: dict[str | None, list[Field]] = {}
     for single in catalogue.fields:
@@ -99,13 +98,13 @@ def layout(policy: str | None = None) -> tuple[Section | Group, ...]:
     return tuple(out)
 
 
-def required_paths(policy: str | None = None) -> frozenset[str]:
+def required_paths(profiles: Profiles, policy: str | None = None) -> frozenset[str]:
     """Field paths a form should mark required: the base schema's, plus what ``policy``'s profile adds."""
     base = _base_catalogue()
     required = {f.path for f in base.fields if f.required}
     required |= {f.path for g in base.groups for f in g.fields if f.required}
     if policy:
-        for overlay in load_profile(policy).schema_overlays:
+        for overlay in profiles.load(policy).schema_overlays:
             required |= _overlay_required(overlay, "")
     return frozenset(required)
 

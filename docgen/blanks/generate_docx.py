@@ -23,7 +23,7 @@ from docx.shared import Cm, Pt, RGBColor
 from docx.table import Table, _Cell
 
 from docgen.blanks.form_layout import Section, answer_kind, hint, layout, required_paths, spare_rows
-from docgen.profiles import available_profiles, load_profile
+from docgen.profiles import Profiles, shipped
 from docgen.schema import Field, Group, schema_version
 
 __all__ = ["DATE_FORMAT", "FORM_TITLE", "build_docx_form", "write_docx_form"]
@@ -56,23 +56,24 @@ INTRO = (
 )
 
 
-def write_docx_form(path: Path, policy: str | None = None) -> Path:
+def write_docx_form(path: Path, policy: str | None = None, *, profiles: Profiles | None = None) -> Path:
     """Writes the blank Word form to ``path`` (marking ``policy``'s extra required fields) and returns the path."""
-    build_docx_form(policy).save(str(path))
+    build_docx_form(policy, profiles=profiles).save(str(path))
     return path
 
 
-def build_docx_form(policy: str | None = None) -> DocumentObject:
-    """The blank Word form as a python-docx document; with ``policy`` that council is preselected."""
+def build_docx_form(policy: str | None = None, *, profiles: Profiles | None = None) -> DocumentObject:
+    """The blank Word form as a python-docx document; with ``policy`` that council is preselected (``profiles``: the root's, else the shipped ones)."""
+    profiles = profiles or shipped()
     if policy:
-        load_profile(policy)  # an unknown council is a clear error before anything is built
+        profiles.load(policy)  # an unknown council is a clear error before anything is built
     document = Document()
-    _set_up(document, policy)
-    builder = _Builder(document, required_paths(policy), policy)
+    _set_up(document, profiles.load(policy).title if policy else "")
+    builder = _Builder(document, required_paths(profiles, policy), policy, tuple(profiles.available()))
     document.add_paragraph(FORM_TITLE, style="Title")
     for text in INTRO:
         document.add_paragraph(text)
-    parts = layout(policy)
+    parts = layout(profiles, policy)
     # the questions first, on portrait pages, then every table together on landscape pages: each change of
     # orientation starts a new page, and switching back and forth left pages nearly empty
     for section in (p for p in parts if isinstance(p, Section)):
@@ -82,7 +83,7 @@ def build_docx_form(policy: str | None = None) -> DocumentObject:
     return document
 
 
-def _set_up(document: DocumentObject, policy: str | None) -> None:
+def _set_up(document: DocumentObject, council_title: str) -> None:
     normal = document.styles["Normal"]
     normal.font.name = "Arial"
     normal.font.size = Pt(10)
@@ -93,7 +94,7 @@ def _set_up(document: DocumentObject, policy: str | None) -> None:
     for side in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
         setattr(section, side, MARGIN)
     footer = section.footer.paragraphs[0]
-    council = f" · {load_profile(policy).title}" if policy else ""
+    council = f" · {council_title}" if council_title else ""
     run = footer.add_run(f"{FORM_TITLE} · form version {schema_version()}{council}")
     run.font.size = Pt(8)
     run.font.color.rgb = GREY
@@ -102,10 +103,11 @@ def _set_up(document: DocumentObject, policy: str | None) -> None:
 class _Builder:
     """Appends sections and group tables to the document, numbering controls as it goes."""
 
-    def __init__(self, document: DocumentObject, required: frozenset[str], policy: str | None) -> None:
+    def __init__(self, document: DocumentObject, required: frozenset[str], policy: str | None, councils: tuple[str, ...]) -> None:
         self.document = document
         self.required = required
         self.policy = policy
+        self.councils = councils  # the profiles a form may name
         self.ids: Iterator[int] = itertools.count(1000)
         self.landscape = False
 
@@ -158,7 +160,7 @@ class _Builder:
         if field.path == "form_version":
             return self._control(field, required, text=schema_version(), locked=True)
         if field.path == "policy":
-            return self._choice_control(field, [(p, p) for p in available_profiles()], text=self.policy)
+            return self._choice_control(field, [(p, p) for p in self.councils], text=self.policy)
         return self._control(field, required, placeholder=field.description or f"Enter {field.title.lower()}.")
 
     def _control(

@@ -19,7 +19,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from docgen.blanks.form_layout import Section, answer_kind, hint, layout, required_paths
-from docgen.profiles import available_profiles, load_profile
+from docgen.profiles import Profiles, shipped
 from docgen.schema import Field, Group, schema_version
 from docgen.workbooks_text import save_workbook
 
@@ -62,28 +62,29 @@ INSTRUCTIONS = (
 )
 
 
-def write_xlsx_form(path: Path, policy: str | None = None) -> Path:
+def write_xlsx_form(path: Path, policy: str | None = None, *, profiles: Profiles | None = None) -> Path:
     """Writes the blank Excel form to ``path`` (marking ``policy``'s extra required fields) and returns the path."""
-    save_workbook(build_xlsx_form(policy), path)
+    save_workbook(build_xlsx_form(policy, profiles=profiles), path)
     return path
 
 
-def build_xlsx_form(policy: str | None = None) -> Workbook:
-    """The blank Excel form as an openpyxl workbook; with ``policy`` that council is preselected."""
+def build_xlsx_form(policy: str | None = None, *, profiles: Profiles | None = None) -> Workbook:
+    """The blank Excel form as an openpyxl workbook; with ``policy`` that council is preselected (``profiles``: the root's, else the shipped ones)."""
+    profiles = profiles or shipped()
     if policy:
-        load_profile(policy)  # an unknown council is a clear error before anything is built
-    required = required_paths(policy)
+        profiles.load(policy)  # an unknown council is a clear error before anything is built
+    required = required_paths(profiles, policy)
     workbook = Workbook()
     instructions = workbook.active
     instructions.title = INSTRUCTIONS_SHEET
     meeting = workbook.create_sheet(MEETING_SHEET)
     _meeting_sheet_header(meeting)
-    parts = layout(policy)
+    parts = layout(profiles, policy)
     for part in parts:
         if isinstance(part, Group):
             _group_sheet(workbook.create_sheet(part.name), part, required)
         else:
-            _meeting_rows(workbook, meeting, part, required, policy)
+            _meeting_rows(workbook, meeting, part, required, policy, tuple(profiles.available()))
     _instructions(workbook, instructions, [p for p in parts if isinstance(p, Group)], required)
     for sheet in workbook.worksheets:
         _fit_to_page_width(sheet)
@@ -118,7 +119,9 @@ def _meeting_sheet_header(sheet: Worksheet) -> None:
     sheet.freeze_panes = "A2"
 
 
-def _meeting_rows(workbook: Workbook, sheet: Worksheet, section: Section, required: frozenset[str], policy: str | None) -> None:
+def _meeting_rows(
+    workbook: Workbook, sheet: Worksheet, section: Section, required: frozenset[str], policy: str | None, councils: tuple[str, ...]
+) -> None:
     sheet.append([])
     sheet.append([section.title])
     sheet.cell(sheet.max_row, 1).font = Font(bold=True, size=12, color="1F4E79")
@@ -152,7 +155,7 @@ def _meeting_rows(workbook: Workbook, sheet: Worksheet, section: Section, requir
         lines = max(-(-len(str(sheet.cell(row, 3).value)) // GUIDANCE_CHARS_PER_LINE), -(-len(str(sheet.cell(row, 1).value)) // 30), 1)
         sheet.row_dimensions[row].height = 13 * lines
         if field.path == "policy":
-            _list_validation(sheet, answer.coordinate, tuple(available_profiles()), field.title)
+            _list_validation(sheet, answer.coordinate, councils, field.title)
             answer.value = policy
         else:
             _validate(sheet, answer.coordinate, field, is_required)

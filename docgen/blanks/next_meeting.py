@@ -16,6 +16,7 @@ from pathlib import Path
 from docgen.blanks.blank_cache import blank_forms
 from docgen.blanks.prefill_docx import fill_docx_answers, note_beside_docx
 from docgen.blanks.prefill_xlsx import fill_xlsx_bytes
+from docgen.profiles import Profiles, profiles_in, shipped
 from docgen.record import Record, as_date
 from docgen.schema import schema_version
 
@@ -74,21 +75,26 @@ def next_meeting_note(latest: Record) -> str | None:
     return f"Guidance: the next review was set for {due.day} {due:%B %Y}{when}."
 
 
-def write_next_meeting_forms(out: Path, reference: str, latest: Record, meeting_type: str = "review", *, cache: Path | None = None) -> list[Path]:
+def write_next_meeting_forms(
+    out: Path, reference: str, latest: Record, meeting_type: str = "review", *, profiles: Profiles | None = None, cache: Path | None = None
+) -> list[Path]:
     """Writes ``out/<REF>-<type>.docx`` and ``.xlsx`` pre-filled from ``latest`` (the case's latest published record).
 
-    ``cache``: a folder where the blank forms are kept once generated (``docgen.blanks.blank_cache``).
+    ``profiles``: the root's (the shipped ones without); ``cache``: a folder where the blank forms are kept once generated
+    (``docgen.blanks.blank_cache``).
     """
+    profiles = profiles or shipped()
+    catalogue = profiles.reading_catalogue()
     record = carried_record(latest, meeting_type)
     note = next_meeting_note(latest)
     out.mkdir(parents=True, exist_ok=True)
-    document, workbook = blank_forms(cache)
-    fill_docx_answers(document, record)
+    document, workbook = blank_forms(profiles, cache)
+    fill_docx_answers(document, record, catalogue)
     if note:
         note_beside_docx(document, "meeting.date", note)
     paths = [out / f"{reference}-{meeting_type}.docx", out / f"{reference}-{meeting_type}.xlsx"]
     document.save(str(paths[0]))
-    paths[1].write_bytes(fill_xlsx_bytes(workbook, record, {"meeting.date": note} if note else None))
+    paths[1].write_bytes(fill_xlsx_bytes(workbook, record, catalogue, {"meeting.date": note} if note else None))
     return paths
 
 
@@ -106,4 +112,6 @@ def write_case_forms(out: Path, root: Path, reference: str, meeting_type: str = 
         latest = case_history(ledger, reference).latest
     if latest.record is None:
         raise UnknownCaseError(reference)  # published before the ledger kept records, and its source form is gone
-    return write_next_meeting_forms(out, reference, latest.record, meeting_type, cache=Path(root) / ".docgen" / "forms")
+    return write_next_meeting_forms(
+        out, reference, latest.record, meeting_type, profiles=profiles_in(root), cache=Path(root) / ".docgen" / "forms"
+    )

@@ -15,8 +15,8 @@ from docx.document import Document as DocumentObject
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 
-from docgen.form_fields import fields, groups
 from docgen.record import Record, get
+from docgen.schema import Catalogue
 
 __all__ = ["fill_docx_answers", "note_beside_docx"]
 
@@ -92,16 +92,16 @@ def _rows_of(controls: dict[str, list[Any]], group: str, first_path: str) -> lis
     return [tr for tr in table.iter(qn("w:tr")) if any(_tag(s).startswith(group + ".") for s in tr.iter(qn("w:sdt")))]
 
 
-def fill_docx_answers(document: DocumentObject, record: Record) -> None:
+def fill_docx_answers(document: DocumentObject, record: Record, catalogue: Catalogue) -> None:
     """Writes ``record`` into a generated Word form's controls; a group with more items than rows gets rows added."""
     controls: dict[str, list[Any]] = {}
     for sdt in document.element.body.iter(qn("w:sdt")):
         controls.setdefault(_tag(sdt), []).append(sdt)
-    for spec in fields():
+    for spec in catalogue.fields:
         value = get(record, spec.path)
         if value is not None and spec.path in controls and spec.path != "form_version":
             _answer_control(controls[spec.path][0], value)
-    for group in groups():
+    for group in catalogue.groups:
         items = [i for i in record.get(group.name) or [] if isinstance(i, dict)]
         rows = _rows_of(controls, group.name, group.fields[0].path)
         if not items or not rows:

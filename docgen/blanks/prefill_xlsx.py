@@ -17,10 +17,9 @@ from typing import Any
 from lxml import etree
 from openpyxl.utils import column_index_from_string, get_column_letter
 
-from docgen.form_fields import fields, groups
 from docgen.forms import labels
 from docgen.record import Record, get
-from docgen.schema import Field
+from docgen.schema import Catalogue, Field
 
 __all__ = ["fill_xlsx_bytes"]
 
@@ -126,21 +125,21 @@ def _typed(spec: Field, value: Any) -> Any:
     return value
 
 
-def fill_xlsx_bytes(blank: bytes, record: Record, notes: dict[str, str] | None = None) -> bytes:
+def fill_xlsx_bytes(blank: bytes, record: Record, catalogue: Catalogue, notes: dict[str, str] | None = None) -> bytes:
     """The generated Excel form ``blank`` with ``record`` in its named cells and group sheets, and ``notes`` beside named cells."""
     book = _Book(blank)
-    for spec in fields():
+    for spec in catalogue.fields:
         value = get(record, spec.path)
         if value is not None and spec.path in book.defined and spec.path != "form_version":
             _set(book.cell(*book.defined[spec.path]), _typed(spec, value))
-    for group in groups():
+    for group in catalogue.groups:
         items = [i for i in record.get(group.name) or [] if isinstance(i, dict)]
         if not items or group.name not in book.sheet_parts:
             continue
         header = book.sheet(group.name).find(f"{_m('sheetData')}/{_m('row')}")
         columns: dict[str, str] = {}
         for cell in header.iter(_m("c")) if header is not None else ():
-            named = labels.group_field(group.name, book.text_of(cell))
+            named = labels.group_field(catalogue, group.name, book.text_of(cell))
             if named is not None:
                 columns.setdefault(named.name, _REF.match(cell.get("r")).group(1))  # type: ignore[union-attr]
         for number, item in enumerate(items, start=2):

@@ -55,9 +55,6 @@ class _Group(click.Group):
         return super().get_command(ctx, cmd_name)
 
     def invoke(self, ctx: click.Context) -> object:
-        from docgen.profiles import use_profiles_in
-
-        use_profiles_in(None)  # ./profiles/ unless the command's --root says otherwise (each run starts afresh)
         try:
             return super().invoke(ctx)
         except DocgenError as exc:
@@ -79,16 +76,17 @@ def main() -> None:
 def validate(files: tuple[Path, ...], policy: str | None, root: Path | None, as_json: bool) -> None:
     """Parse and validate forms only: exit 0 if all are valid, 1 if any is not."""
     from docgen.config import load_settings
-    from docgen.profiles import load_profile
+    from docgen.profiles import profiles_in
     from docgen.settings import settings_file_note
     from docgen.validate_file import validate_file
 
-    folder = root if root is not None else Path(".")  # without --root: the current folder's docgen.toml, if any
-    settings = load_settings(folder)  # also takes the council's profiles from folder/profiles/, checked
+    folder = root if root is not None else Path(".")  # without --root: the current folder's docgen.toml and profiles/, if any
+    settings = load_settings(folder)  # also checks the council's profiles in folder/profiles/
+    profiles = profiles_in(folder)
     if policy:
-        load_profile(policy)  # an unknown --policy is a usage error, before any file is read
+        profiles.load(policy)  # an unknown --policy is a usage error, before any file is read
     note = settings_file_note(folder)
-    reports = [validate_file(path, policy=policy, default_policy=settings.policy, settings_file=note) for path in files]
+    reports = [validate_file(path, policy=policy, default_policy=settings.policy, settings_file=note, profiles=profiles) for path in files]
     if as_json:
         payload = [r.to_json() for r in reports]
         click.echo(json.dumps(payload[0] if len(payload) == 1 else payload, indent=2, ensure_ascii=False))
@@ -100,6 +98,7 @@ def validate(files: tuple[Path, ...], policy: str | None, root: Path | None, as_
 @main.command()
 def rules() -> None:
     """Print the rules catalogue (every rule of every council profile) as Markdown."""
+    from docgen.profiles import profiles_in
     from docgen.validation.catalogue import rules_markdown
 
-    click.echo(rules_markdown(), nl=False)
+    click.echo(rules_markdown(profiles_in(Path("."))), nl=False)  # the current folder's council profiles too, if any

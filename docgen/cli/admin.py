@@ -89,13 +89,11 @@ def rebuild_ledger(root: Path) -> None:
     """Make the ledger again from the root's files alone (manifests, sources, distribution lists, the journal of facts)."""
     from docgen.errors import ServiceError
     from docgen.ledger.rebuild import rebuild_ledger as rebuild
-    from docgen.profiles import use_profiles_in
     from docgen.service.lock import RootLock
     from docgen.service.state import read_state
 
     if read_state(root) is not None:
         raise ServiceError(f"docgen watch is running on {root}: stop it (and docgen serve) first, then run this again.")
-    use_profiles_in(root)  # meetings published under the council's own profile are worked out by it
     layout = Layout(root.resolve())
     layout.state.mkdir(mode=0o700, exist_ok=True)
     with RootLock(layout.lock):  # no service starts on the root while its ledger is being made

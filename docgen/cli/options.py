@@ -62,7 +62,7 @@ class PolicyParam(click.ParamType):
 
     def get_metavar(self, param: click.Parameter, ctx: click.Context | None = None) -> str:
         """``[standard|south-gloucestershire]``: the shipped profiles."""
-        return "[" + "|".join(_shipped_profiles()) + "]"
+        return "[" + "|".join(_known_profiles()) + "]"
 
     def convert(self, value: object, param: click.Parameter | None, ctx: click.Context | None) -> str:
         """The id in lower case; whether it exists is checked where it is loaded (a council may add its own)."""
@@ -72,12 +72,12 @@ class PolicyParam(click.ParamType):
 POLICY = PolicyParam()
 
 
-def _shipped_profiles() -> list[str]:
-    from docgen.profiles import available_profiles
+def _known_profiles() -> list[str]:
+    from docgen.profiles import profiles_in
 
-    return available_profiles()
+    return profiles_in(Path(".")).available()  # the shipped ones and the current folder's own
 
 
 def policy_option(help: str) -> Callable[[F], F]:
     """``--policy P`` whose help ends with the profiles there are to choose from."""
-    return click.option("--policy", type=POLICY, default=None, help=f"{help} Choices: {', '.join(_shipped_profiles())}.")
+    return click.option("--policy", type=POLICY, default=None, help=f"{help} Choices: {', '.join(_known_profiles())}.")

@@ -12,7 +12,7 @@ import click
 from docgen.cli.options import root_option
 from docgen.errors import ConfigError
 from docgen.profile_check import profile_schema
-from docgen.profiles import Profile, check_every_profile, check_profile_file, council_dir, load_profile, shown_path, use_profiles_in
+from docgen.profiles import Profile, Profiles, council_folder, profiles_in, shown_path
 
 __all__ = ["profiles", "starting_profile"]
 
@@ -29,17 +29,16 @@ def profiles() -> None:
 @_ROOT
 def check(files: tuple[Path, ...], root: Path | None) -> None:
     """Check profile FILEs (default: every profile in profiles/ and the shipped ones); exit 0 if right, 2 if not."""
-    if root is not None:
-        use_profiles_in(root)
-    checked = [check_profile_file(path) for path in files] if files else check_every_profile()
+    known = profiles_in(root if root is not None else Path("."))
+    checked = [known.check_file(path) for path in files] if files else known.check_every()
     for profile in checked:
-        click.echo(f"{shown_path(profile.path) if profile.path else profile.id}: no mistakes — {describe(profile)}")
+        click.echo(f"{shown_path(profile.path) if profile.path else profile.id}: no mistakes — {describe(profile, known)}")
 
 
-def describe(profile: Profile) -> str:
-    """One line on what a profile holds: what it extends, its rules, the fields it adds."""
+def describe(profile: Profile, known: Profiles) -> str:
+    """One line on what a profile holds: what it extends, its rules, the fields it adds (to the profile at the root of its lineage)."""
     parent = f", extends {profile.lineage[1]}" if len(profile.lineage) > 1 else ""
-    base = load_profile(profile.lineage[-1]).catalogue if len(profile.lineage) > 1 else None
+    base = known.load(profile.lineage[-1]).catalogue if len(profile.lineage) > 1 else None
     added = sorted(set(profile.catalogue.paths()) - set(base.paths() if base else profile.catalogue.paths()))
     fields = f", adds {', '.join(added)}" if added else ""
     return f"profile {profile.id}{parent}: {len(profile.rules)} rules{fields}"
@@ -52,18 +51,18 @@ def describe(profile: Profile) -> str:
 @_ROOT
 def new(profile_id: str, parent: str, out: Path | None, root: Path | None) -> None:
     """Write a starting profile, ID.json, that extends another and explains every part in $comment notes."""
-    if root is not None:
-        use_profiles_in(root)
+    folder = root if root is not None else Path(".")
+    known = profiles_in(folder)
     if not re.fullmatch(profile_schema()["properties"]["id"]["pattern"], profile_id):
         raise ConfigError(f"A profile id is {profile_schema()['properties']['id']['x-expected']}, not {profile_id!r}.")
-    target = out or council_dir() / f"{profile_id}.json"
+    target = out or council_folder(folder) / f"{profile_id}.json"
     if target.exists():
         raise ConfigError(f"{target} already exists: choose another id, or edit that file.")
-    text = json.dumps(starting_profile(profile_id, load_profile(parent)), indent=2, ensure_ascii=False) + "\n"
+    text = json.dumps(starting_profile(profile_id, known.load(parent)), indent=2, ensure_ascii=False) + "\n"
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(text, encoding="utf-8")
     try:
-        check_profile_file(target)
+        profiles_in(folder).check_file(target)  # the folder as it is now, with the new file in it
     except ConfigError:
         target.unlink()
         raise

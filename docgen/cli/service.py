@@ -38,11 +38,11 @@ def _service_options(command: Callable[..., Any]) -> Callable[..., Any]:
 
 
 def _settings(root: Path, workers: int | None, pdf: bool | None, policy: str | None) -> Settings:
-    from docgen.profiles import load_profile
+    from docgen.profiles import profiles_in
 
-    settings = load_settings(root)  # also takes the council's profiles from root/profiles/, checked
+    settings = load_settings(root)  # also checks the council's profiles in root/profiles/
     if policy:
-        load_profile(policy)  # an unknown --policy is a usage error (exit 2), before anything moves
+        profiles_in(root).load(policy)  # an unknown --policy is a usage error (exit 2), before anything moves
     return settings.with_overrides(workers=workers, pdf=pdf)
 
 

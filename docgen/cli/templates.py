@@ -7,6 +7,7 @@ from pathlib import Path
 
 import click
 
+from docgen.profiles import profiles_in
 from docgen.render.check import SAMPLE_RECORD
 from docgen.render.check import check_templates as find_template_problems
 from docgen.render.documents import TEMPLATE_DIR, TEMPLATES
@@ -32,7 +33,7 @@ __all__ = ["check_templates"]
 )
 def check_templates(directory: Path, sample: Path) -> None:
     """Check every template renders and uses only fields the schema defines: exit 0 if so, 1 if not."""
-    problems = find_template_problems(directory, sample)
+    problems = find_template_problems(directory, sample, profiles_in(Path(".")))  # the current folder's council profiles, if any
     for problem in problems:
         click.echo(problem)
     if problems:

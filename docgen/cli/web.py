@@ -22,13 +22,12 @@ __all__ = ["serve", "users"]
 def serve(root: Path, host: str, port: int) -> None:
     """The staff web app: what is due, each case's history, rejected forms, uploads and the report."""
     from docgen.ownership import check_permissions, refuse_root_run
-    from docgen.profiles import check_every_profile, use_profiles_in
+    from docgen.profiles import profiles_in
     from docgen.web.server import run
 
     refuse_root_run(root, "serve")
     check_permissions(root)  # a file left by a run as root: said now in one line, never a failed sign-in later
-    use_profiles_in(root)  # the forms page offers the council's own profiles, with their fields
-    check_every_profile()
+    profiles_in(root).check_every()  # a broken council profile stops the app here; the forms page offers the council's own
     run(root, host, port)
 
 

@@ -5,10 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from docgen.form_fields import fields, title_of
 from docgen.forms.values import normalise
 from docgen.record import Record
-from docgen.schema import Field, Group
+from docgen.schema import Catalogue, Field, Group
 from docgen.validation.report import Problem
 
 __all__ = ["Cell", "Collector"]
@@ -27,6 +26,7 @@ class Cell:
 class Collector:
     """Builds the record field by field; the first non-empty reading of a single field wins."""
 
+    catalogue: Catalogue  # the fields forms are read against: every profile of the root's (``Profiles.reading_catalogue``)
     record: Record = field(default_factory=dict)
     locations: dict[str, str] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
@@ -73,9 +73,9 @@ class Collector:
 
     def locate_sections(self) -> None:
         """Gives each section of single fields (Key worker...) the place of its first question, so a missing section is found."""
-        for spec in fields():
+        for spec in self.catalogue.fields:
             if spec.section and spec.path in self.locations and spec.section not in self.locations:
-                self.locations[spec.section] = f"the {title_of(spec.section)} questions, from {self.locations[spec.path]}"
+                self.locations[spec.section] = f"the {self.catalogue.title_of(spec.section)} questions, from {self.locations[spec.path]}"
 
     def item(self, group: Group, cells: list[Cell], row_location: str) -> None:
         """Adds one row of a repeating group, unless nothing in it was filled in."""

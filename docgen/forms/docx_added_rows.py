@@ -17,7 +17,7 @@ from docgen.forms.collect import Cell, Collector
 from docgen.forms.docx_labels import field_for_tag, has_tagged, label_texts
 from docgen.forms.docx_values import cell_value
 from docgen.forms.wordml import W, control_tag, row_cells, table_rows, text_of
-from docgen.schema import Field
+from docgen.schema import Catalogue, Field
 from docgen.validation.report import Problem
 
 __all__ = ["AddedRow", "AddedRows", "rows_added_without_controls"]
@@ -46,61 +46,64 @@ def rows_added_without_controls(item_of: dict[Any, Any], group_of: dict[Any, str
     Above the first tagged row, only rows below the column-header row are read (Insert row above on the
     first item), and they go before that item; the header and anything above it are the table's headings.
     """
+    fields = collector.catalogue
     added = AddedRows()
     tables = dict.fromkeys(table for row in item_of if (table := next(row.iterancestors(f"{W}tbl"), None)) is not None)
     for table in tables:
         rows = table_rows(table)
         first = next((index for index, table_row in enumerate(rows) if table_row in item_of), None)
         first_item = item_of[rows[first]] if first is not None else None
-        header = _header_row(rows[:first], group_of[first_item]) if first is not None else None
+        header = _header_row(fields, rows[:first], group_of[first_item]) if first is not None else None
         above: Any = None  # the item of the nearest tagged row above
         columns: dict[int, Field | None] | None = None
         for number, table_row in enumerate(rows, start=1):
             if table_row in item_of:
                 above = item_of[table_row]
                 continue
-            if has_tagged(table_row) or _in_row_control(table_row, table):
+            if has_tagged(fields, table_row) or _in_row_control(table_row, table):
                 continue
             if above is not None:
                 item, placed = above, added.after
-            elif header is not None and number - 1 > header and not _is_heading(table_row, rows[header], group_of[first_item]):
+            elif header is not None and number - 1 > header and not _is_heading(fields, table_row, rows[header], group_of[first_item]):
                 item, placed = first_item, added.before
             else:
                 continue  # a heading, or no header row to tell the headings from data
-            group = labels.group_named(group_of[item])
+            group = labels.group_named(fields, group_of[item])
             if group is None:
                 continue
             added.looked_at.add(table_row)
             if columns is None:
-                columns = _columns(rows, item_of, group.name, rows[header] if header is not None else None)
+                columns = _columns(fields, rows, item_of, group.name, rows[header] if header is not None else None)
             read = _read_plain_row(table_row, columns, group.name, f"row {number} of the {group.title} table", collector)
             if read is not None:
                 placed.setdefault(item, []).append(read)
     return added
 
 
-def _header_row(rows: list[Any], group_name: str) -> int | None:
+def _header_row(fields: Catalogue, rows: list[Any], group_name: str) -> int | None:
     """The index of the column-header row among ``rows`` (a table's rows above its first tagged row): the last that names the group's fields."""
-    return next((index for index in range(len(rows) - 1, -1, -1) if _names_fields(rows[index], group_name)), None)
+    return next((index for index in range(len(rows) - 1, -1, -1) if _names_fields(fields, rows[index], group_name)), None)
 
 
-def _names_fields(table_row: Any, group_name: str) -> bool:
+def _names_fields(fields: Catalogue, table_row: Any, group_name: str) -> bool:
     """Whether a row's cells mostly name fields of the group, as a header row does (two at least, unless the table is that narrow)."""
     cells = row_cells(table_row)
     filled = [cell for cell in cells if text_of(cell)]
-    named = [spec for cell in filled if (spec := next((f for t in label_texts(cell) if (f := labels.group_field(group_name, t))), None))]
+    named = [
+        spec for cell in filled if (spec := next((f for t in label_texts(cell) if (f := labels.group_field(fields, group_name, t))), None))
+    ]
     # The same bar as a header row read by label (labels.best_group): one match in a wide row is a coincidence.
     enough = len(set(named)) >= 2 or (len(named) == 1 and len(cells) <= 2)
     return enough and 2 * len(named) > len(filled)
 
 
-def _is_heading(table_row: Any, header: Any, group_name: str) -> bool:
+def _is_heading(fields: Catalogue, table_row: Any, header: Any, group_name: str) -> bool:
     """Whether a row between the header row and the first tagged row is a heading: it repeats the header, or is one merged line.
 
     Word copies the first item row's cells into a row inserted above it, so one cell across a table of
     several columns is a guidance line under the header, not answers.
     """
-    return _names_fields(table_row, group_name) or len(_grid(table_row)) == 1 < len(_grid(header))
+    return _names_fields(fields, table_row, group_name) or len(_grid(table_row)) == 1 < len(_grid(header))
 
 
 def _in_row_control(table_row: Any, table: Any) -> bool:
@@ -113,7 +116,7 @@ def _in_row_control(table_row: Any, table: Any) -> bool:
     return False
 
 
-def _columns(rows: list[Any], item_of: dict[Any, Any], group_name: str, header: Any) -> dict[int, Field | None]:
+def _columns(fields: Catalogue, rows: list[Any], item_of: dict[Any, Any], group_name: str, header: Any) -> dict[int, Field | None]:
     """Grid column → the field its tagged cells hold (None where rows disagree), else the field ``header`` names.
 
     Without a recognised header row, the table's first row is taken for it if it has no controls.
@@ -126,7 +129,7 @@ def _columns(rows: list[Any], item_of: dict[Any, Any], group_name: str, header: 
             held = {
                 spec
                 for sdt in cell.iter(f"{W}sdt")
-                if (tag := control_tag(sdt)) and (spec := field_for_tag(tag)) is not None and spec.group
+                if (tag := control_tag(sdt)) and (spec := field_for_tag(fields, tag)) is not None and spec.group
             }
             if not held:
                 continue
@@ -137,7 +140,7 @@ def _columns(rows: list[Any], item_of: dict[Any, Any], group_name: str, header: 
         header = rows[0]
     if header is not None:
         for start, span, cell in _grid(header):
-            named = next((spec for text in label_texts(cell) if (spec := labels.group_field(group_name, text)) is not None), None)
+            named = next((spec for text in label_texts(cell) if (spec := labels.group_field(fields, group_name, text)) is not None), None)
             for column in range(start, start + span) if named is not None else ():
                 columns.setdefault(column, named)
     return columns
@@ -177,7 +180,7 @@ def _read_plain_row(table_row: Any, columns: dict[int, Field | None], group_name
             cells.append(Cell(spec, raw, f"column '{spec.title}', {where}"))
     if stray:
         shown = ", ".join(f"'{text[:40]}…'" if len(text) > 40 else f"'{text}'" for text in stray[:3])
-        group = labels.group_named(group_name)
+        group = labels.group_named(collector.catalogue, group_name)
         title = group.title if group is not None else group_name
         collector.problems.append(
             Problem(

@@ -19,6 +19,7 @@ from docgen.forms.docx_labels import field_for_tag, read_tables_by_label, read_u
 from docgen.forms.docx_values import control_value
 from docgen.forms.safety import Package
 from docgen.forms.wordml import PR, W15, W, control_alias, control_tag, in_fallback, is_container, table_rows
+from docgen.schema import Catalogue
 
 __all__ = ["MAX_CONTROLS", "read_docx"]
 
@@ -72,13 +73,14 @@ def _read_tagged(body: Any, collector: Collector) -> set[Any]:
     row_words: dict[Any, str] = {}  # counting a row's place in its table once, not once per control
     numbering: dict[Any, dict[Any, int]] = {}  # table → its rows' numbers
     loose: dict[str, list[Cell]] = {}  # group fields outside any table row: a new item each time a field repeats
+    fields = collector.catalogue
     for sdt in body.iter(f"{W}sdt"):
         tag = control_tag(sdt)
         if not tag or is_container(sdt) or in_fallback(sdt):
             continue
-        spec = field_for_tag(tag)
+        spec = field_for_tag(fields, tag)
         if spec is None:
-            if labels.group_named(tag) is None:
+            if labels.group_named(fields, tag) is None:
                 collector.unknown.append(tag)
             continue
         location = f"control {tag} ({control_alias(sdt) or spec.title})"
@@ -92,12 +94,12 @@ def _read_tagged(body: Any, collector: Collector) -> set[Any]:
         if row is None:
             pending = loose.setdefault(spec.group, [])
             if any(c.spec.name == spec.name for c in pending):
-                _flush(collector, spec.group, pending, _row_words(spec.group, None))
+                _flush(collector, spec.group, pending, _row_words(fields, spec.group, None))
                 pending.clear()
             pending.append(Cell(spec, raw, location))
             continue
         if row not in row_words:
-            row_words[row] = _row_words(spec.group, row, numbering)
+            row_words[row] = _row_words(fields, spec.group, row, numbering)
         rows.setdefault(row, (spec.group, []))[1].append(Cell(spec, raw, f"{location}, {row_words[row]}"))
         if not isinstance(row, str) and (table_row := next(sdt.iterancestors(f"{W}tr"), None)) is not None:
             item_of.setdefault(table_row, row)
@@ -112,7 +114,7 @@ def _read_tagged(body: Any, collector: Collector) -> set[Any]:
             _flush(collector, group_name, typed, where)
     for group, pending in loose.items():
         if pending:
-            _flush(collector, group, pending, _row_words(group, None))
+            _flush(collector, group, pending, _row_words(fields, group, None))
     return added.looked_at
 
 
@@ -121,7 +123,7 @@ def _item_index(row: Any) -> int:
 
 
 def _flush(collector: Collector, group_name: str, cells: list[Cell], where: str) -> None:
-    group = labels.group_named(group_name)
+    group = labels.group_named(collector.catalogue, group_name)
     if group is None:
         return
     collector.item(group, list(cells), where)
@@ -143,8 +145,8 @@ def _row_of(sdt: Any) -> Any:
     return row
 
 
-def _row_words(group_name: str, row: Any, numbering: dict[Any, dict[Any, int]] | None = None) -> str:
-    group = labels.group_named(group_name)
+def _row_words(fields: Catalogue, group_name: str, row: Any, numbering: dict[Any, dict[Any, int]] | None = None) -> str:
+    group = labels.group_named(fields, group_name)
     title = group.title if group else group_name
     if row is None:
         return f"the {title} section"

@@ -7,7 +7,6 @@ import unicodedata
 from collections.abc import Callable, Iterable
 from functools import cache, lru_cache
 
-from docgen.form_fields import catalogue
 from docgen.schema import Catalogue, Field, Group
 
 __all__ = ["best_group", "group_field", "group_named", "label_key", "single_field"]
@@ -53,7 +52,7 @@ def _add_second_names(index: dict[str, Field], candidates: Iterable[Field], own_
 
 @cache
 def _group_index(fields: Catalogue, name: str) -> dict[str, Field]:
-    group = _group_named(fields, name)
+    group = group_named(fields, name)
     index: dict[str, Field] = {}
     if group is None:
         return index
@@ -64,27 +63,19 @@ def _group_index(fields: Catalogue, name: str) -> dict[str, Field]:
     return index
 
 
-# Forms are read against every known profile's fields (``form_fields.catalogue``); the lookups are cached per catalogue.
-
-
-def single_field(label: str) -> Field | None:
-    """The single (non-repeating) field a label or field path names, or None."""
-    return _single_field(catalogue(), label)
+# Forms are read against every known profile's fields (``Profiles.reading_catalogue``); the lookups are cached per catalogue.
 
 
 @lru_cache(maxsize=4096)
-def _single_field(fields: Catalogue, label: str) -> Field | None:
+def single_field(fields: Catalogue, label: str) -> Field | None:
+    """The single (non-repeating) field of ``fields`` a label or field path names, or None."""
     key = label_key(label)
     return _single_index(fields).get(key) if key else None
 
 
-def group_named(label: str) -> Group | None:
-    """The repeating group a sheet name or heading names (its name or title), or None."""
-    return _group_named(catalogue(), label)
-
-
 @lru_cache(maxsize=4096)
-def _group_named(fields: Catalogue, label: str) -> Group | None:
+def group_named(fields: Catalogue, label: str) -> Group | None:
+    """The repeating group of ``fields`` a sheet name or heading names (its name or title), or None."""
     key = label_key(label)
     for group in fields.groups:
         if key in (label_key(group.name), label_key(group.title)):
@@ -92,28 +83,24 @@ def _group_named(fields: Catalogue, label: str) -> Group | None:
     return None
 
 
-def group_field(group: str, label: str) -> Field | None:
-    """The field of ``group`` a column header names (its name, path or title), or None."""
-    return _group_field(catalogue(), group, label)
-
-
 @lru_cache(maxsize=4096)
-def _group_field(fields: Catalogue, group: str, label: str) -> Field | None:
+def group_field(fields: Catalogue, group: str, label: str) -> Field | None:
+    """The field of ``group`` a column header names (its name, path or title), or None."""
     key = label_key(label)
     return _group_index(fields, group).get(key) if key else None
 
 
-def best_group(headers: Iterable[str], hint: str = "") -> tuple[Group, dict[int, Field]] | None:
+def best_group(fields: Catalogue, headers: Iterable[str], hint: str = "") -> tuple[Group, dict[int, Field]] | None:
     """The repeating group whose fields a header row names best, with column index → field.
 
     ``hint`` is the nearest heading or sheet name; it settles ties such as a table whose only
     headers are "Agency" and "Contact", which several groups share.
     """
     cells = list(headers)
-    hinted = group_named(hint) if hint else None
+    hinted = group_named(fields, hint) if hint else None
     best: tuple[int, int, Group, dict[int, Field]] | None = None
-    for group in catalogue().groups:
-        columns = {i: f for i, text in enumerate(cells) if (f := group_field(group.name, text)) is not None}
+    for group in fields.groups:
+        columns = {i: f for i, text in enumerate(cells) if (f := group_field(fields, group.name, text)) is not None}
         if not columns:
             continue
         score = (len(set(columns.values())), int(hinted is group))

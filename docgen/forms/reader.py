@@ -12,7 +12,8 @@ from docgen.forms.docx_reader import read_docx
 from docgen.forms.parsed import ParsedForm
 from docgen.forms.safety import open_package, sniff
 from docgen.forms.xlsx_reader import read_xlsx
-from docgen.schema import schema_version
+from docgen.profiles import shipped
+from docgen.schema import Catalogue, schema_version
 from docgen.validation.report import Problem
 
 __all__ = ["LISTS", "MAX_JSON_BYTES", "MAX_LIST_ROWS", "check_list_lengths", "read_form"]
@@ -23,14 +24,14 @@ MAX_LIST_ROWS = 200
 LISTS = ("children", "participants", "objectives", "actions", "services")
 
 
-def read_form(path: Path) -> ParsedForm:
-    """Reads ``path`` as a JSON record, a Word form or an Excel form, whatever its extension says."""
+def read_form(path: Path, catalogue: Catalogue | None = None) -> ParsedForm:
+    """Reads ``path`` as a JSON record, a Word form or an Excel form (whatever its extension says), against ``catalogue``'s fields."""
     path = Path(path)
     if sniff(path) == "json":
         parsed = _read_json(path)
         check_list_lengths(path.name, parsed.record)
         return parsed
-    collector = Collector()
+    collector = Collector(catalogue or shipped().reading_catalogue())
     with open_package(path) as package:
         (read_docx if package.kind == "docx" else read_xlsx)(package, collector)
         kind = package.kind

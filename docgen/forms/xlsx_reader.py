@@ -15,7 +15,6 @@ from lxml import etree
 from openpyxl.utils import column_index_from_string, get_column_letter
 
 from docgen.errors import DocgenError, NotAFormError
-from docgen.form_fields import field as schema_field
 from docgen.forms import labels
 from docgen.forms.collect import Cell, Collector
 from docgen.forms.safety import Package
@@ -62,7 +61,7 @@ def read_xlsx(package: Package, collector: Collector) -> None:
                 ) from exc
     named_sheets = _read_defined_names(collector, sheets, names)
     for sheet in sheets.values():
-        group = labels.group_named(sheet.name)
+        group = labels.group_named(collector.catalogue, sheet.name)
         if group is not None:
             _read_group_sheet(collector, group, sheet)
         elif sheet.name not in named_sheets and labels.label_key(sheet.name) not in _NOT_ANSWERS:
@@ -146,10 +145,6 @@ def _uncached_formulas(package: Package, part: str) -> set[str]:
     return found
 
 
-
-
-
-
 def _value(collector: Collector, sheet: _Sheet, row: int, column: int, spec: Field, path: str) -> Any:
     """A cell's value; a formula without a saved result is reported instead of being read as blank."""
     coordinate = f"{get_column_letter(column)}{row}"
@@ -179,9 +174,9 @@ def _read_defined_names(collector: Collector, sheets: dict[str, _Sheet], names: 
     for name, reference, scope in names:
         if name.startswith("_xlnm.") or not name:
             continue
-        spec = schema_field(name)
+        spec = collector.catalogue.field(name)
         if spec is None or spec.group is not None:
-            if "." in name and labels.group_named(name) is None and spec is None:
+            if "." in name and labels.group_named(collector.catalogue, name) is None and spec is None:
                 collector.unknown.append(name)
             continue
         match = _REFERENCE.match(reference.split(",")[0].strip())
@@ -216,7 +211,7 @@ def _read_field_sheet(collector: Collector, sheet: _Sheet) -> None:
     rows = sorted({r for r, c in sheet.grid if c == 1})
     for row in rows:
         label = sheet.grid.get((row, 1))
-        spec = labels.single_field(str(label)) if isinstance(label, str) else None
+        spec = labels.single_field(collector.catalogue, str(label)) if isinstance(label, str) else None
         if spec is None or collector.has(spec.path):
             continue
         collector.single(Cell(spec, _value(collector, sheet, row, 2, spec, spec.path), f"{sheet.name}!B{row}"))
@@ -232,7 +227,7 @@ def _read_group_sheet(collector: Collector, group: Group, sheet: _Sheet) -> None
     for row in range(1, _HEADER_SEARCH_ROWS + 1):
         found = {}
         for (r, c), value in sheet.grid.items():
-            if r == row and isinstance(value, str) and (spec := labels.group_field(group.name, value)) is not None:
+            if r == row and isinstance(value, str) and (spec := labels.group_field(collector.catalogue, group.name, value)) is not None:
                 found[c] = spec
         if len(found) > len(columns):
             best_row, columns = row, found

@@ -19,6 +19,7 @@ from docgen.ledger.deadline_rows import reconcile
 from docgen.ledger.from_files import Collected, append_recorded, catch_up
 from docgen.ledger.migrations import MIGRATIONS, migrate
 from docgen.ledger.sqlite_errors import ledger_error
+from docgen.profiles import profiles_in
 
 __all__ = ["LEDGER_PATH", "LedgerConnection"]
 
@@ -33,6 +34,8 @@ class LedgerConnection:
         self.path = path
         #: the root whose journal of facts (``docgen.facts``) gets every fact recorded here; None: recorded in the ledger only
         self.facts_root = facts_root
+        #: the root's council profiles, which work out each meeting's timescales (none but the shipped ones for a ledger in memory)
+        self.profiles = profiles_in(facts_root if facts_root is not None else (path.parent.parent if path.name != ":memory:" else None))
 
     @classmethod
     def open(
@@ -140,7 +143,7 @@ class LedgerConnection:
                 # a newer docgen may work deadlines out differently (schema 3: visits per child, the 6 month point
                 # foreseen): every case's are worked out again from its facts, which changes nothing where it agrees
                 for (case,) in db.execute("SELECT DISTINCT case_reference FROM meetings").fetchall():
-                    reconcile(db, case)
+                    reconcile(db, case, self.profiles)
 
     def schema_version(self) -> int:
         """The schema version of the open ledger."""

@@ -18,6 +18,7 @@ from docgen.escalation import (
 from docgen.ledger.models import DeadlineKind, DeadlineStatus
 from docgen.ledger.statuses import Status, case_statuses
 from docgen.ledger.visit_deadlines import VisitPlan, child_visit_deadlines
+from docgen.profiles import Profiles
 
 __all__ = ["reconcile", "store_deadlines"]
 
@@ -74,17 +75,20 @@ def _insert_deadline(db: sqlite3.Connection, meeting_id: int, case: str, item: d
 # -- working out statuses ------------------------------------------------------------------------------
 
 
-def reconcile(db: sqlite3.Connection, case: str) -> None:
-    """Works out every deadline's status for one case from the meetings, copies sent and visits recorded, and saves the changes."""
+def reconcile(db: sqlite3.Connection, case: str, profiles: Profiles) -> None:
+    """Works out every deadline's status for one case from the meetings, copies sent and visits recorded, and saves the changes.
+
+    Each meeting's timescales (escalation, the longest gap between visits) are its profile's, from the root's ``profiles``.
+    """
     meetings = [dict(r) for r in db.execute("SELECT * FROM meetings WHERE case_reference = ? ORDER BY meeting_date, id", (case,))]
     active = [m for m in meetings if m["superseded_by"] is None]
     visits = [
         (dt.date.fromisoformat(v["visit_date"][:10]), str(v["child"]))
         for v in db.execute("SELECT * FROM visits WHERE case_reference = ? ORDER BY visit_date", (case,))
     ]
-    _ensure_principal_review(db, case, active)
-    _ensure_divisional_review(db, case, active)
-    _save_child_visits(db, case, active, visits)
+    _ensure_principal_review(db, case, active, profiles)
+    _ensure_divisional_review(db, case, active, profiles)
+    _save_child_visits(db, case, active, visits, profiles)
     rows = [
         dict(r)
         for r in db.execute(
@@ -110,9 +114,13 @@ def _save_status(db: sqlite3.Connection, row: dict[str, Any], new: Status) -> No
         )
 
 
-def _save_child_visits(db: sqlite3.Connection, case: str, active: list[dict[str, Any]], visits: list[tuple[dt.date, str]]) -> None:
+def _save_child_visits(
+    db: sqlite3.Connection, case: str, active: list[dict[str, Any]], visits: list[tuple[dt.date, str]], profiles: Profiles
+) -> None:
     """Procedure 5.2: each child's visit deadlines, from their last visit, stored as the case's generated ``visit`` rows."""
-    wanted = {(v.meeting_id, v.child, v.due.isoformat()): v for v in child_visit_deadlines([_visit_plan(m) for m in active], visits)}
+    wanted = {
+        (v.meeting_id, v.child, v.due.isoformat()): v for v in child_visit_deadlines([_visit_plan(m, profiles) for m in active], visits)
+    }
     existing = db.execute("SELECT * FROM deadlines WHERE case_reference = ? AND kind = 'visit' AND generated = 1", (case,)).fetchall()
     for row in existing:
         found = wanted.pop((row["meeting_id"], row["child"], row["due_date"]), None)
@@ -136,7 +144,7 @@ def _save_child_visits(db: sqlite3.Connection, case: str, active: list[dict[str,
         )
 
 
-def _visit_plan(meeting: dict[str, Any]) -> VisitPlan:
+def _visit_plan(meeting: dict[str, Any], profiles: Profiles) -> VisitPlan:
     """What a stored meeting set for visits: its frequency (from the form, else its planned series) and children."""
     manifest: dict[str, Any] = json.loads(meeting["manifest"])
     date = dt.date.fromisoformat(meeting["meeting_date"][:10])
@@ -147,17 +155,17 @@ def _visit_plan(meeting: dict[str, Any]) -> VisitPlan:
     children = [str(c) for c in manifest.get("children") or []] or [
         str(d["child"]) for d in manifest.get("documents") or [] if d.get("child")
     ]
-    max_days, section = visit_limit(meeting["policy"])
+    max_days, section = visit_limit(profiles, meeting["policy"])
     return VisitPlan(meeting["id"], date, meeting["meeting_type"], frequency, tuple(dict.fromkeys(children)), max_days, section)
 
 
-def _ensure_principal_review(db: sqlite3.Connection, case: str, active: list[dict[str, Any]]) -> None:
+def _ensure_principal_review(db: sqlite3.Connection, case: str, active: list[dict[str, Any]], profiles: Profiles) -> None:
     """Procedure 4.1: the Principal Manager review at the 6-month point, foreseen from the case's first meeting."""
     wanted: tuple[int, str] | None = None
     spec: dict[str, Any] = {}
     if active:
         first = active[0]
-        spec = escalation_timescale(first["policy"])
+        spec = escalation_timescale(profiles, first["policy"])
         start = next((m["plan_start_date"] for m in active if m.get("plan_start_date")), None)
         if start is None and first["meeting_type"] == "initial":
             start = first["meeting_date"]  # the plan starts at the initial meeting
@@ -171,7 +179,7 @@ def _ensure_principal_review(db: sqlite3.Connection, case: str, active: list[dic
     _keep_generated(db, case, item, wanted)
 
 
-def _ensure_divisional_review(db: sqlite3.Connection, case: str, active: list[dict[str, Any]]) -> None:
+def _ensure_divisional_review(db: sqlite3.Connection, case: str, active: list[dict[str, Any]], profiles: Profiles) -> None:
     """Procedure 4.1: a case still open at a review months after the Principal Manager review goes to the Divisional Manager."""
     ids = [m["id"] for m in active]
     marks = ",".join("?" * len(ids)) or "NULL"
@@ -184,7 +192,7 @@ def _ensure_divisional_review(db: sqlite3.Connection, case: str, active: list[di
     spec: dict[str, Any] = {}
     if review is not None:
         raising = next(m for m in active if m["id"] == review["meeting_id"])
-        spec = escalation_timescale(raising["policy"])
+        spec = escalation_timescale(profiles, raising["policy"])
         found = divisional_manager_review(dt.date.fromisoformat(review["due_date"][:10]), raising["meeting_date"], active, spec)
         wanted = (found[0], found[1].isoformat()) if found else None
     item = {

@@ -15,7 +15,7 @@ __all__ = ["fill_in_from_sources", "fill_in_records"]
 def _source_record(root: Path, ledger: Ledger, meeting: MeetingRow) -> dict[str, Any] | None:
     """The record read from ``outbox/<case>/<meeting>/source/NAME``; None when it is gone or cannot be read."""
     folder = Path(root) / "outbox" / meeting.case_reference / meeting.folder
-    return source_record(folder, ledger.meeting_manifest(meeting.id))
+    return source_record(folder, ledger.meeting_manifest(meeting.id), ledger.profiles.reading_catalogue())
 
 
 def fill_in_from_sources(root: Path, ledger: Ledger) -> int:

@@ -23,6 +23,7 @@ from docgen.facts import FACTS_FILE, append_facts, journal_size, read_facts
 from docgen.ledger.deadline_rows import reconcile
 from docgen.ledger.meetings import store_file, store_meeting
 from docgen.ledger.sources import source_record
+from docgen.profiles import Profiles, profiles_in
 
 __all__ = [
     "APPLIERS",
@@ -115,8 +116,12 @@ def _apply_published(db: sqlite3.Connection, fact: dict[str, Any], root: Path) -
     if found is None:
         return None  # its folder is gone from the outbox: nothing left to stand for it
     folder, manifest = found
-    record = fact.get("record") if isinstance(fact.get("record"), dict) else source_record(folder, manifest)
-    store_meeting(db, manifest, record, None)
+    record = (
+        fact.get("record")
+        if isinstance(fact.get("record"), dict)
+        else source_record(folder, manifest, profiles_in(root).reading_catalogue())
+    )
+    store_meeting(db, manifest, record, None, profiles_in(root))
     if folder.parent.name != "superseded":
         where = folder.relative_to(root).as_posix()
         store_file(db, sha256=str(fact["sha256"]), name=str(fact.get("source") or ""), outcome="published", where=where)
@@ -175,7 +180,11 @@ def _apply_visit(db: sqlite3.Connection, fact: dict[str, Any], root: Path) -> st
 
 
 def set_sent_dates(
-    db: sqlite3.Connection, journal: Collected | None, meeting_id: int, sent: Sequence[tuple[str, str | None, str | None, str | None]]
+    db: sqlite3.Connection,
+    journal: Collected | None,
+    meeting_id: int,
+    sent: Sequence[tuple[str, str | None, str | None, str | None]],
+    profiles: Profiles,
 ) -> int:
     """Records sent dates ``(recipient, document or None for all, ISO date or None to clear, sent by)``; returns the copies changed."""
     meeting = db.execute(
@@ -196,7 +205,7 @@ def set_sent_dates(
             fact = {**dict(meeting), "recipient": recipient, "document": document, "sent_date": sent_date, "sent_by": sent_by}
             journal.append(("sent_date", fact))
     if changed and meeting is not None:
-        reconcile(db, meeting["case_reference"])
+        reconcile(db, meeting["case_reference"], profiles)
     return changed
 
 
@@ -205,7 +214,9 @@ def _apply_sent_date(db: sqlite3.Connection, fact: dict[str, Any], root: Path) -
     meeting_id = _meeting_id(db, fact)
     if meeting_id is None:
         return None  # a meeting whose folder is gone from the outbox: nothing to record it against
-    set_sent_dates(db, None, meeting_id, [(fact["recipient"], fact.get("document"), fact.get("sent_date"), fact.get("sent_by"))])
+    set_sent_dates(
+        db, None, meeting_id, [(fact["recipient"], fact.get("document"), fact.get("sent_date"), fact.get("sent_by"))], profiles_in(root)
+    )
     return None  # set_sent_dates worked the case's deadlines out again itself
 
 
@@ -248,8 +259,9 @@ def apply_facts(db: sqlite3.Connection, root: Path, start: int = 0) -> int:
             if case:
                 touched.add(case)
         reached = offset
+    profiles = profiles_in(root)
     for case in sorted(touched):
-        reconcile(db, case)
+        reconcile(db, case, profiles)
     return reached
 
 

@@ -9,6 +9,7 @@ from typing import Any
 
 from docgen.ledger.deadline_rows import reconcile, store_deadlines
 from docgen.ledger.models import meeting_details, text_or_none
+from docgen.profiles import Profiles
 
 __all__ = ["keep_record", "published_fact", "store_file", "store_meeting"]
 
@@ -17,7 +18,9 @@ def _now() -> str:
     return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
 
 
-def store_meeting(db: sqlite3.Connection, manifest: dict[str, Any], record: dict[str, Any] | None, published_at: str | None) -> bool:
+def store_meeting(
+    db: sqlite3.Connection, manifest: dict[str, Any], record: dict[str, Any] | None, published_at: str | None, profiles: Profiles
+) -> bool:
     """Stores a published meeting (inside the caller's transaction); True when it was new to the ledger, False for a retry."""
     case = str(manifest["case_reference"])
     meeting = manifest["meeting"]
@@ -68,7 +71,7 @@ def store_meeting(db: sqlite3.Connection, manifest: dict[str, Any], record: dict
         "UPDATE meetings SET superseded_by = ? WHERE case_reference = ? AND meeting_date = ? AND meeting_type = ? AND id != ?",
         (meeting_id, case, date, kind, meeting_id),
     )
-    reconcile(db, case)
+    reconcile(db, case, profiles)
     return same is None
 
 

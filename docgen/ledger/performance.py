@@ -17,7 +17,6 @@ from typing import Any
 
 from docgen.errors import ConfigError
 from docgen.ledger.store import Ledger
-from docgen.profiles import load_profile
 from docgen.timescales import applicable, period_of
 
 __all__ = [
@@ -280,7 +279,7 @@ def _plans_judged(ledger: Ledger, title: str) -> list[Judged]:
             continue
         day = dt.date.fromisoformat(meeting.meeting_date)
         try:
-            rules = {r.id: r for r in load_profile(meeting.policy).rules if r.check == "plan_by"}
+            rules = {r.id: r for r in ledger.profiles.load(meeting.policy).rules if r.check == "plan_by"}
         except ConfigError:
             rules = {}
         flagged = [
@@ -310,7 +309,7 @@ def _first_visits_judged(ledger: Ledger, title: str) -> list[Judged]:
         if referral is None:
             continue
         try:
-            spec = applicable(load_profile(meetings[0].policy).timescale("first_visit"), {}) or {}
+            spec = applicable(ledger.profiles.load(meetings[0].policy).timescale("first_visit"), {}) or {}
         except ConfigError:
             spec = {}
         if not spec:

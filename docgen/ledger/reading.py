@@ -11,7 +11,7 @@ from docgen.ledger.details import fill_in_from_sources
 from docgen.ledger.distribution_lists import sync_sent_dates
 from docgen.ledger.rebuild import missing_ledger_note
 from docgen.ledger.store import Ledger
-from docgen.profiles import check_every_profile, use_profiles_in
+from docgen.profiles import profiles_in
 
 __all__ = ["open_for_reading"]
 
@@ -22,8 +22,7 @@ def _to_stderr(line: str) -> None:
 
 def open_for_reading(root: Path, note: Callable[[str], None] = _to_stderr) -> Ledger | None:
     """The root's ledger with the outbox's sent dates read in; None where nothing was ever published."""
-    use_profiles_in(root)  # a meeting published under the council's own profile is judged by it
-    check_every_profile()
+    profiles_in(root).check_every()  # a broken council profile is a settings error here, not a wrong deadline later
     missing_ledger_note(root)
     if not (root / LEDGER_PATH).is_file():
         return None

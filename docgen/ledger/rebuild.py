@@ -129,7 +129,7 @@ def _rebuild(root: Path) -> Rebuilt:
                 key = (str(manifest["case_reference"]), str(meeting.get("date")), str(meeting.get("type")), str(source.get("sha256")))
                 record = journaled.get(key)
                 if record is None:  # published before the journal kept records: read from the form itself
-                    record = source_record(folder, manifest)
+                    record = source_record(folder, manifest, ledger.profiles.reading_catalogue())
                     records += record is not None
                 ledger.publish_meeting(manifest, record=record)
             except (AttributeError, KeyError, TypeError, ValueError) as exc:

@@ -7,12 +7,14 @@ from typing import Any
 
 from docgen.errors import FormError
 from docgen.record import clean
+from docgen.schema import Catalogue
 
 __all__ = ["source_record"]
 
 
-def source_record(folder: Path, manifest: dict[str, Any]) -> dict[str, Any] | None:
-    """The canonical record read from the source form a published meeting ``folder`` keeps; None when it is gone or unreadable."""
+def source_record(folder: Path, manifest: dict[str, Any], fields: Catalogue | None = None) -> dict[str, Any] | None:
+    """The canonical record read (against ``fields``, the root's reading catalogue) from the source form a published meeting
+    ``folder`` keeps; None when it is gone or unreadable."""
     sources = [d["path"] for d in manifest.get("documents") or [] if d.get("kind") == "source" and d.get("path")]
     name = (manifest.get("source") or {}).get("name")
     candidates = [*sources, f"source/{name}"] if name else sources
@@ -23,7 +25,7 @@ def source_record(folder: Path, manifest: dict[str, Any]) -> dict[str, Any] | No
         from docgen.forms import read_form  # only needed for old or partial manifests
 
         try:
-            record: dict[str, Any] = clean(read_form(path).record)
+            record: dict[str, Any] = clean(read_form(path, fields).record)
         except (FormError, OSError, ValueError):
             return None
         return record

@@ -102,7 +102,7 @@ class Ledger(LedgerConnection):
         ledger restored from an older backup learns of it.
         """
         with self.recording() as (db, journal):
-            if store_meeting(db, manifest, record, published_at) and journal is not None:
+            if store_meeting(db, manifest, record, published_at, self.profiles) and journal is not None:
                 journal.append(("published", published_fact(manifest, record)))
 
     def meetings_without_details(self) -> list[MeetingRow]:
@@ -134,7 +134,7 @@ class Ledger(LedgerConnection):
                 )
                 keep_record(db, meeting_id, record)
             db.execute("UPDATE meetings SET details_checked = 1 WHERE id = ?", (meeting_id,))
-            reconcile(db, row["case_reference"])
+            reconcile(db, row["case_reference"], self.profiles)
 
     # -- copies and visits -------------------------------------------------------------------------
 
@@ -150,7 +150,7 @@ class Ledger(LedgerConnection):
         """Records sent dates: ``(recipient, document or None for all, sent date or None to clear, sent by)``; returns rows changed."""
         rows = [(recipient, document, day.isoformat() if day else None, by) for recipient, document, day, by in sent]
         with self.recording() as (db, journal):
-            return set_sent_dates(db, journal, meeting_id, rows)
+            return set_sent_dates(db, journal, meeting_id, rows, self.profiles)
 
     def record_visits(self, visits: Sequence[Visit], *, source: str | None = None) -> int:
         """Stores visits (a repeat of the same child and date updates "seen alone"); returns how many were new."""
@@ -168,7 +168,7 @@ class Ledger(LedgerConnection):
                     at=_now(),
                 )
             for case in sorted({v.case_reference for v in visits}):
-                reconcile(db, case)
+                reconcile(db, case, self.profiles)
         return added
 
     def visits(self, case_reference: str | None = None) -> list[Visit]:
@@ -293,4 +293,3 @@ class Ledger(LedgerConnection):
             "SELECT min(meeting_date) FROM meetings WHERE case_reference = ? AND superseded_by IS NULL", (case_reference,)
         ).fetchone()
         return as_date((given and given[0]) or (first and first[0]))
-

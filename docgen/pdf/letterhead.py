@@ -11,12 +11,9 @@ A profile without one gets a plain heading from its title.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
-from pathlib import Path
-from typing import Any
 
-from docgen.profiles import PROFILE_DIR, Profile, profile_files
+from docgen.profiles import Profile
 
 __all__ = ["Letterhead", "letterhead_for"]
 
@@ -37,33 +34,15 @@ class Letterhead:
         return [line for line in (self.department, *self.address, *contact) if line]
 
 
-def _read(path: Path) -> dict[str, Any]:
-    data: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
-    return data
-
-
-def _profile_data(profile_id: str, folders: list[Path]) -> dict[str, Any] | None:
-    for folder in folders:
-        path = folder / f"{profile_id}.json"
-        if path.is_file():
-            return _read(path)
-    return None
-
-
-def letterhead_for(profile: Profile, root: Path | None = None) -> Letterhead:
-    """The profile's letterhead, looking up its ``extends`` chain: the council's own profiles where ``load_profile`` finds
-    them, or those in ``root/profiles`` when ``root`` is given."""
-    folders = ([Path(root) / "profiles"] if root else []) + [PROFILE_DIR]
-    files = {} if root else profile_files()
-    for profile_id in profile.lineage:
-        data = _read(files[profile_id]) if profile_id in files else _profile_data(profile_id, folders) or {}
-        head = data.get("letterhead")
-        if isinstance(head, dict) and head.get("council"):
-            return Letterhead(
-                council=str(head["council"]),
-                department=str(head.get("department", "")),
-                address=tuple(str(line) for line in head.get("address", [])),
-                phone=str(head.get("phone", "")),
-                email=str(head.get("email", "")),
-            )
+def letterhead_for(profile: Profile) -> Letterhead:
+    """The profile's letterhead, or that of the nearest profile it extends that has one; else a plain heading from its title."""
+    head = profile.letterhead
+    if head.get("council"):
+        return Letterhead(
+            council=str(head["council"]),
+            department=str(head.get("department", "")),
+            address=tuple(str(line) for line in head.get("address", [])),
+            phone=str(head.get("phone", "")),
+            email=str(head.get("email", "")),
+        )
     return Letterhead(council="Children's Services", department=profile.title)

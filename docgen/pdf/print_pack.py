@@ -25,7 +25,7 @@ from docgen.pdf.letterhead import Letterhead, letterhead_for
 from docgen.pdf.making import Converter
 from docgen.pdf.merge import Pages, merge_pack
 from docgen.pdf.page_numbers import number_pages, write_page_numbers
-from docgen.profiles import load_profile
+from docgen.profiles import Profile
 
 __all__ = ["PRINT_PACK", "Envelope", "add_print_pack", "build_print_pack", "envelopes", "print_pack_entry"]
 
@@ -137,9 +137,9 @@ def build_print_pack(
 
 
 def print_pack_entry(
-    out_dir: Path, manifest: dict[str, Any], *, converter: Converter, timeout: float = 120.0, today: dt.date | None = None
+    out_dir: Path, manifest: dict[str, Any], *, profile: Profile, converter: Converter, timeout: float = 120.0, today: dt.date | None = None
 ) -> dict[str, Any] | None:
-    """Makes ``print-pack.pdf`` for a meeting whose PDFs are made, on its profile's letterhead; returns its manifest entry.
+    """Makes ``print-pack.pdf`` for a meeting whose PDFs are made, on its ``profile``'s letterhead; returns its manifest entry.
 
     A ``ConverterError`` is raised like any other PDF's: the form is kept to drop in again. A document's PDF that cannot
     be read leaves no print pack (None), with a warning, and the plans are published: staff print the copies from their PDFs.
@@ -151,7 +151,6 @@ def print_pack_entry(
         "next_review": next_review,
         "key_worker": manifest.get("key_worker") or {},
     }
-    profile = load_profile(manifest["policy"])
     about["glossary"] = profile.glossary
     try:
         return build_print_pack(
@@ -169,9 +168,9 @@ def print_pack_entry(
 
 
 def add_print_pack(
-    out_dir: Path, manifest: dict[str, Any], *, converter: Converter, timeout: float = 120.0, today: dt.date | None = None
+    out_dir: Path, manifest: dict[str, Any], *, profile: Profile, converter: Converter, timeout: float = 120.0, today: dt.date | None = None
 ) -> None:
     """``print_pack_entry``, listed in ``manifest``'s documents."""
-    entry = print_pack_entry(out_dir, manifest, converter=converter, timeout=timeout, today=today)
+    entry = print_pack_entry(out_dir, manifest, profile=profile, converter=converter, timeout=timeout, today=today)
     if entry is not None:
         manifest["documents"].append(entry)

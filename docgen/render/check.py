@@ -25,7 +25,7 @@ from jinja2 import nodes
 
 from docgen.deadlines import meeting_deadlines
 from docgen.errors import DocgenError
-from docgen.profiles import load_profile
+from docgen.profiles import Profiles, shipped
 from docgen.record import clean
 from docgen.render.context import child_plan_context, document_shapes, meeting_record_context, words_we_use_context
 from docgen.render.documents import CHILD_TEMPLATES, TEMPLATE_DIR, TEMPLATES, document_text, jinja_environment, render_template
@@ -167,15 +167,18 @@ def _sample_record(sample: Path) -> dict[str, Any]:
     return loaded
 
 
-def _render_sample(path: Path, kind: str, record: dict[str, Any]) -> list[str]:
+def _render_sample(path: Path, kind: str, record: dict[str, Any], profiles: Profiles) -> list[str]:
     """Renders the template for the sample record (each child, for a child's plan); reports failures and tags left over."""
-    profile = load_profile(record.get("policy"))
+    profile = profiles.load(record.get("policy"))
+    fields = profiles.reading_catalogue()
     deadlines = meeting_deadlines(record, profile)
     today = dt.date(2026, 12, 18)
     if kind == "child_plan":
-        contexts = [child_plan_context(record, c["id"], deadlines, procedure=profile.title, today=today) for c in record["children"]]
+        contexts = [
+            child_plan_context(record, c["id"], deadlines, procedure=profile.title, today=today, fields=fields) for c in record["children"]
+        ]
     else:
-        contexts = [meeting_record_context(record, deadlines, [], procedure=profile.title, today=today)]
+        contexts = [meeting_record_context(record, deadlines, [], procedure=profile.title, today=today, fields=fields)]
     problems = []
     words: list[dict[str, Any]] = []
 
@@ -222,8 +225,12 @@ def _words_we_use_problems(name: str, text: str, words: list[dict[str, Any]]) ->
     return []
 
 
-def check_templates(directory: Path = TEMPLATE_DIR, sample: Path = SAMPLE_RECORD) -> list[str]:
-    """Every problem with the templates in ``directory`` (empty when all is well), each naming its template."""
+def check_templates(directory: Path = TEMPLATE_DIR, sample: Path = SAMPLE_RECORD, profiles: Profiles | None = None) -> list[str]:
+    """Every problem with the templates in ``directory`` (empty when all is well), each naming its template.
+
+    A template may name the fields ``profiles`` (a root's; the shipped ones without) add to the record.
+    """
+    profiles = profiles or shipped()
     environment = jinja_environment()
     record = _sample_record(sample)
     problems: list[str] = []
@@ -250,8 +257,8 @@ def check_templates(directory: Path = TEMPLATE_DIR, sample: Path = SAMPLE_RECORD
         if split:
             continue
         check = _NameCheck(name, kind, environment)
-        check.visit(tree, dict(document_shapes()[kind]))
+        check.visit(tree, dict(document_shapes(profiles.reading_catalogue())[kind]))
         problems.extend(check.problems)
         if not check.problems:
-            problems.extend(_render_sample(path, kind, record))
+            problems.extend(_render_sample(path, kind, record, profiles))
     return problems

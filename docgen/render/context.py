@@ -13,16 +13,15 @@ views and the assessment are never put in its context, so no template can leak t
 from __future__ import annotations
 
 import datetime as dt
-from functools import cache
+from functools import lru_cache
 from typing import Any
 
 from docgen.deadline_kinds import kind_words
 from docgen.deadlines import Deadline
-from docgen.form_fields import catalogue
 from docgen.glossary import Glossary, words_we_use
 from docgen.printable import SafeText, safe_text, uk_date
 from docgen.record import Record, applies_to, as_date, child_name, objective_child_ids
-from docgen.schema import base_schema
+from docgen.schema import Catalogue, base_schema
 
 __all__ = [
     "DOCUMENT_SHAPES",
@@ -36,9 +35,8 @@ __all__ = [
 # A shape is what a template may name: a dict of names (None = a value), a one-item list for a list of items.
 
 
-@cache
-def _record_shape(schema_id: int = 0) -> dict[str, Any]:
-    """The record's shape; ``schema_id`` 0 is the base schema's, else (the profiles' generation + 1) with council fields."""
+def _record_shape(schema: dict[str, Any]) -> dict[str, Any]:
+    """The record's shape: what ``schema`` (the base, or the base with council profiles' fields) says a record holds."""
 
     def walk(spec: dict[str, Any]) -> Any:
         if spec.get("type") == "object":
@@ -47,7 +45,7 @@ def _record_shape(schema_id: int = 0) -> dict[str, Any]:
             return [walk(spec["items"])]
         return None
 
-    shape = walk(base_schema() if not schema_id else catalogue().schema)
+    shape = walk(schema)
     assert isinstance(shape, dict)
     return shape
 
@@ -97,15 +95,14 @@ def _family_child(child: dict[str, Any]) -> dict[str, Any]:
     return {name: value for name, value in child.items() if name not in STAFF_ONLY_CHILD_FIELDS}
 
 
-def document_shapes() -> dict[str, dict[str, Any]]:
-    """What each kind of document's template may name, council profiles' own fields included."""
-    from docgen.profiles import generation
+@lru_cache(maxsize=8)
+def document_shapes(fields: Catalogue) -> dict[str, dict[str, Any]]:
+    """What each kind of document's template may name: the record as ``fields`` has it (council profiles' own fields included)."""
+    return _document_shapes(fields.schema)
 
-    return _document_shapes(generation() + 1)
 
-
-def _document_shapes(schema_id: int = 0) -> dict[str, dict[str, Any]]:
-    record = _record_shape(schema_id)
+def _document_shapes(schema: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    record = _record_shape(schema)
     child = _with(_family_child(record["children"][0]), name=None, age=None)
     objective = _with(record["objectives"][0], who=None, actions=[record["actions"][0]])
     action = _with(record["actions"][0], objective_need=None)
@@ -144,7 +141,7 @@ def _document_shapes(schema_id: int = 0) -> dict[str, dict[str, Any]]:
 
 
 #: what each kind of document's template may name (``check-templates`` holds templates to it)
-DOCUMENT_SHAPES: dict[str, dict[str, Any]] = _document_shapes()
+DOCUMENT_SHAPES: dict[str, dict[str, Any]] = _document_shapes(base_schema())
 
 
 # ---------------------------------------------------------------------------------------------- values
@@ -169,8 +166,8 @@ def _prepared(value: Any, spec: dict[str, Any]) -> Any:
     return value
 
 
-def _prepare_record(record: Record) -> dict[str, Any]:
-    prepared = _prepared(record, catalogue().schema)  # with the fields council profiles add, for their own templates
+def _prepare_record(record: Record, fields: Catalogue) -> dict[str, Any]:
+    prepared = _prepared(record, fields.schema)  # with the fields council profiles add, for their own templates
     assert isinstance(prepared, dict)
     prepared["children"] = [_family_child(child) for child in prepared.get("children") or []]
     return prepared
@@ -181,8 +178,6 @@ def _age(child: dict[str, Any], on: dt.date) -> int | None:
     if born is None:
         return None
     return on.year - born.year - ((on.month, on.day) < (born.month, born.day))
-
-
 
 
 def _deadline(deadline: Deadline) -> dict[str, Any]:
@@ -221,8 +216,8 @@ def _scale(score: Any) -> list[dict[str, Any]]:
     ]
 
 
-def _common(record: Record, deadlines: list[Deadline], procedure: str, today: dt.date) -> dict[str, Any]:
-    prepared = _prepare_record(record)
+def _common(record: Record, deadlines: list[Deadline], procedure: str, today: dt.date, fields: Catalogue) -> dict[str, Any]:
+    prepared = _prepare_record(record, fields)
     prepared["meeting"]["review_arrangements"] = safe_text(_review_arrangements(record))
     return {
         "case": prepared["case"],
@@ -247,7 +242,9 @@ def words_we_use_context(glossary: Glossary, text: str, *, child: bool = False) 
     return [{k: safe_text(v) for k, v in entry.items()} for entry in words_we_use(glossary, [text], child=child)]
 
 
-def _objectives(record: Record, prepared: dict[str, Any], keep: list[int]) -> tuple[list[dict[str, Any]], list[dict[str, Any]], list[dict[str, Any]]]:
+def _objectives(
+    record: Record, prepared: dict[str, Any], keep: list[int]
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]], list[dict[str, Any]]]:
     """The kept objectives (by index) still being worked on, with their actions; those actions as one list; the actions done.
 
     An objective achieved or no longer needed, and an action done, are shown as done, never as work ahead.
@@ -276,22 +273,30 @@ def _objectives(record: Record, prepared: dict[str, Any], keep: list[int]) -> tu
 
 
 def child_plan_context(
-    record: Record, child_id: str, deadlines: list[Deadline], *, procedure: str, today: dt.date, earlier: list[dict[str, Any]] | None = None
+    record: Record,
+    child_id: str,
+    deadlines: list[Deadline],
+    *,
+    procedure: str,
+    today: dt.date,
+    fields: Catalogue,
+    earlier: list[dict[str, Any]] | None = None,
 ) -> dict[str, Any]:
     """Everything one child's plan (and words-and-pictures plan) shows — and nothing about a sibling.
 
+    ``fields``: the record's fields as the root's profiles have them (``Profiles.reading_catalogue``);
     ``earlier``: the case's earlier meetings, oldest first, for how the plan has moved (``docgen.render.review_progress``).
     """
     from docgen.render.review_progress import review_view
 
     index = next(i for i, c in enumerate(record.get("children", [])) if c.get("id") == child_id)
     raw_child = record["children"][index]
-    prepared = _prepare_record(record)
+    prepared = _prepare_record(record, fields)
     child = dict(prepared["children"][index], name=safe_text(child_name(raw_child)), age=_age(raw_child, today))
     keep = [i for i, o in enumerate(record.get("objectives", [])) if applies_to(o, child_id)]
     objectives, actions, done = _objectives(record, prepared, keep)
     return {
-        **_common(record, deadlines, procedure, today),
+        **_common(record, deadlines, procedure, today, fields),
         "child": child,
         "objectives": objectives,
         "actions": actions,
@@ -316,19 +321,20 @@ def meeting_record_context(
     *,
     procedure: str,
     today: dt.date,
+    fields: Catalogue,
     earlier: list[dict[str, Any]] | None = None,
 ) -> dict[str, Any]:
     """Everything the Record of Planning Meeting shows: the whole meeting, everyone's views, what changed since the last."""
     from docgen.render.review_progress import record_review, review_view
 
-    prepared = _prepare_record(record)
+    prepared = _prepare_record(record, fields)
     children = [
         dict(shown, name=safe_text(child_name(raw)), age=_age(raw, today))
         for raw, shown in zip(record.get("children", []), prepared["children"], strict=True)
     ]
     objectives, actions, done = _objectives(record, prepared, list(range(len(record.get("objectives", [])))))
     return {
-        **_common(record, deadlines, procedure, today),
+        **_common(record, deadlines, procedure, today, fields),
         "children": children,
         "participants": prepared["participants"],
         "people": _people(record, prepared),

@@ -10,7 +10,7 @@ from docgen.deadlines import meeting_deadlines
 from docgen.pdf.making import Converter
 from docgen.pdf.pack_pdfs import add_pdfs
 from docgen.printable import safe_text, uk_date
-from docgen.profiles import Profile
+from docgen.profiles import Profile, shipped
 from docgen.record import Record, as_date, child_name, get
 from docgen.render.calendar import write_calendar
 from docgen.render.context import child_plan_context, meeting_record_context, words_we_use_context
@@ -18,6 +18,7 @@ from docgen.render.distribution import distribution_rows, write_distribution
 from docgen.render.documents import CHILD_TEMPLATES, TEMPLATE_DIR, render_template
 from docgen.render.manifest import build_manifest, meeting_folder
 from docgen.render.review_progress import previous_meeting, scaling_history
+from docgen.schema import Catalogue
 from docgen.settings.service import Settings
 from docgen.validation import Report
 
@@ -45,12 +46,15 @@ def build_pack(
     today: dt.date | None = None,
     converter: Converter | None = None,
     earlier: list[dict[str, Any]] | None = None,
+    fields: Catalogue | None = None,
 ) -> dict[str, Any]:
     """Writes the plans, words-and-pictures plans, meeting record, distribution list, calendar (and PDFs) into
     ``out_dir`` and returns the manifest; the caller adds ``source/`` and writes ``manifest.json`` last.
 
-    ``earlier``: the case's earlier published meetings, oldest first (``docgen.ledger.history.earlier_meetings``).
+    ``earlier``: the case's earlier published meetings, oldest first (``docgen.ledger.history.earlier_meetings``);
+    ``fields``: the record's fields as the root's profiles have them (``Profiles.reading_catalogue``; the shipped ones' without).
     """
+    fields = fields or shipped().reading_catalogue()
     earlier = earlier or []
     settings = settings or Settings()
     generated_at = dt.datetime.now(dt.UTC).astimezone()
@@ -80,7 +84,7 @@ def build_pack(
 
     for child in record.get("children", []):
         child_id = str(child["id"])
-        context = child_plan_context(record, child_id, deadlines, procedure=profile.title, today=today, earlier=earlier)
+        context = child_plan_context(record, child_id, deadlines, procedure=profile.title, today=today, fields=fields, earlier=earlier)
         name = child_name(child)
         plans[child_id] = [f"plan-{child_id}.docx"]
         render("plan.docx", context, plans[child_id][0], "plan", child_id, f"Child in Need Plan for {name}")
@@ -88,7 +92,7 @@ def build_pack(
             plans[child_id].append(f"plan-{child_id}-child.docx")
             render("plan-child.docx", context, plans[child_id][1], "child_plan", child_id, f"{child.get('first_name') or name}'s plan")
     warnings = [w.to_json() for w in report.warnings]
-    context = meeting_record_context(record, deadlines, warnings, procedure=profile.title, today=today, earlier=earlier)
+    context = meeting_record_context(record, deadlines, warnings, procedure=profile.title, today=today, fields=fields, earlier=earlier)
     render("meeting-record.docx", context, MEETING_RECORD, "meeting_record", None, f"Record of Planning Meeting, case {reference}")
 
     copies_due = next((d.date for d in deadlines if d.kind == "copies_due"), None) or as_date(get(record, "meeting.date"))
@@ -117,5 +121,5 @@ def build_pack(
     )
     if pdf:
         encrypt_email = encrypt_email_pdfs(profile, settings)
-        add_pdfs(out_dir, manifest, encrypt_email=encrypt_email, timeout=settings.pdf_timeout_seconds, converter=converter)
+        add_pdfs(out_dir, manifest, profile=profile, encrypt_email=encrypt_email, timeout=settings.pdf_timeout_seconds, converter=converter)
     return manifest

@@ -49,7 +49,9 @@ class BuildJob:
     policy: str | None  # --policy, wins over the form's own
     settings: Settings
     settings_file: str = ""  # the root's docgen.toml (or that it has none), named in every report
-    root: Path | None = None  # the root: its ledger (the case's earlier meetings), its profiles/, and to tell a fault of the machine from one of the form
+    root: Path | None = (
+        None  # the root: its ledger (the case's earlier meetings), its profiles/, and to tell a fault of the machine from one of the form
+    )
 
 
 @dataclass
@@ -110,12 +112,11 @@ def ledger_workbook_kind(path: Path) -> str | None:
 def build_form(job: BuildJob, builder: Builder | None = None) -> BuildResult:
     """Reads, validates and (when valid) renders one form into ``job.out_dir``; never raises for a bad form or a docgen fault."""
     from docgen.forms import read_form
-    from docgen.profiles import COUNCIL_FOLDER, council_dir, load_profile, use_profiles_in
+    from docgen.profiles import profiles_in
     from docgen.record import clean
     from docgen.validation import validate_record
 
-    if job.root is not None and council_dir() != job.root.absolute() / COUNCIL_FOLDER:
-        use_profiles_in(job.root)  # a worker started afresh (forkserver) has not been told the root yet
+    profiles = profiles_in(job.root)  # the root's council profiles, read once per worker while their files are unchanged
     source = {"name": job.name, "sha256": job.sha256}
     default_policy = job.settings.policy
     policy_shown = job.policy or default_policy
@@ -124,7 +125,7 @@ def build_form(job: BuildJob, builder: Builder | None = None) -> BuildResult:
         if workbook is not None:
             return BuildResult(Report(source, policy_shown), workbook=workbook)
         try:
-            form = read_form(job.path)
+            form = read_form(job.path, profiles.reading_catalogue())
         except FormError as exc:
             if _machine_fault(exc, job) is not None:
                 raise  # a failing disk under a good form: handled below
@@ -142,16 +143,27 @@ def build_form(job: BuildJob, builder: Builder | None = None) -> BuildResult:
             locations=form.locations,
             extra=form.problems,
             settings_file=job.settings_file,
+            profiles=profiles,
         )
         if not report.valid:
             return BuildResult(report)
-        profile = load_profile(report.policy)
+        profile = profiles.load(report.policy)
         build = builder or default_builder()
         crash_point("before-render")
         record = clean(form.record)
         history = _earlier_meetings(job.root, record)
         # the Word documents only: the service makes the PDFs on its warm LibreOffices (docgen.service.pdfs)
-        manifest = build(record, report, profile, job.out_dir, source=source, pdf=False, settings=job.settings, **history)
+        manifest = build(
+            record,
+            report,
+            profile,
+            job.out_dir,
+            source=source,
+            pdf=False,
+            settings=job.settings,
+            fields=profiles.reading_catalogue(),
+            **history,
+        )
         return BuildResult(report, manifest=manifest, record=record)
     except Exception as exc:  # a bug in docgen (or the machine failing) must not take the service down, nor lose the form
         shutil.rmtree(job.out_dir, ignore_errors=True)

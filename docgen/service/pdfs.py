@@ -13,6 +13,7 @@ from typing import Any
 
 from docgen.errors import ConverterError, ConverterUnavailableError
 from docgen.pdf.making import Converter, pdf_wanted
+from docgen.profiles import Profile
 from docgen.settings.service import Settings
 from docgen.validation import Problem, Report
 
@@ -59,24 +60,23 @@ class PdfStep:
             return self.line
         return None
 
-    def submit(self, out_dir: Path, manifest: dict[str, Any], policy: str) -> Future[None]:
+    def submit(self, out_dir: Path, manifest: dict[str, Any], profile: Profile) -> Future[None]:
         """Starts ``add`` for a built form; several forms' documents queue for the converters together, so none stands idle."""
         self.start(wait=False)
         if self._jobs is None:
             self._jobs = ThreadPoolExecutor(max_workers=self.settings.workers + 1, thread_name_prefix="docgen-pdfs")
-        return self._jobs.submit(self.add, out_dir, manifest, policy)
+        return self._jobs.submit(self.add, out_dir, manifest, profile)
 
-    def add(self, out_dir: Path, manifest: dict[str, Any], policy: str) -> None:
+    def add(self, out_dir: Path, manifest: dict[str, Any], profile: Profile) -> None:
         """Makes the PDFs and packs of a built form in ``out_dir`` and lists them in its manifest; raises ``ConverterError``."""
         from docgen.pdf.pack_pdfs import add_pdfs
-        from docgen.profiles import load_profile
         from docgen.render.pack import encrypt_email_pdfs
 
         if not self.on:
             return
         converter = self._given or self._warm
-        encrypt = encrypt_email_pdfs(load_profile(policy), self.settings)
-        add_pdfs(out_dir, manifest, encrypt_email=encrypt, timeout=self.settings.pdf_timeout_seconds, converter=converter)
+        encrypt = encrypt_email_pdfs(profile, self.settings)
+        add_pdfs(out_dir, manifest, profile=profile, encrypt_email=encrypt, timeout=self.settings.pdf_timeout_seconds, converter=converter)
 
     def close(self) -> None:
         """Lets the forms being converted finish, then stops the warm converters (TERM, then KILL)."""

@@ -58,14 +58,16 @@ def template_check(root: Path) -> Callable[[], None] | None:
         from docgen.render import TEMPLATE_DIR, check_templates
     except ImportError:
         return None
+    from docgen.profiles import profiles_in
     from docgen.schema import SCHEMA_DIR
 
     def check() -> None:
         stamp = root / ".docgen" / "templates-checked"
-        fingerprint = _fingerprint([TEMPLATE_DIR, SCHEMA_DIR])
+        profiles = profiles_in(root)
+        fingerprint = _fingerprint([TEMPLATE_DIR, SCHEMA_DIR, *([profiles.council] if profiles.council is not None else [])])
         if stamp.is_file() and stamp.read_text(encoding="ascii", errors="replace").strip() == fingerprint:
             return  # the same templates, schema and docgen passed before: a second of start-up saved
-        problems = check_templates()
+        problems = check_templates(profiles=profiles)
         if problems:
             raise TemplatesBrokenError(
                 f"A document template is broken, so no plan can be produced: {problems[0]}"

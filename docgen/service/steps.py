@@ -17,6 +17,7 @@ from typing import Any
 
 from docgen.errors import ConverterError, DocgenError
 from docgen.file_names import safe_file_name
+from docgen.profiles import profiles_in
 from docgen.root import Layout, make_dir, move_file
 from docgen.service.build import Builder, BuildJob, BuildResult, internal_error_report, timed_build
 from docgen.service.faults import crash_point
@@ -219,7 +220,9 @@ class FormSteps:
                 return
             result = future.result()  # the same object complete() reads: the PDFs are added to its manifest
         if result.manifest is not None and result.workbook is None:
-            hand.pdfs = self.pdfs.submit(self.layout.tmp / hand.journal.claim_id, result.manifest, result.report.policy)
+            hand.pdfs = self.pdfs.submit(
+                self.layout.tmp / hand.journal.claim_id, result.manifest, profiles_in(self.layout.root).load(result.report.policy)
+            )
 
     def _await_pdfs(self, hand: InHand, others: Iterable[InHand]) -> BaseException | None:
         """Waits for this form's PDFs, starting the PDFs of each form behind it as soon as it is built; the failure, if any."""

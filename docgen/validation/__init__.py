@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from docgen.profiles import DEFAULT_PROFILE, Profile, available_profiles, load_profile
+from docgen.profiles import DEFAULT_PROFILE, Profile, Profiles, shipped
 from docgen.record import Record, clean
 from docgen.validation import review_rules as _review_rules  # noqa: F401  (registers its checks)
 from docgen.validation.census_id import census_id_problems
@@ -44,20 +44,23 @@ def validate_record(
     locations: Mapping[str, str] | None = None,
     extra: list[Problem] | None = None,
     settings_file: str = "",
+    profiles: Profiles | None = None,
 ) -> Report:
     """Checks ``record`` and reports every error and warning, each with its form location where known.
 
     ``policy`` (``--policy``) wins over the record's own ``policy``; an explicit ``policy`` that is unknown
     raises ``ConfigError`` (a usage mistake), while an unknown one named by the form is reported as an error.
     ``extra`` carries problems found while reading the form (an invalid date as typed, say);
-    ``settings_file`` names the ``docgen.toml`` read (see ``docgen.config.settings_file_note``) for the report.
+    ``settings_file`` names the ``docgen.toml`` read (see ``docgen.config.settings_file_note``) for the report;
+    ``profiles`` are the root's (``profiles_in(root)``), else the shipped ones.
     """
+    profiles = profiles or shipped()
     record = clean(record)
     profile_id = choose_profile(record, policy, default_policy)
     report = Report(source=dict(source or {}), policy=profile_id, problems=list(extra or []))
-    known = available_profiles()
+    known = profiles.available()
     if profile_id in known or policy or profile_id == default_policy:
-        profile: Profile = load_profile(profile_id)  # unknown --policy, or a broken profile: a settings error
+        profile: Profile = profiles.load(profile_id)  # unknown --policy, or a broken profile: a settings error
     else:
         report.problems.append(
             Problem(
@@ -70,12 +73,16 @@ def validate_record(
             )
         )
         report.policy = default_policy or DEFAULT_PROFILE
-        profile = load_profile(report.policy)
+        profile = profiles.load(report.policy)
     already = {(p.field, p.rule) for p in report.problems}
     # A field whose answer could not be read ('31/02/2019') is already reported with what was typed;
     # saying it is "missing" as well would contradict that.
     unreadable = {p.field for p in report.problems if p.severity == "error" and p.field}
-    for problem in (*schema_problems(record, profile), *rule_problems(record, profile), *census_id_problems(record)):
+    for problem in (
+        *schema_problems(record, profile, profiles.reading_catalogue()),
+        *rule_problems(record, profile),
+        *census_id_problems(record),
+    ):
         if (problem.field, problem.rule) in already or (problem.rule == "schema-required" and problem.field in unreadable):
             continue
         report.problems.append(problem)

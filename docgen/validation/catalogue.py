@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from docgen.profiles import available_profiles, load_profile, profile_files
+from docgen.profiles import Profiles, shipped
 from docgen.timescales import condition_words
 
 __all__ = ["rules_markdown"]
@@ -14,8 +14,9 @@ def _cell(text: str) -> str:
     return text.replace("|", "\\|").replace("\n", " ")
 
 
-def rules_markdown() -> str:
-    """The catalogue as Markdown, generated from ``schemas/profiles/*.json``."""
+def rules_markdown(profiles: Profiles | None = None) -> str:
+    """The catalogue as Markdown, generated from ``schemas/profiles/*.json`` (and a council's own, given its ``profiles``)."""
+    profiles = profiles or shipped()
     out = [
         "# Rules",
         "",
@@ -24,9 +25,9 @@ def rules_markdown() -> str:
         "The base schema (`schemas/cin-record.schema.json`) adds `schema-*` errors for missing, mistyped or impossible values.",
         "",
     ]
-    for profile_id in available_profiles():
-        profile = load_profile(profile_id)
-        data = json.loads(profile_files()[profile_id].read_text(encoding="utf-8"))
+    for profile_id in profiles.available():
+        profile = profiles.load(profile_id)
+        data = json.loads(profiles.files()[profile_id].read_text(encoding="utf-8"))
         parent = f", extends `{data['extends']}`" if data.get("extends") else ""
         out += [
             f"## `{profile.id}`: {profile.title}",

@@ -8,10 +8,9 @@ from typing import Any
 
 from jsonschema import Draft202012Validator, FormatChecker, ValidationError
 
-from docgen.form_fields import field, title_of
 from docgen.profiles import Profile
 from docgen.record import PLAUSIBLE_YEARS, Record, as_date
-from docgen.schema import base_schema
+from docgen.schema import Catalogue, base_schema
 from docgen.validation.report import Problem
 from docgen.validation.wording import describe_item, path_of
 
@@ -38,12 +37,12 @@ def _validators(profile: Profile) -> tuple[Draft202012Validator, ...]:
     return tuple(Draft202012Validator(s, format_checker=_FORMATS) for s in schemas)
 
 
-def schema_problems(record: Record, profile: Profile) -> Iterator[Problem]:
-    """Every way ``record`` breaks the base schema or the profile's overlay."""
+def schema_problems(record: Record, profile: Profile, fields: Catalogue) -> Iterator[Problem]:
+    """Every way ``record`` breaks the base schema or the profile's overlay, each field named as ``fields`` (what forms are read against) titles it."""
     seen: set[tuple[str, str]] = set()
     for validator in _validators(profile):
         for error in sorted(validator.iter_errors(record), key=lambda e: list(map(str, e.absolute_path))):
-            for problem in _translate(error, record, profile):
+            for problem in _translate(error, record, profile, fields):
                 key = (problem.field, problem.rule)
                 if key not in seen:
                     seen.add(key)
@@ -57,7 +56,7 @@ def _owner(record: Record, parts: list[str | int]) -> str:
     return ""
 
 
-def _translate(error: ValidationError, record: Record, profile: Profile) -> Iterator[Problem]:
+def _translate(error: ValidationError, record: Record, profile: Profile, fields: Catalogue) -> Iterator[Problem]:
     parts: list[str | int] = list(error.absolute_path)
     kind = str(error.validator)
     if kind in ("allOf", "if", "then"):
@@ -66,17 +65,17 @@ def _translate(error: ValidationError, record: Record, profile: Profile) -> Iter
         instance = error.instance if isinstance(error.instance, dict) else {}
         for name in error.validator_value:
             if name not in instance and f"{name!r} is a required property" == error.message:
-                yield _missing(record, profile, [*parts, name])
+                yield _missing(record, profile, fields, [*parts, name])
         return
     if kind == "minLength" and error.validator_value == 1:
-        yield _missing(record, profile, parts)
+        yield _missing(record, profile, fields, parts)
         return
 
     path = path_of(*parts)
-    title = title_of(path)
+    title = fields.title_of(path)
     owner = _owner(record, parts)
     value = error.instance
-    spec = field(path)
+    spec = fields.field(path)
     if kind == "minItems":
         noun = title.lower()
         yield Problem(
@@ -174,11 +173,11 @@ def _translate(error: ValidationError, record: Record, profile: Profile) -> Iter
         )
 
 
-def _missing(record: Record, profile: Profile, parts: list[str | int]) -> Problem:
+def _missing(record: Record, profile: Profile, fields: Catalogue, parts: list[str | int]) -> Problem:
     path = path_of(*parts)
     plain = ".".join(p for p in parts if isinstance(p, str))
     custom: dict[str, Any] | None = profile.schema_rules.get(plain)
-    title = title_of(path)
+    title = fields.title_of(path)
     if custom:
         return Problem(
             rule=custom["id"],

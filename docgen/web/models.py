@@ -23,6 +23,7 @@ from docgen.ledger import Ledger, MeetingRow, Visit
 from docgen.ledger.connection import LEDGER_PATH
 from docgen.ledger.send_journal import Sending, emails_to_check, uncertain_copies
 from docgen.pdf.making import PASSWORDS_FILE
+from docgen.profiles import Profiles, profiles_in
 from docgen.send.sent_dates import record_sent
 from docgen.service.state import paused_notice
 from docgen.typed_dates import sent_date_problem, visit_date_problem
@@ -198,7 +199,10 @@ def _scaling_and_progress(root: Path, ledger: Ledger, row: MeetingRow, manifest:
     record = kept(row.id) if kept else None
     if record is None:
         record = _source_record(
-            str(root / "outbox" / row.case_reference / row.folder), str((manifest.get("source") or {}).get("name") or ""), row.sha256
+            profiles_in(root),
+            str(root / "outbox" / row.case_reference / row.folder),
+            str((manifest.get("source") or {}).get("name") or ""),
+            row.sha256,
         )
     scaling = (record or {}).get("scaling")
     score = scaling.get("score") if isinstance(scaling, dict) else None
@@ -208,7 +212,7 @@ def _scaling_and_progress(root: Path, ledger: Ledger, row: MeetingRow, manifest:
 
 
 @functools.lru_cache(maxsize=4096)
-def _source_record(folder: str, name: str, sha256: str) -> dict[str, Any] | None:
+def _source_record(profiles: Profiles, folder: str, name: str, sha256: str) -> dict[str, Any] | None:
     """The canonical record read back from a meeting's ``source/`` form (the sha256 keys the cache: a new version is read anew)."""
     path = Path(folder) / "source" / name
     if not name or not path.is_file():
@@ -216,7 +220,7 @@ def _source_record(folder: str, name: str, sha256: str) -> dict[str, Any] | None
     from docgen.forms import read_form
 
     try:
-        return dict(read_form(path).record)
+        return dict(read_form(path, profiles.reading_catalogue()).record)
     except (FormError, OSError, ValueError):
         return None
 

@@ -18,8 +18,9 @@ from docx import Document
 from docx.oxml.ns import qn
 from openpyxl import load_workbook
 
-from docgen.form_fields import fields, groups
-from docgen.schema import Field
+from docgen.profiles import shipped
+from docgen.schema import Catalogue, Field
+from tests.shipped import groups
 
 __all__ = ["as_form_answers", "checkbox_paths", "fill_docx", "fill_xlsx"]
 
@@ -53,21 +54,25 @@ def as_form_answers(record: dict[str, Any], ticked_boxes: set[str]) -> dict[str,
 # ---------------------------------------------------------------- Word
 
 
-def fill_docx(blank: Path, record: dict[str, Any], out: Path) -> Path:
-    """Fills the blank Word form ``blank`` with ``record`` through its controls and saves it as ``out``."""
+def fill_docx(blank: Path, record: dict[str, Any], out: Path, catalogue: Catalogue | None = None) -> Path:
+    """Fills the blank Word form ``blank`` with ``record`` through its controls and saves it as ``out``.
+
+    ``catalogue``: the fields the form was made with (a council's own included); the shipped profiles' without.
+    """
+    catalogue = catalogue or shipped().reading_catalogue()
     document = Document(str(blank))
     body = document.element.body
     controls: dict[str, list[Any]] = {}
     for sdt in body.iter(qn("w:sdt")):
         controls.setdefault(_tag(sdt), []).append(sdt)
 
-    for spec in fields():
+    for spec in catalogue.fields:
         value = _get(record, spec.path)
         if value is not None and spec.path != "form_version":
             (only,) = controls[spec.path]
             _set_control(only, value, spec)
 
-    for group in groups():
+    for group in catalogue.groups:
         items = record.get(group.name) or []
         if not items:
             continue
@@ -155,16 +160,20 @@ def _shown(sdt: Any, text: str, *, keep_format: bool = False) -> None:
 # ---------------------------------------------------------------- Excel
 
 
-def fill_xlsx(blank: Path, record: dict[str, Any], out: Path) -> Path:
-    """Fills the blank Excel form ``blank`` with ``record``: defined-name cells and group sheet rows, then saves ``out``."""
+def fill_xlsx(blank: Path, record: dict[str, Any], out: Path, catalogue: Catalogue | None = None) -> Path:
+    """Fills the blank Excel form ``blank`` with ``record``: defined-name cells and group sheet rows, then saves ``out``.
+
+    ``catalogue``: the fields the form was made with (a council's own included); the shipped profiles' without.
+    """
+    catalogue = catalogue or shipped().reading_catalogue()
     workbook = load_workbook(blank)
-    for spec in fields():
+    for spec in catalogue.fields:
         value = _get(record, spec.path)
         if value is None or spec.path == "form_version":
             continue
         ((sheet, coordinate),) = list(workbook.defined_names[spec.path].destinations)
         workbook[sheet.strip("'")][coordinate.replace("$", "")].value = _typed(spec, value)
-    for group in groups():
+    for group in catalogue.groups:
         items = record.get(group.name) or []
         if not items:
             continue

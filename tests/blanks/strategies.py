@@ -8,9 +8,8 @@ from typing import Any
 from hypothesis import strategies as st
 
 from docgen.blanks.form_layout import spare_rows
-from docgen.form_fields import fields, groups
-from docgen.profiles import available_profiles
 from docgen.schema import Field, Group, schema_version
+from tests.shipped import available_profiles, fields, groups
 
 __all__ = ["records"]
 

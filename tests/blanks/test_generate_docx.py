@@ -13,9 +13,8 @@ from docx.shared import Cm
 from docgen.blanks.form_layout import SPARE_ROWS
 from docgen.blanks.generate_docx import write_docx_form
 from docgen.errors import ConfigError
-from docgen.form_fields import fields, groups
-from docgen.profiles import available_profiles
 from docgen.schema import schema_version
+from tests.shipped import available_profiles, fields, groups
 
 W14 = "{http://schemas.microsoft.com/office/word/2010/wordml}"
 
@@ -143,8 +142,19 @@ def test_questions_come_first_on_portrait_pages_then_every_table_on_landscape(bl
     assert orientations == [False, True]  # one change of orientation: no page left nearly empty by a switch back
     headings = [p.text for p in document.paragraphs if p.style.name == "Heading 1"]
     assert headings == [
-        "About this form", "Case", "Meeting", "Key worker", "Assessment", "The plan", "Scaling", "Decision",
-        "Children", "Participants", "Objectives", "Actions", "Services",
+        "About this form",
+        "Case",
+        "Meeting",
+        "Key worker",
+        "Assessment",
+        "The plan",
+        "Scaling",
+        "Decision",
+        "Children",
+        "Participants",
+        "Objectives",
+        "Actions",
+        "Services",
     ]
 
 

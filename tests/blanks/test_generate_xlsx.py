@@ -9,8 +9,8 @@ from openpyxl import load_workbook
 from openpyxl.workbook.workbook import Workbook
 
 from docgen.blanks.generate_xlsx import write_xlsx_form
-from docgen.form_fields import fields, groups
 from docgen.schema import schema_version
+from tests.shipped import fields, groups
 
 
 def _named_cell(workbook: Workbook, name: str) -> tuple[str, str]:
@@ -70,7 +70,10 @@ def test_the_meeting_sheet_asks_the_question_then_takes_the_answer_and_prints_wi
     meeting = workbook["Meeting"]
     assert [c.value for c in meeting[1]] == ["Question", "Answer", "Guidance", "Field (for reference)"]
     row = int(_named_cell(workbook, "meeting.chair_name")[1][1:])
-    assert [meeting.cell(row, c).value for c in (1, 3)] == ["Chair's name *", "The full name of the person who chaired the meeting. Required."]
+    assert [meeting.cell(row, c).value for c in (1, 3)] == [
+        "Chair's name *",
+        "The full name of the person who chaired the meeting. Required.",
+    ]
     assert meeting.print_area == f"'Meeting'!$A$1:$C${meeting.max_row}"
 
 
@@ -85,8 +88,19 @@ def test_yes_no_lists_never_say_tick(workbook: Workbook) -> None:
 def test_group_sheets_are_headed_in_words_wide_enough_to_print_whole(workbook: Workbook) -> None:
     participants = workbook["participants"]
     assert [c.value for c in participants[1]] == [
-        "Name *", "Role *", "Relationship", "Agency", "Attended *", "Reason for non-attendance", "Views", "Contribution",
-        "Receives a copy", "Reason no copy is sent", "Delivery", "Email", "Address",
+        "Name *",
+        "Role *",
+        "Relationship",
+        "Agency",
+        "Attended *",
+        "Reason for non-attendance",
+        "Views",
+        "Contribution",
+        "Receives a copy",
+        "Reason no copy is sent",
+        "Delivery",
+        "Email",
+        "Address",
     ]
     for sheet in (workbook[g.name] for g in groups()):
         for cell in sheet[1]:

@@ -21,7 +21,7 @@ def test_each_kind_of_error_carries_its_exit_code() -> None:
 def test_run_with_a_broken_template_exits_4_saying_so_and_takes_no_form(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     root = init_root(tmp_path / "root", None)
     (root / "inbox" / "form.json").write_text("{}", encoding="utf-8")
-    monkeypatch.setattr(docgen.render, "check_templates", lambda: ["plan.docx: unknown field meeting.dat"])
+    monkeypatch.setattr(docgen.render, "check_templates", lambda **_: ["plan.docx: unknown field meeting.dat"])
     result = CliRunner().invoke(main, ["run", "--root", str(root), "--no-pdf"])
     assert result.exit_code == 4, result.output
     assert "A document template is broken, so no plan can be produced: plan.docx: unknown field meeting.dat" in result.output

@@ -9,7 +9,7 @@ from typing import Any
 
 from lxml import etree
 
-from docgen.form_fields import field
+from tests.shipped import field
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 W14 = "http://schemas.microsoft.com/office/word/2010/wordml"

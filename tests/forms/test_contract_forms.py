@@ -10,11 +10,11 @@ import pytest
 from openpyxl import Workbook
 from openpyxl.workbook.defined_name import DefinedName
 
-from docgen.form_fields import fields, groups
 from docgen.forms import read_form
 from docgen.record import clean
 from docgen.schema import Field
 from tests.forms.builders import cell, checkbox, date_control, dropdown, para, row, run, table, text_control, write_docx
+from tests.shipped import fields, groups
 
 RECORDS = sorted((Path(__file__).resolve().parent.parent / "records").glob("*.json"))
 

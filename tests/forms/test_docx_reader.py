@@ -7,7 +7,6 @@ from pathlib import Path
 import pytest
 
 from docgen.errors import UnsafeFormError
-from docgen.form_fields import groups
 from docgen.forms import read_form
 from tests.conftest import load_record
 from tests.forms.builders import (
@@ -26,6 +25,7 @@ from tests.forms.builders import (
     write_docx,
 )
 from tests.forms.fill import add_row_without_controls, fill_docx
+from tests.shipped import groups
 
 ROLES = [("Social worker", "social_worker"), ("Practice lead", "practice_lead"), ("Principal manager", "principal_manager")]
 

@@ -7,8 +7,8 @@ import datetime as dt
 import pytest
 
 from docgen.errors import UnsafeFormError
-from docgen.form_fields import field
 from docgen.forms.values import MAX_FIELD_CHARS, normalise, parse_uk_date
+from tests.shipped import field
 
 
 def _read(path: str, raw: object) -> object:

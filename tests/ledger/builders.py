@@ -10,8 +10,8 @@ from pathlib import Path
 from typing import Any
 
 from docgen.deadlines import meeting_deadlines
-from docgen.profiles import load_profile
 from docgen.record import child_name, receives_copy
+from tests.shipped import load_profile
 
 RECORD = Path(__file__).parent.parent / "records" / "initial-two-children.json"
 

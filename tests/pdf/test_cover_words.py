@@ -9,7 +9,7 @@ import docx
 
 from docgen.pdf.cover_letters import Envelope, write_covers
 from docgen.pdf.letterhead import Letterhead
-from docgen.profiles import load_profile
+from tests.shipped import load_profile
 
 ABOUT = {
     "case_reference": "CIN-2026-0412",

@@ -21,11 +21,12 @@ from docgen.pdf.converter_queue import Converters
 from docgen.pdf.cover_letters import ADDRESS_BOX, DL_WINDOW, Envelope, address_lines, write_covers
 from docgen.pdf.letterhead import Letterhead, letterhead_for
 from docgen.pdf.print_pack import add_print_pack, build_print_pack
-from docgen.profiles import load_profile, use_profiles_in
+from docgen.profiles import profiles_in
 from tests.conftest import clean_initial, load_record
 from tests.render.helpers import FakeConverter, make_pack
 from tests.render.libreoffice import pdfa_part, structure_types
 from tests.send.helpers import publish
+from tests.shipped import load_profile
 
 ABOUT = {
     "case_reference": "CIN-2026-0412",
@@ -179,12 +180,12 @@ def test_publishing_with_pdf_puts_the_print_pack_in_the_folder_and_manifest(tmp_
 def test_the_letterhead_comes_from_the_profile_or_what_it_extends(tmp_path: Path) -> None:
     profiles = tmp_path / "profiles"
     profiles.mkdir()
-    (profiles / "standard.json").write_text(
-        json.dumps({"id": "standard", "letterhead": {"council": "Anytown Council", "address": ["1 High St"]}})
-    )
+    anytown = {"id": "anytown", "extends": "standard", "letterhead": {"council": "Anytown Council", "address": ["1 High St"]}}
+    (profiles / "anytown.json").write_text(json.dumps(anytown))
+    (profiles / "anytown-east.json").write_text(json.dumps({"id": "anytown-east", "extends": "anytown", "title": "East"}))
     profile = load_profile("south-gloucestershire")
     assert letterhead_for(profile) == Letterhead("South Gloucestershire Council", "Children's Services")  # its own
-    assert letterhead_for(load_profile("standard"), tmp_path) == Letterhead("Anytown Council", "", ("1 High St",))
+    assert letterhead_for(profiles_in(tmp_path).load("anytown-east")) == Letterhead("Anytown Council", "", ("1 High St",))
     assert letterhead_for(load_profile("standard")) == Letterhead("Children's Services", "Child in Need Planning Procedure")
 
 
@@ -192,11 +193,7 @@ def test_a_councils_own_profile_gives_the_letterhead_where_publishing_finds_it(t
     (tmp_path / "profiles").mkdir()
     council = {"id": "york", "extends": "standard", "title": "York", "letterhead": {"council": "City of York Council"}}
     (tmp_path / "profiles" / "york.json").write_text(json.dumps(council))
-    use_profiles_in(tmp_path)
-    try:
-        assert letterhead_for(load_profile("york")) == Letterhead("City of York Council")
-    finally:
-        use_profiles_in(None)
+    assert letterhead_for(profiles_in(tmp_path).load("york")) == Letterhead("City of York Council")
 
 
 def _manifest(rows: list[dict[str, str]]) -> dict[str, Any]:
@@ -206,7 +203,7 @@ def _manifest(rows: list[dict[str, str]]) -> dict[str, Any]:
 def test_a_pdf_that_cannot_be_read_leaves_no_print_pack_and_publishing_goes_on(tmp_path: Path) -> None:
     (tmp_path / "plan-C1.pdf").write_bytes(b"not a pdf")
     manifest = _manifest(_rows()[:1])
-    add_print_pack(tmp_path, manifest, converter=FakeConverter(), today=TODAY)
+    add_print_pack(tmp_path, manifest, profile=load_profile("standard"), converter=FakeConverter(), today=TODAY)
     assert manifest["documents"] == [] and sorted(p.name for p in tmp_path.iterdir()) == ["plan-C1.pdf"]
 
 
@@ -218,7 +215,7 @@ def test_libreoffice_failing_on_a_cover_letter_fails_the_pdfs_and_leaves_nothing
 
     manifest = _manifest(_rows()[:1])
     with pytest.raises(ConverterError):
-        add_print_pack(tmp_path, manifest, converter=failing, today=TODAY)
+        add_print_pack(tmp_path, manifest, profile=load_profile("standard"), converter=failing, today=TODAY)
     assert manifest["documents"] == [] and sorted(p.name for p in tmp_path.iterdir()) == ["plan-C1.pdf"]
 
 

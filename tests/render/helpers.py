@@ -12,10 +12,10 @@ from docx.oxml.ns import qn
 from pypdf import PdfWriter
 
 from docgen.pdf.making import Converter
-from docgen.profiles import load_profile
 from docgen.record import clean
 from docgen.render import build_pack
 from docgen.validation import validate_record
+from tests.shipped import load_profile
 
 
 def _page_breaks(document: Path) -> int:

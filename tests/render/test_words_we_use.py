@@ -21,9 +21,10 @@ from pypdf import PdfReader
 from docgen.cli import main
 from docgen.glossary import terms_in
 from docgen.pdf.making import find_soffice
-from docgen.profiles import load_profile, use_profiles_in
+from docgen.profiles import profiles_in
 from tests.conftest import clean_initial
 from tests.render.libreoffice import structure_types
+from tests.shipped import load_profile
 
 FIRST = {
     "plain": "First Response: the council's team that takes calls from anyone worried about a child.",
@@ -82,9 +83,7 @@ def _words(path: Path) -> tuple[str, dict[str, str]]:
 @pytest.fixture(scope="module")
 def published(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, dict[str, Any]]]:
     folder = _published(_root(tmp_path_factory.mktemp("words"), pdf=False))
-    use_profiles_in(folder.parents[2])
-    yield folder, load_profile("wessex").glossary
-    use_profiles_in(None)
+    yield folder, profiles_in(folder.parents[2]).load("wessex").glossary
 
 
 def test_each_plan_lists_exactly_the_terms_its_own_text_uses_in_order(published: tuple[Path, dict[str, Any]]) -> None:

@@ -11,6 +11,7 @@ from typing import Any
 
 from docgen.deadlines import meeting_deadlines
 from docgen.profiles import Profile
+from docgen.schema import Catalogue
 from docgen.service import Service
 from docgen.service.form_log import FormLog
 from docgen.settings.service import Settings
@@ -30,6 +31,7 @@ def fake_build_pack(
     pdf: bool = False,
     settings: Settings | None = None,
     earlier: list[dict[str, Any]] | None = None,
+    fields: Catalogue | None = None,
 ) -> dict[str, Any]:
     """Writes one small file per child plan and the meeting record, and returns a manifest shaped as the real one."""
     if record["case"]["reference"] == FAIL_ON_CASE:

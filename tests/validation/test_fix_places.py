@@ -7,11 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from docgen.form_fields import fields, groups
-from docgen.profiles import available_profiles, load_profile
 from docgen.schema import base_schema
 from docgen.validation import validate_record
 from tests.conftest import clean_initial
+from tests.shipped import available_profiles, fields, groups, load_profile
 
 
 def _places() -> set[str]:

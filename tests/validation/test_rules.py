@@ -8,9 +8,9 @@ from typing import Any
 
 import pytest
 
-from docgen.profiles import available_profiles, load_profile
 from docgen.validation import validate_record
 from tests.conftest import clean_closure, clean_initial, clean_review
+from tests.shipped import available_profiles, load_profile
 from tests.validation.test_timing import TESTED_IN_TEST_TIMING
 
 Record = dict[str, Any]
@@ -341,8 +341,7 @@ def test_all_problems_are_reported_at_once() -> None:
 
 
 def test_profiles_are_data_a_third_council_needs_no_code(tmp_path: Any) -> None:
-    from docgen.profiles import load_profile as load
-    from docgen.profiles import use_profiles_in
+    from docgen.profiles import profiles_in
 
     (tmp_path / "profiles").mkdir()
     (tmp_path / "profiles" / "elsewhere.json").write_text(json.dumps({
@@ -350,11 +349,7 @@ def test_profiles_are_data_a_third_council_needs_no_code(tmp_path: Any) -> None:
         "timescales": {"visit_interval_max_days": {"days": 20, "section": "7.1"}},
         "rules": {"standard-2.3-chair-role": None},
     }), encoding="utf-8")
-    use_profiles_in(tmp_path)
-    try:
-        profile = load("elsewhere")
-    finally:
-        use_profiles_in(None)
+    profile = profiles_in(tmp_path).load("elsewhere")
     assert profile.lineage == ("elsewhere", "standard")
     assert profile.timescale("visit_interval_max_days")["cite"] == "Elsewhere procedure 7.1"
     assert "standard-2.3-chair-role" not in {r.id for r in profile.rules}

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from docgen.profiles import use_profiles_in
+from docgen.profiles import Profiles, profiles_in
 from docgen.validation import validate_record
 from tests.conftest import clean_initial
 
@@ -17,8 +17,8 @@ RULE = "standard-2.4-special-terms"
 FIX = "explain it in the text, or add it to the council's glossary"
 
 
-def _special_terms(record: dict[str, Any], policy: str = "standard") -> list[tuple[str, str, str]]:
-    report = validate_record(record, policy)
+def _special_terms(record: dict[str, Any], policy: str = "standard", profiles: Profiles | None = None) -> list[tuple[str, str, str]]:
+    report = validate_record(record, policy, profiles=profiles)
     return [(p.field, p.message, p.fix) for p in report.warnings if p.rule == RULE]
 
 
@@ -77,12 +77,10 @@ def council(tmp_path: Path) -> Iterator[Path]:
         "glossary": {"FIRST": {"plain": "First Response, the team that takes calls about children.", "child": "The team you can ring."}},
     }
     (tmp_path / "profiles" / "wessex.json").write_text(json.dumps(profile), encoding="utf-8")
-    use_profiles_in(tmp_path)
     yield tmp_path
-    use_profiles_in(None)
 
 
 def test_no_warning_for_the_councils_own_name_and_its_own_terms(council: Path) -> None:
     record = clean_initial()
     record["objectives"][0]["need"] = "WESSEX WCC and WCC's FIRST team to help; the QXB to visit (WC Children's Services)"
-    assert [message.split(" uses ")[1].split(",")[0] for _, message, _ in _special_terms(record, "wessex")] == ["QXB"]
+    assert [message.split(" uses ")[1].split(",")[0] for _, message, _ in _special_terms(record, "wessex", profiles_in(council))] == ["QXB"]

@@ -44,12 +44,17 @@ def test_a_plan_by_timescale_that_does_not_apply_is_not_called_unchecked(team: s
     # the team's meeting is told the check could not run; another team's meeting, to which it does not apply, is not
     import dataclasses
 
-    from docgen.profiles import load_profile
     from docgen.validation.rules import CHECKS
+    from tests.shipped import load_profile
 
     standard = load_profile("standard")
-    spec = {"from": "case.assessment_start_date", "days": 20, "day_kind": "working", "what": "the assessment began",
-            "when": {"key_worker.team": "Health and Disability"}}
+    spec = {
+        "from": "case.assessment_start_date",
+        "days": 20,
+        "day_kind": "working",
+        "what": "the assessment began",
+        "when": {"key_worker.team": "Health and Disability"},
+    }
     profile = dataclasses.replace(standard, timescales={**standard.timescales, "plan_by": [spec]})
     record = clean_initial()
     record["case"].pop("assessment_start_date", None)

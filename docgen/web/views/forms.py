@@ -14,7 +14,7 @@ from starlette.responses import FileResponse, Response
 from starlette.routing import Route
 
 from docgen.blanks.files import DOCX_NAME, XLSX_NAME, write_forms
-from docgen.profiles import available_profiles
+from docgen.profiles import Profiles, profiles_in
 from docgen.web.case_scope import case_in_url
 from docgen.web.models import next_meeting_forms
 from docgen.web.pages import audit, render, state_of
@@ -22,23 +22,26 @@ from docgen.web.pages import audit, render, state_of
 __all__ = ["routes"]
 
 
-@functools.cache
-def _blank_forms(policy: str) -> dict[str, Path]:
+@functools.lru_cache(maxsize=16)
+def _blank_forms(profiles: Profiles, policy: str) -> dict[str, Path]:
+    """A council's blank forms, made once for the root's profiles as they are (a changed profile gives new ones)."""
     folder = Path(tempfile.mkdtemp(prefix="docgen-forms-"))
-    return {path.name: path for path in write_forms(folder, policy)}
+    return {path.name: path for path in write_forms(folder, profiles, policy)}
 
 
 def forms_page(request: Request) -> Response:
     """``/forms``: the blank forms for each council profile."""
-    return render(request, "forms.html", title="Forms", profiles=available_profiles(), names=(DOCX_NAME, XLSX_NAME))
+    known = profiles_in(state_of(request).root).available()
+    return render(request, "forms.html", title="Forms", profiles=known, names=(DOCX_NAME, XLSX_NAME))
 
 
 def blank_form(request: Request) -> Response:
     """A blank form for a council profile."""
     policy, name = request.path_params["policy"], request.path_params["name"]
-    if policy not in available_profiles() or name not in (DOCX_NAME, XLSX_NAME):
+    profiles = profiles_in(state_of(request).root)
+    if policy not in profiles.available() or name not in (DOCX_NAME, XLSX_NAME):
         raise HTTPException(404, "There is no such form.")
-    path = _blank_forms(policy)[name]
+    path = _blank_forms(profiles, policy)[name]
     audit(request, "download", f"blank form {policy}/{name}")
     return FileResponse(path, filename=f"{policy}-{name}", content_disposition_type="attachment")
 
