@@ -8,7 +8,7 @@ fix, migrations) lives here, so the rest of the ledger only writes SQL inside ``
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import Self
@@ -73,6 +73,15 @@ class LedgerConnection:
         return ledger
 
     @classmethod
+    def open_to_read(cls, path: Path, *, wait_seconds: float = 5.0) -> Self:
+        """The ledger file at ``path`` opened only to read: never made, migrated or written (a build worker's view of a
+        case's history, the emails to check). SQLite's errors leave as they are: a reader decides what a failure means."""
+        uri = f"{Path(path).resolve().as_uri()}?mode=ro"  # as_uri: a folder named "a #1?" stays one path
+        db = sqlite3.connect(uri, uri=True, timeout=wait_seconds, isolation_level=None)
+        db.row_factory = sqlite3.Row
+        return cls(db, Path(path))
+
+    @classmethod
     def in_memory(cls) -> Self:
         """An empty ledger that is never saved (a report for a root where nothing was published)."""
         db = sqlite3.connect(":memory:", isolation_level=None)
@@ -132,6 +141,10 @@ class LedgerConnection:
             if mapped is None:
                 raise
             raise mapped from exc
+
+    def query(self, sql: str, args: Sequence[object] = ()) -> list[sqlite3.Row]:
+        """The rows a question of the ledger gives (a read: no transaction of its own)."""
+        return self._db.execute(sql, args).fetchall()
 
     def _migrate(self) -> None:
         with self.transaction() as db:
