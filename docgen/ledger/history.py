@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, ClassVar
 
-from docgen.errors import DocgenError
+from docgen.errors import DocgenError, ExitCode
 from docgen.ledger.connection import LEDGER_PATH
 from docgen.ledger.details import fill_in_records
 from docgen.ledger.store import Ledger, MeetingRow, Visit
@@ -43,7 +43,7 @@ MEETING_ORDER = {"initial": 0, "review": 1, "closure": 2}
 class UnknownCaseError(DocgenError):
     """The ledger has no published meeting for this case reference (``docgen case`` and ``forms --case`` exit 1)."""
 
-    exit_code: ClassVar[int] = 1
+    exit_code: ClassVar[ExitCode] = ExitCode.UNKNOWN_CASE
 
     def __init__(self, reference: str) -> None:
         super().__init__(f"The ledger has no published meeting for case {reference}: check the case reference.")
