@@ -3,7 +3,8 @@
 Meetings are ordered by date, then initial → review → closure on the same day, whatever order their forms
 arrived in (a backlog may bring a review before its initial meeting); an amended meeting replaces the
 version it amends, so it appears once. The records come from the ledger, which keeps each published
-meeting's canonical record.
+meeting's canonical record. This is the one history: ``docgen case``, the next meeting's forms and the
+web app's case page all read a ``CaseHistory``; the page adds only its own words.
 """
 
 from __future__ import annotations

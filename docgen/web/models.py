@@ -33,7 +33,6 @@ __all__ = [
     "PackPassword",
     "case_deadlines",
     "case_history",
-    "case_key_worker",
     "copy_date_problem",
     "emails_to_check_in",
     "emails_uncertain",
@@ -115,12 +114,6 @@ def emails_to_check_in(access: LedgerAccess) -> list[Sending]:
 def emails_uncertain(access: LedgerAccess) -> set[tuple[str, str, str]]:
     """(case, meeting folder, recipient in lower case) of each of ``emails_to_check_in``: the copies to flag."""
     return uncertain_copies(access.root / LEDGER_PATH)
-
-
-def case_key_worker(access: LedgerAccess, reference: str) -> str | None:
-    """The case's current key worker (from its latest meeting that names one)."""
-    rows = access.get().meetings(reference) if valid_reference(reference) else []
-    return next((m.key_worker for m in reversed(rows) if m.key_worker), None)
 
 
 def _state(deadline: dict[str, Any], as_of: dt.date) -> str:
