@@ -22,13 +22,15 @@ Hierarchy::
     └── ServiceError            the inbox service cannot run
         └── RootBusyError       another docgen holds the root's lock (run/watch exit 3)
 
-Each kind's ``exit_code`` (2 unless it says otherwise) is what a command stopped by it exits with.
+Each kind's ``exit_code`` (``ExitCode.USAGE``, 2, unless it says otherwise) is what a command stopped by it exits
+with; ``ExitCode`` names every outcome a command exits with, as DESIGN.md's command table gives them.
 
 Programmer mistakes are not ``DocgenError``: they surface as ordinary exceptions.
 """
 
 from __future__ import annotations
 
+from enum import IntEnum
 from typing import ClassVar
 
 __all__ = [
@@ -37,6 +39,7 @@ __all__ = [
     "ConverterUnavailableError",
     "DocgenError",
     "EncryptedFormError",
+    "ExitCode",
     "FormError",
     "IncompleteFormError",
     "LedgerError",
@@ -53,6 +56,22 @@ __all__ = [
 ]
 
 
+class ExitCode(IntEnum):
+    """What a ``docgen`` command exits with, one name per outcome; outcomes that share a number are aliases of it."""
+
+    OK = 0  # it ran: forms valid, watch running and well, templates fine (rejections and failed copies are reported, not fatal)
+    FAILED = 1  # docgen itself failed (a fault of the machine, a folder it may not write), or the mail server stopped the sending
+    INVALID = 1  # validate: a form is not valid; check-templates: a template has problems
+    REFUSED = 1  # users, sent: the change was refused (an account that exists, a copy that cannot have been sent then)
+    UNKNOWN_CASE = 1  # case, forms --case: the ledger has no published meeting for the case
+    LEFT_OUT = 1  # export census: a child without an LA child ID was left out of the XML
+    PAUSED = 1  # status: watch is paused by a fault of the machine
+    USAGE = 2  # a usage or settings error (an unknown profile, a folder that is no root, no [email] settings)
+    NOT_RUNNING = 3  # status: no service runs on the root
+    ROOT_BUSY = 3  # run, watch: another docgen holds the root's lock
+    TEMPLATES_BROKEN = 4  # run, watch: the plan pack's templates fail their start-up check
+
+
 class DocgenError(Exception):
     """Base class: the message says what happened and what to do about it.
 
@@ -60,7 +79,7 @@ class DocgenError(Exception):
     2, a usage or settings error, unless a kind says otherwise.
     """
 
-    exit_code: ClassVar[int] = 2
+    exit_code: ClassVar[ExitCode] = ExitCode.USAGE
 
 
 class ConfigError(DocgenError):
@@ -167,10 +186,10 @@ class ServiceError(DocgenError):
 class RootBusyError(ServiceError):
     """Another docgen holds the root's lock: only one service may work on a folder (``run``/``watch`` exit 3)."""
 
-    exit_code: ClassVar[int] = 3
+    exit_code: ClassVar[ExitCode] = ExitCode.ROOT_BUSY
 
 
 class TemplatesBrokenError(TemplateError):
     """The plan pack's templates fail their check at start-up, so no plan can be produced (``run``/``watch`` exit 4)."""
 
-    exit_code: ClassVar[int] = 4
+    exit_code: ClassVar[ExitCode] = ExitCode.TEMPLATES_BROKEN

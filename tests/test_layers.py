@@ -90,3 +90,20 @@ def test_library_code_never_imports_the_commands() -> None:
 def test_no_module_reaches_400_lines() -> None:
     long = sorted(f"{m}: {n} lines" for m, p in _modules().items() if (n := len(p.read_text(encoding="utf-8").splitlines())) >= 400)
     assert long == []
+
+
+def test_every_command_is_in_docgen_cli() -> None:
+    """No command of its own anywhere else: a stage is run through ``docgen`` (``python -m docgen`` is the same command)."""
+    commands = (ast.Attribute, ast.Name)
+
+    def defines_a_command(path: Path) -> bool:
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            for decorator in getattr(node, "decorator_list", []):
+                target = decorator.func if isinstance(decorator, ast.Call) else decorator
+                if isinstance(target, commands) and ast.unparse(target).split(".")[-1] in ("command", "group"):
+                    return True
+        return False
+
+    outside = sorted(m for m, p in _modules().items() if not _is_command(m) and defines_a_command(p))
+    mains = sorted(m for m in _modules() if m.endswith(".__main__"))
+    assert (outside, mains) == ([], ["docgen.__main__"])

@@ -100,7 +100,6 @@ def write_next_meeting_forms(
 
 def write_case_forms(out: Path, root: Path, reference: str, meeting_type: str = "review") -> list[Path]:
     """The next meeting's forms for case ``reference`` from ``root``'s ledger; ``UnknownCaseError`` when it has none."""
-    from docgen.ledger.details import fill_in_records
     from docgen.ledger.history import UnknownCaseError, case_history
     from docgen.ledger.reading import open_for_reading
 
@@ -108,8 +107,7 @@ def write_case_forms(out: Path, root: Path, reference: str, meeting_type: str = 
     if ledger is None:
         raise UnknownCaseError(reference)
     with ledger:
-        fill_in_records(root, ledger, reference)
-        latest = case_history(ledger, reference).latest
+        latest = case_history(ledger, reference, root=root).latest
     if latest.record is None:
         raise UnknownCaseError(reference)  # published before the ledger kept records, and its source form is gone
     return write_next_meeting_forms(

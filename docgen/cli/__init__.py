@@ -10,11 +10,9 @@ from pathlib import Path
 import click
 
 from docgen.cli.options import policy_option, root_option
-from docgen.errors import DocgenError
+from docgen.errors import DocgenError, ExitCode
 
 __all__ = ["main"]
-
-EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
 
 
 #: commands that live beside the stage they drive, imported only when used (start-up stays fast)
@@ -92,7 +90,7 @@ def validate(files: tuple[Path, ...], policy: str | None, root: Path | None, as_
         click.echo(json.dumps(payload[0] if len(payload) == 1 else payload, indent=2, ensure_ascii=False))
     else:
         click.echo("\n".join(r.to_text() for r in reports), nl=False)
-    sys.exit(EXIT_OK if all(r.valid for r in reports) else EXIT_INVALID)
+    sys.exit(ExitCode.OK if all(r.valid for r in reports) else ExitCode.INVALID)
 
 
 @main.command()

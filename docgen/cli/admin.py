@@ -10,13 +10,11 @@ import click
 
 from docgen.cli.options import root_option
 from docgen.config import load_settings
-from docgen.errors import MachineFaultError
+from docgen.errors import ExitCode, MachineFaultError
 from docgen.root import Layout
 from docgen.service.machine import as_machine_fault
 
 __all__ = ["backup", "rebuild_ledger", "retry_rejected", "status"]
-
-EXIT_OK, EXIT_FAULT = 0, 1
 
 
 @click.command()
@@ -58,7 +56,7 @@ def retry_rejected(root: Path, internal: bool) -> None:
             names = retry_rejected_internal(layout)
     except MachineFaultError as fault:
         click.echo(f"docgen: {fault}, then run this again", err=True)
-        sys.exit(EXIT_FAULT)
+        sys.exit(ExitCode.FAILED)
     for name in names:
         click.echo(f"{name} put back into the inbox")
     if names:

@@ -10,7 +10,6 @@ import click
 
 from docgen.cli.due import DAY
 from docgen.cli.options import root_option
-from docgen.ledger.details import fill_in_records
 from docgen.ledger.history import CaseHistory, UnknownCaseError, case_history
 from docgen.ledger.reading import open_for_reading
 
@@ -57,6 +56,5 @@ def case(reference: str, root: Path, as_json: bool, as_of: dt.date | None) -> No
     if ledger is None:
         raise UnknownCaseError(reference)  # exit 1, through docgen.cli like every error
     with ledger:
-        fill_in_records(root, ledger, reference)
-        history = case_history(ledger, reference, as_of=as_of)
+        history = case_history(ledger, reference, as_of=as_of, root=root)
     click.echo(json.dumps(history.to_json(), indent=2, ensure_ascii=False) if as_json else history_text(history))

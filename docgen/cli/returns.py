@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from docgen.cli.options import root_option
+from docgen.errors import ExitCode
 from docgen.returns.plans import ChildPlan
 
 __all__ = ["export"]
@@ -43,7 +44,7 @@ def census(year: int, root: Path, out: Path) -> None:
     result = write_census(known_at(root).plans, year, out)
     click.echo(f"{result.plans} plan(s) of {result.children_in_xml} child(ren) in {result.xml_path} and {result.csv_path}")
     _name_missing(result.without_id, "the XML (its CSV row has a blank ID)")
-    sys.exit(1 if result.without_id else 0)
+    sys.exit(ExitCode.LEFT_OUT if result.without_id else ExitCode.OK)
 
 
 @export.command()

@@ -10,11 +10,9 @@ from pathlib import Path
 import click
 
 from docgen.cli.options import root_option
-from docgen.errors import ConfigError
+from docgen.errors import ConfigError, ExitCode
 
 __all__ = ["send", "sent"]
-
-EXIT_OK, EXIT_FAILED, EXIT_SETTINGS = 0, 1, 2
 
 _STATUS_WORDS = {"sent": "Sent", "failed": "Failed", "uncertain": "Uncertain", "skipped": "Skipped", "would_send": "Would send"}
 
@@ -51,7 +49,7 @@ def send(root: Path, case: str | None, dry_run: bool, resend: bool, as_json: boo
         click.echo(", ".join(f"{n} {status}" for status, n in counts.items()) + "." if counts else "Nothing was sent.")
     if run.stopped is not None:
         click.echo(f"docgen: {run.stopped}", err=True)
-        sys.exit(EXIT_SETTINGS if run.stopped.settings_problem else EXIT_FAILED)
+        sys.exit(ExitCode.USAGE if run.stopped.settings_problem else ExitCode.FAILED)
 
 
 @click.command()
@@ -77,7 +75,7 @@ def sent(reference: str, root: Path, recipient: str, day: str, folder: str | Non
             done = record_by_hand(root, ledger, reference, recipient, when, folder, _operator())
         except SentRefused as exc:
             click.echo(f"docgen: {exc}", err=True)
-            sys.exit(EXIT_FAILED)
+            sys.exit(ExitCode.REFUSED)
     what = f"{reference} {done.folder}, {done.recipient}'s copies sent on {long_date(when)}"
     if not done.changes:
         click.echo(

@@ -12,12 +12,10 @@ import click
 
 from docgen.cli.options import policy_option, root_option
 from docgen.config import load_settings
-from docgen.errors import MachineFaultError
+from docgen.errors import ExitCode, MachineFaultError
 from docgen.settings.service import Settings
 
 __all__ = ["run", "watch"]
-
-EXIT_FAILED = 1  # docgen itself failed (a fault of the machine, a folder it may not write); errors carry their own codes
 
 
 def _service_options(command: Callable[..., Any]) -> Callable[..., Any]:
@@ -86,10 +84,10 @@ def _serve(
         run_service(root, settings, body, policy=policy, form_log=form_log, watching=watching)
     except MachineFaultError as fault:
         click.echo(f"docgen: {say(fault, watching=False)}", err=True)
-        sys.exit(EXIT_FAILED)
+        sys.exit(ExitCode.FAILED)  # docgen itself failed; errors carry their own codes
     except PermissionError as exc:
         click.echo(f"docgen: cannot work in {root}: {exc.strerror} ({exc.filename}). Run docgen as a user who can write there.", err=True)
-        sys.exit(EXIT_FAILED)
+        sys.exit(ExitCode.FAILED)
     form_log.event(form_log.summary(), counts=dict(form_log.counts))
 
 

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import click
 
+from docgen.errors import ExitCode
 from docgen.profiles import profiles_in
 from docgen.render.check import SAMPLE_RECORD
 from docgen.render.check import check_templates as find_template_problems
@@ -38,5 +39,5 @@ def check_templates(directory: Path, sample: Path) -> None:
         click.echo(problem)
     if problems:
         click.echo(f"{len(problems)} problem(s) in the templates in {directory}.", err=True)
-        sys.exit(1)
+        sys.exit(ExitCode.INVALID)
     click.echo(f"All {len(TEMPLATES)} templates in {directory} are fine: {', '.join(TEMPLATES)}.")

@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from docgen.cli.options import root_option
+from docgen.errors import ExitCode
 from docgen.web.accounts import ROLES, AccountError, Accounts
 
 __all__ = ["serve", "users"]
@@ -53,7 +54,7 @@ def _audit(root: Path, action: str, what: str) -> None:
 
 def _refused(exc: AccountError) -> None:
     click.echo(f"docgen: {exc}", err=True)
-    sys.exit(1)
+    sys.exit(ExitCode.REFUSED)
 
 
 @users.command("add")

@@ -8,7 +8,7 @@ fix, migrations) lives here, so the rest of the ledger only writes SQL inside ``
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import Self
@@ -76,6 +76,15 @@ class LedgerConnection:
         return ledger
 
     @classmethod
+    def open_to_read(cls, path: Path, *, wait_seconds: float = 5.0) -> Self:
+        """The ledger file at ``path`` opened only to read: never made, migrated or written (a build worker's view of a
+        case's history, the emails to check). SQLite's errors leave as they are: a reader decides what a failure means."""
+        uri = f"{Path(path).resolve().as_uri()}?mode=ro"  # as_uri: a folder named "a #1?" stays one path
+        db = sqlite3.connect(uri, uri=True, timeout=wait_seconds, isolation_level=None)
+        db.row_factory = sqlite3.Row
+        return cls(db, Path(path))
+
+    @classmethod
     def in_memory(cls) -> Self:
         """An empty ledger that is never saved (a report for a root where nothing was published)."""
         db = sqlite3.connect(":memory:", isolation_level=None)
@@ -96,13 +105,17 @@ class LedgerConnection:
         self.close()
 
     @contextmanager
-    def recording(self) -> Iterator[tuple[sqlite3.Connection, Collected | None]]:
+    def recording(
+        self, *, durable: bool = False, unwritten: Callable[[Path, OSError], str] | None = None
+    ) -> Iterator[tuple[sqlite3.Connection, Collected | None]]:
         """A write transaction whose facts (collected in the list it gives) reach the root's journal before it commits.
 
-        A journal that cannot be written rolls the transaction back: a fact is never in the ledger alone.
+        A journal that cannot be written rolls the transaction back: a fact is never in the ledger alone. ``unwritten``
+        words that failure for the command that met it (from the root whose journal it is and the error); ``durable`` as
+        for ``transaction``.
         """
         collected: Collected | None = [] if self.facts_root is not None else None
-        with self.transaction() as db:
+        with self.transaction(durable=durable) as db:
             yield db, collected
             if collected and self.facts_root is not None:
                 try:
@@ -110,31 +123,47 @@ class LedgerConnection:
                 except OSError as exc:
                     where = self.facts_root / FACTS_FILE
                     raise LedgerError(
-                        f"The journal of facts {where} cannot be written ({exc.strerror or exc}): nothing was recorded. "
+                        unwritten(self.facts_root, exc)
+                        if unwritten
+                        else f"The journal of facts {where} cannot be written ({exc.strerror or exc}): nothing was recorded. "
                         f"Check that this account may write to {where.parent} and that the disk has room, then try again."
                     ) from exc
 
     @contextmanager
-    def transaction(self) -> Iterator[sqlite3.Connection]:
+    def transaction(self, *, durable: bool = False) -> Iterator[sqlite3.Connection]:
         """One write transaction, taken at once (BEGIN IMMEDIATE) so two processes never deadlock.
 
-        SQLite's errors leave as ``LedgerError``s with a fix (full disk, locked, read-only...), their cause kept.
+        ``durable``: synced to the disk as it commits (``synchronous = FULL`` for this transaction alone), for the few
+        writes that must survive a power cut too (a message handed to the mail server). SQLite's errors leave as
+        ``LedgerError``s with a fix (full disk, locked, read-only...), their cause kept.
         """
         try:
-            self._db.execute("BEGIN IMMEDIATE")
+            before = int(self._db.execute("PRAGMA synchronous").fetchone()[0]) if durable else None
+            if durable:
+                self._db.execute("PRAGMA synchronous = FULL")
             try:
-                yield self._db
-                self._db.execute("COMMIT")
-            except BaseException:
-                if self._db.in_transaction:  # SQLite may have rolled back by itself (a full disk does)
+                self._db.execute("BEGIN IMMEDIATE")
+                try:
+                    yield self._db
+                    self._db.execute("COMMIT")
+                except BaseException:
+                    if self._db.in_transaction:  # SQLite may have rolled back by itself (a full disk does)
+                        with suppress(sqlite3.Error):
+                            self._db.execute("ROLLBACK")
+                    raise
+            finally:
+                if before is not None:  # the connection's other writes as they were
                     with suppress(sqlite3.Error):
-                        self._db.execute("ROLLBACK")
-                raise
+                        self._db.execute(f"PRAGMA synchronous = {before}")
         except sqlite3.Error as exc:
             mapped = ledger_error(exc, self.path)
             if mapped is None:
                 raise
             raise mapped from exc
+
+    def query(self, sql: str, args: Sequence[object] = ()) -> list[sqlite3.Row]:
+        """The rows a question of the ledger gives (a read: no transaction of its own)."""
+        return self._db.execute(sql, args).fetchall()
 
     def _migrate(self) -> None:
         with self.transaction() as db:

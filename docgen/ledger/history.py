@@ -3,7 +3,8 @@
 Meetings are ordered by date, then initial → review → closure on the same day, whatever order their forms
 arrived in (a backlog may bring a review before its initial meeting); an amended meeting replaces the
 version it amends, so it appears once. The records come from the ledger, which keeps each published
-meeting's canonical record.
+meeting's canonical record. This is the one history: ``docgen case``, the next meeting's forms and the
+web app's case page all read a ``CaseHistory``; the page adds only its own words.
 """
 
 from __future__ import annotations
@@ -11,19 +12,22 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import sqlite3
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, ClassVar
 
-from docgen.errors import DocgenError
+from docgen.errors import DocgenError, ExitCode
 from docgen.ledger.connection import LEDGER_PATH
-from docgen.ledger.store import Ledger, MeetingRow
+from docgen.ledger.details import fill_in_records
+from docgen.ledger.store import Ledger, MeetingRow, Visit
 
 __all__ = [
     "MEETING_ORDER",
     "CaseHistory",
     "HistoryMeeting",
     "UnknownCaseError",
+    "UnsentCopy",
     "case_history",
     "earlier_meetings",
     "earlier_meetings_at",
@@ -40,7 +44,7 @@ MEETING_ORDER = {"initial": 0, "review": 1, "closure": 2}
 class UnknownCaseError(DocgenError):
     """The ledger has no published meeting for this case reference (``docgen case`` and ``forms --case`` exit 1)."""
 
-    exit_code: ClassVar[int] = 1
+    exit_code: ClassVar[ExitCode] = ExitCode.UNKNOWN_CASE
 
     def __init__(self, reference: str) -> None:
         super().__init__(f"The ledger has no published meeting for case {reference}: check the case reference.")
@@ -49,13 +53,33 @@ class UnknownCaseError(DocgenError):
 
 @dataclass(frozen=True)
 class HistoryMeeting:
-    """One published meeting of a case, with the record it was published from (None where the ledger never had it)."""
+    """One published meeting of a case: its ledger row, the record it was published from (None where the ledger never had
+    it), its manifest and its copies."""
 
-    type: str
-    date: str
-    folder: str
-    policy: str
+    row: MeetingRow
     record: dict[str, Any] | None = field(repr=False)
+    manifest: dict[str, Any] = field(default_factory=dict, repr=False)
+    copies: list[dict[str, Any]] = field(default_factory=list, repr=False)
+
+    @property
+    def type(self) -> str:
+        """``initial``, ``review`` or ``closure``."""
+        return self.row.meeting_type
+
+    @property
+    def date(self) -> str:
+        """The meeting's date (ISO 8601)."""
+        return self.row.meeting_date
+
+    @property
+    def folder(self) -> str:
+        """The meeting's folder under ``outbox/<case>/``."""
+        return self.row.folder
+
+    @property
+    def policy(self) -> str:
+        """The council profile the meeting was published under."""
+        return self.row.policy
 
     @property
     def scaling_score(self) -> int | None:
@@ -68,6 +92,17 @@ class HistoryMeeting:
         """Each objective's id and progress (None: new at that meeting, or not recorded)."""
         items = (self.record or {}).get("objectives") or []
         return [{"id": o.get("id"), "progress": o.get("progress")} for o in items if isinstance(o, dict)]
+
+    @property
+    def progress(self) -> dict[str, int]:
+        """How many objectives stood at each progress (``achieved``, ``progressing``...), where progress was recorded."""
+        items = (self.record or {}).get("objectives") or []
+        return dict(Counter(str(o.get("progress")) for o in items if isinstance(o, dict) and o.get("progress")))
+
+    @property
+    def documents(self) -> list[dict[str, Any]]:
+        """The manifest's documents (``path``, ``kind``, ``child``)."""
+        return [d for d in self.manifest.get("documents") or [] if d.get("path")]
 
     def to_json(self) -> dict[str, Any]:
         """The meeting as ``docgen case --json`` prints it."""
@@ -86,17 +121,35 @@ class HistoryMeeting:
 
 
 @dataclass(frozen=True)
+class UnsentCopy:
+    """A recipient's copies of one meeting still to be sent."""
+
+    meeting_id: int
+    recipient: str
+    documents: list[str]
+    delivery: str | None
+    due: str
+
+
+@dataclass(frozen=True)
 class CaseHistory:
-    """A case's meetings (oldest first) and every deadline the ledger holds for it, with its status."""
+    """A case's meetings (oldest first), every deadline the ledger holds for it (retired ones aside) and its visits."""
 
     case_reference: str
     meetings: list[HistoryMeeting]
-    deadlines: list[dict[str, Any]]
+    deadline_rows: list[dict[str, Any]]  # the ledger's rows, in its order (by date, kind, recipient)
+    visits: list[Visit] = field(default_factory=list)
+    as_of: dt.date = field(default_factory=dt.date.today)  # the day open deadlines are judged by
 
     @property
     def latest(self) -> HistoryMeeting:
         """The case's latest published meeting."""
         return self.meetings[-1]
+
+    @property
+    def key_worker(self) -> str | None:
+        """The case's current key worker: the latest meeting that names one."""
+        return next((m.row.key_worker for m in reversed(self.meetings) if m.row.key_worker), None)
 
     @property
     def children(self) -> list[dict[str, Any]]:
@@ -109,6 +162,36 @@ class CaseHistory:
                 ]
         return []
 
+    @property
+    def child_ids(self) -> list[str]:
+        """Every child any of the case's meetings was published for (their manifests' ids), sorted."""
+        return sorted({str(c) for m in self.meetings for c in m.manifest.get("children") or []})
+
+    @property
+    def scaling(self) -> list[tuple[dt.date, int]]:
+        """Signs of Wellbeing scores over time, oldest first."""
+        return [(dt.date.fromisoformat(m.date), m.scaling_score) for m in self.meetings if m.scaling_score is not None]
+
+    @property
+    def unsent_copies(self) -> list[UnsentCopy]:
+        """The latest meeting's copies still to be sent, one entry per recipient (a recipient's documents go out together)."""
+        grouped: dict[tuple[int, str], UnsentCopy] = {}
+        for meeting in self.meetings[-1:]:  # an earlier meeting's unsent copies are superseded: never sent now
+            for copy in meeting.copies:
+                if copy.get("sent_date"):
+                    continue
+                key = (meeting.row.id, str(copy["recipient"]))
+                entry = grouped.setdefault(
+                    key, UnsentCopy(meeting.row.id, str(copy["recipient"]), [], copy.get("delivery"), str(copy["due_date"]))
+                )
+                entry.documents.append(str(copy["document"]))
+        return list(grouped.values())
+
+    @property
+    def deadlines(self) -> list[dict[str, Any]]:
+        """Each deadline as ``docgen case --json`` prints it (status ``overdue``/``upcoming`` as ``docgen due`` says), by date."""
+        return [_deadline(r, self.as_of) for r in sorted(self.deadline_rows, key=_deadline_order)]
+
     def to_json(self) -> dict[str, Any]:
         """``{case_reference, meetings, deadlines}`` as DESIGN.md fixes it."""
         return {
@@ -118,13 +201,17 @@ class CaseHistory:
         }
 
 
+def _deadline_order(row: dict[str, Any]) -> tuple[str, str, str, int]:
+    return row["due_date"], row["kind"], row.get("child") or "", row["id"]
+
+
 def _order(row: MeetingRow) -> tuple[str, int, int]:
     return row.meeting_date, MEETING_ORDER.get(row.meeting_type, 1), row.id
 
 
 def _meetings(ledger: Ledger, case_reference: str) -> list[HistoryMeeting]:
     rows = sorted(ledger.meetings(case_reference), key=_order)
-    return [HistoryMeeting(r.meeting_type, r.meeting_date, r.folder, r.policy, ledger.meeting_record(r.id)) for r in rows]
+    return [HistoryMeeting(r, ledger.meeting_record(r.id), ledger.meeting_manifest(r.id), ledger.copies(r.id)) for r in rows]
 
 
 def _deadline_status(row: dict[str, Any], as_of: dt.date) -> str:
@@ -151,15 +238,19 @@ def _deadline(row: dict[str, Any], as_of: dt.date) -> dict[str, Any]:
     return out
 
 
-def case_history(ledger: Ledger, case_reference: str, *, as_of: dt.date | None = None) -> CaseHistory:
-    """The case's history; ``UnknownCaseError`` when the ledger has no published meeting for it."""
+def case_history(ledger: Ledger, case_reference: str, *, as_of: dt.date | None = None, root: Path | None = None) -> CaseHistory:
+    """The case's history; ``UnknownCaseError`` when the ledger has no published meeting for it.
+
+    With ``root``, the records of meetings published before the ledger kept them are read from their source forms first
+    (and kept), so their scores and progress show.
+    """
+    if root is not None:
+        fill_in_records(root, ledger, case_reference)
     meetings = _meetings(ledger, case_reference)
     if not meetings:
         raise UnknownCaseError(case_reference)
-    day = as_of or dt.date.today()
     rows = [r for r in ledger.deadlines(case=case_reference) if r["status"] != "retired"]
-    deadlines = [_deadline(r, day) for r in sorted(rows, key=lambda r: (r["due_date"], r["kind"], r.get("child") or "", r["id"]))]
-    return CaseHistory(case_reference, meetings, deadlines)
+    return CaseHistory(case_reference, meetings, rows, ledger.visits(case_reference), as_of or dt.date.today())
 
 
 def earlier_meetings(ledger: Ledger, case_reference: str, meeting_date: str, meeting_type: str) -> list[dict[str, Any]]:
@@ -175,13 +266,10 @@ def earlier_meetings_at(root: Path | None, case_reference: str, meeting_date: st
     if root is None or not (Path(root) / LEDGER_PATH).is_file():
         return []
     try:
-        uri = f"{(Path(root) / LEDGER_PATH).resolve().as_uri()}?mode=ro"  # as_uri: a folder named "a #1?" stays one path
-        connection = sqlite3.connect(uri, uri=True, timeout=BUILD_READ_TIMEOUT, isolation_level=None)
+        ledger = Ledger.open_to_read(Path(root) / LEDGER_PATH, wait_seconds=BUILD_READ_TIMEOUT)
     except sqlite3.Error as exc:
         log.warning("the ledger could not be opened for a review's history (%s): its documents show no earlier meetings", exc)
         return []
-    connection.row_factory = sqlite3.Row
-    ledger = Ledger(connection, Path(root) / LEDGER_PATH)
     try:
         return earlier_meetings(ledger, case_reference, meeting_date, meeting_type)
     except sqlite3.Error as exc:  # a ledger that cannot be read now: the plan is still made, without the history

@@ -15,11 +15,12 @@ import datetime as dt
 import json
 import os
 import sqlite3
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from docgen.errors import LedgerError
-from docgen.ledger.from_files import Collected, append_recorded, record_sending
+from docgen.ledger.connection import LedgerConnection
+from docgen.ledger.from_files import Collected, record_sending
 
 __all__ = ["SEND_LOCK_NAME", "Journal", "Sending", "emails_to_check", "uncertain_copies"]
 
@@ -66,58 +67,55 @@ def _sending(row: sqlite3.Row) -> Sending:
     )
 
 
-class Journal:
-    """The ``sendings`` table, over a connection of the ledger (autocommit; each change is its own transaction)."""
+def _unwritten(root: Path, exc: OSError) -> str:
+    """What ``docgen send`` says when the journal of facts cannot take a step: the step is rolled back, never half recorded."""
+    return (
+        f"The journal of facts under {root} cannot be written ({exc.strerror or exc}), so docgen send stopped "
+        "before recording this step. Check that this account may write to it and that the disk has room, then run "
+        "docgen send again (a copy that may have been handed over shows as uncertain)."
+    )
 
-    def __init__(self, connection: sqlite3.Connection, facts_root: Path | None = None) -> None:
-        self._db = connection  # the table is made by the ledger's migration 5
-        self.facts_root = facts_root  # the root whose journal of facts gets every change; None: the ledger only
+
+def _collect(db: sqlite3.Connection, collected: Collected | None, copy_keys: Sequence[str]) -> None:
+    """Collects the rows of ``copy_keys`` as they now stand, for the root's journal of facts (None: the ledger only)."""
+    if collected is not None:
+        for key in copy_keys:
+            record_sending(db, collected, key)
+
+
+class Journal:
+    """The ``sendings`` table, over a connection of the ledger: each change its own transaction, synced as it commits."""
+
+    def __init__(self, ledger: LedgerConnection, *, owned: bool = False) -> None:
+        self._ledger = ledger  # the table is made by the ledger's migration 5
+        self._owned = owned  # closed with the journal (``open``); a ledger lent by its caller stays open
+
+    @property
+    def facts_root(self) -> Path | None:
+        """The root whose journal of facts gets every change; None: the ledger only."""
+        return self._ledger.facts_root
 
     @classmethod
     def open(cls, ledger_path: Path) -> Journal:
-        """The journal in the ledger at ``ledger_path``, opened (and migrated) by ``Ledger.open`` first; its own connection."""
-        db = sqlite3.connect(ledger_path, timeout=30.0, isolation_level=None, check_same_thread=False)
-        db.row_factory = sqlite3.Row
-        db.execute("PRAGMA busy_timeout = 30000")
-        db.execute("PRAGMA journal_mode = WAL")
-        return cls(db, Path(ledger_path).parent.parent)
+        """The journal in the ledger at ``ledger_path``, made by ``Ledger.open`` first, on a connection of its own."""
+        path = Path(ledger_path)
+        return cls(LedgerConnection.open(path.parent.parent, create=False, path=path, up_to_date=False), owned=True)
 
     def close(self) -> None:
-        """Closes the connection."""
-        self._db.close()
+        """Closes the connection, where the journal opened it."""
+        if self._owned:
+            self._ledger.close()
 
     def _write(self, sql: str, args: tuple[object, ...], *copy_keys: str) -> None:
-        # synchronous = FULL for these few writes: a record of a message handed over must survive a power cut too
-        self._db.execute("PRAGMA synchronous = FULL")
-        self._db.execute("BEGIN IMMEDIATE")
-        try:
-            self._db.execute(sql, args)
-            self._journal(copy_keys)
-        except BaseException:
-            self._db.execute("ROLLBACK")
-            raise
-        self._db.execute("COMMIT")
-
-    def _journal(self, copy_keys: tuple[str, ...] | list[str]) -> None:
-        """Appends the rows of ``copy_keys`` as they now stand to the root's journal of facts (inside the open transaction)."""
-        if self.facts_root is None:
-            return
-        collected: Collected = []
-        for key in copy_keys:
-            record_sending(self._db, collected, key)
-        try:
-            append_recorded(self._db, self.facts_root, collected)
-        except OSError as exc:  # the change is rolled back: a step is never in the ledger alone
-            raise LedgerError(
-                f"The journal of facts under {self.facts_root} cannot be written ({exc.strerror or exc}), so docgen send stopped "
-                "before recording this step. Check that this account may write to it and that the disk has room, then run "
-                "docgen send again (a copy that may have been handed over shows as uncertain)."
-            ) from exc
+        # durable: a record of a message handed over must survive a power cut too
+        with self._ledger.recording(durable=True, unwritten=_unwritten) as (db, collected):
+            db.execute(sql, args)
+            _collect(db, collected, copy_keys)
 
     def get(self, copy_key: str) -> Sending | None:
         """The copy's row, or None if it was never tried."""
-        row = self._db.execute("SELECT * FROM sendings WHERE copy_key = ?", (copy_key,)).fetchone()
-        return _sending(row) if row else None
+        rows = self._ledger.query("SELECT * FROM sendings WHERE copy_key = ?", (copy_key,))
+        return _sending(rows[0]) if rows else None
 
     def all(self, *, case: str | None = None, status: str | None = None) -> list[Sending]:
         """Rows, optionally of one case or status, in the order they were started."""
@@ -128,22 +126,17 @@ class Journal:
         if status:
             sql += " AND status = ?"
             args.append(status)
-        return [_sending(r) for r in self._db.execute(sql + " ORDER BY started_at, rowid", args)]
+        return [_sending(r) for r in self._ledger.query(sql + " ORDER BY started_at, rowid", args)]
 
     def interrupted_to_uncertain(self) -> int:
         """Rows left ``sending`` by a run that stopped: the server may have the message. Call only while holding the send lock."""
-        self._db.execute("BEGIN IMMEDIATE")
-        try:
-            keys = [row[0] for row in self._db.execute("SELECT copy_key FROM sendings WHERE status = 'sending'")]
-            changed = self._db.execute(
+        with self._ledger.recording(durable=True, unwritten=_unwritten) as (db, collected):
+            keys = [row[0] for row in db.execute("SELECT copy_key FROM sendings WHERE status = 'sending'")]
+            changed = db.execute(
                 "UPDATE sendings SET status = 'uncertain', detail = 'sending was interrupted after the message may have reached the mail server' "
                 "WHERE status = 'sending'"
             ).rowcount
-            self._journal(keys)
-        except BaseException:
-            self._db.execute("ROLLBACK")
-            raise
-        self._db.execute("COMMIT")
+            _collect(db, collected, keys)
         return int(changed)
 
     def start(
@@ -178,7 +171,7 @@ class Journal:
 
     def unrecorded(self) -> list[Sending]:
         """Sent messages whose sent date still has to reach the ledger or the workbook (open in Excel, or a crash)."""
-        return [_sending(r) for r in self._db.execute("SELECT * FROM sendings WHERE status = 'sent' AND recorded = 0 ORDER BY rowid")]
+        return [_sending(r) for r in self._ledger.query("SELECT * FROM sendings WHERE status = 'sent' AND recorded = 0 ORDER BY rowid")]
 
 
 def emails_to_check(ledger_path: Path) -> list[Sending]:
@@ -186,14 +179,10 @@ def emails_to_check(ledger_path: Path) -> list[Sending]:
     stopped (no sender holds the send lock). Staff check with the recipient, then ``docgen send --resend``."""
     if not Path(ledger_path).is_file():
         return []
-    db = sqlite3.connect(f"file:{ledger_path}?mode=ro", uri=True)
-    db.row_factory = sqlite3.Row
-    try:
-        if not db.execute("SELECT 1 FROM sqlite_master WHERE name = 'sendings'").fetchone():
+    with LedgerConnection.open_to_read(Path(ledger_path)) as ledger:
+        if not ledger.query("SELECT 1 FROM sqlite_master WHERE name = 'sendings'"):
             return []
-        rows = db.execute("SELECT * FROM sendings WHERE status IN ('uncertain', 'sending') ORDER BY started_at, rowid").fetchall()
-    finally:
-        db.close()
+        rows = ledger.query("SELECT * FROM sendings WHERE status IN ('uncertain', 'sending') ORDER BY started_at, rowid")
     found = [_sending(row) for row in rows]
     if any(s.status == "sending" for s in found) and _sender_running(Path(ledger_path).parent):
         found = [s for s in found if s.status == "uncertain"]  # those are being sent right now

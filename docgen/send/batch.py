@@ -113,11 +113,7 @@ def _current_copies(root: Path, ledger: Ledger, case: str | None) -> list[Copy]:
         if meeting.superseded_by is None:
             latest[meeting.case_reference] = meeting
     copies = []
-    journal_rows = Journal.open(ledger.path)
-    try:
-        sent_before = {(r.case_reference, r.folder, r.email.strip().lower()) for r in journal_rows.all(status="sent")}
-    finally:
-        journal_rows.close()
+    sent_before = {(r.case_reference, r.folder, r.email.strip().lower()) for r in Journal(ledger).all(status="sent")}
     for meeting in latest.values():
         folder = root / "outbox" / meeting.case_reference / meeting.folder
         if (folder / "manifest.json").is_file():
@@ -165,8 +161,7 @@ def send_copies(
         if not dry_run:
             stack.enter_context(send_lock(root))
         ledger = stack.enter_context(Ledger.open(root))
-        journal = Journal.open(ledger.path)
-        stack.callback(journal.close)
+        journal = Journal(ledger)  # on the ledger's own connection: one place opens, begins and commits
         if not dry_run:
             from docgen.ledger.distribution_lists import sync_sent_dates
 

@@ -8,7 +8,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from docgen.errors import MachineFaultError
+from docgen.errors import ExitCode, MachineFaultError
 from docgen.root import Layout
 from docgen.service.filters import Disposition, InboxFilter
 from docgen.service.health import check_space, disk_space
@@ -16,11 +16,9 @@ from docgen.service.machine import describe, say
 from docgen.service.state import last_state, stale_reason
 from docgen.settings.service import Settings
 
-__all__ = ["EXIT_NOT_RUNNING", "EXIT_PAUSED", "EXIT_RUNNING", "INTERNAL_ERROR_RULE", "Status", "internal_rejections", "service_status"]
+__all__ = ["INTERNAL_ERROR_RULE", "Status", "internal_rejections", "service_status"]
 
 INTERNAL_ERROR_RULE = "docgen-internal-error"
-#: ``docgen status`` exit codes, as monitoring plugins read them (0 OK, 1 warning, 3 unknown: nothing answers)
-EXIT_RUNNING, EXIT_PAUSED, EXIT_NOT_RUNNING = 0, 1, 3
 
 
 @dataclass(frozen=True)
@@ -43,11 +41,11 @@ class Status:
     stale: str | None = None  # why a state left behind (a killed service, a copied root) says nothing of now
 
     @property
-    def exit_code(self) -> int:
-        """For monitoring: 0 running and well, 1 paused (or a fault holds it), 3 not running."""
+    def exit_code(self) -> ExitCode:
+        """As monitoring plugins read it: 0 running and well, 1 paused (or a fault holds it), 3 not running (unknown: nothing answers)."""
         if self.service == "not running":
-            return EXIT_NOT_RUNNING
-        return EXIT_RUNNING if self.healthy else EXIT_PAUSED
+            return ExitCode.NOT_RUNNING
+        return ExitCode.OK if self.healthy else ExitCode.PAUSED
 
     @property
     def healthy(self) -> bool:
@@ -56,7 +54,7 @@ class Status:
 
     def to_json(self) -> dict[str, Any]:
         """The JSON object ``docgen status --json`` prints."""
-        return {**asdict(self), "exit_code": self.exit_code}
+        return {**asdict(self), "exit_code": int(self.exit_code)}
 
     def to_text(self) -> str:
         """The lines ``docgen status`` prints."""

@@ -1,42 +1,38 @@
 """What the pages show, read from the ledger and the outbox through the library: no view touches SQL or walks folders itself.
 
-This is the one seam between the web app and the rest of docgen: when the ledger grows a case-history function
-the pages switch to it here.
+This is the one seam between the web app and the rest of docgen: a case's history is the ledger's own
+(``docgen.ledger.history``, as ``docgen case`` prints it); what is kept here is how the pages word it.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import os
 import re
 import stat
 import threading
-from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from docgen.deadline_kinds import KIND_WORDS as ALL_KIND_WORDS
-from docgen.errors import DocgenError, FormError
-from docgen.ledger import Ledger, MeetingRow, Visit
+from docgen.errors import DocgenError
+from docgen.ledger import Ledger, Visit
 from docgen.ledger.connection import LEDGER_PATH
+from docgen.ledger.history import CaseHistory, UnknownCaseError
+from docgen.ledger.history import case_history as history_of_case
 from docgen.ledger.send_journal import Sending, emails_to_check, uncertain_copies
 from docgen.pdf.making import PASSWORDS_FILE
-from docgen.profiles import Profiles, profiles_in
 from docgen.send.sent_dates import record_sent
 from docgen.service.state import paused_notice
 from docgen.typed_dates import sent_date_problem, visit_date_problem
 
 __all__ = [
     "KIND_WORDS",
-    "CaseHistory",
     "LedgerAccess",
-    "MeetingHistory",
     "PackPassword",
-    "UnsentCopy",
+    "case_deadlines",
     "case_history",
-    "case_key_worker",
     "copy_date_problem",
     "emails_to_check_in",
     "emails_uncertain",
@@ -87,85 +83,27 @@ def valid_reference(reference: str) -> bool:
     return bool(_REFERENCE.match(reference))
 
 
-@dataclass
-class MeetingHistory:
-    """One published meeting of a case: its documents, warnings, copies and (where the form gave them) scaling and progress."""
-
-    row: MeetingRow
-    manifest: dict[str, Any]
-    copies: list[dict[str, Any]]
-    scaling_score: int | None = None
-    progress: dict[str, int] = field(default_factory=dict)  # objectives by progress
-
-    @property
-    def documents(self) -> list[dict[str, Any]]:
-        """The manifest's documents (``path``, ``kind``, ``child``)."""
-        return [d for d in self.manifest.get("documents") or [] if d.get("path")]
-
-
-@dataclass
-class CaseHistory:
-    """Everything the ledger knows of one case."""
-
-    reference: str
-    key_worker: str | None
-    meetings: list[MeetingHistory]
-    deadlines: list[dict[str, Any]]
-    visits: list[Visit]
-    children: list[str]
-
-    @property
-    def scaling(self) -> list[tuple[dt.date, int]]:
-        """Signs of Wellbeing scores over time, oldest first."""
-        return [(dt.date.fromisoformat(m.row.meeting_date), m.scaling_score) for m in self.meetings if m.scaling_score is not None]
-
-    @property
-    def unsent_copies(self) -> list[UnsentCopy]:
-        """The latest meeting's copies still to be sent, one entry per recipient (a recipient's documents go out together)."""
-        grouped: dict[tuple[int, str], UnsentCopy] = {}
-        for meeting in self.meetings[-1:]:  # an earlier meeting's unsent copies are superseded: never sent now
-            for copy in meeting.copies:
-                if copy.get("sent_date"):
-                    continue
-                key = (meeting.row.id, str(copy["recipient"]))
-                entry = grouped.setdefault(
-                    key, UnsentCopy(meeting.row.id, str(copy["recipient"]), [], copy.get("delivery"), str(copy["due_date"]))
-                )
-                entry.documents.append(str(copy["document"]))
-        return list(grouped.values())
-
-
-@dataclass
-class UnsentCopy:
-    """A recipient's copies of one meeting still to be sent."""
-
-    meeting_id: int
-    recipient: str
-    documents: list[str]
-    delivery: str | None
-    due: str
-
-
 def case_history(access: LedgerAccess, reference: str, as_of: dt.date) -> CaseHistory | None:
-    """The case's history, or None if the ledger has no meeting for it."""
+    """The case's history from the ledger (``docgen.ledger.history``), or None if the ledger has no meeting for it."""
     if not valid_reference(reference):
         return None
-    ledger = access.get()
-    rows = ledger.meetings(reference)
-    if not rows:
+    try:
+        return history_of_case(access.get(), reference, as_of=as_of, root=access.root)
+    except UnknownCaseError:
         return None
-    meetings = []
-    for row in rows:
-        manifest = ledger.meeting_manifest(row.id)
-        score, progress = _scaling_and_progress(access.root, ledger, row, manifest)
-        meetings.append(MeetingHistory(row, manifest, ledger.copies(row.id), score, progress))
-    deadlines = [dict(d, state=_state(d, as_of)) for d in ledger.deadlines(case=reference) if d["status"] != "retired"]
-    uncertain = uncertain_copies(ledger.path)  # emails docgen send may or may not have sent
-    for d in deadlines:
-        d["email_uncertain"] = (reference, d.get("folder"), str(d.get("recipient") or "").strip().lower()) in uncertain
-    children = sorted({str(c) for m in meetings for c in m.manifest.get("children") or []})
-    key_worker = next((m.key_worker for m in reversed(rows) if m.key_worker), None)
-    return CaseHistory(reference, key_worker, meetings, deadlines, ledger.visits(reference), children)
+
+
+def case_deadlines(access: LedgerAccess, history: CaseHistory) -> list[dict[str, Any]]:
+    """The case's deadlines as its page shows them: each one's state in the page's words, and whether its email is uncertain."""
+    uncertain = uncertain_copies(access.get().path)  # emails docgen send may or may not have sent
+    return [
+        dict(
+            d,
+            state=_state(d, history.as_of),
+            email_uncertain=(history.case_reference, d.get("folder"), str(d.get("recipient") or "").strip().lower()) in uncertain,
+        )
+        for d in history.deadline_rows
+    ]
 
 
 def emails_to_check_in(access: LedgerAccess) -> list[Sending]:
@@ -178,12 +116,6 @@ def emails_uncertain(access: LedgerAccess) -> set[tuple[str, str, str]]:
     return uncertain_copies(access.root / LEDGER_PATH)
 
 
-def case_key_worker(access: LedgerAccess, reference: str) -> str | None:
-    """The case's current key worker (from its latest meeting that names one)."""
-    rows = access.get().meetings(reference) if valid_reference(reference) else []
-    return next((m.key_worker for m in reversed(rows) if m.key_worker), None)
-
-
 def _state(deadline: dict[str, Any], as_of: dt.date) -> str:
     status = deadline["status"]
     if status == "open":
@@ -191,38 +123,6 @@ def _state(deadline: dict[str, Any], as_of: dt.date) -> str:
     if status == "met":
         return "Met late" if deadline["late"] else "Met"
     return "Closed"
-
-
-def _scaling_and_progress(root: Path, ledger: Ledger, row: MeetingRow, manifest: dict[str, Any]) -> tuple[int | None, dict[str, int]]:
-    """The meeting's scaling score and objectives' progress, from the record the ledger kept (where it keeps them), else the source form."""
-    kept = getattr(ledger, "meeting_record", None)  # ledgers that keep each meeting's record save reading the form again
-    record = kept(row.id) if kept else None
-    if record is None:
-        record = _source_record(
-            profiles_in(root),
-            str(root / "outbox" / row.case_reference / row.folder),
-            str((manifest.get("source") or {}).get("name") or ""),
-            row.sha256,
-        )
-    scaling = (record or {}).get("scaling")
-    score = scaling.get("score") if isinstance(scaling, dict) else None
-    objectives = (record or {}).get("objectives") or []
-    progress = Counter(str(o.get("progress")) for o in objectives if isinstance(o, dict) and o.get("progress"))
-    return (score if isinstance(score, int) and not isinstance(score, bool) else None), dict(progress)
-
-
-@functools.lru_cache(maxsize=4096)
-def _source_record(profiles: Profiles, folder: str, name: str, sha256: str) -> dict[str, Any] | None:
-    """The canonical record read back from a meeting's ``source/`` form (the sha256 keys the cache: a new version is read anew)."""
-    path = Path(folder) / "source" / name
-    if not name or not path.is_file():
-        return None
-    from docgen.forms import read_form
-
-    try:
-        return dict(read_form(path, profiles.reading_catalogue()).record)
-    except (FormError, OSError, ValueError):
-        return None
 
 
 def published_file(access: LedgerAccess, reference: str, folder: str, path: str) -> Path | None:

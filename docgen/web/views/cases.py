@@ -17,6 +17,7 @@ from docgen.web.case_search import case_children
 from docgen.web.charts import line_chart, progress_chart
 from docgen.web.models import (
     PackPassword,
+    case_deadlines,
     case_history,
     copy_date_problem,
     record_copy_sent,
@@ -68,6 +69,7 @@ def case_page(
         status=status,
         title=f"Case {reference}",
         case=history,
+        deadlines=case_deadlines(state_of(request).ledger, history),
         children=case_children(state_of(request).ledger.get(), reference),
         own=own,
         chart=chart,
@@ -129,14 +131,14 @@ async def record_visit_view(request: Request) -> Response:
     if history is None:
         raise HTTPException(404, "There is no such case.")
     child = str(form.get("child") or "")
-    if child and child not in history.children:
+    if child and child not in history.child_ids:
         raise HTTPException(404, f"Case {reference} has no such child.")  # a child of another case: nothing recorded
     day = _day(form.get("visit_date"))
     problem = await run_in_threadpool(visit_date_problem_in, state_of(request).ledger, reference, day) if day else None
-    if child not in history.children or day is None or problem:
+    if child not in history.child_ids or day is None or problem:
         errors = (
             {"child": "Choose the child who was seen"}
-            if child not in history.children
+            if child not in history.child_ids
             else {"visit_date": problem or "Enter the date of the visit, today or earlier, like 5/1/2027"}
         )
         return await run_in_threadpool(case_page, request, "", 400, errors)
