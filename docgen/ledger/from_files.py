@@ -17,12 +17,13 @@ import json
 import sqlite3
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from docgen.facts import FACTS_FILE, append_facts, journal_size, read_facts
 from docgen.ledger.deadline_rows import reconcile
 from docgen.ledger.meetings import store_file, store_meeting
 from docgen.ledger.sources import source_record
+from docgen.manifest import Manifest
 
 __all__ = [
     "APPLIERS",
@@ -85,7 +86,7 @@ def journaled_records(root: Path) -> dict[tuple[str, str, str, str], dict[str, A
     return found
 
 
-def published_manifest(root: Path, fact: dict[str, Any]) -> tuple[Path, dict[str, Any]] | None:
+def published_manifest(root: Path, fact: dict[str, Any]) -> tuple[Path, Manifest] | None:
     """The folder and manifest of the version a ``published`` fact names: the meeting's folder, or an amended copy kept in it."""
     folder = Path(root) / "outbox" / str(fact["case_reference"]) / str(fact["folder"])
     for path in (folder / "manifest.json", *sorted(folder.glob("superseded/**/manifest.json"), reverse=True)):
@@ -94,7 +95,7 @@ def published_manifest(root: Path, fact: dict[str, Any]) -> tuple[Path, dict[str
         except (OSError, ValueError):
             continue
         if isinstance(manifest, dict) and (manifest.get("source") or {}).get("sha256") == fact.get("sha256"):
-            return path.parent, manifest
+            return path.parent, cast(Manifest, manifest)  # as the file holds it: an older one may lack a key
     return None
 
 

@@ -16,7 +16,7 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import cast
 
 from docgen.errors import LedgerError
 from docgen.facts import FACTS_FILE
@@ -25,6 +25,7 @@ from docgen.ledger.distribution_lists import sync_sent_dates
 from docgen.ledger.from_files import catch_up, journaled_records
 from docgen.ledger.sources import source_record
 from docgen.ledger.store import Ledger
+from docgen.manifest import Manifest
 from docgen.ownership import follow_owner
 
 __all__ = ["Rebuilt", "missing_ledger_note", "published_manifests", "rebuild_if_lost", "rebuild_ledger"]
@@ -43,7 +44,7 @@ class Rebuilt:
     seconds: float
 
 
-def published_manifests(root: Path, problems: list[str] | None = None) -> Iterator[tuple[Path, dict[str, Any]]]:
+def published_manifests(root: Path, problems: list[str] | None = None) -> Iterator[tuple[Path, Manifest]]:
     """Every published meeting's folder and manifest under ``outbox/``, amended (superseded) versions included.
 
     A manifest that cannot be read is left out, with a line saying so added to ``problems``.
@@ -58,7 +59,7 @@ def published_manifests(root: Path, problems: list[str] | None = None) -> Iterat
         else:
             reason = "it lacks case_reference, meeting or source"
         if isinstance(manifest, dict) and manifest.get("case_reference") and manifest.get("meeting") and manifest.get("source"):
-            yield path.parent, manifest
+            yield path.parent, cast(Manifest, manifest)  # as the file holds it: an older one may lack a key
         elif problems is not None:
             problems.append(f"{path.relative_to(root)} was left out because {reason}: restore it from the file backup")
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -11,7 +12,7 @@ from docgen.record import clean
 __all__ = ["source_record"]
 
 
-def source_record(folder: Path, manifest: dict[str, Any]) -> dict[str, Any] | None:
+def source_record(folder: Path, manifest: Mapping[str, Any]) -> dict[str, Any] | None:
     """The canonical record read from the source form a published meeting ``folder`` keeps; None when it is gone or unreadable."""
     sources = [d["path"] for d in manifest.get("documents") or [] if d.get("kind") == "source" and d.get("path")]
     name = (manifest.get("source") or {}).get("name")

@@ -27,6 +27,7 @@ from typing import Any
 
 from docgen.copies import addressee
 from docgen.errors import ConfigError, ConverterError, ConverterUnavailableError
+from docgen.manifest import DistributionRow, DocumentEntry
 from docgen.pdf.merge import Documents, merge_pack
 from docgen.pdf.unoserver import find_soffice
 from docgen.pdf.warm import PDF_EXPORT
@@ -123,7 +124,7 @@ def recipient_slug(name: str) -> str:
 class PdfResult:
     """What the PDF step made: ``documents`` entries for the manifest, and the problem if it could not run."""
 
-    documents: list[dict[str, Any]] = field(default_factory=list)
+    documents: list[DocumentEntry] = field(default_factory=list)
     packs: dict[str, dict[str, Any]] = field(default_factory=dict)  # pack path → {recipient, encrypted, documents}
     problem: str | None = None
     passwords_file: str | None = None
@@ -132,8 +133,8 @@ class PdfResult:
 
 def make_pdfs(
     out_dir: Path,
-    documents: list[dict[str, Any]],
-    distribution: list[dict[str, Any]],
+    documents: list[DocumentEntry],
+    distribution: list[DistributionRow],
     *,
     encrypt_email: bool,
     timeout: float,
@@ -173,9 +174,9 @@ def make_pdfs(
     return result
 
 
-def _make_packs(out_dir: Path, pdf_of: dict[str, str], distribution: list[dict[str, Any]], encrypt_email: bool, result: PdfResult) -> None:
+def _make_packs(out_dir: Path, pdf_of: dict[str, str], distribution: list[DistributionRow], encrypt_email: bool, result: PdfResult) -> None:
     """One merged PDF per recipient, in the order of the distribution list; passwords to ``private/``."""
-    by_recipient: dict[str, list[dict[str, Any]]] = {}
+    by_recipient: dict[str, list[DistributionRow]] = {}
     for row in distribution:
         by_recipient.setdefault(addressee(row), []).append(row)  # one pack per person, whatever roles list them
     passwords: list[str] = []

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from functools import partial
 from pathlib import Path
-from typing import Any
 
+from docgen.manifest import Manifest
 from docgen.pdf.making import Converter, libreoffice_converter, make_pdfs
 from docgen.pdf.print_pack import print_pack_entry
 from docgen.pdf.unoserver import find_soffice
@@ -13,7 +13,7 @@ from docgen.pdf.unoserver import find_soffice
 __all__ = ["add_pdfs"]
 
 
-def add_pdfs(out_dir: Path, manifest: dict[str, Any], *, encrypt_email: bool, timeout: float, converter: Converter | None = None) -> None:
+def add_pdfs(out_dir: Path, manifest: Manifest, *, encrypt_email: bool, timeout: float, converter: Converter | None = None) -> None:
     """Adds the PDFs and packs of a built pack's Word documents to ``out_dir`` and its ``manifest`` (``documents``, ``pdf``)."""
     words = [d for d in manifest["documents"] if str(d["path"]).endswith(".docx")]
     if converter is None and find_soffice() is not None:

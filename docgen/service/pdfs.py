@@ -13,6 +13,7 @@ from typing import Any
 
 from docgen.config import Settings
 from docgen.errors import ConverterError, ConverterUnavailableError
+from docgen.manifest import Manifest
 from docgen.pdf.making import Converter, pdf_wanted
 from docgen.validation import Problem, Report
 
@@ -59,14 +60,14 @@ class PdfStep:
             return self.line
         return None
 
-    def submit(self, out_dir: Path, manifest: dict[str, Any], policy: str) -> Future[None]:
+    def submit(self, out_dir: Path, manifest: Manifest, policy: str) -> Future[None]:
         """Starts ``add`` for a built form; several forms' documents queue for the converters together, so none stands idle."""
         self.start(wait=False)
         if self._jobs is None:
             self._jobs = ThreadPoolExecutor(max_workers=self.settings.workers + 1, thread_name_prefix="docgen-pdfs")
         return self._jobs.submit(self.add, out_dir, manifest, policy)
 
-    def add(self, out_dir: Path, manifest: dict[str, Any], policy: str) -> None:
+    def add(self, out_dir: Path, manifest: Manifest, policy: str) -> None:
         """Makes the PDFs and packs of a built form in ``out_dir`` and lists them in its manifest; raises ``ConverterError``."""
         from docgen.pdf.pack_pdfs import add_pdfs
         from docgen.profiles import load_profile

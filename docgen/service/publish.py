@@ -16,9 +16,10 @@ import stat
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, Protocol, cast
 
 from docgen.config import Settings
+from docgen.manifest import Manifest
 from docgen.root import Layout, make_dir, write_atomically
 from docgen.service.faults import crash_point
 from docgen.service.journal import Journal
@@ -45,10 +46,10 @@ class LedgerLike(Protocol):
 
     def record_file(self, *, sha256: str, name: str, outcome: str, where: str, detail: str | None = None) -> None: ...
 
-    def publish_meeting(self, manifest: dict[str, Any], *, record: dict[str, Any] | None = None) -> None: ...
+    def publish_meeting(self, manifest: Manifest, *, record: dict[str, Any] | None = None) -> None: ...
 
 
-def write_manifest(out_dir: Path, manifest: dict[str, Any]) -> None:
+def write_manifest(out_dir: Path, manifest: Manifest) -> None:
     """``docgen.render.manifest.write_manifest`` (atomic: temp file + rename)."""
     try:
         from docgen.render.manifest import write_manifest as render_write_manifest
@@ -58,13 +59,13 @@ def write_manifest(out_dir: Path, manifest: dict[str, Any]) -> None:
     render_write_manifest(out_dir, manifest)
 
 
-def read_manifest(folder: Path) -> dict[str, Any] | None:
+def read_manifest(folder: Path) -> Manifest | None:
     """A published folder's manifest, or None when it has none (or it cannot be read)."""
     try:
         data = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
-    return data if isinstance(data, dict) else None
+    return cast(Manifest, data) if isinstance(data, dict) else None  # as the file holds it: readers ``.get`` what may be missing
 
 
 PRIVATE_DIR = "private"  # owner-only: the PDF pack passwords (docgen.pdf.making.PASSWORDS_FILE's folder)
@@ -146,7 +147,7 @@ class DuplicateNote:
 
     name: str
     sha256: str
-    seen_name: str
+    seen_name: str | None  # as the earlier manifest gives it
     seen_at: str  # ISO time it was published, "" where unknown
     where: str  # the published folder, relative to the root
 
@@ -232,13 +233,13 @@ def finish_rejection(layout: Layout, claim_dir: Path, journal: Journal, ledger: 
     shutil.rmtree(claim_dir, ignore_errors=True)
 
 
-def publish(layout: Layout, claim_dir: Path, journal: Journal, manifest: dict[str, Any], settings: Settings, ledger: LedgerLike) -> str:
+def publish(layout: Layout, claim_dir: Path, journal: Journal, manifest: Manifest, settings: Settings, ledger: LedgerLike) -> str:
     """Publishes the build in ``.docgen/tmp/<id>/`` as ``outbox/<case>/<date>-<type>/``; returns that folder (relative)."""
     build = layout.tmp / journal.claim_id
     target = layout.meeting_folder(manifest["case_reference"], manifest["meeting"]["date"], manifest["meeting"]["type"])
     if not target.resolve().is_relative_to(layout.outbox.resolve()) or target.parent.parent != layout.outbox:
         raise ValueError(f"refusing to publish outside the outbox: {target}")  # the schema's patterns make this a bug
-    manifest = dict(manifest)
+    manifest = manifest.copy()
     manifest["documents"] = [*manifest.get("documents", []), {"path": f"source/{journal.name}", "kind": "source", "child": None}]
     journal.advance(claim_dir, "built", settings.file_mode, target=layout.relative(target), manifest=manifest, outcome="published")
     crash_point("after-build")
@@ -251,7 +252,7 @@ def publish(layout: Layout, claim_dir: Path, journal: Journal, manifest: dict[st
     crash_point("after-move-source")
 
     if target.exists():  # an amendment: the earlier folder goes, whole, into the new one
-        earlier = read_manifest(target) or {}
+        earlier: Manifest | dict[str, Any] = read_manifest(target) or {}
         relpath = f"superseded/{_utc_stamp()}"
         manifest["supersedes"] = {
             "sha256": (earlier.get("source") or {}).get("sha256"),
