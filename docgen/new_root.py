@@ -8,6 +8,7 @@ from pathlib import Path
 from docgen.config import CONFIG_NAME, load_settings
 from docgen.errors import ConfigError
 from docgen.profiles import DEFAULT_PROFILE, load_profile
+from docgen.root import Layout
 
 __all__ = ["init_root", "settings_text"]
 
@@ -48,7 +49,7 @@ def init_root(folder: Path, policy: str | None = None, dir_mode: int = 0o750) ->
     config = folder / CONFIG_NAME
     if config.exists():
         raise ConfigError(f"{config} already exists: docgen init never overwrites settings. Edit that file instead.")
-    for sub in (folder, folder / "inbox", folder / "outbox"):
+    for sub in (folder, Layout(folder).inbox, Layout(folder).outbox):
         if not sub.is_dir():
             sub.mkdir(parents=True, exist_ok=True)
             os.chmod(sub, dir_mode)  # plans hold children's details: not for everyone on the machine

@@ -17,6 +17,7 @@ from docgen.blanks.blank_cache import blank_forms
 from docgen.blanks.prefill_docx import fill_docx_answers, note_beside_docx
 from docgen.blanks.prefill_xlsx import fill_xlsx_bytes
 from docgen.record import Record, as_date
+from docgen.root import Layout
 from docgen.schema import schema_version
 
 __all__ = ["AFRESH", "CARRIED", "CARRIED_MEETING", "carried_record", "next_meeting_note", "write_case_forms", "write_next_meeting_forms"]
@@ -106,4 +107,4 @@ def write_case_forms(out: Path, root: Path, reference: str, meeting_type: str = 
         latest = case_history(ledger, reference).latest
     if latest.record is None:
         raise UnknownCaseError(reference)  # published before the ledger kept records, and its source form is gone
-    return write_next_meeting_forms(out, reference, latest.record, meeting_type, cache=Path(root) / ".docgen" / "forms")
+    return write_next_meeting_forms(out, reference, latest.record, meeting_type, cache=Layout(Path(root)).state / "forms")

@@ -24,6 +24,7 @@ from docgen.ledger.deadline_rows import reconcile
 from docgen.ledger.meetings import store_file, store_meeting
 from docgen.ledger.sources import source_record
 from docgen.manifest import Manifest
+from docgen.root import SUPERSEDED_DIR, Layout
 
 __all__ = [
     "APPLIERS",
@@ -88,8 +89,8 @@ def journaled_records(root: Path) -> dict[tuple[str, str, str, str], dict[str, A
 
 def published_manifest(root: Path, fact: dict[str, Any]) -> tuple[Path, Manifest] | None:
     """The folder and manifest of the version a ``published`` fact names: the meeting's folder, or an amended copy kept in it."""
-    folder = Path(root) / "outbox" / str(fact["case_reference"]) / str(fact["folder"])
-    for path in (folder / "manifest.json", *sorted(folder.glob("superseded/**/manifest.json"), reverse=True)):
+    folder = Layout(Path(root)).outbox / str(fact["case_reference"]) / str(fact["folder"])
+    for path in (folder / "manifest.json", *sorted(folder.glob(f"{SUPERSEDED_DIR}/**/manifest.json"), reverse=True)):
         try:
             manifest = json.loads(path.read_text(encoding="utf-8"))
         except (OSError, ValueError):
@@ -118,7 +119,7 @@ def _apply_published(db: sqlite3.Connection, fact: dict[str, Any], root: Path) -
     folder, manifest = found
     record = fact.get("record") if isinstance(fact.get("record"), dict) else source_record(folder, manifest)
     store_meeting(db, manifest, record, None)
-    if folder.parent.name != "superseded":
+    if folder.parent.name != SUPERSEDED_DIR:
         where = folder.relative_to(root).as_posix()
         store_file(db, sha256=str(fact["sha256"]), name=str(fact.get("source") or ""), outcome="published", where=where)
     return None  # store_meeting worked the case's deadlines out again itself

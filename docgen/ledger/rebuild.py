@@ -27,6 +27,7 @@ from docgen.ledger.sources import source_record
 from docgen.ledger.store import Ledger
 from docgen.manifest import Manifest
 from docgen.ownership import follow_owner
+from docgen.root import SUPERSEDED_DIR, Layout
 
 __all__ = ["Rebuilt", "missing_ledger_note", "published_manifests", "rebuild_if_lost", "rebuild_ledger"]
 
@@ -49,8 +50,8 @@ def published_manifests(root: Path, problems: list[str] | None = None) -> Iterat
 
     A manifest that cannot be read is left out, with a line saying so added to ``problems``.
     """
-    outbox = Path(root) / "outbox"
-    for path in [*sorted(outbox.glob("*/*/manifest.json")), *sorted(outbox.glob("*/*/superseded/**/manifest.json"))]:
+    outbox = Layout(Path(root)).outbox
+    for path in [*sorted(outbox.glob("*/*/manifest.json")), *sorted(outbox.glob(f"*/*/{SUPERSEDED_DIR}/**/manifest.json"))]:
         try:
             manifest = json.loads(path.read_text(encoding="utf-8"))
         except (OSError, ValueError) as exc:
@@ -70,7 +71,7 @@ def _remove(path: Path) -> None:
 
 
 def _published_here(root: Path) -> bool:
-    return next(iter(Path(root, "outbox").glob("*/*/manifest.json")), None) is not None or (Path(root) / FACTS_FILE).is_file()
+    return next(iter(Layout(Path(root)).outbox.glob("*/*/manifest.json")), None) is not None or (Path(root) / FACTS_FILE).is_file()
 
 
 @contextlib.contextmanager
@@ -136,7 +137,7 @@ def _rebuild(root: Path) -> Rebuilt:
             except (AttributeError, KeyError, TypeError, ValueError) as exc:
                 problems.append(f"{folder.relative_to(root)}/manifest.json could not be read back ({exc}): check it against its folder")
                 continue
-            if folder.parent.name != "superseded" and source.get("sha256"):
+            if folder.parent.name != SUPERSEDED_DIR and source.get("sha256"):
                 where = folder.relative_to(root).as_posix()
                 ledger.record_file(sha256=str(source["sha256"]), name=str(source.get("name") or ""), outcome="published", where=where)
         problems += sync_sent_dates(root, ledger).problems

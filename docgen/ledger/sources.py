@@ -8,6 +8,7 @@ from typing import Any
 
 from docgen.errors import FormError
 from docgen.record import clean
+from docgen.root import SOURCE_DIR
 
 __all__ = ["source_record"]
 
@@ -16,7 +17,7 @@ def source_record(folder: Path, manifest: Mapping[str, Any]) -> dict[str, Any] |
     """The canonical record read from the source form a published meeting ``folder`` keeps; None when it is gone or unreadable."""
     sources = [d["path"] for d in manifest.get("documents") or [] if d.get("kind") == "source" and d.get("path")]
     name = (manifest.get("source") or {}).get("name")
-    candidates = [*sources, f"source/{name}"] if name else sources
+    candidates = [*sources, f"{SOURCE_DIR}/{name}"] if name else sources
     for relative in candidates:
         path = folder / relative
         if not path.is_file():

@@ -31,6 +31,7 @@ from docgen.manifest import DistributionRow, DocumentEntry
 from docgen.pdf.merge import Documents, merge_pack
 from docgen.pdf.unoserver import find_soffice
 from docgen.pdf.warm import PDF_EXPORT
+from docgen.root import PRIVATE_DIR
 
 __all__ = [
     "PASSWORDS_FILE",
@@ -46,7 +47,7 @@ __all__ = [
 log = logging.getLogger(__name__)
 
 #: where pack passwords are written, relative to the meeting's folder (a 0700 folder, a 0600 file)
-PASSWORDS_FILE = Path("private") / "pdf-passwords.txt"
+PASSWORDS_FILE = Path(PRIVATE_DIR) / "pdf-passwords.txt"
 ENCRYPTED_DELIVERY = ("secure_email",)  # `email` copies go as plain PDFs over verified TLS: an encrypted pack for them would go unused
 
 #: converts documents to PDFs in ``out_dir`` and returns {document: pdf}; raises ``ConverterError`` on failure

@@ -20,7 +20,7 @@ from typing import Any, Protocol, cast
 
 from docgen.config import Settings
 from docgen.manifest import Manifest
-from docgen.root import Layout, make_dir, write_atomically
+from docgen.root import PRIVATE_DIR, SOURCE_DIR, SUPERSEDED_DIR, Layout, make_dir, write_atomically
 from docgen.service.faults import crash_point
 from docgen.service.journal import Journal
 from docgen.validation import Report
@@ -66,9 +66,6 @@ def read_manifest(folder: Path) -> Manifest | None:
     except (OSError, ValueError):
         return None
     return cast(Manifest, data) if isinstance(data, dict) else None  # as the file holds it: readers ``.get`` what may be missing
-
-
-PRIVATE_DIR = "private"  # owner-only: the PDF pack passwords (docgen.pdf.making.PASSWORDS_FILE's folder)
 
 
 def apply_modes(folder: Path, settings: Settings) -> None:
@@ -240,12 +237,12 @@ def publish(layout: Layout, claim_dir: Path, journal: Journal, manifest: Manifes
     if not target.resolve().is_relative_to(layout.outbox.resolve()) or target.parent.parent != layout.outbox:
         raise ValueError(f"refusing to publish outside the outbox: {target}")  # the schema's patterns make this a bug
     manifest = manifest.copy()
-    manifest["documents"] = [*manifest.get("documents", []), {"path": f"source/{journal.name}", "kind": "source", "child": None}]
+    manifest["documents"] = [*manifest.get("documents", []), {"path": f"{SOURCE_DIR}/{journal.name}", "kind": "source", "child": None}]
     journal.advance(claim_dir, "built", settings.file_mode, target=layout.relative(target), manifest=manifest, outcome="published")
     crash_point("after-build")
 
-    make_dir(build / "source", settings.dir_mode)
-    os.replace(claim_dir / journal.name, build / "source" / journal.name)
+    make_dir(build / SOURCE_DIR, settings.dir_mode)
+    os.replace(claim_dir / journal.name, build / SOURCE_DIR / journal.name)
     apply_modes(build, settings)
     adopt_group(build, layout.outbox)
     journal.advance(claim_dir, "source_moved", settings.file_mode)
@@ -253,14 +250,14 @@ def publish(layout: Layout, claim_dir: Path, journal: Journal, manifest: Manifes
 
     if target.exists():  # an amendment: the earlier folder goes, whole, into the new one
         earlier: Manifest | dict[str, Any] = read_manifest(target) or {}
-        relpath = f"superseded/{_utc_stamp()}"
+        relpath = f"{SUPERSEDED_DIR}/{_utc_stamp()}"
         manifest["supersedes"] = {
             "sha256": (earlier.get("source") or {}).get("sha256"),
             "published_at": earlier.get("generated_at"),
             "path": relpath + "/",
         }
         journal.advance(claim_dir, "superseding", settings.file_mode, superseded=relpath, manifest=manifest, outcome="amended")
-        make_dir(build / "superseded", settings.dir_mode)
+        make_dir(build / SUPERSEDED_DIR, settings.dir_mode)
         os.replace(target, build / relpath)
         crash_point("after-supersede")
 

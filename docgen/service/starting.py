@@ -11,6 +11,7 @@ from typing import Any
 
 from docgen.config import Settings
 from docgen.errors import MachineFaultError, TemplatesBrokenError
+from docgen.root import Layout
 from docgen.service.form_log import FormLog
 from docgen.service.service import Service
 
@@ -61,7 +62,7 @@ def template_check(root: Path) -> Callable[[], None] | None:
     from docgen.schema import SCHEMA_DIR
 
     def check() -> None:
-        stamp = root / ".docgen" / "templates-checked"
+        stamp = Layout(root).state / "templates-checked"
         fingerprint = _fingerprint([TEMPLATE_DIR, SCHEMA_DIR])
         if stamp.is_file() and stamp.read_text(encoding="ascii", errors="replace").strip() == fingerprint:
             return  # the same templates, schema and docgen passed before: a second of start-up saved
