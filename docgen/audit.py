@@ -21,10 +21,11 @@ from pathlib import Path
 from typing import Any
 
 from docgen.file_modes import AUDIT_FILE
+from docgen.root import STATE_DIR
 
 __all__ = ["AUDIT_PATH", "ROTATE_BYTES", "AuditLog"]
 
-AUDIT_PATH = Path(".docgen") / AUDIT_FILE
+AUDIT_PATH = Path(STATE_DIR) / AUDIT_FILE
 #: the size at which the audit log is closed and a new one begun (about 50,000 entries)
 ROTATE_BYTES = 10_000_000
 

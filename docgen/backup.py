@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from docgen.errors import LedgerError
+from docgen.root import Layout
 
 __all__ = ["BackedUp", "back_up"]
 
@@ -54,7 +55,7 @@ def _copy_ledger(source: Path, target: Path) -> None:
 
 def back_up(root: Path, to: Path) -> BackedUp:
     """Copies the ledger (online) and every other file docgen keeps in ``root/.docgen`` into ``to`` (made if missing)."""
-    state = Path(root) / ".docgen"
+    state = Layout(Path(root)).state
     if not state.is_dir():
         raise LedgerError(f"There is nothing to back up: {state} does not exist (docgen has not run on {root}).")
     to = Path(to)

@@ -6,6 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
+from docgen.manifest import DeadlineEntry
 from docgen.profiles import Profile
 from docgen.record import Record, as_date, get
 from docgen.timescales import applicable, period_of
@@ -25,9 +26,9 @@ class Deadline:
     child: str | None = None
     recipient: str | None = None
 
-    def to_json(self) -> dict[str, Any]:
+    def to_json(self) -> DeadlineEntry:
         """``{"kind", "date", "section", "description"}`` plus ``child`` / ``recipient`` where they apply."""
-        out: dict[str, Any] = {"kind": self.kind, "date": self.date.isoformat(), "section": self.section, "description": self.description}
+        out: DeadlineEntry = {"kind": self.kind, "date": self.date.isoformat(), "section": self.section, "description": self.description}
         if self.child:
             out["child"] = self.child
         if self.recipient:

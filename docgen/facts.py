@@ -22,10 +22,11 @@ from pathlib import Path
 from typing import Any
 
 from docgen.ownership import follow_owner
+from docgen.root import JOURNAL_DIR
 
 __all__ = ["FACTS_FILE", "append_fact", "append_facts", "journal_size", "read_facts"]
 
-FACTS_FILE = Path("journal") / "facts.jsonl"
+FACTS_FILE = Path(JOURNAL_DIR) / "facts.jsonl"
 
 
 def append_fact(root: Path, kind: str, fields: Mapping[str, Any]) -> None:

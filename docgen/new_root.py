@@ -8,6 +8,7 @@ from pathlib import Path
 from docgen.config import load_settings
 from docgen.errors import ConfigError
 from docgen.profiles import DEFAULT_PROFILE, profiles_in
+from docgen.root import Layout
 from docgen.settings import CONFIG_NAME
 
 __all__ = ["init_root", "settings_text"]
@@ -49,7 +50,7 @@ def init_root(folder: Path, policy: str | None = None, dir_mode: int = 0o750) ->
     config = folder / CONFIG_NAME
     if config.exists():
         raise ConfigError(f"{config} already exists: docgen init never overwrites settings. Edit that file instead.")
-    for sub in (folder, folder / "inbox", folder / "outbox"):
+    for sub in (folder, Layout(folder).inbox, Layout(folder).outbox):
         if not sub.is_dir():
             sub.mkdir(parents=True, exist_ok=True)
             os.chmod(sub, dir_mode)  # plans hold children's details: not for everyone on the machine

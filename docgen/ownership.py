@@ -15,6 +15,7 @@ import time
 from pathlib import Path
 
 from docgen.errors import ConfigError
+from docgen.root import STATE_DIR
 
 __all__ = ["check_permissions", "follow_owner", "hand_to_owner", "owner_name", "refuse_root_run", "root_owner"]
 
@@ -57,7 +58,7 @@ def follow_owner(path: Path, root: Path) -> None:
 
 def _hand_back(root: Path, owner: tuple[int, int], since: float | None) -> None:
     """Gives the owner every root-owned entry under ``.docgen/`` and, with ``since``, every one made or changed since then."""
-    state = str(Path(root) / ".docgen")
+    state = str(Path(root) / STATE_DIR)
     for base, dirs, files in os.walk(root):
         for entry in (base, *(os.path.join(base, d) for d in dirs), *(os.path.join(base, f) for f in files)):
             with contextlib.suppress(FileNotFoundError):
@@ -65,7 +66,7 @@ def _hand_back(root: Path, owner: tuple[int, int], since: float | None) -> None:
                 if info.st_uid == 0 and (entry.startswith(state) or (since is not None and info.st_ctime >= since)):
                     os.chown(entry, *owner, follow_symlinks=False)
         if since is None and base == str(root):
-            dirs[:] = [d for d in dirs if d == ".docgen"]  # only docgen's own folder: the rest is the administrator's
+            dirs[:] = [d for d in dirs if d == STATE_DIR]  # only docgen's own folder: the rest is the administrator's
 
 
 def hand_to_owner(root: Path) -> str | None:
@@ -101,7 +102,7 @@ def refuse_root_run(root: Path, command: str) -> None:
 
 def check_permissions(root: Path) -> None:
     """Raises ``ConfigError`` naming the first file or folder under ``.docgen/`` this account cannot use, and the fix."""
-    state = Path(root) / ".docgen"
+    state = Path(root) / STATE_DIR
     if not state.exists() or _read_only(state):
         return  # a read-only file system is a fault of the machine, not of ownership: the service names it and waits it out
     me = owner_name(os.geteuid()) if hasattr(os, "geteuid") else "this account"

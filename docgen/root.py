@@ -10,9 +10,41 @@ import stat
 from dataclasses import dataclass
 from pathlib import Path
 
-__all__ = ["TEMP_PREFIX", "Layout", "make_dir", "move_file", "write_atomically"]
+__all__ = [
+    "DUPLICATES_DIR",
+    "INBOX_DIR",
+    "JOURNAL_DIR",
+    "OUTBOX_DIR",
+    "PRIVATE_DIR",
+    "REJECTED_DIR",
+    "SOURCE_DIR",
+    "STATE_DIR",
+    "SUPERSEDED_DIR",
+    "TEMP_PREFIX",
+    "TMP_DIR",
+    "WORK_DIR",
+    "Layout",
+    "make_dir",
+    "move_file",
+    "write_atomically",
+]
 
 TEMP_PREFIX = ".docgen-"  # docgen's own half-written files: never picked up, cleared on restart
+
+# the folders of a root (DESIGN.md's outputs); every path under a root is built from these names
+INBOX_DIR = "inbox"
+REJECTED_DIR = "rejected"  # in the inbox
+DUPLICATES_DIR = "duplicates"  # in the inbox
+OUTBOX_DIR = "outbox"
+STATE_DIR = ".docgen"  # docgen's own working state
+WORK_DIR = "work"  # in the state folder
+TMP_DIR = "tmp"  # in the state folder
+JOURNAL_DIR = "journal"  # the journal of facts, beside the outbox
+
+# the folders of a published meeting, ``outbox/<case>/<date>-<type>/``
+SOURCE_DIR = "source"  # the accepted original
+SUPERSEDED_DIR = "superseded"  # earlier outputs an amended form replaced
+PRIVATE_DIR = "private"  # owner-only: the PDF pack passwords
 
 
 @dataclass(frozen=True)
@@ -24,17 +56,17 @@ class Layout:
     @property
     def inbox(self) -> Path:
         """The drop zone."""
-        return self.root / "inbox"
+        return self.root / INBOX_DIR
 
     @property
     def rejected(self) -> Path:
         """Rejected originals and their reports."""
-        return self.inbox / "rejected"
+        return self.inbox / REJECTED_DIR
 
     @property
     def duplicates(self) -> Path:
         """Drops already published, each with a note saying where and when (never a rejection)."""
-        return self.inbox / "duplicates"
+        return self.inbox / DUPLICATES_DIR
 
     def set_aside_folder(self, outcome: str | None) -> Path:
         """Where a file that is not published goes: ``duplicates/`` for a repeat, else ``rejected/``."""
@@ -43,22 +75,22 @@ class Layout:
     @property
     def outbox(self) -> Path:
         """Published meeting folders, ``outbox/<case>/<date>-<type>/``."""
-        return self.root / "outbox"
+        return self.root / OUTBOX_DIR
 
     @property
     def state(self) -> Path:
         """docgen's own working state: ledger, lock, claimed files, builds."""
-        return self.root / ".docgen"
+        return self.root / STATE_DIR
 
     @property
     def work(self) -> Path:
         """Claimed files, one folder per claim with its journal."""
-        return self.state / "work"
+        return self.state / WORK_DIR
 
     @property
     def tmp(self) -> Path:
         """Builds in progress; on the same filesystem as ``outbox/`` so publishing is one rename."""
-        return self.state / "tmp"
+        return self.state / TMP_DIR
 
     @property
     def lock(self) -> Path:

@@ -18,6 +18,7 @@ from docgen.blanks.prefill_docx import fill_docx_answers, note_beside_docx
 from docgen.blanks.prefill_xlsx import fill_xlsx_bytes
 from docgen.profiles import Profiles, profiles_in, shipped
 from docgen.record import Record, as_date
+from docgen.root import Layout
 from docgen.schema import schema_version
 
 __all__ = ["AFRESH", "CARRIED", "CARRIED_MEETING", "carried_record", "next_meeting_note", "write_case_forms", "write_next_meeting_forms"]
@@ -111,5 +112,5 @@ def write_case_forms(out: Path, root: Path, reference: str, meeting_type: str = 
     if latest.record is None:
         raise UnknownCaseError(reference)  # published before the ledger kept records, and its source form is gone
     return write_next_meeting_forms(
-        out, reference, latest.record, meeting_type, profiles=profiles_in(root), cache=Path(root) / ".docgen" / "forms"
+        out, reference, latest.record, meeting_type, profiles=profiles_in(root), cache=Layout(Path(root)).state / "forms"
     )

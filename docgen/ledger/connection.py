@@ -20,10 +20,11 @@ from docgen.ledger.from_files import Collected, append_recorded, catch_up
 from docgen.ledger.migrations import MIGRATIONS, migrate
 from docgen.ledger.sqlite_errors import ledger_error
 from docgen.profiles import profiles_in
+from docgen.root import STATE_DIR
 
 __all__ = ["LEDGER_PATH", "LedgerConnection"]
 
-LEDGER_PATH = Path(".docgen") / "ledger.sqlite3"
+LEDGER_PATH = Path(STATE_DIR) / "ledger.sqlite3"
 
 
 class LedgerConnection:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import sqlite3
+from collections.abc import Mapping
 from typing import Any
 
 from docgen.copies import copies_by_recipient
@@ -18,6 +19,7 @@ from docgen.escalation import (
 from docgen.ledger.models import DeadlineKind, DeadlineStatus
 from docgen.ledger.statuses import Status, case_statuses
 from docgen.ledger.visit_deadlines import VisitPlan, child_visit_deadlines
+from docgen.manifest import Manifest
 from docgen.profiles import Profiles
 
 __all__ = ["reconcile", "store_deadlines"]
@@ -27,14 +29,14 @@ __all__ = ["reconcile", "store_deadlines"]
 _WORKED_OUT = (DeadlineKind.VISIT, DeadlineKind.PRINCIPAL_MANAGER_REVIEW, DeadlineKind.DIVISIONAL_MANAGER_REVIEW)
 
 
-def store_deadlines(db: sqlite3.Connection, meeting_id: int, case: str, manifest: dict[str, Any]) -> None:
+def store_deadlines(db: sqlite3.Connection, meeting_id: int, case: str, manifest: Manifest) -> None:
     """Stores the deadlines a newly published meeting sets: its record, copies (one per recipient), next review and safeguarding."""
     distribution = [row for row in manifest.get("distribution") or [] if isinstance(row.get("recipient"), str) and row["recipient"].strip()]
     for item in manifest.get("deadlines") or []:
         if item["kind"] in _WORKED_OUT or (item["kind"] == DeadlineKind.COPIES_DUE and distribution):
             continue  # worked out by reconcile; copies: one copies_due per recipient instead, below
         _insert_deadline(db, meeting_id, case, item)
-    copies_due: dict[str, Any] = next((d for d in manifest.get("deadlines") or [] if d["kind"] == "copies_due"), {})
+    copies_due: Mapping[str, Any] = next((d for d in manifest.get("deadlines") or [] if d["kind"] == "copies_due"), {})
     for group in copies_by_recipient(distribution, copies_due):
         deadline_id = _insert_deadline(db, meeting_id, case, group.deadline)
         for row in group.rows:
@@ -52,7 +54,7 @@ def store_deadlines(db: sqlite3.Connection, meeting_id: int, case: str, manifest
             )
 
 
-def _insert_deadline(db: sqlite3.Connection, meeting_id: int, case: str, item: dict[str, Any], *, generated: bool = False) -> int:
+def _insert_deadline(db: sqlite3.Connection, meeting_id: int, case: str, item: Mapping[str, Any], *, generated: bool = False) -> int:
     cursor = db.execute(
         "INSERT INTO deadlines (meeting_id, case_reference, kind, due_date, child, recipient, document, section, description, generated) "
         "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -146,7 +148,7 @@ def _save_child_visits(
 
 def _visit_plan(meeting: dict[str, Any], profiles: Profiles) -> VisitPlan:
     """What a stored meeting set for visits: its frequency (from the form, else its planned series) and children."""
-    manifest: dict[str, Any] = json.loads(meeting["manifest"])
+    manifest: Manifest = json.loads(meeting["manifest"])
     date = dt.date.fromisoformat(meeting["meeting_date"][:10])
     frequency = meeting.get("visit_frequency_days")
     if not frequency:  # a meeting stored before the frequency was kept: the gap to the first planned visit

@@ -8,13 +8,14 @@ from typing import Any
 from docgen.ledger.models import MeetingRow
 from docgen.ledger.sources import source_record
 from docgen.ledger.store import Ledger
+from docgen.root import Layout
 
 __all__ = ["fill_in_from_sources", "fill_in_records"]
 
 
 def _source_record(root: Path, ledger: Ledger, meeting: MeetingRow) -> dict[str, Any] | None:
     """The record read from ``outbox/<case>/<meeting>/source/NAME``; None when it is gone or cannot be read."""
-    folder = Path(root) / "outbox" / meeting.case_reference / meeting.folder
+    folder = Layout(Path(root)).outbox / meeting.case_reference / meeting.folder
     return source_record(folder, ledger.meeting_manifest(meeting.id), ledger.profiles.reading_catalogue())
 
 

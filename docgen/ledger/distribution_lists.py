@@ -18,6 +18,7 @@ from docgen.errors import LedgerWorkbookError
 from docgen.ledger.dates import parse_day
 from docgen.ledger.store import Ledger, MeetingRow
 from docgen.ledger.workbook_tables import IngestResult, WorkbookTable, archive_stamp, comparable, find_table, is_safe_zip, load_workbook
+from docgen.root import OUTBOX_DIR, Layout
 from docgen.typed_dates import sent_date_problem
 
 __all__ = ["DISTRIBUTION_HEADERS", "SyncResult", "ingest_distribution", "sync_sent_dates"]
@@ -154,13 +155,13 @@ def ingest_distribution(path: Path, workbook: Any, table: WorkbookTable, ledger:
         )
     _apply_sent(ledger, meeting, rows)
     summary = _sent_summary(ledger, meeting) + "".join(f"; {p}" for p in problems)
-    return IngestResult(summary, f"outbox/{meeting.case_reference}/{meeting.folder}/sent-updates/{archive_stamp()}-{path.name}")
+    return IngestResult(summary, f"{OUTBOX_DIR}/{meeting.case_reference}/{meeting.folder}/sent-updates/{archive_stamp()}-{path.name}")
 
 
 def sync_sent_dates(root: Path, ledger: Ledger) -> SyncResult:
     """Reads every ``outbox/<case>/<meeting>/distribution.xlsx`` changed since last time and records its sent dates."""
     result = SyncResult()
-    outbox = Path(root) / "outbox"
+    outbox = Layout(Path(root)).outbox
     if not outbox.is_dir():
         return result
     for path in sorted(outbox.glob("*/*/distribution.xlsx")):

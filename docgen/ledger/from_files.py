@@ -17,13 +17,15 @@ import json
 import sqlite3
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from docgen.facts import FACTS_FILE, append_facts, journal_size, read_facts
 from docgen.ledger.deadline_rows import reconcile
 from docgen.ledger.meetings import store_file, store_meeting
 from docgen.ledger.sources import source_record
+from docgen.manifest import Manifest
 from docgen.profiles import Profiles, profiles_in
+from docgen.root import SUPERSEDED_DIR, Layout
 
 __all__ = [
     "APPLIERS",
@@ -86,16 +88,16 @@ def journaled_records(root: Path) -> dict[tuple[str, str, str, str], dict[str, A
     return found
 
 
-def published_manifest(root: Path, fact: dict[str, Any]) -> tuple[Path, dict[str, Any]] | None:
+def published_manifest(root: Path, fact: dict[str, Any]) -> tuple[Path, Manifest] | None:
     """The folder and manifest of the version a ``published`` fact names: the meeting's folder, or an amended copy kept in it."""
-    folder = Path(root) / "outbox" / str(fact["case_reference"]) / str(fact["folder"])
-    for path in (folder / "manifest.json", *sorted(folder.glob("superseded/**/manifest.json"), reverse=True)):
+    folder = Layout(Path(root)).outbox / str(fact["case_reference"]) / str(fact["folder"])
+    for path in (folder / "manifest.json", *sorted(folder.glob(f"{SUPERSEDED_DIR}/**/manifest.json"), reverse=True)):
         try:
             manifest = json.loads(path.read_text(encoding="utf-8"))
         except (OSError, ValueError):
             continue
         if isinstance(manifest, dict) and (manifest.get("source") or {}).get("sha256") == fact.get("sha256"):
-            return path.parent, manifest
+            return path.parent, cast(Manifest, manifest)  # as the file holds it: an older one may lack a key
     return None
 
 
@@ -122,7 +124,7 @@ def _apply_published(db: sqlite3.Connection, fact: dict[str, Any], root: Path) -
         else source_record(folder, manifest, profiles_in(root).reading_catalogue())
     )
     store_meeting(db, manifest, record, None, profiles_in(root))
-    if folder.parent.name != "superseded":
+    if folder.parent.name != SUPERSEDED_DIR:
         where = folder.relative_to(root).as_posix()
         store_file(db, sha256=str(fact["sha256"]), name=str(fact.get("source") or ""), outcome="published", where=where)
     return None  # store_meeting worked the case's deadlines out again itself

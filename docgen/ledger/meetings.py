@@ -9,6 +9,7 @@ from typing import Any
 
 from docgen.ledger.deadline_rows import reconcile, store_deadlines
 from docgen.ledger.models import meeting_details, text_or_none
+from docgen.manifest import Manifest
 from docgen.profiles import Profiles
 
 __all__ = ["keep_record", "published_fact", "store_file", "store_meeting"]
@@ -19,7 +20,7 @@ def _now() -> str:
 
 
 def store_meeting(
-    db: sqlite3.Connection, manifest: dict[str, Any], record: dict[str, Any] | None, published_at: str | None, profiles: Profiles
+    db: sqlite3.Connection, manifest: Manifest, record: dict[str, Any] | None, published_at: str | None, profiles: Profiles
 ) -> bool:
     """Stores a published meeting (inside the caller's transaction); True when it was new to the ledger, False for a retry."""
     case = str(manifest["case_reference"])
@@ -75,7 +76,7 @@ def store_meeting(
     return same is None
 
 
-def published_fact(manifest: dict[str, Any], record: dict[str, Any] | None) -> dict[str, Any]:
+def published_fact(manifest: Manifest, record: dict[str, Any] | None) -> dict[str, Any]:
     """The journal's note of a published meeting: where its manifest is, which version, and the record it was made from.
 
     The record is the form's answers as docgen read them: kept here, the ledger is rebuilt without reading every Word

@@ -146,7 +146,7 @@ def text_or_none(value: Any) -> str | None:
     return value.strip() if isinstance(value, str) and value.strip() else None
 
 
-def key_worker_name(manifest: dict[str, Any], record: dict[str, Any] | None) -> str | None:
+def key_worker_name(manifest: Mapping[str, Any], record: dict[str, Any] | None) -> str | None:
     """The key worker's name from the record, or from the manifest's ``key_worker`` (text or object)."""
     for source in (record or {}, manifest):
         value = source.get("key_worker")
@@ -157,7 +157,7 @@ def key_worker_name(manifest: dict[str, Any], record: dict[str, Any] | None) -> 
     return None
 
 
-def meeting_details(manifest: dict[str, Any], record: dict[str, Any] | None) -> dict[str, Any]:
+def meeting_details(manifest: Mapping[str, Any], record: dict[str, Any] | None) -> dict[str, Any]:
     """What the ledger keeps about a meeting beyond its manifest's deadlines: from the record, else the manifest."""
     meeting, case = (record or {}).get("meeting") or {}, (record or {}).get("case") or {}
     in_manifest, manifest_case, plan = manifest.get("meeting") or {}, manifest.get("case") or {}, manifest.get("plan") or {}

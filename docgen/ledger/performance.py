@@ -12,6 +12,7 @@ date falls in it. ``report_periods`` answers many periods from one reading; ``re
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -342,7 +343,7 @@ def _by_case(ledger: Ledger) -> dict[str, list[Any]]:
     return by_case
 
 
-def _children(manifest: dict[str, Any]) -> set[str]:
+def _children(manifest: Mapping[str, Any]) -> set[str]:
     """The children's ids: the manifest's ``children``, else those its documents are for."""
     listed = {str(c) for c in manifest.get("children") or []}
     return listed or {str(d["child"]) for d in manifest.get("documents") or [] if d.get("child")}

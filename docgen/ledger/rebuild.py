@@ -16,7 +16,7 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import cast
 
 from docgen.errors import LedgerError
 from docgen.facts import FACTS_FILE
@@ -25,7 +25,9 @@ from docgen.ledger.distribution_lists import sync_sent_dates
 from docgen.ledger.from_files import catch_up, journaled_records
 from docgen.ledger.sources import source_record
 from docgen.ledger.store import Ledger
+from docgen.manifest import Manifest
 from docgen.ownership import follow_owner
+from docgen.root import SUPERSEDED_DIR, Layout
 
 __all__ = ["Rebuilt", "missing_ledger_note", "published_manifests", "rebuild_if_lost", "rebuild_ledger"]
 
@@ -43,13 +45,13 @@ class Rebuilt:
     seconds: float
 
 
-def published_manifests(root: Path, problems: list[str] | None = None) -> Iterator[tuple[Path, dict[str, Any]]]:
+def published_manifests(root: Path, problems: list[str] | None = None) -> Iterator[tuple[Path, Manifest]]:
     """Every published meeting's folder and manifest under ``outbox/``, amended (superseded) versions included.
 
     A manifest that cannot be read is left out, with a line saying so added to ``problems``.
     """
-    outbox = Path(root) / "outbox"
-    for path in [*sorted(outbox.glob("*/*/manifest.json")), *sorted(outbox.glob("*/*/superseded/**/manifest.json"))]:
+    outbox = Layout(Path(root)).outbox
+    for path in [*sorted(outbox.glob("*/*/manifest.json")), *sorted(outbox.glob(f"*/*/{SUPERSEDED_DIR}/**/manifest.json"))]:
         try:
             manifest = json.loads(path.read_text(encoding="utf-8"))
         except (OSError, ValueError) as exc:
@@ -58,7 +60,7 @@ def published_manifests(root: Path, problems: list[str] | None = None) -> Iterat
         else:
             reason = "it lacks case_reference, meeting or source"
         if isinstance(manifest, dict) and manifest.get("case_reference") and manifest.get("meeting") and manifest.get("source"):
-            yield path.parent, manifest
+            yield path.parent, cast(Manifest, manifest)  # as the file holds it: an older one may lack a key
         elif problems is not None:
             problems.append(f"{path.relative_to(root)} was left out because {reason}: restore it from the file backup")
 
@@ -69,7 +71,7 @@ def _remove(path: Path) -> None:
 
 
 def _published_here(root: Path) -> bool:
-    return next(iter(Path(root, "outbox").glob("*/*/manifest.json")), None) is not None or (Path(root) / FACTS_FILE).is_file()
+    return next(iter(Layout(Path(root)).outbox.glob("*/*/manifest.json")), None) is not None or (Path(root) / FACTS_FILE).is_file()
 
 
 @contextlib.contextmanager
@@ -135,7 +137,7 @@ def _rebuild(root: Path) -> Rebuilt:
             except (AttributeError, KeyError, TypeError, ValueError) as exc:
                 problems.append(f"{folder.relative_to(root)}/manifest.json could not be read back ({exc}): check it against its folder")
                 continue
-            if folder.parent.name != "superseded" and source.get("sha256"):
+            if folder.parent.name != SUPERSEDED_DIR and source.get("sha256"):
                 where = folder.relative_to(root).as_posix()
                 ledger.record_file(sha256=str(source["sha256"]), name=str(source.get("name") or ""), outcome="published", where=where)
         problems += sync_sent_dates(root, ledger).problems

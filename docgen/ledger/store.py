@@ -23,6 +23,7 @@ from docgen.ledger.from_files import set_sent_dates, store_visit
 from docgen.ledger.meetings import keep_record, published_fact, store_file, store_meeting
 from docgen.ledger.migrations import MIGRATIONS
 from docgen.ledger.models import DeadlineKind, DeadlineStatus, DueItem, MeetingRow, SeenFile, Visit, meeting_details
+from docgen.manifest import Manifest
 from docgen.record import as_date
 
 __all__ = [
@@ -93,7 +94,7 @@ class Ledger(LedgerConnection):
             sql, args = sql + " AND case_reference = ?", (case_reference,)
         return [MeetingRow.from_row(r) for r in self._db.execute(sql + " ORDER BY case_reference, meeting_date, id", args)]
 
-    def publish_meeting(self, manifest: dict[str, Any], *, record: dict[str, Any] | None = None, published_at: str | None = None) -> None:
+    def publish_meeting(self, manifest: Manifest, *, record: dict[str, Any] | None = None, published_at: str | None = None) -> None:
         """Stores a published meeting and its deadlines, and updates what it meets, closes or replaces.
 
         ``record`` (the canonical record) adds the key worker, chair and referral date where the manifest

@@ -20,6 +20,7 @@ from docgen.ledger.distribution_lists import DISTRIBUTION_HEADERS, SyncResult, i
 from docgen.ledger.store import Ledger
 from docgen.ledger.visit_log import VisitLogError, VisitRows, check_visit_rows, children_of_cases, receipt
 from docgen.ledger.workbook_tables import IngestResult, WorkbookTable, archive_stamp, classify_workbook, find_table, load_workbook
+from docgen.root import OUTBOX_DIR
 from docgen.validation import timing
 from docgen.workbooks_text import save_workbook
 
@@ -83,7 +84,7 @@ def _ingest_visits(path: Path, table: WorkbookTable, ledger: Ledger, today: dt.d
     visits = check_visit_rows(path.name, rows, ledger, children_of_cases(ledger), today)
     added = ledger.record_visits(visits, source=path.name)
     cases = sorted({v.case_reference for v in visits})
-    archive = f"outbox/{cases[0]}/visits" if len(cases) == 1 else "outbox/_visit-logs"
+    archive = f"{OUTBOX_DIR}/{cases[0]}/visits" if len(cases) == 1 else f"{OUTBOX_DIR}/_visit-logs"
     return IngestResult(receipt(visits, added), f"{archive}/{archive_stamp()}-{path.name}")
 
 

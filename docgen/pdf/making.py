@@ -27,9 +27,11 @@ from typing import Any
 
 from docgen.copies import addressee
 from docgen.errors import ConfigError, ConverterError, ConverterUnavailableError
+from docgen.manifest import DistributionRow, DocumentEntry
 from docgen.pdf.merge import Documents, merge_pack
 from docgen.pdf.unoserver import find_soffice
 from docgen.pdf.warm import PDF_EXPORT
+from docgen.root import PRIVATE_DIR
 
 __all__ = [
     "PASSWORDS_FILE",
@@ -45,7 +47,7 @@ __all__ = [
 log = logging.getLogger(__name__)
 
 #: where pack passwords are written, relative to the meeting's folder (a 0700 folder, a 0600 file)
-PASSWORDS_FILE = Path("private") / "pdf-passwords.txt"
+PASSWORDS_FILE = Path(PRIVATE_DIR) / "pdf-passwords.txt"
 ENCRYPTED_DELIVERY = ("secure_email",)  # `email` copies go as plain PDFs over verified TLS: an encrypted pack for them would go unused
 
 #: converts documents to PDFs in ``out_dir`` and returns {document: pdf}; raises ``ConverterError`` on failure
@@ -123,7 +125,7 @@ def recipient_slug(name: str) -> str:
 class PdfResult:
     """What the PDF step made: ``documents`` entries for the manifest, and the problem if it could not run."""
 
-    documents: list[dict[str, Any]] = field(default_factory=list)
+    documents: list[DocumentEntry] = field(default_factory=list)
     packs: dict[str, dict[str, Any]] = field(default_factory=dict)  # pack path → {recipient, encrypted, documents}
     problem: str | None = None
     passwords_file: str | None = None
@@ -132,8 +134,8 @@ class PdfResult:
 
 def make_pdfs(
     out_dir: Path,
-    documents: list[dict[str, Any]],
-    distribution: list[dict[str, Any]],
+    documents: list[DocumentEntry],
+    distribution: list[DistributionRow],
     *,
     encrypt_email: bool,
     timeout: float,
@@ -173,9 +175,9 @@ def make_pdfs(
     return result
 
 
-def _make_packs(out_dir: Path, pdf_of: dict[str, str], distribution: list[dict[str, Any]], encrypt_email: bool, result: PdfResult) -> None:
+def _make_packs(out_dir: Path, pdf_of: dict[str, str], distribution: list[DistributionRow], encrypt_email: bool, result: PdfResult) -> None:
     """One merged PDF per recipient, in the order of the distribution list; passwords to ``private/``."""
-    by_recipient: dict[str, list[dict[str, Any]]] = {}
+    by_recipient: dict[str, list[DistributionRow]] = {}
     for row in distribution:
         by_recipient.setdefault(addressee(row), []).append(row)  # one pack per person, whatever roles list them
     passwords: list[str] = []

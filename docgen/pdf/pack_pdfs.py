@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from functools import partial
 from pathlib import Path
-from typing import Any
 
+from docgen.manifest import Manifest
 from docgen.pdf.making import Converter, libreoffice_converter, make_pdfs
 from docgen.pdf.print_pack import print_pack_entry
 from docgen.pdf.unoserver import find_soffice
@@ -15,7 +15,7 @@ __all__ = ["add_pdfs"]
 
 
 def add_pdfs(
-    out_dir: Path, manifest: dict[str, Any], *, profile: Profile, encrypt_email: bool, timeout: float, converter: Converter | None = None
+    out_dir: Path, manifest: Manifest, *, profile: Profile, encrypt_email: bool, timeout: float, converter: Converter | None = None
 ) -> None:
     """Adds the PDFs and packs of a built pack's Word documents to ``out_dir`` and its ``manifest`` (``documents``, ``pdf``); the print
     pack's cover letters are on ``profile``'s letterhead."""

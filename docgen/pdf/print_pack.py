@@ -20,6 +20,7 @@ from typing import Any
 
 import pikepdf
 
+from docgen.manifest import DistributionRow, DocumentEntry, Manifest
 from docgen.pdf.cover_letters import Envelope, write_covers
 from docgen.pdf.letterhead import Letterhead, letterhead_for
 from docgen.pdf.making import Converter
@@ -35,7 +36,7 @@ PRINT_PACK = "print-pack.pdf"
 _WORK = ".print-pack"  # the covering pages while they are made, inside the meeting's folder; gone afterwards
 
 
-def envelopes(distribution: list[dict[str, Any]], out_dir: Path) -> list[Envelope]:
+def envelopes(distribution: list[DistributionRow], out_dir: Path) -> list[Envelope]:
     """Post recipients first, then hand copies, each with the PDFs of their documents, in distribution order."""
     grouped: dict[tuple[str, str, str, str], list[str]] = {}
     for row in distribution:
@@ -83,14 +84,14 @@ def _one_by_one(
 
 def build_print_pack(
     out_dir: Path,
-    distribution: list[dict[str, Any]],
+    distribution: list[DistributionRow],
     head: Letterhead,
     about: dict[str, Any],
     *,
     today: dt.date,
     converter: Converter,
     timeout: float = 120.0,
-) -> dict[str, Any] | None:
+) -> DocumentEntry | None:
     """Writes ``out_dir/print-pack.pdf`` (see the module's note) and returns its manifest entry; None when nothing goes by post or hand.
 
     ``about`` holds ``case_reference``, ``meeting_date``, ``next_review`` and ``key_worker`` {name, role, phone, email}.
@@ -137,15 +138,15 @@ def build_print_pack(
 
 
 def print_pack_entry(
-    out_dir: Path, manifest: dict[str, Any], *, profile: Profile, converter: Converter, timeout: float = 120.0, today: dt.date | None = None
-) -> dict[str, Any] | None:
+    out_dir: Path, manifest: Manifest, *, profile: Profile, converter: Converter, timeout: float = 120.0, today: dt.date | None = None
+) -> DocumentEntry | None:
     """Makes ``print-pack.pdf`` for a meeting whose PDFs are made, on its ``profile``'s letterhead; returns its manifest entry.
 
     A ``ConverterError`` is raised like any other PDF's: the form is kept to drop in again. A document's PDF that cannot
     be read leaves no print pack (None), with a warning, and the plans are published: staff print the copies from their PDFs.
     """
     next_review = next((d.get("date") for d in manifest.get("deadlines", []) if d.get("kind") == "next_review"), None)
-    about = {
+    about: dict[str, Any] = {
         "case_reference": manifest["case_reference"],
         "meeting_date": manifest["meeting"]["date"],
         "next_review": next_review,
@@ -168,7 +169,7 @@ def print_pack_entry(
 
 
 def add_print_pack(
-    out_dir: Path, manifest: dict[str, Any], *, profile: Profile, converter: Converter, timeout: float = 120.0, today: dt.date | None = None
+    out_dir: Path, manifest: Manifest, *, profile: Profile, converter: Converter, timeout: float = 120.0, today: dt.date | None = None
 ) -> None:
     """``print_pack_entry``, listed in ``manifest``'s documents."""
     entry = print_pack_entry(out_dir, manifest, profile=profile, converter=converter, timeout=timeout, today=today)

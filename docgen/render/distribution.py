@@ -23,6 +23,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.table import Table, TableStyleInfo
 
+from docgen.manifest import DistributionRow
 from docgen.printable import safe_text
 from docgen.record import Record, as_date, child_name, receives_copy
 from docgen.workbooks_text import save_workbook
@@ -55,27 +56,26 @@ def _delivery(person: dict[str, Any]) -> str:
     return "post" if person.get("address") else "hand"
 
 
-def _row(person: dict[str, Any], name: str, role: str, document: str, child: str | None, due: str) -> dict[str, Any]:
+def _row(person: dict[str, Any], name: str, role: str, document: str, child: str | None, due: str) -> DistributionRow:
     """One distribution row; text as the workbook shows it (control characters removed), so the two always match."""
-    row = {
-        "recipient": name,
-        "role": role,
-        "relationship": person.get("relationship"),
-        "agency": person.get("agency"),
-        "document": document,
-        "delivery": _delivery(person),
-        "email": person.get("email"),
-        "address": person.get("address"),
-        "due": due,
-        "child": child,
+    return {
+        "recipient": _as_text(name),
+        "role": _as_text(role),
+        "relationship": _as_text(person.get("relationship")),
+        "agency": _as_text(person.get("agency")),
+        "document": _as_text(document),
+        "delivery": _as_text(_delivery(person)),
+        "email": _as_text(person.get("email")),
+        "address": _as_text(person.get("address")),
+        "due": _as_text(due),
+        "child": _as_text(child),
     }
-    return {key: str(safe_text(value)) if isinstance(value, str) else value for key, value in row.items()}
 
 
-def distribution_rows(record: Record, plans: dict[str, list[str]], meeting_record: str, copies_due: dt.date) -> list[dict[str, Any]]:
+def distribution_rows(record: Record, plans: dict[str, list[str]], meeting_record: str, copies_due: dt.date) -> list[DistributionRow]:
     """One row per recipient per document. ``plans`` maps child id → [their plan, their words-and-pictures plan?]."""
     due = copies_due.isoformat()
-    rows: list[dict[str, Any]] = []
+    rows: list[DistributionRow] = []
     children = record.get("children", [])
     for child in children:
         if receives_copy(child):
@@ -98,7 +98,7 @@ def _as_text(value: Any) -> Any:
     return str(safe_text(value)) if isinstance(value, str) else value
 
 
-def write_distribution(rows: list[dict[str, Any]], out: Path, *, title: str, about: dict[str, str] | None = None) -> None:
+def write_distribution(rows: list[DistributionRow], out: Path, *, title: str, about: dict[str, str] | None = None) -> None:
     """Writes ``distribution.xlsx``: a filterable Excel table with a frozen header, dates and an overdue highlight.
 
     ``about`` (``case.reference``, ``meeting.date``, ``meeting.type``, ``meeting.folder`` → value) goes on an

@@ -6,11 +6,13 @@ import datetime as dt
 import json
 import os
 import tempfile
+from collections.abc import Mapping
 from importlib import metadata
 from pathlib import Path
 from typing import Any
 
 from docgen.deadlines import Deadline
+from docgen.manifest import DistributionRow, DocumentEntry, Manifest
 from docgen.record import Record, get
 from docgen.validation import Report
 
@@ -37,15 +39,16 @@ def build_manifest(
     record: Record,
     report: Report,
     *,
-    source: dict[str, Any],
-    documents: list[dict[str, Any]],
+    source: Mapping[str, Any],
+    documents: list[DocumentEntry],
     deadlines: list[Deadline],
-    distribution: list[dict[str, Any]],
+    distribution: list[DistributionRow],
     generated_at: dt.datetime,
-    extra: dict[str, Any] | None = None,
-) -> dict[str, Any]:
+) -> Manifest:
     """Every key DESIGN.md lists (``source``, ``policy``, ``case_reference``, ``meeting``, ``warnings``, ``documents``,
-    ``deadlines``, ``distribution``) plus the generator, the time and the children's ids."""
+    ``deadlines``, ``distribution``) plus the generator, the time and the children's ids.
+
+    A review's or closure's ``previous_meeting`` and ``scaling_history`` are added by the caller, after these."""
     return {
         "manifest_version": MANIFEST_VERSION,
         "generated_at": generated_at.isoformat(timespec="seconds"),
@@ -56,17 +59,21 @@ def build_manifest(
         "meeting": {"type": get(record, "meeting.type"), "date": get(record, "meeting.date"), "folder": meeting_folder(record)},
         # what the ledger counts each child's visits and the 6 month point from
         "plan": {"start_date": get(record, "case.plan_start_date"), "visit_frequency_days": get(record, "meeting.visit_frequency_days")},
-        "key_worker": {k: get(record, f"key_worker.{k}") for k in ("name", "role", "email", "phone")},
+        "key_worker": {
+            "name": get(record, "key_worker.name"),
+            "role": get(record, "key_worker.role"),
+            "email": get(record, "key_worker.email"),
+            "phone": get(record, "key_worker.phone"),
+        },
         "children": [c.get("id") for c in record.get("children", [])],
-        "warnings": [{k: w.to_json()[k] for k in ("rule", "field", "message", "section", "fix")} for w in report.warnings],
+        "warnings": [{"rule": w.rule, "field": w.field, "message": w.message, "section": w.section, "fix": w.fix} for w in report.warnings],
         "documents": documents,
         "deadlines": [d.to_json() for d in deadlines],
         "distribution": distribution,
-        **(extra or {}),
     }
 
 
-def write_manifest(out_dir: Path, manifest: dict[str, Any], *, mode: int = 0o640) -> Path:
+def write_manifest(out_dir: Path, manifest: Manifest, *, mode: int = 0o640) -> Path:
     """Writes ``out_dir/manifest.json`` atomically: a temporary file in the same folder, flushed to disk, then renamed."""
     target = Path(out_dir) / MANIFEST_NAME
     handle, temp_name = tempfile.mkstemp(prefix=".manifest-", suffix=".tmp", dir=out_dir)

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from docgen.deadlines import meeting_deadlines
+from docgen.manifest import DocumentEntry, Manifest
 from docgen.pdf.making import Converter
 from docgen.pdf.pack_pdfs import add_pdfs
 from docgen.printable import safe_text, uk_date
@@ -47,7 +48,7 @@ def build_pack(
     converter: Converter | None = None,
     earlier: list[dict[str, Any]] | None = None,
     fields: Catalogue | None = None,
-) -> dict[str, Any]:
+) -> Manifest:
     """Writes the plans, words-and-pictures plans, meeting record, distribution list, calendar (and PDFs) into
     ``out_dir`` and returns the manifest; the caller adds ``source/`` and writes ``manifest.json`` last.
 
@@ -64,7 +65,7 @@ def build_pack(
     reference = str(get(record, "case.reference"))
     occasion = f"case {reference}, {get(record, 'meeting.type')} meeting on {uk_date(get(record, 'meeting.date'))}"
     author = str(get(record, "key_worker.name") or "docgen")
-    documents: list[dict[str, Any]] = []
+    documents: list[DocumentEntry] = []
     properties: dict[str, dict[str, str]] = {}
     plans: dict[str, list[str]] = {}
 
@@ -105,10 +106,6 @@ def build_pack(
     write_calendar(record, deadlines, out_dir / "deadlines.ics", generated_at=generated_at)
     documents.append({"path": "deadlines.ics", "kind": "calendar", "child": None})
 
-    extra: dict[str, Any] = {}
-    if get(record, "meeting.type") in ("review", "closure"):
-        extra["previous_meeting"] = previous_meeting(earlier)
-        extra["scaling_history"] = scaling_history(record, earlier)
     manifest = build_manifest(
         record,
         report,
@@ -117,8 +114,10 @@ def build_pack(
         deadlines=deadlines,
         distribution=distribution,
         generated_at=generated_at,
-        extra=extra,
     )
+    if get(record, "meeting.type") in ("review", "closure"):
+        manifest["previous_meeting"] = previous_meeting(earlier)
+        manifest["scaling_history"] = scaling_history(record, earlier)
     if pdf:
         encrypt_email = encrypt_email_pdfs(profile, settings)
         add_pdfs(out_dir, manifest, profile=profile, encrypt_email=encrypt_email, timeout=settings.pdf_timeout_seconds, converter=converter)

@@ -6,8 +6,8 @@ Each is a ``Picture``: plain data in a template's context, which ``render_templa
 from __future__ import annotations
 
 import io
-from typing import Any
 
+from docgen.manifest import ScalingPoint
 from docgen.render.documents import TEMPLATE_DIR, Picture
 
 __all__ = ["SCALE_OFF", "SCALE_ON", "Picture", "scale_pictures", "scaling_chart"]
@@ -26,7 +26,7 @@ def scale_pictures(score: int | None) -> list[Picture]:
 _WIDTH, _HEIGHT, _LEFT, _BOTTOM, _TOP = 640, 300, 48, 56, 20
 
 
-def scaling_chart(history: list[dict[str, Any]]) -> Picture | None:
+def scaling_chart(history: list[ScalingPoint]) -> Picture | None:
     """The scores of every meeting so far as bars on a 0–10 scale, each labelled with its meeting's date; None without Pillow."""
     try:
         from PIL import Image, ImageDraw, ImageFont

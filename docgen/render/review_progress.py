@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from docgen.manifest import PreviousMeeting, ScalingPoint
 from docgen.printable import safe_text, uk_date
 from docgen.record import Record, applies_to, get
 from docgen.render.pictures import Picture, scale_pictures, scaling_chart
@@ -34,7 +35,7 @@ _PROGRESS = {
 _DONE = ("achieved", "no_longer_needed")
 
 
-def previous_meeting(earlier: list[EarlierMeeting]) -> dict[str, Any] | None:
+def previous_meeting(earlier: list[EarlierMeeting]) -> PreviousMeeting | None:
     """``{folder, date, type}`` of the latest earlier meeting, or None (the manifest's ``previous_meeting``)."""
     if not earlier:
         return None
@@ -47,14 +48,14 @@ def _score(record: Record | None) -> int | None:
     return score if isinstance(score, int) and not isinstance(score, bool) else None
 
 
-def scaling_history(record: Record, earlier: list[EarlierMeeting]) -> list[dict[str, Any]]:
+def scaling_history(record: Record, earlier: list[EarlierMeeting]) -> list[ScalingPoint]:
     """Every meeting so far with a scaling score, oldest first, this one included (the manifest's ``scaling_history``)."""
-    points = [{"date": m["date"], "score": _score(m.get("record"))} for m in earlier]
-    points.append({"date": get(record, "meeting.date"), "score": _score(record)})
-    return [p for p in points if p["score"] is not None]
+    points = [(m["date"], _score(m.get("record"))) for m in earlier]
+    points.append((get(record, "meeting.date"), _score(record)))
+    return [{"date": date, "score": score} for date, score in points if score is not None]
 
 
-def _movement(history: list[dict[str, Any]]) -> str:
+def _movement(history: list[ScalingPoint]) -> str:
     """Plain words on how the score has moved since the last meeting that gave one."""
     if len(history) < 2:
         return "This is the first score on the scale: the next meetings will show how things move." if history else ""

@@ -17,6 +17,7 @@ from docgen.ledger.connection import LEDGER_PATH
 from docgen.ledger.send_journal import Journal, Sending
 from docgen.ledger.store import Ledger, MeetingRow
 from docgen.record import is_email_address
+from docgen.root import Layout
 from docgen.send.delivery import Mailer, MailServerError, Postbox, Refused, Uncertain
 from docgen.send.emailed_copies import Copy, copies_of_meeting
 from docgen.send.message import build_message, new_message_id
@@ -80,7 +81,7 @@ def _carried(copy: Copy) -> tuple[tuple[str, str], ...]:
 
 def _carried_by(root: Path, row: Sending) -> tuple[tuple[str, str], ...]:
     """The copies a message the journal holds carried: its meeting's copy of that key, else its recipient's documents."""
-    folder = root / "outbox" / row.case_reference / row.folder
+    folder = Layout(root).outbox / row.case_reference / row.folder
     if (folder / "manifest.json").is_file():
         for copy in copies_of_meeting(folder):
             if copy.key == row.copy_key:
@@ -115,7 +116,7 @@ def _current_copies(root: Path, ledger: Ledger, case: str | None) -> list[Copy]:
     copies = []
     sent_before = {(r.case_reference, r.folder, r.email.strip().lower()) for r in Journal(ledger).all(status="sent")}
     for meeting in latest.values():
-        folder = root / "outbox" / meeting.case_reference / meeting.folder
+        folder = Layout(root).outbox / meeting.case_reference / meeting.folder
         if (folder / "manifest.json").is_file():
             withdrawn = _review_withdrawn(ledger, meeting)
             for copy in copies_of_meeting(folder):
@@ -209,7 +210,7 @@ def _one(
         return _result(copy, "would_send", f"would email {', '.join(copy.attachments)} to {copy.email}")
     # an uncertain message sent again keeps its Message-ID, so mail programs can see it is the same message
     message_id = before.message_id if before and before.status == "uncertain" else new_message_id(settings.sender)
-    folder = root / "outbox" / copy.case_reference / copy.folder
+    folder = Layout(root).outbox / copy.case_reference / copy.folder
     try:
         files = {name: (folder / name).read_bytes() for name in copy.attachments}
     except OSError as exc:

@@ -13,6 +13,7 @@ from pathlib import Path
 from docgen.audit import AuditLog
 from docgen.errors import DocgenError
 from docgen.ledger.store import Ledger
+from docgen.root import Layout
 from docgen.send.sent_dates import SentChange, record_sent
 from docgen.send.workbook import is_open_in_excel
 from docgen.typed_dates import sent_date_problem
@@ -53,7 +54,7 @@ def record_by_hand(root: Path, ledger: Ledger, case: str, recipient: str, day: d
     if problem:
         raise SentRefused(f"nothing recorded. {problem}")
     name = names[recipient.strip().lower()]
-    workbook = root / "outbox" / case / meeting.folder / "distribution.xlsx"
+    workbook = Layout(root).outbox / case / meeting.folder / "distribution.xlsx"
     recorded = [c["sent_date"] for c in copies if c["recipient"] == name and c["sent_date"]]
     if any(date != day.isoformat() for date in recorded) and is_open_in_excel(workbook):
         # a correction must reach the workbook too, or reading the workbook back would bring the old date back

@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from docgen.copies import addressee
+from docgen.manifest import DistributionRow, DocumentEntry, Manifest
 from docgen.record import is_email_address
 
 __all__ = ["EMAIL_DELIVERIES", "Copy", "copies_of_meeting", "published_meetings"]
@@ -62,21 +64,22 @@ def published_meetings(outbox: Path, case: str | None = None) -> list[Path]:
     return sorted((p.parent for p in Path(outbox).glob(pattern)), key=lambda p: (p.name, p.parent.name))
 
 
-def _pdf_made(manifest: dict[str, Any]) -> bool:
-    return bool((manifest.get("pdf") or {}).get("made")) and any(d.get("kind") == "pdf" for d in manifest.get("documents", []))
+def _pdf_made(manifest: Manifest) -> bool:
+    pdf: Mapping[str, Any] = manifest.get("pdf") or {}  # null in a manifest whose PDFs were never tried
+    return bool(pdf.get("made")) and any(d.get("kind") == "pdf" for d in manifest.get("documents", []))
 
 
-def _pack_for(manifest: dict[str, Any], recipient: str, used: set[str]) -> dict[str, Any] | None:
+def _pack_for(manifest: Manifest, recipient: str, used: set[str]) -> DocumentEntry | None:
     for entry in manifest.get("documents", []):
         if entry.get("kind") == "pdf_pack" and entry.get("recipient") == recipient and entry["path"] not in used:
-            return dict(entry)
+            return entry.copy()
     return None
 
 
 def copies_of_meeting(folder: Path) -> list[Copy]:
     """The email and secure email copies of the meeting published in ``folder``, in distribution order: one per address."""
-    manifest = json.loads((Path(folder) / "manifest.json").read_text(encoding="utf-8"))
-    groups: dict[str, list[dict[str, Any]]] = {}
+    manifest: Manifest = json.loads((Path(folder) / "manifest.json").read_text(encoding="utf-8"))
+    groups: dict[str, list[DistributionRow]] = {}
     for row in manifest.get("distribution", []):
         if row.get("delivery") in EMAIL_DELIVERIES:
             groups.setdefault(addressee(row), []).append(row)  # the key worker also listed as a participant: one message

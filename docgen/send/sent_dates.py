@@ -12,7 +12,7 @@ from pathlib import Path
 
 from docgen.ledger.send_journal import SEND_LOCK_NAME
 from docgen.ledger.store import Ledger
-from docgen.root import write_atomically
+from docgen.root import STATE_DIR, Layout, write_atomically
 from docgen.send.workbook import write_sent_dates
 
 __all__ = [
@@ -27,9 +27,9 @@ __all__ = [
     "update_workbook",
 ]
 
-SEND_LOCK = Path(".docgen") / SEND_LOCK_NAME
+SEND_LOCK = Path(STATE_DIR) / SEND_LOCK_NAME
 #: meetings (``case/folder``) whose distribution.xlsx was open in Excel when a sent date was to go in
-PENDING_WORKBOOKS = Path(".docgen") / "distribution-pending.txt"
+PENDING_WORKBOOKS = Path(STATE_DIR) / "distribution-pending.txt"
 
 
 @contextlib.contextmanager
@@ -122,7 +122,7 @@ def update_workbook(root: Path, ledger: Ledger, case: str, folder: str, correcte
         for c in ledger.copies(meeting.id)
         if c["sent_date"]
     ]
-    if write_sent_dates(root / "outbox" / case / folder / "distribution.xlsx", dates, corrected or ()) is not False:
+    if write_sent_dates(Layout(root).outbox / case / folder / "distribution.xlsx", dates, corrected or ()) is not False:
         return True
     pending = _pending(root)
     if f"{case}/{folder}" not in pending:

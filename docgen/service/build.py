@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from docgen.errors import FormError, MachineFaultError
+from docgen.manifest import Manifest
 from docgen.service.faults import crash_point
 from docgen.settings.service import Settings
 from docgen.validation import Problem, Report
@@ -35,7 +36,7 @@ __all__ = [
 log = logging.getLogger("docgen.service")
 
 #: ``build_pack``'s shape: (record, report, profile, out_dir, *, source, pdf, settings) -> manifest
-Builder = Callable[..., dict[str, Any]]
+Builder = Callable[..., Manifest]
 
 
 @dataclass(frozen=True)
@@ -59,7 +60,7 @@ class BuildResult:
     """A built plan pack (``manifest``) or a rejection (``report`` with errors)."""
 
     report: Report
-    manifest: dict[str, Any] | None = None
+    manifest: Manifest | None = None
     incomplete: bool = False  # the reader found a zip cut short
     workbook: str | None = None  # "distribution" or "visit_log": not a form but a ledger workbook, for the parent to ingest
     fault: MachineFaultError | None = None  # the machine failed under the build: the form is held, neither built nor rejected

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
+from docgen.manifest import Manifest
 from docgen.root import write_atomically
 
 __all__ = ["JOURNAL_NAME", "Journal", "new_claim_id"]
@@ -36,7 +37,7 @@ class Journal:
     attempts: int = 0
     target: str | None = None  # the meeting folder, relative to the root
     superseded: str | None = None  # "superseded/<ts>" inside the build (and then inside the target)
-    manifest: dict[str, Any] | None = None
+    manifest: Manifest | None = None
     rejected_name: str | None = None
     outcome: str | None = None  # for the ledger: published, rejected, duplicate, ledger_update
     detail: str | None = None

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from docgen.errors import ConverterError, ConverterUnavailableError
+from docgen.manifest import Manifest
 from docgen.pdf.making import Converter, pdf_wanted
 from docgen.profiles import Profile
 from docgen.settings.service import Settings
@@ -60,14 +61,14 @@ class PdfStep:
             return self.line
         return None
 
-    def submit(self, out_dir: Path, manifest: dict[str, Any], profile: Profile) -> Future[None]:
+    def submit(self, out_dir: Path, manifest: Manifest, profile: Profile) -> Future[None]:
         """Starts ``add`` for a built form; several forms' documents queue for the converters together, so none stands idle."""
         self.start(wait=False)
         if self._jobs is None:
             self._jobs = ThreadPoolExecutor(max_workers=self.settings.workers + 1, thread_name_prefix="docgen-pdfs")
         return self._jobs.submit(self.add, out_dir, manifest, profile)
 
-    def add(self, out_dir: Path, manifest: dict[str, Any], profile: Profile) -> None:
+    def add(self, out_dir: Path, manifest: Manifest, profile: Profile) -> None:
         """Makes the PDFs and packs of a built form in ``out_dir`` and lists them in its manifest; raises ``ConverterError``."""
         from docgen.pdf.pack_pdfs import add_pdfs
         from docgen.render.pack import encrypt_email_pdfs

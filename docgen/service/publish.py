@@ -16,9 +16,10 @@ import stat
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, Protocol, cast
 
-from docgen.root import Layout, make_dir, write_atomically
+from docgen.manifest import Manifest
+from docgen.root import PRIVATE_DIR, SOURCE_DIR, SUPERSEDED_DIR, Layout, make_dir, write_atomically
 from docgen.service.faults import crash_point
 from docgen.service.journal import Journal
 from docgen.settings.service import Settings
@@ -45,10 +46,10 @@ class LedgerLike(Protocol):
 
     def record_file(self, *, sha256: str, name: str, outcome: str, where: str, detail: str | None = None) -> None: ...
 
-    def publish_meeting(self, manifest: dict[str, Any], *, record: dict[str, Any] | None = None) -> None: ...
+    def publish_meeting(self, manifest: Manifest, *, record: dict[str, Any] | None = None) -> None: ...
 
 
-def write_manifest(out_dir: Path, manifest: dict[str, Any]) -> None:
+def write_manifest(out_dir: Path, manifest: Manifest) -> None:
     """``docgen.render.manifest.write_manifest`` (atomic: temp file + rename)."""
     try:
         from docgen.render.manifest import write_manifest as render_write_manifest
@@ -58,16 +59,13 @@ def write_manifest(out_dir: Path, manifest: dict[str, Any]) -> None:
     render_write_manifest(out_dir, manifest)
 
 
-def read_manifest(folder: Path) -> dict[str, Any] | None:
+def read_manifest(folder: Path) -> Manifest | None:
     """A published folder's manifest, or None when it has none (or it cannot be read)."""
     try:
         data = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
-    return data if isinstance(data, dict) else None
-
-
-PRIVATE_DIR = "private"  # owner-only: the PDF pack passwords (docgen.pdf.making.PASSWORDS_FILE's folder)
+    return cast(Manifest, data) if isinstance(data, dict) else None  # as the file holds it: readers ``.get`` what may be missing
 
 
 def apply_modes(folder: Path, settings: Settings) -> None:
@@ -146,7 +144,7 @@ class DuplicateNote:
 
     name: str
     sha256: str
-    seen_name: str
+    seen_name: str | None  # as the earlier manifest gives it
     seen_at: str  # ISO time it was published, "" where unknown
     where: str  # the published folder, relative to the root
 
@@ -232,34 +230,34 @@ def finish_rejection(layout: Layout, claim_dir: Path, journal: Journal, ledger: 
     shutil.rmtree(claim_dir, ignore_errors=True)
 
 
-def publish(layout: Layout, claim_dir: Path, journal: Journal, manifest: dict[str, Any], settings: Settings, ledger: LedgerLike) -> str:
+def publish(layout: Layout, claim_dir: Path, journal: Journal, manifest: Manifest, settings: Settings, ledger: LedgerLike) -> str:
     """Publishes the build in ``.docgen/tmp/<id>/`` as ``outbox/<case>/<date>-<type>/``; returns that folder (relative)."""
     build = layout.tmp / journal.claim_id
     target = layout.meeting_folder(manifest["case_reference"], manifest["meeting"]["date"], manifest["meeting"]["type"])
     if not target.resolve().is_relative_to(layout.outbox.resolve()) or target.parent.parent != layout.outbox:
         raise ValueError(f"refusing to publish outside the outbox: {target}")  # the schema's patterns make this a bug
-    manifest = dict(manifest)
-    manifest["documents"] = [*manifest.get("documents", []), {"path": f"source/{journal.name}", "kind": "source", "child": None}]
+    manifest = manifest.copy()
+    manifest["documents"] = [*manifest.get("documents", []), {"path": f"{SOURCE_DIR}/{journal.name}", "kind": "source", "child": None}]
     journal.advance(claim_dir, "built", settings.file_mode, target=layout.relative(target), manifest=manifest, outcome="published")
     crash_point("after-build")
 
-    make_dir(build / "source", settings.dir_mode)
-    os.replace(claim_dir / journal.name, build / "source" / journal.name)
+    make_dir(build / SOURCE_DIR, settings.dir_mode)
+    os.replace(claim_dir / journal.name, build / SOURCE_DIR / journal.name)
     apply_modes(build, settings)
     adopt_group(build, layout.outbox)
     journal.advance(claim_dir, "source_moved", settings.file_mode)
     crash_point("after-move-source")
 
     if target.exists():  # an amendment: the earlier folder goes, whole, into the new one
-        earlier = read_manifest(target) or {}
-        relpath = f"superseded/{_utc_stamp()}"
+        earlier: Manifest | dict[str, Any] = read_manifest(target) or {}
+        relpath = f"{SUPERSEDED_DIR}/{_utc_stamp()}"
         manifest["supersedes"] = {
             "sha256": (earlier.get("source") or {}).get("sha256"),
             "published_at": earlier.get("generated_at"),
             "path": relpath + "/",
         }
         journal.advance(claim_dir, "superseding", settings.file_mode, superseded=relpath, manifest=manifest, outcome="amended")
-        make_dir(build / "superseded", settings.dir_mode)
+        make_dir(build / SUPERSEDED_DIR, settings.dir_mode)
         os.replace(target, build / relpath)
         crash_point("after-supersede")
 

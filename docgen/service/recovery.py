@@ -8,7 +8,7 @@ import shutil
 from collections.abc import Callable
 from pathlib import Path
 
-from docgen.root import TEMP_PREFIX, Layout, make_dir
+from docgen.root import SOURCE_DIR, TEMP_PREFIX, Layout, make_dir
 from docgen.service.journal import JOURNAL_NAME, Journal
 from docgen.service.publish import LedgerLike, finish_publication, finish_rejection, unique_name
 from docgen.settings.service import Settings
@@ -64,7 +64,7 @@ def _recover_claim(layout: Layout, claim_dir: Path, journal: Journal, settings: 
         _drop_unfinished_reports(layout, journal)
         log.warning("recovering %s: it was claimed but not finished; processing it again", journal.name)
         return True
-    if (build / "source" / journal.name).exists():
+    if (build / SOURCE_DIR / journal.name).exists():
         _undo_build(build, journal, target, original, settings)
         log.warning("recovering %s: its plans were built but not published; processing it again", journal.name)
         return True
@@ -79,7 +79,7 @@ def _recover_claim(layout: Layout, claim_dir: Path, journal: Journal, settings: 
         log.warning("recovering %s: finishing its rejection", journal.name)
         finish_rejection(layout, claim_dir, journal, ledger)
         return False
-    if target is not None and (target / "source" / journal.name).exists():
+    if target is not None and (target / SOURCE_DIR / journal.name).exists():
         log.warning("recovering %s: finishing its publication in %s", journal.name, journal.target)
         finish_publication(layout, claim_dir, journal, ledger, settings)
         return False
@@ -96,7 +96,7 @@ def _undo_build(build: Path, journal: Journal, target: Path | None, original: Pa
     """Puts a superseded folder back in the outbox and the original back in its claim, then drops the build."""
     if journal.superseded and target is not None and (build / journal.superseded).is_dir() and not target.exists():
         os.replace(build / journal.superseded, target)
-    source = build / "source" / journal.name
+    source = build / SOURCE_DIR / journal.name
     if source.exists() and not original.exists():
         os.replace(source, original)
     shutil.rmtree(build, ignore_errors=True)
@@ -132,6 +132,6 @@ def _clean_tmp(layout: Layout, settings: Settings, keep: set[str]) -> None:
     for build in layout.tmp.iterdir():
         if build.name in keep or (layout.work / build.name).is_dir():
             continue
-        if (build / "source").is_dir():
-            _return_strays(layout, build / "source", settings)
+        if (build / SOURCE_DIR).is_dir():
+            _return_strays(layout, build / SOURCE_DIR, settings)
         shutil.rmtree(build, ignore_errors=True)

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from docgen.errors import MachineFaultError, TemplatesBrokenError
+from docgen.root import Layout
 from docgen.service.form_log import FormLog
 from docgen.service.service import Service
 from docgen.settings.service import Settings
@@ -62,7 +63,7 @@ def template_check(root: Path) -> Callable[[], None] | None:
     from docgen.schema import SCHEMA_DIR
 
     def check() -> None:
-        stamp = root / ".docgen" / "templates-checked"
+        stamp = Layout(root).state / "templates-checked"
         profiles = profiles_in(root)
         fingerprint = _fingerprint([TEMPLATE_DIR, SCHEMA_DIR, *([profiles.council] if profiles.council is not None else [])])
         if stamp.is_file() and stamp.read_text(encoding="ascii", errors="replace").strip() == fingerprint:

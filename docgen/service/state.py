@@ -17,6 +17,8 @@ import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from docgen.root import Layout
+
 __all__ = [
     "STATE_NAME",
     "ServiceState",
@@ -79,14 +81,14 @@ def process_started(pid: int) -> str:
 def folder_identity(root: Path) -> str:
     """The device and inode of ``root``'s ``.docgen`` folder: the same for this folder however it is reached, new for a copy."""
     try:
-        found = (Path(root) / ".docgen").stat()
+        found = Layout(Path(root)).state.stat()
     except OSError:
         return ""
     return f"{found.st_dev}:{found.st_ino}"
 
 
 def _own_path(root: Path) -> Path:
-    return Path(root) / ".docgen" / STATE_NAME
+    return Layout(Path(root)).state / STATE_NAME
 
 
 def _spare_path(root: Path) -> Path:

@@ -14,10 +14,11 @@ from argon2.exceptions import InvalidHashError, VerificationError
 
 from docgen.errors import DocgenError
 from docgen.file_modes import USERS_FILE
+from docgen.root import STATE_DIR
 
 __all__ = ["ROLES", "USERS_PATH", "Account", "AccountError", "Accounts", "password_weakness"]
 
-USERS_PATH = Path(".docgen") / USERS_FILE
+USERS_PATH = Path(STATE_DIR) / USERS_FILE
 ROLES = ("admin", "manager", "worker")
 MIN_PASSWORD = 8
 STRONG_SCORE = 3  # zxcvbn scores 0 to 4; below 3 is guessable within about a million tries

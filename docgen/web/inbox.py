@@ -23,12 +23,12 @@ from docgen.facts import append_fact, read_facts
 from docgen.file_names import safe_file_name
 from docgen.forms.safety import open_package, sniff
 from docgen.ledger import SeenFile
-from docgen.root import Layout
+from docgen.root import STATE_DIR, Layout
 from docgen.service.filters import InboxFilter
 
 __all__ = ["RejectedForm", "Upload", "mark_dealt_with", "receive_upload", "rejected_file", "rejected_forms"]
 
-DEALT_WITH_PATH = Path(".docgen") / "web-dealt-with.json"
+DEALT_WITH_PATH = Path(STATE_DIR) / "web-dealt-with.json"
 
 
 @dataclass(frozen=True)

@@ -16,12 +16,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from docgen.file_modes import SESSION_KEY_FILE
+from docgen.root import STATE_DIR
 
 __all__ = ["COOKIE", "LOGIN_COOKIE", "Session", "Sessions", "load_secret"]
 
 COOKIE = "docgen_session"
 LOGIN_COOKIE = "docgen_login"  # before signing in: ties the sign-in form's CSRF token to this browser
-SECRET_PATH = Path(".docgen") / SESSION_KEY_FILE
+SECRET_PATH = Path(STATE_DIR) / SESSION_KEY_FILE
 
 
 def load_secret(root: Path) -> bytes:

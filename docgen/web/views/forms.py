@@ -15,6 +15,7 @@ from starlette.routing import Route
 
 from docgen.blanks.files import DOCX_NAME, XLSX_NAME, write_forms
 from docgen.profiles import Profiles, profiles_in
+from docgen.root import Layout
 from docgen.web.case_scope import case_in_url
 from docgen.web.models import next_meeting_forms
 from docgen.web.pages import audit, render, state_of
@@ -67,7 +68,7 @@ def next_meeting_form(request: Request) -> Response:
 
 
 def _tmp(root: Path) -> Path:
-    folder = root / ".docgen" / "tmp"
+    folder = Layout(root).tmp
     folder.mkdir(parents=True, exist_ok=True)
     return folder
 

@@ -13,6 +13,7 @@ from starlette.responses import FileResponse, Response
 from starlette.routing import Route
 
 from docgen.ledger.performance import Tally
+from docgen.root import Layout
 from docgen.web.charts import bar_chart
 from docgen.web.figures import compliance
 from docgen.web.models import emails_to_check_in
@@ -77,7 +78,7 @@ def report_workbook(request: Request) -> Response:
 
 
 def _tmp(root: Path) -> Path:
-    folder = root / ".docgen" / "tmp"
+    folder = Layout(root).tmp
     folder.mkdir(parents=True, exist_ok=True)
     return folder
 

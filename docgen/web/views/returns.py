@@ -14,6 +14,7 @@ from starlette.requests import Request
 from starlette.responses import FileResponse, Response
 from starlette.routing import Route
 
+from docgen.root import Layout
 from docgen.web.pages import audit, require, state_of
 
 __all__ = ["current_census_year", "routes"]
@@ -33,7 +34,7 @@ def current_census_year(today: dt.date | None = None) -> int:
 
 
 def _folder(root: Path) -> Path:
-    tmp = root / ".docgen" / "tmp"
+    tmp = Layout(root).tmp
     tmp.mkdir(parents=True, exist_ok=True)
     return Path(tempfile.mkdtemp(prefix="returns-", dir=tmp))
 
