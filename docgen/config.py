@@ -8,6 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from docgen.errors import ConfigError
+from docgen.root import Layout
 from docgen.settings import CONFIG_NAME, read_settings_file
 from docgen.settings.service import Settings, service_settings
 
@@ -40,7 +41,7 @@ def resolve_root(path: Path) -> Path:
         )
     if not root.is_dir():
         raise ConfigError(f"{root} is a file, not a folder. Give --root the folder holding inbox/ and docgen.toml.")
-    if not (root / "inbox").is_dir() and not (root / CONFIG_NAME).is_file():
+    if not Layout(root).inbox.is_dir() and not (root / CONFIG_NAME).is_file():
         raise ConfigError(
             f"The folder {root} is not a docgen folder: it has no inbox/ and no {CONFIG_NAME}. "
             f"Give --root the folder holding them, or make one there with `docgen init {root}`."

@@ -23,6 +23,7 @@ from docgen.ledger.history import CaseHistory, UnknownCaseError
 from docgen.ledger.history import case_history as history_of_case
 from docgen.ledger.send_journal import Sending, emails_to_check, uncertain_copies
 from docgen.pdf.making import PASSWORDS_FILE
+from docgen.root import Layout
 from docgen.send.sent_dates import record_sent
 from docgen.service.state import paused_notice
 from docgen.typed_dates import sent_date_problem, visit_date_problem
@@ -140,7 +141,7 @@ def published_file(access: LedgerAccess, reference: str, folder: str, path: str)
         listed.add(f"source/{source_name}")
     if path not in listed:
         return None
-    return _regular_file_within(access.root / "outbox" / reference, [folder, *path.split("/")])
+    return _regular_file_within(Layout(access.root).outbox / reference, [folder, *path.split("/")])
 
 
 @dataclass(frozen=True)
@@ -155,7 +156,7 @@ class PackPassword:
 
 def pack_passwords(access: LedgerAccess, reference: str, folder: str) -> list[PackPassword]:
     """The pack passwords of a published meeting (``private/pdf-passwords.txt``); none when it has no encrypted packs."""
-    path = _regular_file_within(access.root / "outbox" / reference, [folder, *PASSWORDS_FILE.parts])
+    path = _regular_file_within(Layout(access.root).outbox / reference, [folder, *PASSWORDS_FILE.parts])
     if path is None:
         return []
     found = []
