@@ -107,3 +107,39 @@ def test_every_command_is_in_docgen_cli() -> None:
     outside = sorted(m for m, p in _modules().items() if not _is_command(m) and defines_a_command(p))
     mains = sorted(m for m in _modules() if m.endswith(".__main__"))
     assert (outside, mains) == ([], ["docgen.__main__"])
+
+
+def _readme_layers() -> list[set[str]]:
+    """The README's picture of the layers, top first: each layer's rooms (``cli/`` → ``docgen.cli``); ``…`` stands for the rest."""
+    import re
+
+    text = (PACKAGE.parent / "README.md").read_text(encoding="utf-8")
+    picture = text.split("## Architecture: the layers", 1)[1].split("```", 2)[1]
+    layers = []
+    for line in picture.splitlines():
+        for step in line.strip(" │▼").split("─►"):  # "__main__ ─► cli/": a layer, then the one below it
+            names = []
+            for part in re.split(r"\s{2,}", step.strip()):
+                if not re.fullmatch(r"[a-z_]+/?|__main__|…", part):
+                    break
+                names.append(part)
+            if names:
+                layers.append({"docgen." + n.rstrip("/") if n != "…" else n for n in names})
+    return layers
+
+
+def test_the_readme_picture_of_the_layers_matches_the_imports() -> None:
+    layers = _readme_layers()
+    level = {room: i for i, rooms in enumerate(layers) for room in rooms}
+    rooms = {_room(m) for m in _modules()} - {"docgen"}
+    unknown = sorted(room for room in level if room != "…" and room not in rooms)
+    assert unknown == [], "the picture names rooms the code does not have"
+    bottom = len(layers) - 1
+    assert "…" in layers[bottom], "the bottom layer ends with … for the small rooms it does not name"
+    upward = sorted(
+        f"{_room(m)} -> {_room(t)}"
+        for m, ts in _imports().items()
+        for t in ts
+        if _room(m) != "docgen" and _room(m) != _room(t) and level.get(_room(m), bottom) >= level.get(_room(t), bottom)
+    )
+    assert upward == [], "every arrow points down the picture"
