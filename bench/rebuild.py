@@ -28,7 +28,7 @@ def busy_root(root: Path, cases: int) -> None:
     from docgen.deadlines import meeting_deadlines
     from docgen.ledger import Ledger, Visit
     from docgen.profiles import shipped
-    from docgen.render.manifest import write_manifest
+    from docgen.render.manifest_file import write_manifest
 
     initial = json.loads((EXAMPLES / "standard" / "initial-jones.json").read_text(encoding="utf-8"))
     source = EXAMPLES / "standard" / "initial-jones.docx"

@@ -47,7 +47,7 @@ def _audit(root: Path, action: str, what: str) -> None:
     """Account changes made at the command line go into the audit log too, naming the system account that made them."""
     import getpass
 
-    from docgen.web.audit import AuditLog
+    from docgen.audit import AuditLog
 
     AuditLog(root).record(getpass.getuser(), action, what, "command line")
 

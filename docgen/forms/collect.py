@@ -8,7 +8,7 @@ from typing import Any
 from docgen.forms.values import normalise
 from docgen.record import Record
 from docgen.schema import Catalogue, Field, Group
-from docgen.validation.report import Problem
+from docgen.validation.problems import Problem
 
 __all__ = ["Cell", "Collector"]
 

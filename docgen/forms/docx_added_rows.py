@@ -18,7 +18,7 @@ from docgen.forms.docx_labels import field_for_tag, has_tagged, label_texts
 from docgen.forms.docx_values import cell_value
 from docgen.forms.wordml import W, control_tag, row_cells, table_rows, text_of
 from docgen.schema import Catalogue, Field
-from docgen.validation.report import Problem
+from docgen.validation.problems import Problem
 
 __all__ = ["AddedRow", "AddedRows", "rows_added_without_controls"]
 

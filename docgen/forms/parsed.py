@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from docgen.record import Record
-from docgen.validation.report import Problem
+from docgen.validation.problems import Problem
 
 __all__ = ["ParsedForm"]
 

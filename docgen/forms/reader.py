@@ -14,7 +14,7 @@ from docgen.forms.safety import open_package, sniff
 from docgen.forms.xlsx_reader import read_xlsx
 from docgen.profiles import shipped
 from docgen.schema import Catalogue, schema_version
-from docgen.validation.report import Problem
+from docgen.validation.problems import Problem
 
 __all__ = ["LISTS", "MAX_JSON_BYTES", "MAX_LIST_ROWS", "check_list_lengths", "read_form"]
 

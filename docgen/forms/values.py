@@ -10,7 +10,7 @@ from typing import Any
 from docgen.errors import UnsafeFormError
 from docgen.forms.labels import label_key
 from docgen.schema import Field
-from docgen.validation.report import Problem
+from docgen.validation.problems import Problem
 
 __all__ = ["MAX_FIELD_CHARS", "Reading", "normalise", "parse_uk_date"]
 

@@ -19,7 +19,7 @@ from docgen.forms import labels
 from docgen.forms.collect import Cell, Collector
 from docgen.forms.safety import Package
 from docgen.schema import Field, Group
-from docgen.validation.report import Problem
+from docgen.validation.problems import Problem
 
 __all__ = ["MAX_COLUMNS", "MAX_ROWS", "read_xlsx"]
 

@@ -19,7 +19,7 @@ from docgen.ledger.dates import parse_day
 from docgen.ledger.models import Visit
 from docgen.ledger.store import Ledger
 from docgen.typed_dates import visit_date_problem
-from docgen.validation.report import Problem
+from docgen.validation.problems import Problem
 
 __all__ = ["SECTION", "VisitLogError", "VisitRows", "check_visit_rows", "children_of_cases", "receipt"]
 

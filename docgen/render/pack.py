@@ -17,7 +17,7 @@ from docgen.render.calendar import write_calendar
 from docgen.render.context import child_plan_context, meeting_record_context, words_we_use_context
 from docgen.render.distribution import distribution_rows, write_distribution
 from docgen.render.documents import CHILD_TEMPLATES, TEMPLATE_DIR, render_template
-from docgen.render.manifest import build_manifest, meeting_folder
+from docgen.render.manifest_file import build_manifest, meeting_folder
 from docgen.render.review_progress import previous_meeting, scaling_history
 from docgen.schema import Catalogue
 from docgen.settings.service import Settings

@@ -50,9 +50,9 @@ class LedgerLike(Protocol):
 
 
 def write_manifest(out_dir: Path, manifest: Manifest) -> None:
-    """``docgen.render.manifest.write_manifest`` (atomic: temp file + rename)."""
+    """``docgen.render.manifest_file.write_manifest`` (atomic: temp file + rename)."""
     try:
-        from docgen.render.manifest import write_manifest as render_write_manifest
+        from docgen.render.manifest_file import write_manifest as render_write_manifest
     except ImportError:  # the renderer is optional for the service's own unit tests
         write_atomically(out_dir / "manifest.json", (json.dumps(manifest, ensure_ascii=False, indent=2) + "\n").encode("utf-8"))
         return

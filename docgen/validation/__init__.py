@@ -9,7 +9,7 @@ from docgen.profiles import DEFAULT_PROFILE, Profile, Profiles, shipped
 from docgen.record import Record, clean
 from docgen.validation import review_rules as _review_rules  # noqa: F401  (registers its checks)
 from docgen.validation.census_id import census_id_problems
-from docgen.validation.report import Problem, Report
+from docgen.validation.problems import Problem, Report
 from docgen.validation.rules import rule_problems
 from docgen.validation.schema_check import schema_problems
 

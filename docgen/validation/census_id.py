@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from docgen.record import Record, child_name
+from docgen.validation.problems import Problem
 from docgen.validation.record_parts import items_of
-from docgen.validation.report import Problem
 from docgen.validation.wording import path_of
 
 __all__ = ["REPEATED", "RULE", "census_id_problems"]

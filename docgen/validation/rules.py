@@ -20,7 +20,7 @@ from docgen.profiles import Profile, RuleSpec
 from docgen.record import Record
 from docgen.timescales import condition_holds
 from docgen.validation.checks import CHECKS, Finding, check
-from docgen.validation.report import Problem
+from docgen.validation.problems import Problem
 from docgen.validation.special_terms import unexplained_terms
 
 __all__ = ["CHECKS", "Finding", "check", "rule_problems"]

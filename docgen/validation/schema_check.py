@@ -11,7 +11,7 @@ from jsonschema import Draft202012Validator, FormatChecker, ValidationError
 from docgen.profiles import Profile
 from docgen.record import PLAUSIBLE_YEARS, Record, as_date
 from docgen.schema import Catalogue, base_schema
-from docgen.validation.report import Problem
+from docgen.validation.problems import Problem
 from docgen.validation.wording import describe_item, path_of
 
 __all__ = ["schema_problems"]

@@ -14,11 +14,11 @@ from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
+from docgen.audit import AuditLog
 from docgen.errors import DocgenError
 from docgen.settings.web import WebSettings, load_web_settings
 from docgen.web import security
 from docgen.web.accounts import Account, Accounts
-from docgen.web.audit import AuditLog
 from docgen.web.models import LedgerAccess
 from docgen.web.pages import MAX_UPLOAD_BYTES, WebState, make_templates, render, session_cookie_for, state_of
 from docgen.web.sessions import COOKIE, Sessions, load_secret

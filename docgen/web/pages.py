@@ -15,10 +15,10 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import HTMLResponse
 
+from docgen.audit import AuditLog
 from docgen.ledger.dates import parse_day
 from docgen.settings.web import WebSettings
 from docgen.web.accounts import Account, Accounts
-from docgen.web.audit import AuditLog
 from docgen.web.charts import PROGRESS
 from docgen.web.models import KIND_WORDS, LedgerAccess, service_paused
 from docgen.web.sessions import COOKIE, LOGIN_COOKIE, Sessions

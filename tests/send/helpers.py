@@ -20,7 +20,7 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
 from docgen.ledger.store import Ledger
-from docgen.render.manifest import write_manifest
+from docgen.render.manifest_file import write_manifest
 from tests.pdf.test_pdf import FakeConverter
 from tests.render.helpers import make_pack
 

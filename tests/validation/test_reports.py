@@ -10,7 +10,7 @@ from click.testing import CliRunner
 
 from docgen.cli import main
 from docgen.validation import validate_record
-from docgen.validation.report import Problem
+from docgen.validation.problems import Problem
 from tests.conftest import clean_initial
 
 

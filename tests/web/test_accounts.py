@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from docgen.audit import AuditLog
 from docgen.cli import main
 from docgen.web.accounts import AccountError, Accounts
-from docgen.web.audit import AuditLog
 
 PASSWORD = "a long enough password"
 

@@ -6,7 +6,7 @@ import json
 import threading
 from pathlib import Path
 
-from docgen.web.audit import AuditLog
+from docgen.audit import AuditLog
 
 
 def _entries(folder: Path) -> list[str]:

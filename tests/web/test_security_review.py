@@ -19,10 +19,10 @@ import httpx
 import openpyxl
 import pytest
 
+from docgen.audit import AuditLog
 from docgen.ledger import Ledger
 from docgen.ledger.connection import LEDGER_PATH
 from docgen.web.accounts import Accounts
-from docgen.web.audit import AuditLog
 from docgen.web.sessions import load_secret
 from tests.forms.builders import macro_enabled_copy
 from tests.web.conftest import (
