@@ -125,14 +125,17 @@ def floor(forms_dir: Path, out_dir: Path) -> None:
         folder = out_dir / form.stem
         folder.mkdir(parents=True)
         for child in record["children"]:
-            context = child_plan_context(record, child["id"], deadlines, procedure=profile.title, today=today)
+            context = child_plan_context(
+                record, child["id"], deadlines, procedure=profile.title, today=today, fields=shipped().reading_catalogue()
+            )
             templates = ["plan.docx"] + (["plan-child.docx"] if child.get("plan_format") == "words_and_pictures" else [])
             for n, template in enumerate(templates):
                 document = DocxTemplate(str(TEMPLATE_DIR / template))
                 document.render(context, jinja_env=jinja_environment())
                 document.save(str(folder / f"plan-{child['id']}{'-child' * n}.docx"))
         document = DocxTemplate(str(TEMPLATE_DIR / "meeting-record.docx"))
-        document.render(meeting_record_context(record, deadlines, [], procedure=profile.title, today=today), jinja_env=jinja_environment())
+        context = meeting_record_context(record, deadlines, [], procedure=profile.title, today=today, fields=shipped().reading_catalogue())
+        document.render(context, jinja_env=jinja_environment())
         document.save(str(folder / "meeting-record.docx"))
         workbook = openpyxl.Workbook()
         sheet = workbook.active
