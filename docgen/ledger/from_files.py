@@ -7,8 +7,8 @@ the ledger already holds changes nothing, so the journal can be read again from 
 restored from an older backup (``catch_up``, at every opening), or from the start (``docgen rebuild-ledger``).
 
 To add a kind of fact: collect it inside ``Ledger.recording()`` where it is recorded, and register how to apply it with
-``@applies("kind")`` below: a function of the open transaction, the fact and the root that returns the case whose
-deadlines need working out again (None when it did that itself, or changed none).
+``@applies("kind")`` below: a function of the open transaction, the fact, the root and its council profiles that returns
+the case whose deadlines need working out again (None when it did that itself, or changed none).
 """
 
 from __future__ import annotations
@@ -41,7 +41,7 @@ __all__ = [
     "store_visit",
 ]
 
-Applier = Callable[[sqlite3.Connection, dict[str, Any], Path], str | None]
+Applier = Callable[[sqlite3.Connection, dict[str, Any], Path, Profiles], str | None]
 #: facts recorded in a transaction, appended to the root's journal before it commits
 Collected = list[tuple[str, dict[str, Any]]]
 
@@ -111,7 +111,7 @@ def _meeting_id(db: sqlite3.Connection, fact: dict[str, Any]) -> int | None:
 
 
 @applies("published")
-def _apply_published(db: sqlite3.Connection, fact: dict[str, Any], root: Path) -> str | None:
+def _apply_published(db: sqlite3.Connection, fact: dict[str, Any], root: Path, profiles: Profiles) -> str | None:
     if _meeting_id(db, fact) is not None:
         return None  # the ledger has this version, in its place among the others
     found = published_manifest(root, fact)
@@ -121,9 +121,9 @@ def _apply_published(db: sqlite3.Connection, fact: dict[str, Any], root: Path) -
     record = (
         fact.get("record")
         if isinstance(fact.get("record"), dict)
-        else source_record(folder, manifest, profiles_in(root).reading_catalogue())
+        else source_record(folder, manifest, profiles.reading_catalogue())
     )
-    store_meeting(db, manifest, record, None, profiles_in(root))
+    store_meeting(db, manifest, record, None, profiles)
     if folder.parent.name != SUPERSEDED_DIR:
         where = folder.relative_to(root).as_posix()
         store_file(db, sha256=str(fact["sha256"]), name=str(fact.get("source") or ""), outcome="published", where=where)
@@ -163,7 +163,7 @@ def store_visit(
 
 
 @applies("visit")
-def _apply_visit(db: sqlite3.Connection, fact: dict[str, Any], root: Path) -> str | None:
+def _apply_visit(db: sqlite3.Connection, fact: dict[str, Any], root: Path, profiles: Profiles) -> str | None:
     alone = fact.get("seen_alone")
     store_visit(
         db,
@@ -212,12 +212,12 @@ def set_sent_dates(
 
 
 @applies("sent_date")
-def _apply_sent_date(db: sqlite3.Connection, fact: dict[str, Any], root: Path) -> str | None:
+def _apply_sent_date(db: sqlite3.Connection, fact: dict[str, Any], root: Path, profiles: Profiles) -> str | None:
     meeting_id = _meeting_id(db, fact)
     if meeting_id is None:
         return None  # a meeting whose folder is gone from the outbox: nothing to record it against
     set_sent_dates(
-        db, None, meeting_id, [(fact["recipient"], fact.get("document"), fact.get("sent_date"), fact.get("sent_by"))], profiles_in(root)
+        db, None, meeting_id, [(fact["recipient"], fact.get("document"), fact.get("sent_date"), fact.get("sent_by"))], profiles
     )
     return None  # set_sent_dates worked the case's deadlines out again itself
 
@@ -233,7 +233,7 @@ def record_sending(db: sqlite3.Connection, journal: Collected, copy_key: str) ->
 
 
 @applies("sending")
-def _apply_sending(db: sqlite3.Connection, fact: dict[str, Any], root: Path) -> str | None:
+def _apply_sending(db: sqlite3.Connection, fact: dict[str, Any], root: Path, profiles: Profiles) -> str | None:
     row = fact.get("row")
     if not isinstance(row, dict) or not row.get("copy_key"):
         return None
@@ -254,14 +254,14 @@ def apply_facts(db: sqlite3.Connection, root: Path, start: int = 0) -> int:
     """Applies every fact from byte ``start`` of the root's journal; returns the byte offset reached."""
     reached = start
     touched: set[str] = set()
+    profiles = profiles_in(root)  # found once for the whole journal, not once a fact
     for offset, fact in read_facts(root, start):
         apply = APPLIERS.get(fact["kind"])
         if apply is not None:  # a kind this docgen does not know (written by a newer one) is left for it
-            case = apply(db, fact, Path(root))
+            case = apply(db, fact, Path(root), profiles)
             if case:
                 touched.add(case)
         reached = offset
-    profiles = profiles_in(root)
     for case in sorted(touched):
         reconcile(db, case, profiles)
     return reached
